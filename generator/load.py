@@ -1,0 +1,276 @@
+"""Load ``deals/`` into a checked :class:`Catalogue`, or say exactly what is wrong.
+
+Every problem names file, line, field path, what is wrong and what is expected,
+and all problems of all files are collected in one pass, so a team fixes a
+file once rather than once per error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+from pydantic import BaseModel, ValidationError
+
+from .model import SLUG_RE, Catalogue, Deal, Deflators, PowersMenu, Timetable
+from .strict_yaml import Document, YamlError, parse
+
+ROUNDS_FILE = "_rounds.yaml"
+POWERS_FILE = "_powers.yaml"
+DEFLATORS_FILE = "_deflators.yaml"
+SHARED = {ROUNDS_FILE: Timetable, POWERS_FILE: PowersMenu, DEFLATORS_FILE: Deflators}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{self.line}: {where}{self.message}"
+
+
+class InvalidDeals(Exception):
+    """Raised by :func:`load_catalogue` with every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def field_path(path: Iterable) -> str:
+    """('outcomes', 3, 'target', 'date') -> 'outcomes[3].target.date'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def line_of(doc: Document, path: tuple) -> int:
+    """The line of the value at path, or of its nearest written ancestor."""
+    while path not in doc.lines and path:
+        path = path[:-1]
+    return doc.lines.get(path, 1)
+
+
+# --- pydantic errors in a communications team's words ---------------------------
+
+
+def _message(error: dict) -> str:
+    kind, given = error["type"], error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind == "missing":
+        return "is required but missing"
+    if kind == "extra_forbidden":
+        return "is not a known field (check the spelling; see content/deal-format.md)"
+    if kind in ("enum", "literal_error"):
+        expected = ctx.get("expected", "").replace("'", "")
+        return f"{_shown(given)} is not allowed (expected one of {expected})"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a mapping of fields, got {_kind(given)}"
+    if kind == "list_type":
+        return f"expected a list, got {_kind(given)}"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return f"{_shown(given)} is not true or false"
+    if kind == "too_short":
+        return "needs at least one item"
+    if kind in ("int_type", "int_parsing"):
+        return f"{_shown(given)} is not a whole number"
+    return error["msg"]
+
+
+def _shown(value: object) -> str:
+    return _kind(value) if isinstance(value, (dict, list)) else str(value)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{value!r}" if isinstance(value, str) else str(value)
+
+
+def _validate(model: type[BaseModel], data: object, doc: Document, file: str) -> tuple[Optional[BaseModel], list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            # pydantic adds its own steps ('function-before[...]', '[key]') to locations
+            loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and (p.startswith(("function-", "lax-")) or p == "[key]")))
+            problems.append(Problem(file, line_of(doc, loc), field_path(loc), _message(item)))
+        return None, problems
+
+
+# --- files -----------------------------------------------------------------------
+
+
+def deal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The deal files named by paths (directories are read one level deep)."""
+    files, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.suffix in (".yml", ".yaml") and child.name not in SHARED:
+                    files.append(child)
+        elif path.exists():
+            if path.name not in SHARED:
+                files.append(path)
+        else:
+            problems.append(Problem(str(path), 1, "", "no such file or directory"))
+    return files, problems
+
+
+def _read(path: Path) -> tuple[Optional[Document], list[Problem]]:
+    try:
+        return parse(path.read_bytes()), []
+    except YamlError as error:
+        return None, [Problem(str(path), error.line, field_path(error.path), error.message)]
+
+
+def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
+    file = str(path)
+    if path.suffix != ".yaml":
+        return None, None, [Problem(file, 1, "", f"{path.name} should end in .yaml")]
+    slug = path.stem
+    if path.name.startswith("_"):
+        known = ", ".join(sorted(SHARED))
+        return None, None, [Problem(file, 1, "", f"{path.name} is not a known shared file (expected one of {known})")]
+    if not SLUG_RE.match(slug):
+        return None, None, [Problem(file, 1, "", f"file name {slug!r} is not a slug (expected lowercase letters, digits and hyphens, e.g. greater-manchester.yaml)")]
+    doc, problems = _read(path)
+    if doc is None:
+        return None, None, problems
+    data = doc.data
+    if not isinstance(data, dict):
+        return None, doc, [Problem(file, 1, "", f"expected a mapping of fields starting with title:, got {_kind(data)}")]
+    if "slug" in data:
+        return None, doc, [Problem(file, line_of(doc, ("slug",)), "slug", "comes from the file name (remove this field)")]
+    deal, problems = _validate(Deal, {"slug": slug, **data}, doc, file)
+    return deal, doc, problems
+
+
+def _load_shared(directory: Path, name: str, required: bool):
+    path = directory / name
+    if not path.exists():
+        problem = Problem(str(path), 1, "", "is missing (the deals refer to it)")
+        return None, ([problem] if required else [])
+    doc, problems = _read(path)
+    if doc is None:
+        return None, problems
+    return _validate(SHARED[name], doc.data, doc, str(path))
+
+
+def load_catalogue(paths: Iterable[Path] = (Path("deals"),)) -> Catalogue:
+    """Read and check every deal in paths with the shared files beside them.
+
+    Raises :class:`InvalidDeals` listing every problem; returns only a fully
+    valid catalogue.
+    """
+    paths = [Path(p) for p in paths]
+    files, problems = deal_files(paths)
+    shared_dir = paths[0] if paths and paths[0].is_dir() else (files[0].parent if files else Path("deals"))
+    timetable, found = _load_shared(shared_dir, ROUNDS_FILE, required=True)
+    problems += found
+    menu, found = _load_shared(shared_dir, POWERS_FILE, required=True)
+    problems += found
+    deflators, found = _load_shared(shared_dir, DEFLATORS_FILE, required=False)
+    problems += found
+
+    loaded = []
+    for path in files:
+        deal, doc, found = _load_deal(path)
+        problems += found
+        if deal is not None:
+            loaded.append((deal, doc, str(path)))
+
+    problems += _duplicates(loaded)
+    if timetable is not None and menu is not None:
+        rounds = {r.id for r in timetable.rounds}
+        powers = {p.id for p in menu.powers}
+        for deal, doc, file in loaded:
+            problems += [Problem(file, line_of(doc, path), field_path(path), message) for path, message in cross_checks(deal, rounds, powers)]
+    if problems:
+        raise InvalidDeals(problems)
+    return Catalogue(
+        deals=sorted((d for d, _, _ in loaded), key=lambda d: d.slug),
+        rounds=timetable.rounds,
+        powers=menu.powers,
+        deflators=deflators,
+    )
+
+
+def _duplicates(loaded) -> list[Problem]:
+    counts = Counter(deal.slug for deal, _, _ in loaded)
+    return [
+        Problem(file, 1, "", f"slug {deal.slug} is used by more than one file")
+        for deal, _, file in loaded
+        if counts[deal.slug] > 1
+    ]
+
+
+# --- rules that need more than one object ----------------------------------------
+
+
+def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tuple[tuple, str]]:
+    """(path, message) for each reference or total in a deal that does not hold."""
+    for i, round_id in enumerate(deal.negotiation.rounds):
+        if round_id not in rounds:
+            yield ("negotiation", "rounds", i), _unknown("round", round_id, rounds)
+    for i, event in enumerate(deal.negotiation.events):
+        if event.round and event.round not in rounds:
+            yield ("negotiation", "events", i, "round"), _unknown("round", event.round, rounds)
+    for i, power in enumerate(deal.powers):
+        if power.power not in powers:
+            yield ("powers", i, "power"), _unknown("power", power.power, powers)
+        if power.round and power.round not in rounds:
+            yield ("powers", i, "round"), _unknown("round", power.round, rounds)
+    for i, outcome in enumerate(deal.outcomes):
+        for j, power_id in enumerate(outcome.powers):
+            if power_id not in powers:
+                yield ("outcomes", i, "powers", j), _unknown("power", power_id, powers)
+        for j, reading in enumerate(outcome.readings):
+            if reading.date < outcome.baseline.date:
+                yield ("outcomes", i, "readings", j, "date"), f"{reading.date} is before the baseline date {outcome.baseline.date}"
+    if deal.budget:
+        yield from _budget_checks(deal.budget)
+
+
+def _unknown(kind: str, given: str, known: set[str]) -> str:
+    file = ROUNDS_FILE if kind == "round" else POWERS_FILE
+    return f"{given} is not a known {kind} (expected one of {', '.join(sorted(known))}, from deals/{file})"
+
+
+def _budget_checks(budget) -> Iterator[tuple[tuple, str]]:
+    years = set(budget.years)
+    for i, line in enumerate(budget.lines):
+        missing = [y for y in budget.years if y not in line.amounts]
+        if missing:
+            yield ("budget", "lines", i, "amounts"), f"has no amount for {', '.join(missing)} (expected one for each of the budget's years)"
+        for key in ("amounts", "actuals"):
+            for year in getattr(line, key):
+                if year not in years:
+                    yield ("budget", "lines", i, key, year), f"{year} is not one of the budget's years ({', '.join(budget.years)})"
+    for year in budget.savings_achieved:
+        if year not in years:
+            yield ("budget", "savings_achieved", year), f"{year} is not one of the budget's years ({', '.join(budget.years)})"
+    if budget.stated_total is not None:
+        total = sum((a for line in budget.lines for a in line.amounts.values()), Decimal(0))
+        if total != budget.stated_total:
+            yield ("budget", "stated_total"), f"{budget.stated_total} does not equal the lines' total of {total}"
+    for i, scheme in enumerate(budget.schemes):
+        invested = sum((a for s in scheme.bodies for a in s.investment.values()), Decimal(0))
+        gained = sum((a for s in scheme.bodies for a in s.benefit.values()), Decimal(0))
+        if scheme.stated_investment is not None and scheme.stated_investment != invested:
+            yield ("budget", "schemes", i, "stated_investment"), f"{scheme.stated_investment} does not equal the bodies' investment of {invested}"
+        if scheme.stated_net_benefit is not None and scheme.stated_net_benefit != gained - invested:
+            yield ("budget", "schemes", i, "stated_net_benefit"), f"{scheme.stated_net_benefit} does not equal benefit less investment, {gained - invested}"

@@ -1,0 +1,512 @@
+"""The typed deal objects every other module shares.
+
+Floor 1: imports nothing from the rest of the package. Validation rules that
+concern one object live here as pydantic validators; rules that need several
+files (unknown powers, duplicate slugs) live in ``load.py``.
+
+Money is ``Decimal`` in the budget's stated unit and is never a binary float:
+``load.py`` turns unquoted YAML decimals into :class:`FloatLiteral`, which the
+``Amount`` type refuses with an explanation, so ``49.3`` must be written as
+``"49.3"`` (or as an integer in a smaller unit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any, Literal, Optional
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+LONDON = ZoneInfo("Europe/London")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
+DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+class FloatLiteral(Decimal):
+    """An unquoted decimal from YAML, kept exact but marked so money can refuse it."""
+
+
+# --- scalar types -----------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise ValueError("is empty (expected text)")
+        return value
+    if isinstance(value, bool):
+        raise ValueError(
+            f"{str(value).lower()} was read by YAML as a yes/no value (expected text; put it in quotes)"
+        )
+    raise ValueError(f"{_show(value)} is not text (put it in quotes)")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a " + ("mapping" if isinstance(value, dict) else "list")
+    return str(value)
+
+
+def _decimal(value: Any, *, money: bool) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is a yes/no value (expected a number)")
+    if isinstance(value, FloatLiteral):
+        if money:
+            raise ValueError(
+                f"{value} is an unquoted decimal (expected an exact amount: write it in quotes, "
+                f'"{value}", or as a whole number)'
+            )
+        return Decimal(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        raise ValueError(f"{value} is a binary float (expected an exact amount in quotes)")
+    if isinstance(value, str) and DECIMAL_RE.match(value.strip().replace(",", "")):
+        try:
+            return Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+            pass
+    raise ValueError(f"{_show(value)} is not a number (expected e.g. 12 or \"12.5\")")
+
+
+def _financial_year(value: Any) -> str:
+    text = value if isinstance(value, str) else None
+    match = YEAR_RE.match(text or "")
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise ValueError(f"{_show(value)} is not a financial year (expected e.g. 2025-26)")
+    return text
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value} has a time (expected a date, YYYY-MM-DD)")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{_show(value)} is not a date (expected YYYY-MM-DD)")
+
+
+def _moment(value: Any) -> dt.datetime:
+    """A date-time with zone; a bare date means midnight in London."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"{value} has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)")
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(0, 0), tzinfo=LONDON)
+    if isinstance(value, str):
+        try:
+            return _moment(dt.datetime.fromisoformat(value.strip()))
+        except ValueError:
+            pass
+    raise ValueError(f"{_show(value)} is not a date-time (expected e.g. 2026-03-01T09:30:00+00:00)")
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if not SLUG_RE.match(text):
+        raise ValueError(f"{text} is not an identifier (expected lowercase letters, digits and hyphens)")
+    return text
+
+
+def _url(value: Any) -> str:
+    text = _text(value)
+    if not re.match(r"^https?://[^\s<>\"]+$", text, re.IGNORECASE):
+        raise ValueError(f"{text} is not a web address (expected one starting https:// or http://)")
+    return text
+
+
+def _percent(value: Any) -> Decimal:
+    number = _decimal(value, money=False)
+    if not Decimal(0) <= number <= Decimal(100):
+        raise ValueError(f"{number} is outside 0-100 (expected a percentage)")
+    return number
+
+
+def _population(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{_show(value)} is not a whole number")
+    if value <= 0:
+        raise ValueError(f"{value} is not a positive number")
+    return value
+
+
+_DECIMAL_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": DECIMAL_RE.pattern}]}
+_str_out = PlainSerializer(str, return_type=str, when_used="json")
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
+Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "pattern": "^https?://"})]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(lambda v: _decimal(v, money=True)),
+    _str_out,
+    WithJsonSchema({**_DECIMAL_SCHEMA, "description": "An exact amount in the budget's unit"}),
+]
+Measure = Annotated[
+    Decimal,
+    BeforeValidator(lambda v: _decimal(v, money=False)),
+    _str_out,
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_RE.pattern}]}),
+]
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    _str_out,
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, {"type": "string"}]}),
+]
+FinancialYear = Annotated[
+    str, BeforeValidator(_financial_year), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$"})
+]
+Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
+Moment = Annotated[
+    dt.datetime,
+    BeforeValidator(_moment),
+    WithJsonSchema({"type": "string", "description": "A date-time with zone, or a date (midnight in London)"}),
+]
+Population = Annotated[int, BeforeValidator(_population), WithJsonSchema({"type": "integer", "minimum": 1})]
+YearAmounts = dict[FinancialYear, Amount]
+
+
+class Model(BaseModel):
+    """Forbid unknown fields: a misspelt key is an error, never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- shared files -----------------------------------------------------------
+
+
+class MenuPower(Model):
+    """One item on the menu of powers (route-map, section 7)."""
+
+    id: Slug
+    title: Text
+    description: Text
+    themes: list[Slug] = []
+
+
+class PowersMenu(Model):
+    powers: list[MenuPower]
+
+
+class NegotiationRound(Model):
+    """A national round or step of the timetable: forerunners, tranches, legislation."""
+
+    id: Slug
+    title: Text
+    period: Text = Field(description="As the timetable words it, e.g. 'Spring 2011'")
+    start: Date
+    end: Date
+    description: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "NegotiationRound":
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Timetable(Model):
+    rounds: list[NegotiationRound]
+
+
+class Deflators(Model):
+    """GDP deflator index values by financial year, for real-terms tables."""
+
+    base_year: FinancialYear
+    source: Text
+    index: dict[FinancialYear, Measure]
+
+    @model_validator(mode="after")
+    def _has_base(self) -> "Deflators":
+        if self.base_year not in self.index:
+            raise ValueError(f"base_year {self.base_year} has no index value")
+        return self
+
+
+# --- a deal ------------------------------------------------------------------
+
+
+class Level(str, Enum):
+    city = "city"
+    county = "county"
+    city_region = "city-region"
+
+
+class DealStatus(str, Enum):
+    proposed = "proposed"
+    negotiating = "negotiating"
+    agreed = "agreed"
+    in_delivery = "in-delivery"
+    completed = "completed"
+    withdrawn = "withdrawn"
+
+
+class Partner(Model):
+    name: Text
+    kind: Literal["council", "health", "police", "fire", "jobcentre", "skills", "voluntary", "business", "other"]
+
+
+class Place(Model):
+    name: Text
+    level: Level
+    population: Optional[Population] = None
+    population_year: Optional[int] = None
+    partners: list[Partner] = Field(min_length=1)
+
+
+class KeyDates(Model):
+    """The deal's own stages, in order; each optional until reached."""
+
+    invited: Optional[Date] = None
+    proposed: Optional[Date] = None
+    agreed: Optional[Date] = None
+    signed: Optional[Date] = None
+    review: Optional[Date] = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "KeyDates":
+        reached = [(name, getattr(self, name)) for name in type(self).model_fields if getattr(self, name)]
+        for (early, a), (late, b) in zip(reached, reached[1:]):
+            if b < a:
+                raise ValueError(f"{late} ({b}) is before {early} ({a})")
+        return self
+
+
+class AccountableFigure(Model):
+    role: Literal["mayor", "sheriff", "governor", "commissioner", "other"]
+    title: Optional[Text] = Field(None, description="The role's name where it is not one of the four, e.g. 'Leader of the combined authority'")
+    visibility: Optional[Text] = Field(None, description="For 'other': how it is as visible and accountable as a mayor")
+    chosen: Literal["directly-elected", "indirectly-elected", "appointed", "to-be-decided"]
+    holder: Optional[Text] = None
+    other_roles: list[Text] = []
+    scrutinised_by: list[Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _other_explained(self) -> "AccountableFigure":
+        if self.role == "other" and not (self.title and self.visibility):
+            raise ValueError("role 'other' needs a title and a visibility saying how it is equally visible")
+        return self
+
+
+class Publishable(Model):
+    """Anything that may be held back: a draft, or embargoed until a moment."""
+
+    publish_after: Optional[Moment] = None
+    draft: bool = False
+
+
+class Point(Model):
+    value: Measure
+    date: Date
+
+
+class Reading(Publishable):
+    date: Date
+    value: Measure
+    commentary: Optional[Text] = None
+    remedial_action: Optional[Text] = None
+
+
+class Outcome(Model):
+    id: Slug
+    title: Text
+    indicator: Text
+    unit: Text
+    baseline: Point
+    target: Point
+    milestones: list[Point] = Field([], description="Interim targets; the expected path runs through them")
+    owner: Text
+    themes: list[Slug] = []
+    powers: list[Slug] = Field([], description="Menu powers this outcome relies on")
+    readings: list[Reading] = []
+    illustrative: bool = False
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Outcome":
+        if self.target.date <= self.baseline.date:
+            raise ValueError(f"target date {self.target.date} is not after the baseline date {self.baseline.date}")
+        for m in self.milestones:
+            if not self.baseline.date < m.date < self.target.date:
+                raise ValueError(f"milestone date {m.date} is not between the baseline and target dates")
+        dates = [r.date for r in self.readings]
+        if len(set(dates)) != len(dates):
+            raise ValueError("two readings have the same date")
+        return self
+
+
+class PowerStatus(str, Enum):
+    requested = "requested"
+    agreed = "agreed"
+    declined = "declined"
+    deferred = "deferred"
+
+
+class Power(Model):
+    power: Slug = Field(description="An id from the menu of powers (deals/_powers.yaml)")
+    status: PowerStatus
+    from_body: Text
+    conditions: Optional[Text] = None
+    round: Optional[Slug] = Field(None, description="The round in which it was settled (deals/_rounds.yaml)")
+    note: Optional[Text] = None
+
+
+class BudgetLine(Model):
+    body: Text
+    stream: Text
+    amounts: YearAmounts
+    actuals: YearAmounts = Field({}, description="Spend recorded so far, for the progress review")
+
+
+class SchemeShare(Model):
+    """One body's side of an invest-to-save scheme: what it puts in, what it gets back."""
+
+    body: Text
+    investment: YearAmounts
+    benefit: YearAmounts = Field(description="Gross benefit to this body, by year")
+
+
+class Scheme(Model):
+    name: Text
+    description: Optional[Text] = None
+    bodies: list[SchemeShare] = Field(min_length=1)
+    stated_investment: Optional[Amount] = Field(None, description="Total investment as published, checked against the lines")
+    stated_net_benefit: Optional[Amount] = Field(None, description="Total net benefit as published, checked against the lines")
+
+
+class Unit(str, Enum):
+    pounds = "£"
+    thousands = "£k"
+    millions = "£m"
+    billions = "£bn"
+
+
+UNIT_PENCE = {Unit.pounds: 100, Unit.thousands: 100_000, Unit.millions: 100_000_000, Unit.billions: 100_000_000_000}
+
+
+class PlaceBudget(Model):
+    """The "more for less" single place budget over a spending-review period."""
+
+    unit: Unit
+    years: list[FinancialYear] = Field(min_length=1)
+    reduction_percent: Percent = Field(description="How much less than the baseline the place agrees to spend")
+    savings_share_percent: Percent = Field(description="The share of the savings the place keeps")
+    lines: list[BudgetLine] = Field(min_length=1)
+    stated_total: Optional[Amount] = Field(None, description="The baseline total as published, checked against the lines")
+    savings_achieved: YearAmounts = {}
+    schemes: list[Scheme] = []
+    illustrative: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "PlaceBudget":
+        years = [int(y[:4]) for y in self.years]
+        if years != list(range(years[0], years[0] + len(years))):
+            raise ValueError("years are not consecutive financial years in order")
+        for amount in _all_amounts(self):
+            if (amount * UNIT_PENCE[self.unit]) % 1:
+                raise ValueError(f"{amount} {self.unit.value} is not a whole number of pence")
+        return self
+
+    def pence(self, amount: Decimal) -> int:
+        """An amount in this budget's unit as exact integer pence."""
+        return int(amount * UNIT_PENCE[self.unit])
+
+
+def _all_amounts(budget: PlaceBudget):
+    if budget.stated_total is not None:
+        yield budget.stated_total
+    yield from budget.savings_achieved.values()
+    for line in budget.lines:
+        yield from line.amounts.values()
+        yield from line.actuals.values()
+    for scheme in budget.schemes:
+        for share in scheme.bodies:
+            yield from share.investment.values()
+            yield from share.benefit.values()
+        yield from (a for a in (scheme.stated_investment, scheme.stated_net_benefit) if a is not None)
+
+
+class Event(Model):
+    """A meeting or milestone of the deal's negotiation or delivery."""
+
+    title: Text
+    kind: Literal["meeting", "milestone"]
+    planned: Date
+    actual: Optional[Date] = None
+    round: Optional[Slug] = None
+    note: Optional[Text] = None
+
+
+class Negotiation(Model):
+    rounds: list[Slug] = Field(min_length=1, description="Ids from deals/_rounds.yaml")
+    events: list[Event] = []
+
+
+class Source(Model):
+    title: Text
+    publisher: Optional[Text] = None
+    date: Optional[Date] = None
+    url: Optional[Url] = None
+    file: Optional[Text] = Field(None, description="A seed document's file name")
+
+
+class Deal(Publishable):
+    """A deal between central government and a place. The slug comes from the file name."""
+
+    slug: Slug = Field(description="Taken from the file name; not written in the file")
+    title: Text
+    summary: Text = Field(description="Two or three plain-English sentences for residents")
+    status: DealStatus
+    dates: KeyDates = KeyDates()
+    place: Place
+    accountable_figure: AccountableFigure
+    outcomes: list[Outcome] = []
+    powers: list[Power] = []
+    budget: Optional[PlaceBudget] = None
+    negotiation: Negotiation
+    sources: list[Source] = []
+    illustrative: Optional[Text] = Field(None, description="What in this file is illustrative rather than sourced")
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Deal":
+        for label, ids in (("outcome id", [o.id for o in self.outcomes]), ("power", [p.power for p in self.powers])):
+            seen = set()
+            for item in ids:
+                if item in seen:
+                    raise ValueError(f"{label} {item} appears twice")
+                seen.add(item)
+        return self
+
+
+class Catalogue(Model):
+    """Everything loaded from ``deals/``: the deals and the shared files."""
+
+    deals: list[Deal]
+    rounds: list[NegotiationRound]
+    powers: list[MenuPower]
+    deflators: Optional[Deflators] = None
+
+    def deal(self, slug: str) -> Deal:
+        return next(d for d in self.deals if d.slug == slug)
