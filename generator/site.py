@@ -65,9 +65,9 @@ def deal_uri(deal: Deal) -> str:
 
 def _sections() -> list[Callable]:
     # Imported here so each pages_* module can import Context and friends from this one.
-    from . import pages_public
+    from . import downloads, pages_public
 
-    return [pages_public.add]
+    return [pages_public.add, downloads.add]
 
 
 def generate(
