@@ -1,0 +1,83 @@
+"""The dealsite command line: exit codes, messages and the files it writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.cli import main, schema_text
+from generator.load import load_catalogue
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _shared_into(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("_rounds.yaml", "_powers.yaml"):
+        shutil.copy(REPO / "deals" / name, directory / name)
+    return directory
+
+
+def test_check_passes_on_the_example_deals(capsys):
+    assert main(["check", str(REPO / "deals")]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_check_exits_1_and_names_file_line_and_field(tmp_path, capsys):
+    deals = _shared_into(tmp_path / "deals")
+    (deals / "kent.yaml").write_text("title: Kent\nstatus: signed-off\n", encoding="utf-8")
+    assert main(["check", str(deals)]) == 1
+    err = capsys.readouterr().err
+    assert f"{deals / 'kent.yaml'}:2: status: signed-off is not allowed" in err
+    assert "problems in 1 file" in err
+
+
+def test_check_never_prints_a_traceback_for_bad_bytes(tmp_path):
+    deals = _shared_into(tmp_path / "deals")
+    (deals / "kent.yaml").write_bytes(b"title: K\xe9nt\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "check", str(deals)], capture_output=True, text=True, cwd=REPO
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "kent.yaml:1: byte 0xe9 is not UTF-8" in result.stderr
+
+
+def test_committed_schema_matches_the_model():
+    assert (REPO / "deals" / "deal.schema.json").read_text(encoding="utf-8") == schema_text(), (
+        "deals/deal.schema.json is stale: run `dealsite schema > deals/deal.schema.json`"
+    )
+
+
+def test_schema_describes_a_deal_file_without_its_slug(capsys):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "slug" not in schema["properties"]
+    assert {"title", "place", "accountable_figure", "negotiation"} <= set(schema["required"])
+
+
+def test_example_deals_point_editors_at_the_schema():
+    for path in (REPO / "deals").glob("[!_]*.yaml"):
+        assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=deal.schema.json"), path
+
+
+def test_new_writes_a_valid_draft_deal_with_a_title(tmp_path):
+    deals = _shared_into(tmp_path / "deals")
+    assert main(["new", "north-yorkshire", "--deals-dir", str(deals)]) == 0
+    text = (deals / "north-yorkshire.yaml").read_text(encoding="utf-8")
+    assert "\ntitle: " in text
+    deal = load_catalogue([deals]).deal("north-yorkshire")
+    assert deal.draft is True
+
+
+def test_new_refuses_a_bad_slug_and_an_existing_file(tmp_path, capsys):
+    deals = _shared_into(tmp_path / "deals")
+    assert main(["new", "North Yorkshire", "--deals-dir", str(deals)]) == 1
+    assert "is not a slug" in capsys.readouterr().err
+    (deals / "york.yaml").write_text("title: York\n", encoding="utf-8")
+    assert main(["new", "york", "--deals-dir", str(deals)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert (deals / "york.yaml").read_text(encoding="utf-8") == "title: York\n"
