@@ -7,7 +7,6 @@ file once rather than once per error.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Iterable, Iterator, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .model import SLUG_RE, Catalogue, Deal, Deflators, PowersMenu, Timetable
+from .model import SLUG_RE, Catalogue, Deal, Deflators, FieldError, PowersMenu, Timetable
 from .strict_yaml import Document, YamlError, parse
 
 ROUNDS_FILE = "_rounds.yaml"
@@ -107,6 +106,9 @@ def _validate(model: type[BaseModel], data: object, doc: Document, file: str) ->
         for item in error.errors():
             # pydantic adds its own steps ('function-before[...]', '[key]') to locations
             loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and (p.startswith(("function-", "lax-")) or p == "[key]")))
+            cause = (item.get("ctx") or {}).get("error")
+            if isinstance(cause, FieldError):  # a rule about one field, checked by the object above it
+                loc += cause.path
             problems.append(Problem(file, line_of(doc, loc), field_path(loc), _message(item)))
         return None, problems
 
@@ -210,12 +212,16 @@ def load_catalogue(paths: Iterable[Path] = (Path("deals"),)) -> Catalogue:
 
 
 def _duplicates(loaded) -> list[Problem]:
-    counts = Counter(deal.slug for deal, _, _ in loaded)
-    return [
-        Problem(file, 1, "", f"slug {deal.slug} is used by more than one file")
-        for deal, _, file in loaded
-        if counts[deal.slug] > 1
-    ]
+    files: dict[str, list[str]] = {}
+    for deal, _, file in loaded:
+        files.setdefault(deal.slug, []).append(file)
+    problems = []
+    for deal, _, file in loaded:
+        others = [f for f in files[deal.slug] if f != file]
+        if others:
+            message = f"slug {deal.slug} is also used by {', '.join(others)} (each deal needs its own file name)"
+            problems.append(Problem(file, 1, "", message))
+    return problems
 
 
 # --- rules that need more than one object ----------------------------------------
@@ -227,22 +233,31 @@ def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tup
         if round_id not in rounds:
             yield ("negotiation", "rounds", i), _unknown("round", round_id, rounds)
     for i, event in enumerate(deal.negotiation.events):
-        if event.round and event.round not in rounds:
+        if event.round and event.round not in rounds:  # may be a national step the deal only waited on
             yield ("negotiation", "events", i, "round"), _unknown("round", event.round, rounds)
     for i, power in enumerate(deal.powers):
         if power.power not in powers:
             yield ("powers", i, "power"), _unknown("power", power.power, powers)
-        if power.round and power.round not in rounds:
-            yield ("powers", i, "round"), _unknown("round", power.round, rounds)
+        yield from _round_check(("powers", i, "round"), power.round, deal, rounds)
     for i, outcome in enumerate(deal.outcomes):
         for j, power_id in enumerate(outcome.powers):
             if power_id not in powers:
                 yield ("outcomes", i, "powers", j), _unknown("power", power_id, powers)
         for j, reading in enumerate(outcome.readings):
             if reading.date < outcome.baseline.date:
-                yield ("outcomes", i, "readings", j, "date"), f"{reading.date} is before the baseline date {outcome.baseline.date}"
+                yield ("outcomes", i, "readings", j, "date"), f"{reading.date} is before the baseline date, {outcome.baseline.date}"
     if deal.budget:
         yield from _budget_checks(deal.budget)
+
+
+def _round_check(path: tuple, round_id, deal: Deal, rounds: set[str]) -> Iterator[tuple[tuple, str]]:
+    """A power is settled in a round that exists and that this deal took part in."""
+    if round_id is None:
+        return
+    if round_id not in rounds:
+        yield path, _unknown("round", round_id, rounds)
+    elif round_id not in deal.negotiation.rounds:
+        yield path, f"{round_id} is not one of this deal's rounds (add it to negotiation.rounds: {', '.join(deal.negotiation.rounds)})"
 
 
 def _unknown(kind: str, given: str, known: set[str]) -> str:

@@ -34,16 +34,31 @@ LONDON = ZoneInfo("Europe/London")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
 DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+GROUPED_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,250.0: commas only between thousands
 
 
 class FloatLiteral(Decimal):
     """An unquoted decimal from YAML, kept exact but marked so money can refuse it."""
 
 
+class FieldError(ValueError):
+    """A rule broken by a field below the object being validated.
+
+    ``path`` is relative to that object, e.g. ``("target", "date")`` from an outcome, so
+    ``load.py`` can point at the line of the field itself rather than of the whole object.
+    """
+
+    def __init__(self, path: tuple, message: str):
+        super().__init__(message)
+        self.path = tuple(path)
+
+
 # --- scalar types -----------------------------------------------------------
 
 
 def _text(value: Any) -> str:
+    if value is None:
+        raise ValueError("is empty (expected text)")
     if isinstance(value, str):
         value = value.strip()
         if not value:
@@ -57,6 +72,8 @@ def _text(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "an empty value"
     if isinstance(value, (dict, list)):
         return "a " + ("mapping" if isinstance(value, dict) else "list")
     return str(value)
@@ -78,9 +95,16 @@ def _decimal(value: Any, *, money: bool) -> Decimal:
         return value
     if isinstance(value, float):
         raise ValueError(f"{value} is a binary float (expected an exact amount in quotes)")
-    if isinstance(value, str) and DECIMAL_RE.match(value.strip().replace(",", "")):
+    if isinstance(value, str) and "," in value and DECIMAL_RE.match(value.strip().replace(",", "")):
+        if not GROUPED_RE.match(value.strip()):
+            raise ValueError(
+                f"{value.strip()} has a comma that is not a thousands separator "
+                f'(write a decimal point, e.g. "12.5", or group thousands, e.g. "1,250.0")'
+            )
+        value = value.replace(",", "")
+    if isinstance(value, str) and DECIMAL_RE.match(value.strip()):
         try:
-            return Decimal(value.strip().replace(",", ""))
+            return Decimal(value.strip())
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
             pass
     raise ValueError(f"{_show(value)} is not a number (expected e.g. 12 or \"12.5\")")
@@ -96,7 +120,7 @@ def _financial_year(value: Any) -> str:
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise ValueError(f"{value} has a time (expected a date, YYYY-MM-DD)")
+        raise ValueError(f"{value.isoformat()} has a time (expected a date, YYYY-MM-DD)")
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -111,15 +135,17 @@ def _moment(value: Any) -> dt.datetime:
     """A date-time with zone; a bare date means midnight in London."""
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
-            raise ValueError(f"{value} has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)")
+            raise ValueError(f"{value.isoformat()} has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)")
         return value
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(0, 0), tzinfo=LONDON)
     if isinstance(value, str):
         try:
-            return _moment(dt.datetime.fromisoformat(value.strip()))
+            parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            pass
+            parsed = None
+        if parsed is not None:
+            return _moment(parsed)
     raise ValueError(f"{_show(value)} is not a date-time (expected e.g. 2026-03-01T09:30:00+00:00)")
 
 
@@ -152,7 +178,9 @@ def _population(value: Any) -> int:
     return value
 
 
-_DECIMAL_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": DECIMAL_RE.pattern}]}
+# What editors are told a decimal string may look like: plain, or with thousands grouped.
+_DECIMAL_TEXT = r"^-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$"
+_DECIMAL_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _DECIMAL_TEXT}]}
 _str_out = PlainSerializer(str, return_type=str, when_used="json")
 
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
@@ -168,7 +196,7 @@ Measure = Annotated[
     Decimal,
     BeforeValidator(lambda v: _decimal(v, money=False)),
     _str_out,
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": DECIMAL_RE.pattern}]}),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": _DECIMAL_TEXT}]}),
 ]
 Percent = Annotated[
     Decimal,
@@ -224,7 +252,7 @@ class NegotiationRound(Model):
     @model_validator(mode="after")
     def _ordered(self) -> "NegotiationRound":
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise FieldError(("end",), f"{self.end} is before the start, {self.start}")
         return self
 
 
@@ -242,7 +270,7 @@ class Deflators(Model):
     @model_validator(mode="after")
     def _has_base(self) -> "Deflators":
         if self.base_year not in self.index:
-            raise ValueError(f"base_year {self.base_year} has no index value")
+            raise FieldError(("base_year",), f"{self.base_year} has no value in index")
         return self
 
 
@@ -291,7 +319,7 @@ class KeyDates(Model):
         reached = [(name, getattr(self, name)) for name in type(self).model_fields if getattr(self, name)]
         for (early, a), (late, b) in zip(reached, reached[1:]):
             if b < a:
-                raise ValueError(f"{late} ({b}) is before {early} ({a})")
+                raise FieldError((late,), f"{b} is before the {early} date, {a} (key dates must be in order)")
         return self
 
 
@@ -306,8 +334,22 @@ class AccountableFigure(Model):
 
     @model_validator(mode="after")
     def _other_explained(self) -> "AccountableFigure":
-        if self.role == "other" and not (self.title and self.visibility):
-            raise ValueError("role 'other' needs a title and a visibility saying how it is equally visible")
+        if self.role != "other":
+            return self
+        if not self.title and not self.visibility:
+            raise FieldError(
+                ("role",),
+                "other needs a title (the role's name) and a visibility (how it is as visible and "
+                "accountable as a directly elected mayor)",
+            )
+        if not self.title:
+            raise FieldError(("title",), "is required when role is other (the role's name)")
+        if not self.visibility:
+            raise FieldError(
+                ("visibility",),
+                "is required when role is other (say how the role is as visible and accountable "
+                "as a directly elected mayor)",
+            )
         return self
 
 
@@ -347,13 +389,23 @@ class Outcome(Model):
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Outcome":
         if self.target.date <= self.baseline.date:
-            raise ValueError(f"target date {self.target.date} is not after the baseline date {self.baseline.date}")
-        for m in self.milestones:
+            raise FieldError(
+                ("target", "date"), f"{self.target.date} is not after the baseline date, {self.baseline.date}"
+            )
+        for i, m in enumerate(self.milestones):
             if not self.baseline.date < m.date < self.target.date:
-                raise ValueError(f"milestone date {m.date} is not between the baseline and target dates")
-        dates = [r.date for r in self.readings]
-        if len(set(dates)) != len(dates):
-            raise ValueError("two readings have the same date")
+                raise FieldError(
+                    ("milestones", i, "date"),
+                    f"{m.date} is not between the baseline date, {self.baseline.date}, and the target date, "
+                    f"{self.target.date}",
+                )
+        seen: dict = {}
+        for j, r in enumerate(self.readings):
+            if r.date in seen:
+                raise FieldError(
+                    ("readings", j, "date"), f"{r.date} is the date of another reading, readings[{seen[r.date]}]"
+                )
+            seen[r.date] = j
         return self
 
 
@@ -422,11 +474,20 @@ class PlaceBudget(Model):
     @model_validator(mode="after")
     def _consistent(self) -> "PlaceBudget":
         years = [int(y[:4]) for y in self.years]
-        if years != list(range(years[0], years[0] + len(years))):
-            raise ValueError("years are not consecutive financial years in order")
-        for amount in _all_amounts(self):
+        for i, year in enumerate(years[1:], start=1):
+            if year != years[0] + i:
+                raise FieldError(
+                    ("years", i),
+                    f"{self.years[i]} does not follow {self.years[i - 1]} (expected consecutive financial years in order)",
+                )
+        for path, amount in _amounts_with_paths(self):
             if (amount * UNIT_PENCE[self.unit]) % 1:
-                raise ValueError(f"{amount} {self.unit.value} is not a whole number of pence")
+                places = len(str(UNIT_PENCE[self.unit])) - 1
+                raise FieldError(
+                    path,
+                    f"{_money(amount, self.unit)} is not a whole number of pence "
+                    f"(at most {places} decimal places in {self.unit.value})",
+                )
         return self
 
     def pence(self, amount: Decimal) -> int:
@@ -435,17 +496,33 @@ class PlaceBudget(Model):
 
 
 def _all_amounts(budget: PlaceBudget):
+    for _, amount in _amounts_with_paths(budget):
+        yield amount
+
+
+def _amounts_with_paths(budget: PlaceBudget):
+    """(path within the budget, amount) for every amount in it."""
     if budget.stated_total is not None:
-        yield budget.stated_total
-    yield from budget.savings_achieved.values()
-    for line in budget.lines:
-        yield from line.amounts.values()
-        yield from line.actuals.values()
-    for scheme in budget.schemes:
-        for share in scheme.bodies:
-            yield from share.investment.values()
-            yield from share.benefit.values()
-        yield from (a for a in (scheme.stated_investment, scheme.stated_net_benefit) if a is not None)
+        yield ("stated_total",), budget.stated_total
+    for year, amount in budget.savings_achieved.items():
+        yield ("savings_achieved", year), amount
+    for i, line in enumerate(budget.lines):
+        for key in ("amounts", "actuals"):
+            for year, amount in getattr(line, key).items():
+                yield ("lines", i, key, year), amount
+    for i, scheme in enumerate(budget.schemes):
+        for j, share in enumerate(scheme.bodies):
+            for key in ("investment", "benefit"):
+                for year, amount in getattr(share, key).items():
+                    yield ("schemes", i, "bodies", j, key, year), amount
+        for key in ("stated_investment", "stated_net_benefit"):
+            if getattr(scheme, key) is not None:
+                yield ("schemes", i, key), getattr(scheme, key)
+
+
+def _money(amount: Decimal, unit: Unit) -> str:
+    """An amount as written with its unit, e.g. £10.001 or £49.3m."""
+    return f"£{amount}{unit.value[1:]}"
 
 
 class Event(Model):
@@ -491,12 +568,13 @@ class Deal(Publishable):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Deal":
-        for label, ids in (("outcome id", [o.id for o in self.outcomes]), ("power", [p.power for p in self.powers])):
-            seen = set()
-            for item in ids:
+        lists = (("outcomes", "id", [o.id for o in self.outcomes]), ("powers", "power", [p.power for p in self.powers]))
+        for name, key, ids in lists:
+            seen: dict = {}
+            for i, item in enumerate(ids):
                 if item in seen:
-                    raise ValueError(f"{label} {item} appears twice")
-                seen.add(item)
+                    raise FieldError((name, i, key), f"{item} is also given at {name}[{seen[item]}] (each may appear once)")
+                seen[item] = i
         return self
 
 

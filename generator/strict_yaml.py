@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
@@ -62,6 +63,8 @@ class _Composer(Composer):
     def compose_node(self, parent, index):
         if self.check_event(AliasEvent):
             event = self.peek_event()
+            if isinstance(index, ScalarNode) and index.tag == TAG + "merge":
+                raise YamlError(index.start_mark.line + 1, (), "<< merge keys are not allowed (repeat the values instead)")
             raise YamlError(
                 event.start_mark.line + 1, (), f"*{event.anchor} is an alias (repeat the value instead: aliases are not allowed)"
             )
@@ -105,6 +108,10 @@ def parse(raw: bytes) -> Document:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.problem == "but found another document":
+            raise YamlError(mark.line + 1, (), "--- starts a second document (one deal per file: remove it and what follows)") from None
+        if "'\\t'" in str(error.problem):
+            raise YamlError(mark.line + 1, (), "a tab is used for indenting (indent with spaces)") from None
         raise YamlError(mark.line + 1 if mark else 1, (), f"not valid YAML: {error.problem}") from None
     except RecursionError:
         raise YamlError(1, (), f"nesting is deeper than {MAX_DEPTH} levels") from None
@@ -120,7 +127,8 @@ def parse(raw: bytes) -> Document:
 def _build(node: Node, path: Path, lines: dict) -> object:
     lines[path] = node.start_mark.line + 1
     if getattr(node, "explicit_tag", False) and node.tag != TAG + "str":
-        raise YamlError(node.start_mark.line + 1, path, f"tag {node.tag} is not allowed (write plain values)")
+        tag = "!!" + node.tag[len(TAG):] if node.tag.startswith(TAG) else node.tag
+        raise YamlError(node.start_mark.line + 1, path, f"tag {tag} is not allowed (write plain values)")
     if isinstance(node, MappingNode):
         return _mapping(node, path, lines)
     if isinstance(node, SequenceNode):
@@ -160,9 +168,7 @@ def _scalar(node: ScalarNode, path: Path) -> object:
         raise YamlError(line, path, f"{text} is read by YAML as a yes/no value (put it in quotes, or write true or false)")
     if tag == TAG + "int":
         if not PLAIN_INT.match(text):
-            raise YamlError(
-                line, path, f"{text} is read by YAML as an octal, hexadecimal or base-60 number (put it in quotes)"
-            )
+            raise YamlError(line, path, _int_trap(node))
         return int(text)
     if tag == TAG + "float":
         if not PLAIN_DECIMAL.match(text):
@@ -171,6 +177,27 @@ def _scalar(node: ScalarNode, path: Path) -> object:
     if tag == TAG + "timestamp":
         return _timestamp(text, line, path)
     return text
+
+
+def _int_trap(node: ScalarNode) -> str:
+    """Why a whole number YAML would read differently from how it looks."""
+    text = node.value
+    digits = text.lstrip("+-")
+    if ":" in digits:
+        kind = "a base-60 number"
+    elif digits[:2] in ("0x", "0X"):
+        kind = "a hexadecimal number"
+    elif digits[:2] in ("0b", "0B"):
+        kind = "a binary number"
+    elif "_" in digits:
+        kind = "a number with its underscores dropped"
+    else:
+        kind = "an octal number"
+    try:
+        value = f", {SafeConstructor().construct_yaml_int(node)}"
+    except ValueError:
+        value = ""
+    return f"{text} is read by YAML as {kind}{value} (put it in quotes)"
 
 
 def _timestamp(text: str, line: int, path: Path) -> object:
