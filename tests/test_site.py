@@ -1,0 +1,416 @@
+"""The public site: each page type's content against the deal data, escaping, sizes, search.
+
+The example site is built once per session (``example_site`` in conftest.py) from the
+repository's deals/; the deal data is read independently with ``load_catalogue``, so
+each test compares what a resident reads with what the deal files say.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from generator.clock import build_time
+from generator.embargo import public_catalogue
+from generator.load import load_catalogue
+
+REPO = Path(__file__).resolve().parents[1]
+
+# The words the site uses for the data's codes, written out here as the specification.
+LEVEL = {"city": "City", "county": "County", "city-region": "City region"}
+STATUS = {
+    "proposed": "Proposed",
+    "negotiating": "Negotiating",
+    "agreed": "Agreed",
+    "in-delivery": "In delivery",
+    "completed": "Completed",
+    "withdrawn": "Withdrawn",
+}
+POWER_STATUS = {"agreed": "Agreed", "requested": "Requested", "deferred": "Deferred", "declined": "Declined"}
+ROLE = {"mayor": "Mayor", "sheriff": "Sheriff", "governor": "Governor", "commissioner": "Commissioner"}
+CHOSEN = {
+    "directly-elected": "Directly elected",
+    "indirectly-elected": "Indirectly elected",
+    "appointed": "Appointed",
+    "to-be-decided": "To be decided",
+}
+DEAL_SECTIONS = ["summary", "outcomes", "powers", "accountability", "budget", "negotiation", "sources"]
+HOSTILE = "</title><script>alert(1)</script>"
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return public_catalogue(load_catalogue([REPO / "deals"]), build_time())
+
+
+def page(site: Path, url: str):
+    return lxml.html.parse(str(site / url / "index.html")).getroot()
+
+
+def text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def table(root, caption_start: str):
+    """The table whose caption starts with caption_start."""
+    found = [t for t in root.iter("table") if t.find("caption") is not None and text(t.find("caption")).startswith(caption_start)]
+    assert len(found) == 1, f"expected one table captioned {caption_start!r}, found {len(found)}"
+    return found[0]
+
+
+def body_rows(tbl) -> list[list[str]]:
+    return [[text(c) for c in row if c.tag in ("td", "th")] for body in tbl.findall("tbody") for row in body.findall("tr")]
+
+
+def figure_text(deal) -> str:
+    f = deal.accountable_figure
+    role = f.title if f.title else ROLE[f.role]
+    return f"{role} ({CHOSEN[f.chosen].lower()})"
+
+
+def content(root):
+    return root.xpath("//article")[0]
+
+
+# --- home ------------------------------------------------------------------------------
+
+
+def test_home_lists_every_deal_with_place_level_status_figure_and_link(example_site, catalogue):
+    rows = body_rows(table(page(example_site, ""), "Every published deal"))
+    expected = [
+        [d.place.name, d.title, LEVEL[d.place.level.value], STATUS[d.status.value], figure_text(d)]
+        for d in sorted(catalogue.deals, key=lambda d: d.place.name.casefold())
+    ]
+    assert [row[:5] for row in rows] == expected
+
+
+def test_home_links_each_deal_to_its_page(example_site, catalogue):
+    links = table(page(example_site, ""), "Every published deal").xpath(".//tbody//a/@href")
+    assert sorted(links) == sorted(f"deals/{d.slug}/" for d in catalogue.deals)
+
+
+def test_home_gives_greater_manchesters_budget_size_in_billions(example_site):
+    # Greater Manchester's baseline lines over 2011-12 to 2013-14, in £m:
+    # 258.4+254.1+249.7 = 762.2; 168.2+160.5+152.9 = 481.6; 94.6+91.3+88.0 = 273.9;
+    # 121.0+98.5+86.2 = 305.7; 142.8+139.6+136.1 = 418.5; 211.5+215.2+219.0 = 645.7;
+    # total 2,887.6 (= the stated total) -> £2.9bn at one decimal place.
+    rows = body_rows(table(page(example_site, ""), "Every published deal"))
+    row = next(r for r in rows if r[0] == "Greater Manchester")
+    assert row[5] == "£2.9bn over 3 years"
+
+
+def test_home_table_is_sortable_by_script_but_complete_without_it(example_site, catalogue):
+    tbl = table(page(example_site, ""), "Every published deal")
+    assert tbl.get("data-ds-sortable") is not None
+    assert len(tbl.xpath(".//tbody/tr")) == len(catalogue.deals)
+    assert (REPO / "content/assets/dealsite.js").read_text().count("aria-sort") >= 1
+    assert (example_site / "assets/dealsite.js").is_file()
+
+
+# --- a deal page ---------------------------------------------------------------------------
+
+
+def test_every_deal_page_has_every_section_with_a_stable_anchor(example_site, catalogue):
+    for deal in catalogue.deals:
+        root = page(example_site, f"deals/{deal.slug}")
+        ids = set(root.xpath("//article//h2/@id"))
+        assert ids >= set(DEAL_SECTIONS), deal.slug
+        assert {f"outcome-{o.id}" for o in deal.outcomes} <= set(root.xpath("//article//h3/@id")), deal.slug
+
+
+def test_deal_page_table_of_contents_lists_every_section_and_outcome_in_page_order(example_site, catalogue):
+    deal = catalogue.deal("greater-manchester")
+    root = page(example_site, "deals/greater-manchester")
+    toc = root.xpath("//nav[contains(@class,'md-nav--secondary')]//a/@href")
+    sections = ["#" + h.get("id") for h in root.xpath("//article//h2[@id]")]
+    assert [h for h in toc if h in sections] == sections
+    assert toc[:2 + len(deal.outcomes)] == ["#summary", "#outcomes"] + [f"#outcome-{o.id}" for o in deal.outcomes]
+
+
+def test_deal_page_summary_says_what_the_place_gets_promises_who_answers_money_and_stage(example_site):
+    summary = text(page(example_site, "deals/greater-manchester").xpath("//dl[@class='ds-glance']")[0])
+    # agreed powers: skills-funding and transport; requested: worklessness
+    assert "2 new powers: Skills funding, Transport." in summary
+    assert "Still asking for: Worklessness and long-term unemployment." in summary
+    assert "4 outcomes: More adults with higher skills," in summary
+    assert "Who answers for it Mayor (directly elected)" in summary
+    # £2,887.6m (see the home test) is £2.9bn; reduction 8%, savings share 50%
+    assert "£2.9bn baseline spending over 3 years, 2011-12 to 2013-14" in summary
+    assert "spend 8% less and keeps 50% of the savings" in summary
+    # the last key date reached is the review, 31 March 2014
+    assert "In delivery. Review due: 31 March 2014." in summary
+
+
+def test_deal_page_shows_each_outcome_with_baseline_target_and_latest_reading(example_site, catalogue):
+    for deal in catalogue.deals:
+        root = page(example_site, f"deals/{deal.slug}")
+        for o in deal.outcomes:
+            section = root.xpath(f"//section[@aria-labelledby='outcome-{o.id}']")[0]
+            facts = text(section.xpath(".//dl")[0])
+            assert o.title in text(section) and o.indicator in text(section)
+            assert o.baseline.date.strftime("%Y") in facts and o.target.date.strftime("%Y") in facts
+            if o.readings:
+                latest = max(o.readings, key=lambda r: r.date)
+                assert f"{latest.date.day} {latest.date:%B %Y}" in facts
+                for words in (latest.commentary, latest.remedial_action):
+                    if words:
+                        assert " ".join(words.split()) in text(section)
+            else:
+                assert "No reading yet" in facts
+
+
+def test_deal_page_writes_readings_with_their_units(example_site):
+    section = page(example_site, "deals/greater-manchester").xpath("//section[@aria-labelledby='outcome-adult-skills']")[0]
+    facts = text(section.xpath(".//dl")[0])
+    # baseline 46.0 percent on 2011-04-01; target 52.0 by 2014-03-31; latest 48.9 on 2013-03-31
+    assert "Baseline 46.0% (1 April 2011)" in facts
+    assert "Target 52.0% by 31 March 2014" in facts
+    assert "Latest 48.9% (31 March 2013)" in facts
+    families = text(page(example_site, "deals/greater-manchester").xpath("//section[@aria-labelledby='outcome-troubled-families']//dl")[0])
+    assert "Target 8,000 families" in families
+
+
+def test_deal_page_powers_table_gives_each_power_its_status(example_site, catalogue):
+    menu = {p.id: p.title for p in catalogue.powers}
+    for deal in catalogue.deals:
+        rows = body_rows(table(page(example_site, f"deals/{deal.slug}"), "Powers of this deal"))
+        assert sorted((r[0], r[1], r[2]) for r in rows) == sorted(
+            (menu[p.power], POWER_STATUS[p.status.value], p.from_body) for p in deal.powers
+        )
+
+
+def test_deal_page_names_the_accountable_figure_and_every_scrutiniser(example_site, catalogue):
+    for deal in catalogue.deals:
+        section = text(page(example_site, f"deals/{deal.slug}").xpath("//section[@aria-labelledby='accountability']")[0])
+        f = deal.accountable_figure
+        assert CHOSEN[f.chosen] in section
+        assert (f.title or ROLE[f.role]) in section
+        for body in f.scrutinised_by:
+            assert body in section
+
+
+def test_deal_page_negotiation_table_has_every_event_with_its_slippage(example_site, catalogue):
+    for deal in catalogue.deals:
+        rows = body_rows(table(page(example_site, f"deals/{deal.slug}"), "Meetings and milestones of this deal"))
+        assert len(rows) == len(deal.negotiation.events)
+        titles = [r[0] for r in rows]
+        for e in deal.negotiation.events:
+            assert any(t.startswith(e.title) for t in titles), e.title
+
+
+def test_a_late_meeting_shows_its_slippage_in_days(example_site):
+    rows = body_rows(table(page(example_site, "deals/greater-manchester"), "Meetings and milestones of this deal"))
+    row = next(r for r in rows if r[0].startswith("Second meeting between leaders and ministers"))
+    # planned 9 March 2011, happened 22 June 2011: 22 days left in March + 30 (April)
+    # + 31 (May) + 22 (June) = 105 days late
+    assert row[2:5] == ["9 March 2011", "22 June 2011", "105 days late"]
+
+
+def test_deal_page_timeline_chart_is_inline_svg_with_a_name_and_a_mark_per_event(example_site, catalogue):
+    deal = catalogue.deal("greater-manchester")
+    root = page(example_site, "deals/greater-manchester")
+    svg = root.xpath("//section[@aria-labelledby='negotiation']//*[local-name()='svg' and @role='img']")[0]
+    assert svg.get("aria-labelledby")
+    assert len(svg.xpath(".//*[local-name()='circle' and @class='ds-planned']")) == len(deal.negotiation.events)
+    happened = [e for e in deal.negotiation.events if e.actual]
+    assert len(svg.xpath(".//*[local-name()='path' and starts-with(@class,'ds-actual')]")) == len(happened)
+    late = [e for e in deal.negotiation.events if e.actual and e.actual > e.planned]
+    assert len(svg.xpath(".//*[local-name()='line' and contains(@class,'ds-slip--late')]")) == len(late)
+
+
+def test_deal_page_lists_its_sources(example_site, catalogue):
+    for deal in catalogue.deals:
+        section = text(page(example_site, f"deals/{deal.slug}").xpath("//section[@aria-labelledby='sources']")[0])
+        for s in deal.sources:
+            assert s.title in section
+
+
+def test_a_deal_page_is_at_most_80_kb(example_site, catalogue):
+    sizes = {d.slug: (example_site / "deals" / d.slug / "index.html").stat().st_size for d in catalogue.deals}
+    assert max(sizes.values()) <= 80 * 1024, sizes
+
+
+def test_deal_pages_are_not_listed_in_the_navigation(example_site, catalogue):
+    nav = page(example_site, "").xpath("//nav[contains(@class,'md-nav--primary')]")[0]
+    assert not [h for h in nav.xpath(".//a/@href") if h.startswith("deals/")]
+    assert {"Powers", "Accountability", "Compare deals"} <= {text(a) for a in nav.xpath(".//a")}
+
+
+# --- cross-deal pages --------------------------------------------------------------------------
+
+
+def test_powers_matrix_cell_is_each_deals_status_of_each_menu_power(example_site, catalogue):
+    tbl = table(page(example_site, "powers"), "Status of each power on the menu")
+    header = [text(th) for th in tbl.xpath(".//thead//th")]
+    assert header == ["Deal"] + [p.title for p in catalogue.powers]
+    rows = {r[0]: r[1:] for r in body_rows(tbl)}
+    for deal in catalogue.deals:
+        status = {p.power: POWER_STATUS[p.status.value] for p in deal.powers}
+        assert rows[deal.place.name] == [status.get(p.id, "Not asked") for p in catalogue.powers], deal.slug
+
+
+def test_powers_counts_add_up_to_the_number_of_deals(example_site, catalogue):
+    rows = body_rows(table(page(example_site, "powers"), "Number of deals by status"))
+    assert [r[0] for r in rows] == [p.title for p in catalogue.powers]
+    for row in rows:
+        assert sum(int(n) for n in row[1:]) == len(catalogue.deals)
+    declined = {p.power for d in catalogue.deals for p in d.powers if p.status.value == "declined"}
+    for row, power in zip(rows, catalogue.powers):
+        assert (int(row[4]) > 0) == (power.id in declined)
+
+
+def test_essex_skills_refusal_shows_as_declined_in_the_matrix(example_site):
+    # Essex hit a "brick wall" on its skills for growth plan (deals/essex.yaml: declined)
+    tbl = table(page(example_site, "powers"), "Status of each power on the menu")
+    header = [text(th) for th in tbl.xpath(".//thead//th")]
+    rows = {r[0]: r for r in body_rows(tbl)}
+    assert rows["Essex"][header.index("Skills funding")] == "Declined"
+
+
+def test_accountability_page_has_a_row_per_deal_with_figure_chosen_holder_and_scrutiny(example_site, catalogue):
+    rows = {r[0]: r for r in body_rows(table(page(example_site, "accountability"), "Accountable figure of each deal"))}
+    assert set(rows) == {d.place.name for d in catalogue.deals}
+    for deal in catalogue.deals:
+        f = deal.accountable_figure
+        row = rows[deal.place.name]
+        assert row[1] == (f.title or ROLE[f.role])
+        assert row[2] == CHOSEN[f.chosen]
+        assert row[3] == (f.holder or "Not yet known")
+        agreed = sum(p.status.value == "agreed" for p in deal.powers)
+        assert row[4].startswith(f"{agreed} power{'s' if agreed != 1 else ''} agreed")
+        assert row[5] == "; ".join(f.scrutinised_by)
+
+
+def test_compare_page_has_a_column_per_deal_with_budget_outcomes_and_powers(example_site, catalogue):
+    tbl = table(page(example_site, "compare"), "Deals compared")
+    columns = [text(th) for th in tbl.xpath(".//thead//th")]
+    assert sorted(columns) == sorted(d.place.name for d in catalogue.deals)
+    rows = {r[0]: r[1:] for r in body_rows(tbl)}
+    assert {"Baseline budget", "Outcomes", "Accountable figure"} <= set(rows)
+    for i, name in enumerate(columns):
+        deal = next(d for d in catalogue.deals if d.place.name == name)
+        for o in deal.outcomes:
+            assert o.title in rows["Outcomes"][i]
+        status = {p.power: POWER_STATUS[p.status.value] for p in deal.powers}
+        for p in catalogue.powers:
+            assert rows[p.title][i] == status.get(p.id, "Not asked")
+
+
+def test_compare_form_is_hidden_until_the_script_shows_it(example_site):
+    form = page(example_site, "compare").xpath("//form[@data-ds-compare]")[0]
+    assert form.get("method") == "get" and form.get("hidden") is not None
+
+
+def test_timetable_lists_every_national_round(example_site, catalogue):
+    rows = body_rows(table(page(example_site, "timetable"), "The national timetable"))
+    assert [(r[1], r[2]) for r in rows] == [(r.period, r.title) for r in sorted(catalogue.rounds, key=lambda r: r.start)]
+
+
+def test_timetable_table_has_every_deals_events_grouped_by_deal(example_site, catalogue):
+    tbl = table(page(example_site, "timetable"), "Every deal's meetings and milestones")
+    groups = {}
+    for body in tbl.findall("tbody"):
+        rows = body.findall("tr")
+        groups[text(rows[0])] = [text(r[0]) for r in rows[1:]]
+    expected = {d.title: len(d.negotiation.events) for d in catalogue.deals if d.negotiation.events}
+    assert {title: len(events) for title, events in groups.items()} == expected
+
+
+def test_timetable_chart_has_a_band_per_round_and_a_row_per_deal(example_site, catalogue):
+    svg = page(example_site, "timetable").xpath("//*[local-name()='svg' and @role='img']")[0]
+    assert len(svg.xpath(".//*[local-name()='rect' and starts-with(@class,'ds-band')]")) == len(catalogue.rounds)
+    assert len(svg.xpath(".//*[local-name()='text' and @class='ds-row']")) == len(catalogue.deals)
+    events = sum(len(d.negotiation.events) for d in catalogue.deals)
+    assert len(svg.xpath(".//*[local-name()='circle' and @class='ds-planned']")) == events
+
+
+def test_every_chart_has_a_table_equivalent_on_the_same_page(example_site, catalogue):
+    for url in ["timetable"] + [f"deals/{d.slug}" for d in catalogue.deals if d.negotiation.events]:
+        root = page(example_site, url)
+        for svg in root.xpath("//*[local-name()='svg' and @role='img']"):
+            assert svg.xpath("following::table"), url
+
+
+def test_generated_pages_are_in_the_nav(example_site):
+    nav = page(example_site, "").xpath("//nav[contains(@class,'md-nav--primary')]//a/@href")
+    for url in ("powers/", "accountability/", "compare/", "timetable/"):
+        assert url in nav
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def search_index(example_site):
+    return json.loads((example_site / "search/search_index.json").read_text(encoding="utf-8"))
+
+
+def test_search_index_finds_a_deal_page_by_an_outcome_title(search_index):
+    entries = [e for e in search_index["docs"] if e["location"].startswith("deals/greater-manchester/")]
+    assert any("ready for school" in e["title"] for e in entries)
+    assert "deals/greater-manchester/#outcome-early-years" in [e["location"] for e in entries]
+
+
+def test_search_index_leaves_out_chart_and_table_figures(search_index):
+    deal_entries = " ".join(e["text"] for e in search_index["docs"] if e["location"].startswith("deals/"))
+    assert "105 days late" not in deal_entries  # the negotiation table
+    assert "Every reading" not in deal_entries  # the readings tables
+    assert "Colleges moved adult courses" not in deal_entries  # an earlier reading's commentary, in the table only
+
+
+def test_search_index_stays_under_5_kb_per_deal_on_average(example_site, catalogue, search_index):
+    # At 1,000 deals like these the index must stay under 5 MB: 5,000,000 / 1,000 = 5,000
+    # bytes per deal page on average (tables, charts and repeated wording are excluded).
+    per_deal = {}
+    for e in search_index["docs"]:
+        if e["location"].startswith("deals/"):
+            slug = e["location"].split("/")[1]
+            per_deal[slug] = per_deal.get(slug, 0) + len(json.dumps(e, separators=(",", ":")).encode())
+    assert set(per_deal) == {d.slug for d in catalogue.deals}
+    assert sum(per_deal.values()) / len(per_deal) <= 5000, per_deal
+
+
+# --- escaping and size at scale ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory, build_site_from):
+    """The example deals plus one whose every text is hostile, and 20 more copies of Kent."""
+    kent = (REPO / "deals/kent.yaml").read_text(encoding="utf-8")
+    hostile = re.sub(r"(?m)^title: .*$", f"title: '{HOSTILE}'", kent, count=1)
+    hostile = re.sub(r"(?m)^(    title:) .*$", rf"\1 '{HOSTILE} outcome'", hostile)
+    hostile = re.sub(r"(?m)^  name: .*$", f"  name: '{HOSTILE} place'", hostile, count=1)
+    extra = {f"copy-{i}.yaml": kent for i in range(20)}
+    return build_site_from(tmp_path_factory.mktemp("hostile"), {"hostile.yaml": hostile, **extra})
+
+
+def test_hostile_deal_text_never_becomes_markup(hostile_site):
+    for file in hostile_site.rglob("*.html"):
+        html = file.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in html, file
+    index = (hostile_site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in index
+
+
+def test_hostile_title_shows_as_text_in_title_header_and_heading(hostile_site):
+    root = page(hostile_site, "deals/hostile")
+    assert root.findtext(".//title") == f"{HOSTILE} - Place deals"
+    assert text(root.xpath("//article//h1")[0]) == HOSTILE
+    assert HOSTILE in text(root.xpath("//header")[0])
+    home = page(hostile_site, "")
+    assert HOSTILE in [text(a) for a in home.xpath("//table//a")]
+
+
+def test_a_deal_page_does_not_grow_with_the_number_of_deals(example_site, hostile_site):
+    # The hostile site has 21 more deals; Greater Manchester's page must be the same.
+    ours = (example_site / "deals/greater-manchester/index.html").read_bytes()
+    theirs = (hostile_site / "deals/greater-manchester/index.html").read_bytes()
+    assert len(ours) == len(theirs)
