@@ -49,8 +49,22 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--deals-dir", type=Path, default=Path("deals"))
     new.set_defaults(run=cmd_new)
 
+    update = commands.add_parser("new-update", help="write an update content/updates/DATE-SLUG.md to fill in (a draft)")
+    update.add_argument("title")
+    update.add_argument("--deal", action="append", default=[], metavar="SLUG", help="a deal it is about (repeat for several)")
+    update.add_argument("--date", default=None, help="YYYY-MM-DD (default: today, UK time)")
+    update.add_argument("--content-dir", type=Path, default=Path("content"))
+    update.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    update.set_defaults(run=cmd_new_update)
+
     schema = commands.add_parser("schema", help="print the JSON Schema of a deal file")
     schema.set_defaults(run=cmd_schema)
+
+    diff = commands.add_parser("diff", help="list what changed in deals/ between two git revisions")
+    diff.add_argument("rev_a", metavar="REV_A")
+    diff.add_argument("rev_b", metavar="REV_B")
+    diff.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    diff.set_defaults(run=cmd_diff)
     return parser
 
 
@@ -77,10 +91,13 @@ def cmd_build(args) -> int:
 
     from .build import build_site, quiet_logging
 
+    from .updates import UPDATES_DIR, load_updates
+
     quiet_logging(args.quiet)
     config_dir = args.config_file.resolve().parent
     try:
-        load_catalogue([config_dir / "deals"])
+        catalogue = load_catalogue([config_dir / "deals"])
+        load_updates(config_dir / "content" / UPDATES_DIR, catalogue)
     except InvalidDeals as error:
         print("build stopped: site/ is unchanged", file=sys.stderr)
         return _report(error)
@@ -88,6 +105,12 @@ def cmd_build(args) -> int:
         site = build_site(args.config_file, args.site_dir)
     except MkDocsException as error:
         print(f"build failed, site/ is unchanged: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("build interrupted, site/ is unchanged", file=sys.stderr)
+        return 130
+    except Exception as error:  # a fault in a template or a page generator: a message, not a traceback
+        print(f"build failed, site/ is unchanged: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
     if not args.quiet:
         print(f"built {site}")
@@ -119,6 +142,60 @@ def cmd_new(args) -> int:
     return 0
 
 
+UPDATE_TEMPLATE = """---
+title: {title}
+date: {date}
+deals: [{deals}]
+summary: >-
+  One or two sentences for the lists of updates and the feeds.
+# publish_after: {date}T09:30:00+00:00   # optional embargo (or a date: midnight UK time)
+draft: true   # remove when it is ready to publish
+---
+
+The text of the update, in Markdown. The title above is the page's heading: do not repeat it
+here as a "# heading". Link to a deal's page like this: [the deal](../deals/{link}.md).
+"""
+
+
+def cmd_new_update(args) -> int:
+    import datetime as dt
+
+    from .clock import build_time
+    from .model import LONDON
+    from .updates import UPDATES_DIR, slugify
+
+    def fail(message: str) -> int:
+        print(f"dealsite new-update: {message}", file=sys.stderr)
+        return 1
+
+    try:
+        day = dt.date.fromisoformat(args.date) if args.date else build_time().astimezone(LONDON).date()
+    except ValueError:
+        return fail(f"{args.date!r} is not a date (expected YYYY-MM-DD)")
+    title = " ".join(args.title.split())
+    if not title:
+        return fail("the title is empty")
+    known = {p.stem for p in args.deals_dir.glob("*.yaml") if not p.name.startswith("_")}
+    for slug in args.deal:
+        if slug not in known:
+            return fail(f"{slug} is not a known deal (expected one of {', '.join(sorted(known)) or 'none'}, from {args.deals_dir})")
+    target = args.content_dir / UPDATES_DIR / f"{day.isoformat()}-{slugify(title)}.md"
+    if target.exists():
+        return fail(f"{target} already exists")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        UPDATE_TEMPLATE.format(
+            title=json.dumps(title, ensure_ascii=False),
+            date=day.isoformat(),
+            deals=", ".join(args.deal),
+            link=args.deal[0] if args.deal else "SLUG",
+        ),
+        encoding="utf-8",
+    )
+    print(f"wrote {target}: write it, remove draft: true, then preview it with dealsite serve --drafts")
+    return 0
+
+
 def deal_schema() -> dict:
     """The JSON Schema of a deal file: the model, less the slug (which is the file name)."""
     schema = Deal.model_json_schema(mode="validation")
@@ -135,6 +212,21 @@ def schema_text() -> str:
 
 def cmd_schema(args) -> int:
     sys.stdout.write(schema_text())
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .diff import GitError, diff_revisions
+
+    try:
+        lines = diff_revisions(args.deals_dir, args.rev_a, args.rev_b)
+    except GitError as error:
+        print(f"dealsite diff: {error}", file=sys.stderr)
+        return 1
+    except InvalidDeals as error:
+        return _report(error)
+    for line in lines:
+        print(line)
     return 0
 
 

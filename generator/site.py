@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 from jinja2 import Environment
 
@@ -57,6 +57,9 @@ class Context:
     previews: bool = False
     updates: Sequence = ()  # generator.updates.Update, public ones only unless previews
     last_changed: dict = field(default_factory=dict)  # slug -> datetime the deal file last changed
+    site_url: str = ""  # mkdocs.yml site_url, for the absolute links feeds need
+    history: Optional[Sequence] = None  # diff.Revision of deals/ in git, oldest first; None outside git
+    pack_pdf: bool = False  # also render the committee pack as pack.pdf (WeasyPrint)
 
 
 def deal_uri(deal: Deal) -> str:
@@ -65,9 +68,10 @@ def deal_uri(deal: Deal) -> str:
 
 def _sections() -> list[Callable]:
     # Imported here so each pages_* module can import Context and friends from this one.
-    from . import downloads, pages_public
+    from . import downloads, pages_progress, pages_public, pages_updates
 
-    return [pages_public.add, downloads.add]
+    # pages_updates first: it gives the deal template its updates (the deal_news global).
+    return [pages_updates.add, pages_public.add, pages_progress.add, downloads.add]
 
 
 def generate(
@@ -78,8 +82,13 @@ def generate(
     previews: bool = False,
     updates: Sequence = (),
     last_changed: dict | None = None,
+    site_url: str = "",
+    history: Optional[Sequence] = None,
+    pack_pdf: bool = False,
 ) -> Bundle:
-    ctx = Context(catalogue, now, environment(templates_dir), previews, tuple(updates), last_changed or {})
+    ctx = Context(
+        catalogue, now, environment(templates_dir), previews, tuple(updates), last_changed or {}, site_url, history, pack_pdf
+    )
     bundle = Bundle()
     for add in _sections():
         add(ctx, bundle)

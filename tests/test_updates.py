@@ -1,0 +1,221 @@
+"""Updates: front matter checked like a deal file, scaffolding commands, and data-last-changed dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.history import last_changed
+from generator.load import load_catalogue
+from generator.updates import InvalidUpdates, load_updates, public_updates
+from publishing_support import REPO, build, copy_project, epoch
+
+UTC = dt.timezone.utc
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue([REPO / "deals"])
+
+
+def _problems(tmp_path: Path, catalogue, name: str, text: str) -> list[str]:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidUpdates) as caught:
+        load_updates(tmp_path, catalogue)
+    return [str(p) for p in caught.value.problems]
+
+
+GOOD = "---\ntitle: Kent signs\ndate: 2026-03-02\ndeals: [kent]\nsummary: Kent signed.\n---\n\nText.\n"
+
+
+def test_the_example_updates_are_valid_and_tied_to_example_deals(catalogue):
+    updates = load_updates(REPO / "content" / "updates", catalogue)
+    assert len(updates) >= 3
+    assert all(u.deals for u in updates)
+
+
+def test_a_good_update_loads_with_its_fields(tmp_path, catalogue):
+    (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
+    [update] = load_updates(tmp_path, catalogue)
+    assert (update.title, update.deals, update.url) == ("Kent signs", ["kent"], "updates/2026-03-02-kent-signs/")
+    assert update.body == "\nText.\n"
+
+
+def test_an_unknown_deal_is_an_error_at_its_line(tmp_path, catalogue):
+    text = GOOD.replace("deals: [kent]", "deals:\n  - kent\n  - kentt")
+    [problem] = _problems(tmp_path, catalogue, "2026-03-02-kent-signs.md", text)
+    # line 1 is ---, then title (2), date (3), deals (4), - kent (5), - kentt (6)
+    assert problem.startswith(f"{tmp_path / '2026-03-02-kent-signs.md'}:6: deals[1]: kentt is not a known deal")
+
+
+def test_a_missing_summary_is_an_error(tmp_path, catalogue):
+    text = GOOD.replace("summary: Kent signed.\n", "")
+    assert _problems(tmp_path, catalogue, "2026-03-02-kent-signs.md", text) == [
+        f"{tmp_path / '2026-03-02-kent-signs.md'}:2: summary: is required but missing"
+    ]
+
+
+def test_a_misspelt_field_is_an_error_at_its_line(tmp_path, catalogue):
+    text = GOOD.replace("summary:", "sumary:")
+    problems = _problems(tmp_path, catalogue, "2026-03-02-kent-signs.md", text)
+    assert f"{tmp_path / '2026-03-02-kent-signs.md'}:5: sumary: is not a known field (check the spelling; see content/publishing.md)" in problems
+
+
+def test_a_date_time_without_a_zone_is_an_error_at_its_line(tmp_path, catalogue):
+    text = GOOD.replace("summary:", "publish_after: 2026-03-02T09:30:00\nsummary:")
+    [problem] = _problems(tmp_path, catalogue, "2026-03-02-kent-signs.md", text)
+    assert problem.endswith(":5: publish_after: 2026-03-02T09:30:00 has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)")
+
+
+def test_a_yaml_trap_is_an_error_at_its_line(tmp_path, catalogue):
+    text = GOOD.replace("summary:", "draft: yes\nsummary:")
+    [problem] = _problems(tmp_path, catalogue, "2026-03-02-kent-signs.md", text)
+    assert ":5: " in problem and "yes is read by YAML as a yes/no value" in problem
+
+
+def test_the_file_name_must_carry_the_date(tmp_path, catalogue):
+    [problem] = _problems(tmp_path, catalogue, "kent-signs.md", GOOD)
+    assert problem.endswith("kent-signs.md:1: kent-signs.md is not named like an update (expected YYYY-MM-DD-slug.md, e.g. 2026-03-02-deal-signed.md)")
+
+
+def test_the_date_must_match_the_file_name(tmp_path, catalogue):
+    [problem] = _problems(tmp_path, catalogue, "2026-03-01-kent-signs.md", GOOD)
+    assert problem.endswith(":3: date: 2026-03-02 does not match the date in the file name (2026-03-01)")
+
+
+def test_a_file_without_front_matter_is_an_error(tmp_path, catalogue):
+    [problem] = _problems(tmp_path, catalogue, "2026-03-02-kent-signs.md", "# Kent signs\n\nText.\n")
+    assert ":1: has no front matter" in problem
+
+
+def test_an_update_needs_text(tmp_path, catalogue):
+    [problem] = _problems(tmp_path, catalogue, "2026-03-02-kent-signs.md", GOOD.replace("\nText.\n", ""))
+    assert problem.endswith(":7: has no text after the front matter")
+
+
+def test_every_problem_of_every_file_is_reported_at_once(tmp_path, catalogue):
+    (tmp_path / "2026-03-02-a.md").write_text(GOOD.replace("kent]", "nowhere]"), encoding="utf-8")
+    problems = _problems(tmp_path, catalogue, "2026-03-02-b.md", GOOD.replace("title: Kent signs\n", ""))
+    assert len(problems) == 2
+
+
+def test_a_bare_date_embargo_lifts_at_midnight_london_time(tmp_path, catalogue):
+    # 2026-06-01 is in British Summer Time (UTC+1): midnight in London is 2026-05-31T23:00Z.
+    (tmp_path / "2026-05-01-kent-signs.md").write_text(
+        GOOD.replace("2026-03-02", "2026-05-01").replace("summary:", "publish_after: 2026-06-01\nsummary:"), encoding="utf-8"
+    )
+    updates = load_updates(tmp_path, catalogue)
+    assert public_updates(updates, catalogue, dt.datetime(2026, 5, 31, 22, 59, 59, tzinfo=UTC)) == []
+    assert public_updates(updates, catalogue, dt.datetime(2026, 5, 31, 23, 0, 0, tzinfo=UTC)) == updates
+
+
+def test_an_update_about_a_held_back_deal_is_held_back_with_it(tmp_path, catalogue):
+    (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
+    updates = load_updates(tmp_path, catalogue)
+    without_kent = catalogue.model_copy(update={"deals": [d for d in catalogue.deals if d.slug != "kent"]})
+    assert public_updates(updates, without_kent, dt.datetime(2030, 1, 1, tzinfo=UTC)) == []
+
+
+# --- scaffolding ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory):
+    """dealsite new and dealsite new-update in a copy of the project, then a preview build."""
+    project = copy_project(tmp_path_factory.mktemp("scaffold") / "project")
+    assert main(["new", "fenland", "--deals-dir", str(project / "deals")]) == 0
+    assert main([
+        "new-update", "Fenland: first talks & next steps", "--deal", "fenland", "--deal", "kent", "--date", "2026-04-01",
+        "--content-dir", str(project / "content"), "--deals-dir", str(project / "deals"),
+    ]) == 0
+    return project
+
+
+def test_new_update_writes_a_draft_that_passes_validation(scaffolded):
+    path = scaffolded / "content" / "updates" / "2026-04-01-fenland-first-talks-next-steps.md"
+    catalogue = load_catalogue([scaffolded / "deals"])
+    [update] = [u for u in load_updates(path.parent, catalogue) if u.stem == path.stem]
+    assert (update.title, update.deals, update.draft) == ("Fenland: first talks & next steps", ["fenland", "kent"], True)
+
+
+def test_new_update_refuses_an_unknown_deal(tmp_path, capsys):
+    copy_project(tmp_path)
+    code = main(["new-update", "T", "--deal", "nowhere", "--content-dir", str(tmp_path / "content"), "--deals-dir", str(tmp_path / "deals")])
+    assert code == 1
+    assert "nowhere is not a known deal" in capsys.readouterr().err
+
+
+def test_scaffolded_deal_and_update_build_and_show_in_a_preview(scaffolded, tmp_path):
+    site = build(scaffolded, tmp_path / "site", at=epoch("2026-05-01T00:00:00+00:00"), previews=True)
+    page = (site / "updates" / "2026-04-01-fenland-first-talks-next-steps" / "index.html").read_text(encoding="utf-8")
+    assert "Fenland: first talks &amp; next steps" in page and "Preview: not yet public" in page
+    assert (site / "deals" / "fenland" / "index.html").is_file()
+
+
+def test_scaffolded_drafts_build_and_stay_out_of_the_public_site(scaffolded, tmp_path):
+    site = build(scaffolded, tmp_path / "site", at=epoch("2026-05-01T00:00:00+00:00"))
+    assert not (site / "updates" / "2026-04-01-fenland-first-talks-next-steps").exists()
+    assert not (site / "deals" / "fenland").exists()
+
+
+# --- data last changed ----------------------------------------------------------
+
+
+def _git(repo: Path, *args: str, when: str = "2024-05-06T10:00:00+00:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A project in its own git repository: deals committed 2024-05-06, kent again 2025-01-20."""
+    project = copy_project(tmp_path / "project")
+    _git(project, "init", "-q")
+    _git(project, "add", "deals")
+    _git(project, "commit", "-q", "-m", "deals")
+    kent = project / "deals" / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    _git(project, "commit", "-q", "-am", "kent", when="2025-01-20T23:30:00+00:00")
+    return project
+
+
+def test_last_changed_is_the_last_commit_touching_each_deal_file(repo):
+    times = last_changed([repo / "deals" / "kent.yaml", repo / "deals" / "essex.yaml"])
+    assert times == {
+        "kent": dt.datetime(2025, 1, 20, 23, 30, tzinfo=UTC),
+        "essex": dt.datetime(2024, 5, 6, 10, 0, tzinfo=UTC),
+    }
+
+
+def test_an_uncommitted_edit_uses_the_files_own_time(repo):
+    essex = repo / "deals" / "essex.yaml"
+    essex.write_text(essex.read_text(encoding="utf-8") + "\n# uncommitted\n", encoding="utf-8")
+    os.utime(essex, (epoch("2025-07-08T12:00:00+00:00"),) * 2)
+    assert last_changed([essex]) == {"essex": dt.datetime(2025, 7, 8, 12, 0, tzinfo=UTC)}
+
+
+def test_outside_git_the_files_own_time_is_used(tmp_path):
+    deal = tmp_path / "kent.yaml"
+    deal.write_text("title: x\n", encoding="utf-8")
+    os.utime(deal, (epoch("2023-02-03T04:05:06+00:00"),) * 2)
+    assert last_changed([deal]) == {"kent": dt.datetime(2023, 2, 3, 4, 5, 6, tzinfo=UTC)}
+
+
+def test_no_time_is_later_than_source_date_epoch(repo):
+    clamp = dt.datetime(2024, 12, 31, tzinfo=UTC)
+    assert last_changed([repo / "deals" / "kent.yaml"], clamp=clamp) == {"kent": clamp}
+
+
+def test_the_deal_page_shows_when_its_data_last_changed(repo, tmp_path):
+    site = build(repo, tmp_path / "site", at=epoch("2026-01-01T00:00:00+00:00"))
+    kent = (site / "deals" / "kent" / "index.html").read_text(encoding="utf-8")
+    essex = (site / "deals" / "essex" / "index.html").read_text(encoding="utf-8")
+    # 2025-01-20T23:30Z is 23:30 GMT in London: still 20 January.
+    assert 'Data last changed: <time datetime="2025-01-20">20 January 2025</time>' in kent
+    assert 'Data last changed: <time datetime="2024-05-06">6 May 2024</time>' in essex
