@@ -1,0 +1,259 @@
+"""Open data: CSV, JSON, ODS and Frictionless data packages, read back against the source deals."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from generator.embargo import public_catalogue
+from generator.load import load_catalogue
+from generator.model import UNIT_PENCE
+
+REPO = Path(__file__).resolve().parent.parent
+EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
+NOW = dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc)
+
+# An extra deal with an embargoed reading and a draft deal: neither may reach the downloads.
+EMBARGOED = """\
+title: Testshire deal
+summary: A deal with a reading not yet public.
+status: agreed
+place:
+  name: Testshire
+  level: county
+  partners: [{name: Testshire County Council, kind: council}]
+accountable_figure: {role: mayor, chosen: directly-elected, scrutinised_by: [Testshire scrutiny]}
+outcomes:
+  - id: employment-rate
+    title: More people in work
+    indicator: Employment rate
+    unit: percent
+    baseline: {value: "60.0", date: 2012-04-01}
+    target: {value: "70.0", date: 2016-04-01}
+    owner: Testshire County Council
+    readings:
+      - {date: 2013-03-31, value: "61.5"}
+      - {date: 2013-05-31, value: "99.9", publish_after: 2099-01-01}
+negotiation: {rounds: [forerunners]}
+"""
+DRAFT = EMBARGOED.replace("title: Testshire deal", "title: Secret deal\ndraft: true")
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("opendata")
+    for name in ("mkdocs.yml", "content", "site_templates", "deals"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    (project / "deals" / "testshire.yaml").write_text(EMBARGOED, encoding="utf-8")
+    (project / "deals" / "secretshire.yaml").write_text(DRAFT, encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="session")
+def site(project) -> Path:
+    from generator.build import build_site
+
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        return build_site(project / "mkdocs.yml", project / "site")
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH")
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+@pytest.fixture(scope="session")
+def source(project):
+    """The deals as the public sees them on the build date: the source the downloads must match."""
+    return public_catalogue(load_catalogue([project / "deals"]), NOW)
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+# --- Frictionless -----------------------------------------------------------------------------
+
+
+def test_site_data_package_validates_with_frictionless(site):
+    from frictionless import validate
+
+    report = validate(str(site / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_each_deal_data_package_validates_with_frictionless(site, source):
+    from frictionless import validate
+
+    for deal in source.deals:
+        report = validate(str(site / "deals" / deal.slug / "datapackage.json"))
+        assert report.valid, (deal.slug, report.flatten(["type", "note"])[:10])
+
+
+def test_data_package_has_a_schema_for_every_csv(site, source):
+    for folder in [site / "data"] + [site / "deals" / d.slug for d in source.deals]:
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        paths = {r["path"] for r in descriptor["resources"]}
+        assert paths == {p.name for p in folder.glob("*.csv")}, folder
+        for resource in descriptor["resources"]:
+            header = (folder / resource["path"]).read_text(encoding="utf-8").splitlines()[0].split(",")
+            assert [f["name"] for f in resource["schema"]["fields"]] == header
+            assert all(f["type"] and f["title"] for f in resource["schema"]["fields"])
+
+
+def test_money_fields_state_their_unit(site):
+    descriptor = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    budget = next(r for r in descriptor["resources"] if r["name"] == "budget-actuals")
+    planned = next(f for f in budget["schema"]["fields"] if f["name"] == "planned_gbp")
+    assert planned["unit"] == "GBP" and "Unit: GBP." in planned["description"]
+
+
+# --- the CSVs against the source ------------------------------------------------------------
+
+
+def test_readings_csv_matches_the_source_exactly(site, source):
+    rows = read_csv(site / "data" / "readings.csv")
+    expected = [
+        (d.slug, o.id, r.date.isoformat(), str(r.value))
+        for d in source.deals
+        for o in d.outcomes
+        for r in sorted(o.readings, key=lambda r: r.date)
+    ]
+    assert [(r["deal"], r["outcome_id"], r["date"], r["value"]) for r in rows] == expected
+
+
+def test_embargoed_and_draft_content_is_not_downloadable(site):
+    readings = read_csv(site / "deals" / "testshire" / "readings.csv")
+    assert [r["value"] for r in readings] == ["61.5"]  # not the 99.9 embargoed until 2099
+    assert "99.9" not in (site / "deals" / "testshire" / "deal.json").read_text(encoding="utf-8")
+    everything = (site / "data" / "deals.json").read_text(encoding="utf-8")
+    assert "Secret deal" not in everything and not (site / "deals" / "secretshire").exists()
+
+
+def test_budget_actuals_csv_planned_spend_is_the_sum_of_the_source_lines(site, source):
+    rows = read_csv(site / "data" / "budget-actuals.csv")
+    checked = 0
+    for deal in source.deals:
+        if deal.budget is None:
+            continue
+        pounds_per_unit = Decimal(UNIT_PENCE[deal.budget.unit]) / 100
+        for year in deal.budget.years:
+            row = next(r for r in rows if r["deal"] == deal.slug and r["financial_year"] == year)
+            planned = sum(line.amounts[year] for line in deal.budget.lines) * pounds_per_unit
+            assert Decimal(row["planned_gbp"]) == planned
+            # committed savings: planned x reduction percent / 100, exact
+            assert Decimal(row["savings_committed_gbp"]) == planned * deal.budget.reduction_percent / 100
+            achieved = deal.budget.savings_achieved.get(year)
+            assert row["savings_achieved_gbp"] == ("" if achieved is None else f"{achieved * pounds_per_unit:.2f}")
+            checked += 1
+    assert checked >= 3
+
+
+def test_greater_manchester_2011_12_planned_spend_by_hand(site):
+    # The six lines for 2011-12: 258.4 + 168.2 + 94.6 + 121.0 + 142.8 + 211.5 = £996.5m;
+    # 8% of it committed as savings: £79.72m.
+    rows = read_csv(site / "deals" / "greater-manchester" / "budget-actuals.csv")
+    first = rows[0]
+    assert (first["financial_year"], first["planned_gbp"], first["savings_committed_gbp"]) == (
+        "2011-12",
+        "996500000.00",
+        "79720000.00",
+    )
+
+
+def test_outcome_statuses_in_the_csv_use_the_build_date(site):
+    # Build date 2013-06-01. Greater Manchester adult skills: milestones 48.0 (2012-03-31) and
+    # 50.0 (2013-03-31); latest 48.9 on 2013-03-31 against 50.0 expected;
+    # share (48.9 - 46) / (50 - 46) = 2.9 / 4 = 72.5% -> at risk.
+    rows = read_csv(site / "deals" / "greater-manchester" / "outcomes-progress.csv")
+    skills = next(r for r in rows if r["outcome_id"] == "adult-skills")
+    assert (skills["latest_value"], skills["expected_value"], skills["progress_percent"], skills["status"]) == (
+        "48.9",
+        "50.0000",
+        "72.5",
+        "at-risk",
+    )
+
+
+def test_combined_csv_is_every_deal_csv_with_a_deal_column(site, source):
+    combined = read_csv(site / "data" / "milestones.csv")
+    for deal in source.deals:
+        own = read_csv(site / "deals" / deal.slug / "milestones.csv")
+        assert [{k: v for k, v in r.items() if k != "deal"} for r in combined if r["deal"] == deal.slug] == own
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+
+def test_deal_json_equals_the_validated_public_deal(site, source):
+    for deal in source.deals:
+        published = json.loads((site / "deals" / deal.slug / "deal.json").read_text(encoding="utf-8"))
+        assert published == deal.model_dump(mode="json")
+
+
+def test_deals_json_holds_every_public_deal(site, source):
+    published = json.loads((site / "data" / "deals.json").read_text(encoding="utf-8"))
+    assert [d["slug"] for d in published["deals"]] == [d.slug for d in source.deals]
+
+
+# --- ODS ------------------------------------------------------------------------------------------
+
+
+def test_deal_workbook_has_a_sheet_per_table_matching_the_csv(site):
+    folder = site / "deals" / "greater-manchester"
+    sheets = pd.read_excel(folder / "greater-manchester.ods", engine="odf", sheet_name=None, dtype=object)
+    assert set(sheets) == {p.stem for p in folder.glob("*.csv")}
+    readings = sheets["readings"]
+    rows = read_csv(folder / "readings.csv")
+    assert list(readings.columns) == list(rows[0])
+    assert [Decimal(str(v)) for v in readings["value"]] == [Decimal(r["value"]) for r in rows]
+    assert [str(v)[:10] for v in readings["date"]] == [r["date"] for r in rows]
+
+
+def test_site_workbook_reads_back_with_the_combined_tables(site):
+    sheets = pd.read_excel(site / "data" / "deals.ods", engine="odf", sheet_name=None, dtype=object)
+    budget = sheets["budget-actuals"]
+    rows = read_csv(site / "data" / "budget-actuals.csv")
+    assert list(budget["deal"]) == [r["deal"] for r in rows]
+    assert [Decimal(str(v)) for v in budget["planned_gbp"]] == [Decimal(r["planned_gbp"]) for r in rows]
+
+
+def test_workbook_is_stamped_with_the_build_time(site):
+    with zipfile.ZipFile(site / "data" / "deals.ods") as ods:
+        assert ods.namelist()[0] == "mimetype" and ods.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        assert {i.date_time for i in ods.infolist()} == {(2013, 6, 1, 12, 0, 0)}
+        assert b"<meta:creation-date>2013-06-01T12:00:00</meta:creation-date>" in ods.read("meta.xml")
+
+
+def test_two_generations_give_byte_identical_downloads(project, source):
+    from generator.site import generate
+
+    first = generate(source, NOW, project / "site_templates").files
+    second = generate(source, NOW, project / "site_templates").files
+    assert first.keys() == second.keys()
+    assert [p for p in first if first[p] != second[p]] == []
+    assert "data/deals.ods" in first and "deals/kent/kent.ods" in first
+
+
+# --- the downloads page ------------------------------------------------------------------------------
+
+
+def test_downloads_page_lists_files_and_documents_columns_with_units(site):
+    page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    for link in ('href="deals.ods"', 'href="datapackage.json"', 'href="readings.csv"', 'href="../deals/kent/kent.ods"', 'href="../deals/kent/deal.json"'):
+        assert link in page
+    assert 'id="table-budget-actuals"' in page and "<code>planned_gbp</code>" in page and "GBP" in page
