@@ -25,13 +25,27 @@ check: $(BIN)/dealsite
 serve: $(BIN)/dealsite
 	$(BIN)/dealsite serve
 
-# Real-browser and HTML-validity tests need Debian's chromium, Java and the npm packages
-# pinned in tests/package.json (axe-core, vnu-jar). Installed only when missing.
+# Real-browser and HTML-validity tests need Debian's chromium (at /usr/bin/chromium, which the
+# tests drive: Playwright never downloads a browser), Java 11 or newer for vnu.jar, and the npm
+# packages pinned in tests/package-lock.json (axe-core, vnu-jar). Each is installed only when
+# missing or stale; apt-get update runs once, and only when something is to be installed.
+# npm ci --ignore-scripts: vnu-jar's postinstall would download a Java runtime from GitHub
+# (impossible offline, and Debian's Java serves).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
-	  echo "installing chromium and Java from Debian's packages"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless fonts-dejavu-core >/dev/null; }
-	@test -d tests/node_modules/axe-core -a -d tests/node_modules/vnu-jar || (cd tests && npm ci --no-audit --no-fund --silent)
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="$$missing chromium fonts-dejavu-core"; \
+	java -version 2>&1 | grep -qE 'version "(1[1-9]|[2-9][0-9])' || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing from Debian's packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+	@if [ ! -f tests/node_modules/.package-lock.json ] || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then \
+	  echo "installing tests/package-lock.json (axe-core, vnu-jar)"; \
+	  cd tests && npm ci --ignore-scripts --no-audit --no-fund --silent; \
+	fi
 
 test: $(BIN)/dealsite browser-deps
 	$(BIN)/pytest -n 2 --dist loadgroup

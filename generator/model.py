@@ -34,6 +34,16 @@ LONDON = ZoneInfo("Europe/London")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
 DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+# Characters that change how text displays without showing themselves (bidirectional
+# overrides can make a title read backwards, "Trojan Source"); refused in all text.
+INVISIBLE = {
+    **{chr(c): "bidirectional control character" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    "\u200b": "zero-width space",
+    "\u2060": "word joiner",
+    "\ufeff": "zero-width no-break space",
+}
+INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
+FILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 GROUPED_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,250.0: commas only between thousands
 
 
@@ -63,6 +73,13 @@ def _text(value: Any) -> str:
         value = value.strip()
         if not value:
             raise ValueError("is empty (expected text)")
+        hidden = INVISIBLE_RE.search(value)
+        if hidden:
+            char = hidden.group()
+            raise ValueError(
+                f"contains an invisible {INVISIBLE[char]} (U+{ord(char):04X}) at character {hidden.start() + 1}: "
+                "remove it (it can make text display differently from what it says)"
+            )
         return value
     if isinstance(value, bool):
         raise ValueError(
@@ -156,6 +173,13 @@ def _slug(value: Any) -> str:
     return text
 
 
+def _file_name(value: Any) -> str:
+    text = _text(value)
+    if not FILE_NAME_RE.match(text) or ".." in text:
+        raise ValueError(f"{text} is not a plain file name (expected a name like route-map.txt, with no folders)")
+    return text
+
+
 def _url(value: Any) -> str:
     text = _text(value)
     if not re.match(r"^https?://[^\s<>\"]+$", text, re.IGNORECASE):
@@ -186,6 +210,7 @@ _str_out = PlainSerializer(str, return_type=str, when_used="json")
 Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
 Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
 Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "pattern": "^https?://"})]
+FileName = Annotated[str, BeforeValidator(_file_name), WithJsonSchema({"type": "string", "minLength": 1})]
 Amount = Annotated[
     Decimal,
     BeforeValidator(lambda v: _decimal(v, money=True)),
@@ -546,7 +571,7 @@ class Source(Model):
     publisher: Optional[Text] = None
     date: Optional[Date] = None
     url: Optional[Url] = None
-    file: Optional[Text] = Field(None, description="A seed document's file name")
+    file: Optional[FileName] = Field(None, description="A seed document's file name")
 
 
 class Deal(Publishable):
