@@ -94,6 +94,32 @@ def split_front_matter(text: str) -> tuple[Optional[str], str, int]:
     return None, text, 1
 
 
+# Update bodies go through Python-Markdown, which passes raw HTML through and links any
+# scheme: both would let an update carry script. Plain Markdown is all an update needs.
+RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|<\?")
+AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>")
+UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*((?:javascript|data|vbscript|file)\s*:)", re.IGNORECASE)
+
+
+def body_problems(body: str) -> list[tuple[int, str]]:
+    """(line within body, message) for raw HTML or script-capable links outside code blocks."""
+    found, fenced = [], False
+    for i, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            continue
+        text = re.sub(r"`[^`]*`", "", AUTOLINK.sub("", line))
+        link = UNSAFE_LINK.search(text)
+        if link:
+            found.append((i, f"a link to {link.group(1).lower()} is not allowed (expected https://, mailto: or a page of this site)"))
+        elif RAW_HTML.search(text):
+            tag = RAW_HTML.search(text).group(0)
+            found.append((i, f"raw HTML ({tag}) is not allowed in an update (write plain Markdown)"))
+    return found
+
+
 def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
     file = str(path)
     match = NAME_RE.match(path.name)
@@ -121,8 +147,10 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
     problems = [Problem(p.file, p.line, p.field, p.message.replace("content/deal-format.md", "content/publishing.md")) for p in problems]
     if update is None:
         return None, problems
+    body_line = first + front.count("\n") + 1
     if not body.strip():
-        problems.append(Problem(file, first + front.count("\n") + 1, "", "has no text after the front matter"))
+        problems.append(Problem(file, body_line, "", "has no text after the front matter"))
+    problems += [Problem(file, body_line + i, "", message) for i, message in body_problems(body)]
     if update.day.isoformat() != match.group(1):
         problems.append(
             Problem(file, line_of(doc, ("date",)), "date", f"{update.day.isoformat()} does not match the date in the file name ({match.group(1)})")

@@ -219,3 +219,14 @@ def test_the_deal_page_shows_when_its_data_last_changed(repo, tmp_path):
     # 2025-01-20T23:30Z is 23:30 GMT in London: still 20 January.
     assert 'Data last changed: <time datetime="2025-01-20">20 January 2025</time>' in kent
     assert 'Data last changed: <time datetime="2024-05-06">6 May 2024</time>' in essex
+
+
+def test_update_bodies_may_quote_html_inside_code_but_not_write_it():
+    from generator.updates import body_problems
+
+    body = "Plain text.\n\n`<b>` in code is fine.\n\n```\n<script>also fine</script>\n```\n\n<b>bold</b>\n[x](JavaScript:alert(1))\n<https://example.org/ok>\n"
+    # lines (from 0): 8 is the raw <b>, 9 the javascript: link; the autolink on 10 is allowed
+    assert body_problems(body) == [
+        (8, "raw HTML (<b>) is not allowed in an update (write plain Markdown)"),
+        (9, "a link to javascript: is not allowed (expected https://, mailto: or a page of this site)"),
+    ]

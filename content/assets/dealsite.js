@@ -93,6 +93,22 @@
   Array.prototype.forEach.call(document.querySelectorAll("table[data-ds-sortable]"), enhanceTable);
   Array.prototype.forEach.call(document.querySelectorAll("form[data-ds-compare]"), enhanceCompare);
 
+  /* Material wraps Markdown tables in a scrolling div from its own script. A scrolling region
+     must be reachable by keyboard (WCAG 2.1.1), so make each one a named, focusable region. */
+  function labelScrollRegions() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap"), function (wrap) {
+      var caption = wrap.querySelector("caption");
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+    });
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(labelScrollRegions);
+  } else {
+    labelScrollRegions();
+  }
+
   /* Print every reading table, not just the summaries. */
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
