@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 N      ?= 1000
 
-.PHONY: site test bench serve check browser-deps clean
+.PHONY: site test bench serve check browser-deps pdf-deps clean
 
 $(BIN)/dealsite: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
@@ -16,8 +16,16 @@ $(BIN)/dealsite: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-site: $(BIN)/dealsite
+site: $(BIN)/dealsite pdf-deps
 	$(BIN)/dealsite build
+
+# WeasyPrint renders the committee pack to PDF with Debian's Pango (on the stock image;
+# installed here only when missing).
+pdf-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "installing Pango for the PDF pack from Debian's packages"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 check: $(BIN)/dealsite
 	$(BIN)/dealsite check
@@ -47,7 +55,7 @@ browser-deps:
 	  cd tests && npm ci --ignore-scripts --no-audit --no-fund --silent; \
 	fi
 
-test: $(BIN)/dealsite browser-deps
+test: $(BIN)/dealsite pdf-deps browser-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(BIN)/dealsite
