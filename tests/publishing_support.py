@@ -11,22 +11,14 @@ import datetime as dt
 import gzip
 import hashlib
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+from conftest import copy_project  # noqa: F401 - one way to copy the project, re-exported
 from generator.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_URL = "https://deals.example.org/"  # as in mkdocs.yml
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("content", "site_templates", "deals"):
-        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
 
 
 def epoch(moment: str) -> int:

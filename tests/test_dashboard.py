@@ -20,13 +20,14 @@ bethshire "Health board agreed" planned 2022-03-01, no actual: overdue 31 + 30 +
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from publishing_support import build
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1654084800"  # 2022-06-01T12:00:00Z
@@ -109,8 +110,6 @@ BETH = deal(
 
 @pytest.fixture(scope="session")
 def dashboard_site(tmp_path_factory) -> Path:
-    from generator.build import build_site
-
     project = tmp_path_factory.mktemp("dashboard")
     for name in ("mkdocs.yml", "content", "site_templates"):
         source = REPO / name
@@ -123,15 +122,7 @@ def dashboard_site(tmp_path_factory) -> Path:
             shutil.copy2(REPO / "deals" / name, project / "deals" / name)
     (project / "deals" / "alphashire.yaml").write_text(ALPHA, encoding="utf-8")
     (project / "deals" / "bethshire.yaml").write_text(BETH, encoding="utf-8")
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        return build_site(project / "mkdocs.yml", project / "site")
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    return build(project, project / "site", at=int(EPOCH))
 
 
 class Tables(HTMLParser):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from publishing_support import build
+
 from generator.cli import main
 from generator.diff import changes, history
 
@@ -174,7 +176,6 @@ def test_history_is_none_outside_a_git_repository(tmp_path):
 
 @pytest.fixture(scope="module")
 def changes_site(tmp_path_factory) -> Path:
-    from generator.build import build_site
 
     root = tmp_path_factory.mktemp("changes")
     for name in ("mkdocs.yml", "content", "site_templates"):
@@ -195,15 +196,7 @@ def changes_site(tmp_path_factory) -> Path:
     assert embargoed in changed
     (deals / "testshire.yaml").write_text(changed, encoding="utf-8")
     git(root, "commit", "-q", "-am", "Testshire target moved", date="2026-02-01T12:00:00+00:00")
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1772366400"  # 2026-03-01T12:00:00Z
-    try:
-        return build_site(root / "mkdocs.yml", root / "site")
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    return build(root, root / "site", at=1772366400)  # 2026-03-01T12:00:00Z
 
 
 def test_changes_page_lists_the_moved_target_with_its_date(changes_site):

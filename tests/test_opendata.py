@@ -6,14 +6,16 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import shutil
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+
+
+from publishing_support import build, copy_project
 
 from generator.embargo import public_catalogue
 from generator.load import load_catalogue
@@ -52,9 +54,7 @@ DRAFT = EMBARGOED.replace("title: Testshire deal", "title: Secret deal\ndraft: t
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("opendata")
-    for name in ("mkdocs.yml", "content", "site_templates", "deals"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    copy_project(project)
     (project / "deals" / "testshire.yaml").write_text(EMBARGOED, encoding="utf-8")
     (project / "deals" / "secretshire.yaml").write_text(DRAFT, encoding="utf-8")
     return project
@@ -62,17 +62,7 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def site(project) -> Path:
-    from generator.build import build_site
-
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        return build_site(project / "mkdocs.yml", project / "site")
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    return build(project, project / "site", at=int(EPOCH))
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+
+
+from publishing_support import build, copy_project
 
 from generator.embargo import public_catalogue
 from generator.load import load_catalogue
@@ -18,25 +20,13 @@ EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("pack")
-    for name in ("mkdocs.yml", "content", "site_templates", "deals"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    copy_project(project)
     return project
 
 
 @pytest.fixture(scope="session")
 def site(project) -> Path:
-    from generator.build import build_site
-
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        return build_site(project / "mkdocs.yml", project / "site")
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    return build(project, project / "site", at=int(EPOCH))
 
 
 @pytest.fixture(scope="session")
