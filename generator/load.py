@@ -161,6 +161,45 @@ def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Pro
     return deal, doc, problems
 
 
+class _DocumentOnDemand(Document):
+    """The parsed file of a deal taken from the cache: read again only if a problem needs a line."""
+
+    def __init__(self, path: Path):  # noqa: D107 - not the dataclass's fields: both come from the file
+        self._path = path
+        self._doc: Optional[Document] = None
+
+    def _parsed(self) -> Document:
+        if self._doc is None:
+            self._doc = _read(self._path)[0] or Document(None)
+        return self._doc
+
+    data = property(lambda self: self._parsed().data)  # type: ignore[assignment]
+    lines = property(lambda self: self._parsed().lines)  # type: ignore[assignment]
+
+
+# Valid deals by file, with the file's (mtime, size) when read. One build reads deals/ twice (the
+# CLI's check, then the plugin) and `dealsite serve` on every change: only changed files are parsed
+# again. Deals are frozen models, so sharing them is safe.
+_DEAL_CACHE: dict[Path, tuple[tuple[int, int], Deal]] = {}
+
+
+def _load_deal_cached(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_deal(path)
+    key, stamp = path.resolve(), (stat.st_mtime_ns, stat.st_size)
+    hit = _DEAL_CACHE.get(key)
+    if hit is not None and hit[0] == stamp and hit[1].slug == path.stem:
+        return hit[1], _DocumentOnDemand(path), []
+    deal, doc, problems = _load_deal(path)
+    if deal is not None and not problems:
+        _DEAL_CACHE[key] = (stamp, deal)
+    else:
+        _DEAL_CACHE.pop(key, None)
+    return deal, doc, problems
+
+
 def _load_shared(directory: Path, name: str, required: bool):
     path = directory / name
     if not path.exists():
@@ -190,7 +229,7 @@ def load_catalogue(paths: Iterable[Path] = (Path("deals"),)) -> Catalogue:
 
     loaded = []
     for path in files:
-        deal, doc, found = _load_deal(path)
+        deal, doc, found = _load_deal_cached(path)
         problems += found
         if deal is not None:
             loaded.append((deal, doc, str(path)))
