@@ -264,6 +264,9 @@ def _dashboard(ctx: Context, bundle: Bundle) -> None:
             html,
             headings,
             description="Whether each place is delivering the outcomes it agreed: status of every outcome, overdue milestones and new readings.",
+            # Not indexed: it repeats every deal page's outcomes and grows with N (1,000 deals: 48 MB of
+            # HTML, 10 MB of search index, 100+ s of the search plugin's parsing; generator/bench.py).
+            search=False,
         )
     )
 
