@@ -78,11 +78,21 @@ def _report(error: InvalidDeals) -> int:
 
 
 def cmd_check(args) -> int:
+    """Deal files; and, when run on the default deals/, the updates in content/updates too,
+    so a team finds a bad update before publishing rather than at build time."""
+    from .updates import UPDATES_DIR, load_updates
+
+    updates_dir = Path("content") / UPDATES_DIR
+    with_updates = args.paths == [Path("deals")] and updates_dir.is_dir()
     try:
         catalogue = load_catalogue(args.paths)
+        updates = load_updates(updates_dir, catalogue) if with_updates else []
     except InvalidDeals as error:
         return _report(error)
-    print(f"ok: {len(catalogue.deals)} deal{'s' * (len(catalogue.deals) != 1)} checked")
+    checked = f"{len(catalogue.deals)} deal{'s' * (len(catalogue.deals) != 1)}"
+    if with_updates:
+        checked += f" and {len(updates)} update{'s' * (len(updates) != 1)}"
+    print(f"ok: {checked} checked")
     return 0
 
 

@@ -81,3 +81,22 @@ def test_new_refuses_a_bad_slug_and_an_existing_file(tmp_path, capsys):
     assert main(["new", "york", "--deals-dir", str(deals)]) == 1
     assert "already exists" in capsys.readouterr().err
     assert (deals / "york.yaml").read_text(encoding="utf-8") == "title: York\n"
+
+
+def test_check_on_the_default_folder_also_checks_the_updates(tmp_path, monkeypatch, capsys):
+    deals = _shared_into(tmp_path / "deals")
+    shutil.copy(REPO / "deals" / "kent.yaml", deals / "kent.yaml")
+    updates = tmp_path / "content" / "updates"
+    updates.mkdir(parents=True)
+    (updates / "2026-01-05-kent-news.md").write_text(
+        "---\ntitle: Kent news\ndate: 2026-01-05\ndeals: [essex]\nsummary: News.\n---\n\nText.\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    # line 4 is `deals: [essex]`; essex is not among this folder's deals
+    assert "content/updates/2026-01-05-kent-news.md:4: deals[0]: essex is not a known deal" in capsys.readouterr().err
+    (updates / "2026-01-05-kent-news.md").write_text(
+        "---\ntitle: Kent news\ndate: 2026-01-05\ndeals: [kent]\nsummary: News.\n---\n\nText.\n", encoding="utf-8"
+    )
+    assert main(["check"]) == 0
+    assert capsys.readouterr().out == "ok: 1 deal and 1 update checked\n"
