@@ -21,7 +21,7 @@ from typing import Optional
 from .budget import budget_view
 from .display import number
 from .model import Catalogue, Deal, DealStatus, Event, Level, MenuPower, Outcome, PowerStatus, Reading
-from .site import Bundle, Context, GeneratedPage, Heading, deal_uri
+from .site import Bundle, Context, GeneratedPage, Heading, SearchEntry, deal_uri
 from .timeline import Chart, Slippage, chart, slippage
 
 # --- labels -----------------------------------------------------------------
@@ -327,6 +327,19 @@ def _toc(pairs) -> list[Heading]:
 # --- pages --------------------------------------------------------------------
 
 
+def deal_search_entries(deal: Deal, outcomes: list) -> list[SearchEntry]:
+    """What search finds a deal by: its page (title, summary, place, figure, partners) and each
+    outcome (title, indicator, owner). Figures and tables stay out, as on the page itself."""
+    base = f"deals/{deal.slug}/"
+    figure = deal.accountable_figure
+    about = [deal.summary, deal.place.name, *(p.name for p in deal.place.partners), figure.title or figure.role, figure.holder or ""]
+    entries = [SearchEntry(base, deal.title, " ".join(t for t in about if t))]
+    for view in outcomes:
+        outcome = view.outcome
+        entries.append(SearchEntry(f"{base}#{view.anchor}", outcome.title, f"{outcome.indicator}. {outcome.owner}. {deal.title}"))
+    return entries
+
+
 def add(ctx: Context, bundle: Bundle) -> None:
     from .pages_progress import deal_progress  # imported here: pages_progress uses href and measure from this module
 
@@ -357,7 +370,8 @@ def add(ctx: Context, bundle: Bundle) -> None:
             headings.append(Heading(2, anchor, title))
             if anchor == "outcomes":
                 headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
-        bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary))
+        bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
+        bundle.search += deal_search_entries(deal, outcomes)
 
     bundle.fragments["deal-list"] = ctx.env.get_template("deal_list.html").render(
         deals=views.deals(HOME_URI), links=_links(HOME_URI)

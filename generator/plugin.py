@@ -7,6 +7,7 @@ only translates it into MkDocs' files, pages and table of contents, so that
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -96,6 +97,19 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         for path, content in sorted(self.bundle.files.items()):
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_post_build(self, *, config) -> None:
+        """Add our own search entries to the index Material's search plugin has just written
+        (it runs first: it is listed before us in mkdocs.yml)."""
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if not self.bundle.search or not index.exists():
+            return
+        data = json.loads(index.read_text(encoding="utf-8"))
+        # Material renders titles and text as HTML, so plain deal text is escaped here.
+        data["docs"] += [
+            {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in self.bundle.search
+        ]
+        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
 
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
         # Our pages arrive as HTML: give Python-Markdown nothing to parse.

@@ -40,11 +40,25 @@ class GeneratedPage:
     preview: bool = False  # not yet public: shown only under --drafts, with a banner
 
 
+@dataclass(frozen=True)
+class SearchEntry:
+    """One search result, written by us rather than parsed out of a page's HTML.
+
+    Material's search plugin parses every page it indexes; for deal pages that was most of a
+    minute at 1,000 deals (bench.py), to index text we already hold as data.
+    """
+
+    location: str  # site-relative URL, e.g. "deals/kent/#outcome-jobs"
+    title: str  # plain text; escaped by whoever writes it out
+    text: str  # plain text
+
+
 @dataclass
 class Bundle:
     pages: list[GeneratedPage] = field(default_factory=list)
     fragments: dict[str, str] = field(default_factory=dict)  # replaces <!-- dealsite:NAME --> in content/
     files: dict[str, bytes] = field(default_factory=dict)  # downloads, feeds, images, by site path
+    search: list[SearchEntry] = field(default_factory=list)  # for pages generated with search=False
 
 
 @dataclass(frozen=True)

@@ -359,6 +359,16 @@ def test_search_index_finds_a_deal_page_by_an_outcome_title(search_index):
     assert "deals/greater-manchester/#outcome-early-years" in [e["location"] for e in entries]
 
 
+def test_search_index_holds_one_entry_per_deal_page_and_one_per_outcome(search_index, catalogue):
+    # Greater Manchester has 4 outcomes: its page plus 4 outcome entries, none for other sections
+    gm = catalogue.deal("greater-manchester")
+    locations = [e["location"] for e in search_index["docs"] if e["location"].startswith("deals/greater-manchester/")]
+    assert len(gm.outcomes) == 4
+    assert sorted(locations) == sorted(
+        ["deals/greater-manchester/"] + [f"deals/greater-manchester/#outcome-{o.id}" for o in gm.outcomes]
+    )
+
+
 def test_search_index_leaves_out_chart_and_table_figures(search_index):
     deal_entries = " ".join(e["text"] for e in search_index["docs"] if e["location"].startswith("deals/"))
     assert "105 days late" not in deal_entries  # the negotiation table
