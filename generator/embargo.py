@@ -28,8 +28,3 @@ def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
         o.model_copy(update={"readings": [r for r in o.readings if is_public(r, now)]}) for o in deal.outcomes
     ]
     return deal.model_copy(update={"outcomes": outcomes})
-
-
-def unpublished(item: Publishable, now: dt.datetime) -> bool:
-    """For the preview banner: would the public not see this yet?"""
-    return not is_public(item, now)
