@@ -7,6 +7,7 @@ file once rather than once per error.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Iterable, Iterator, Optional
 
 from pydantic import BaseModel, ValidationError
 
+from .gcpause import paused
+from .workers import PARALLEL_FROM, jobs_available
 from .model import SLUG_RE, Catalogue, Deal, Deflators, FieldError, PowersMenu, Timetable
 from .strict_yaml import Document, YamlError, parse
 
@@ -183,21 +186,70 @@ class _DocumentOnDemand(Document):
 _DEAL_CACHE: dict[Path, tuple[tuple[int, int], Deal]] = {}
 
 
-def _load_deal_cached(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
+def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[Deal], Optional[Document], list[Problem]]]:
+    """(deal, document, problems) for each file, in order; unchanged files come from the cache.
+
+    Files not in the cache are parsed and validated in forked worker processes when there
+    are enough of them (a deal file takes a few milliseconds). A worker sends back the deal
+    and its problems; the parent reads a file again only if a cross-file check needs a line.
+    """
+    results: list = [None] * len(files)
+    stale: list[tuple[int, Optional[Path], Optional[tuple[int, int]]]] = []
+    for i, path in enumerate(files):
+        try:
+            stat = path.stat()
+        except OSError:
+            stale.append((i, None, None))
+            continue
+        key, stamp = path.resolve(), (stat.st_mtime_ns, stat.st_size)
+        hit = _DEAL_CACHE.get(key)
+        if hit is not None and hit[0] == stamp and hit[1].slug == path.stem:
+            results[i] = (hit[1], _DocumentOnDemand(path), [])
+        else:
+            stale.append((i, key, stamp))
+    for (i, key, stamp), result in zip(stale, _load_many([files[i] for i, _, _ in stale], jobs)):
+        results[i] = result
+        if key is None:
+            continue
+        deal, _, problems = result
+        if deal is not None and not problems:
+            _DEAL_CACHE[key] = (stamp, deal)
+        else:
+            _DEAL_CACHE.pop(key, None)
+    return results
+
+
+# Below this many files to parse (a few milliseconds each), starting a worker process costs
+# more than it saves.
+_PENDING: list[Path] = []  # the files the forked workers share with the parent
+
+
+def _load_many(paths: list[Path], jobs: Optional[int]) -> list:
+    """_load_deal of each path, in order; with jobs > 1, shared with jobs - 1 forked workers."""
+    if jobs is None:
+
+        jobs = jobs_available() if len(paths) >= PARALLEL_FROM else 1
+    jobs = min(jobs, len(paths))
+    if jobs <= 1 or "fork" not in mp.get_all_start_methods():
+        return [_load_deal(path) for path in paths]
+    # The parent takes an equal share: receiving a worker's deal (unpickling it) costs about
+    # a quarter of parsing and validating it, so the parent would otherwise mostly wait.
+    theirs = paths[: len(paths) - len(paths) // jobs]
+    global _PENDING
+    _PENDING = theirs
     try:
-        stat = path.stat()
-    except OSError:
-        return _load_deal(path)
-    key, stamp = path.resolve(), (stat.st_mtime_ns, stat.st_size)
-    hit = _DEAL_CACHE.get(key)
-    if hit is not None and hit[0] == stamp and hit[1].slug == path.stem:
-        return hit[1], _DocumentOnDemand(path), []
-    deal, doc, problems = _load_deal(path)
-    if deal is not None and not problems:
-        _DEAL_CACHE[key] = (stamp, deal)
-    else:
-        _DEAL_CACHE.pop(key, None)
-    return deal, doc, problems
+        with mp.get_context("fork").Pool(jobs - 1) as pool:
+            found = pool.map_async(_load_pending, range(len(theirs)), chunksize=max(1, len(theirs) // (jobs * 8)))
+            own = [_load_deal(path) for path in paths[len(theirs):]]
+            received = found.get()
+    finally:
+        _PENDING = []
+    return [(deal, _DocumentOnDemand(path), problems) for path, (deal, problems) in zip(theirs, received)] + own
+
+
+def _load_pending(i: int) -> tuple[Optional[Deal], list[Problem]]:
+    deal, _, problems = _load_deal(_PENDING[i])
+    return deal, problems
 
 
 def _load_shared(directory: Path, name: str, required: bool):
@@ -211,13 +263,18 @@ def _load_shared(directory: Path, name: str, required: bool):
     return _validate(SHARED[name], doc.data, doc, str(path))
 
 
-def load_catalogue(paths: Iterable[Path] = (Path("deals"),)) -> Catalogue:
+def load_catalogue(paths: Iterable[Path] = (Path("deals"),), *, jobs: Optional[int] = None) -> Catalogue:
     """Read and check every deal in paths with the shared files beside them.
 
     Raises :class:`InvalidDeals` listing every problem; returns only a fully
-    valid catalogue.
+    valid catalogue. ``jobs``: worker processes for parsing (default: one per
+    core, or DEALSITE_JOBS, once there are PARALLEL_FROM files to parse).
     """
-    paths = [Path(p) for p in paths]
+    with paused():  # the loaded deals live for the whole build: see gcpause
+        return _load_catalogue([Path(p) for p in paths], jobs)
+
+
+def _load_catalogue(paths: list[Path], jobs: Optional[int]) -> Catalogue:
     files, problems = deal_files(paths)
     shared_dir = paths[0] if paths and paths[0].is_dir() else (files[0].parent if files else Path("deals"))
     timetable, found = _load_shared(shared_dir, ROUNDS_FILE, required=True)
@@ -228,8 +285,7 @@ def load_catalogue(paths: Iterable[Path] = (Path("deals"),)) -> Catalogue:
     problems += found
 
     loaded = []
-    for path in files:
-        deal, doc, found = _load_deal_cached(path)
+    for path, (deal, doc, found) in zip(files, _load_deals(files, jobs)):
         problems += found
         if deal is not None:
             loaded.append((deal, doc, str(path)))
@@ -328,3 +384,9 @@ def _budget_checks(budget) -> Iterator[tuple[tuple, str]]:
             yield ("budget", "schemes", i, "stated_investment"), f"{scheme.stated_investment} does not equal the bodies' investment of {invested}"
         if scheme.stated_net_benefit is not None and scheme.stated_net_benefit != gained - invested:
             yield ("budget", "schemes", i, "stated_net_benefit"), f"{scheme.stated_net_benefit} does not equal benefit less investment, {gained - invested}"
+
+
+def forget_loaded() -> None:
+    """Drop the cache of parsed deals: a one-off build calls this once its pages are made,
+    so a thousand deals do not stay in memory while MkDocs renders (serve keeps them)."""
+    _DEAL_CACHE.clear()

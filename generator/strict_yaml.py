@@ -13,8 +13,10 @@ tuple to line number) onto validation errors.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
 import yaml
 from yaml.composer import Composer
@@ -120,6 +122,182 @@ def _fast_node(text: str):
         loader.dispose()
 
 
+# --- the fast path: libyaml composes in C, and only clean files are accepted ------------
+#
+# Composing nodes event by event in Python (above) costs most of the time of loading a
+# deal. libyaml's own composer builds the same nodes in C, but it follows aliases, keeps
+# explicit tags and does not count depth. So :func:`_clean_data` accepts a file only when
+# it can show the checks above would find nothing, and returns _UNCLEAN for anything
+# else, which then goes the way above and gets its exact message:
+# - explicit tags and aliases: a tag starts with ! and an alias with *, so a text without
+#   either has neither. Otherwise the nodes are counted: the C composer asks the resolver
+#   for the tag of every node written without one, and an alias adds no node of its own,
+#   so the nodes in the tree equal the resolver's calls only when there are neither;
+# - duplicate or non-text keys, merge keys, trap scalars, depth: checked while building;
+# - the line map (only needed to report a problem) is built when first asked for.
+
+_UNCLEAN = object()
+
+# The C composer recurses on the C stack (a few hundred bytes a level; 40,000 nested
+# brackets crash the process). Each nested collection needs one of these characters of
+# its own ([ { for flow, - for a sequence entry, ? or : for a mapping key), so their
+# count bounds the depth: above this, the pure-Python composer (which stops at
+# MAX_DEPTH) reads the file.
+C_NESTING_BOUND = 8_000
+NESTING_CHARS = "[{-?:"
+
+_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _MERGE = (TAG + t for t in ("str", "null", "bool", "int", "float", "timestamp", "merge"))
+# Resolver.resolve's table by first character, with the wildcard entries appended (as it does).
+_WILDCARD = tuple(Resolver.yaml_implicit_resolvers.get(None, ()))
+_IMPLICIT = {first: tuple(found) + _WILDCARD for first, found in Resolver.yaml_implicit_resolvers.items() if first is not None}
+_DEFAULT_TAG = {ScalarNode: Resolver.DEFAULT_SCALAR_TAG, SequenceNode: Resolver.DEFAULT_SEQUENCE_TAG, MappingNode: Resolver.DEFAULT_MAPPING_TAG}
+
+
+@functools.lru_cache(maxsize=8192)  # keys and short values repeat: 97% hits on the bench deals
+def _resolve(kind, value, implicit) -> str:
+    """Resolver.resolve, without path resolvers (Resolver has none)."""
+    if kind is ScalarNode and implicit[0]:
+        for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+            if regexp.match(value):
+                return tag
+    return _DEFAULT_TAG[kind]
+
+
+class _NotClean(Exception):
+    pass
+
+
+if _CParser is not None:
+
+    class _CLoader(_CParser, Resolver):
+        """libyaml's parser and composer, both in C."""
+
+        resolve = staticmethod(_resolve)
+        # Without path resolvers these need do nothing; C callables spare a Python call per node.
+        descend_resolver = staticmethod(slice)  # called with (parent, index)
+        ascend_resolver = staticmethod(tuple)  # called with ()
+
+        def __init__(self, text: str) -> None:
+            _CParser.__init__(self, text)
+            Resolver.__init__(self)
+            self.resolved = 0
+
+    class _CountingLoader(_CLoader):
+        """Counts the nodes the composer resolved itself, i.e. those written without a tag."""
+
+        def resolve(self, kind, value, implicit):
+            self.resolved += 1
+            return _resolve(kind, value, implicit)
+
+
+def _c_node(text: str, count: bool):
+    """(root node, resolver calls) from libyaml's C composer, or None when it refuses the text."""
+    if _CParser is None or sum(map(text.count, NESTING_CHARS)) >= C_NESTING_BOUND:
+        return None
+    loader = (_CountingLoader if count else _CLoader)(text)
+    try:
+        node = loader.get_single_node()
+    except Exception:  # noqa: BLE001 - the pure-Python path reports it, with our messages
+        return None
+    finally:
+        loader.dispose()
+    return None if node is None else (node, loader.resolved)
+
+
+def _clean_data(text: str) -> object:
+    """The file's data, exactly as :func:`_build` gives it, or _UNCLEAN when anything needs a closer look."""
+    count = "!" in text or "*" in text  # could hold a tag or an alias
+    composed = _c_node(text, count)
+    if composed is None:
+        return _UNCLEAN
+    node, resolved = composed
+    counter = [1]  # the root
+    try:
+        data = _clean(node, 1, counter)
+    except _NotClean:
+        return _UNCLEAN
+    return data if not count or counter[0] == resolved else _UNCLEAN
+
+
+def _clean(node: Node, depth: int, counter: list) -> object:
+    """_build's value for a node, without a line map; raises _NotClean where _build would raise."""
+    value = node.value
+    if node.__class__ is ScalarNode:
+        return value if node.style or node.tag == _STR else _clean_scalar(node)
+    if value and depth >= MAX_DEPTH:  # its items would be nested deeper than MAX_DEPTH
+        raise _NotClean
+    depth += 1
+    if node.__class__ is MappingNode:
+        counter[0] += 2 * len(value)
+        result: dict = {}
+        for key_node, item in value:
+            if key_node.__class__ is not ScalarNode or key_node.tag == _MERGE or key_node.value in result:
+                raise _NotClean
+            # most values are text: taken here, without a call
+            if item.__class__ is ScalarNode and (item.style or item.tag == _STR):
+                result[key_node.value] = item.value
+            else:
+                result[key_node.value] = _clean(item, depth, counter)
+        return result
+    if node.__class__ is SequenceNode:
+        counter[0] += len(value)
+        return [
+            item.value if item.__class__ is ScalarNode and (item.style or item.tag == _STR) else _clean(item, depth, counter)
+            for item in value
+        ]
+    raise _NotClean
+
+
+def _clean_scalar(node: ScalarNode) -> object:
+    """_scalar's value for a plain scalar that is not text."""
+    value, tag = node.value, node.tag
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        if value in BOOLEAN_TRUE:
+            return True
+        if value in BOOLEAN_FALSE:
+            return False
+        raise _NotClean
+    if tag == _INT:
+        if PLAIN_INT.match(value):
+            return int(value)
+        raise _NotClean
+    if tag == _FLOAT:
+        if PLAIN_DECIMAL.match(value):
+            return FloatLiteral(value)
+        raise _NotClean
+    if tag == _TIMESTAMP:
+        try:
+            return _timestamp(value, 0, ())
+        except YamlError:
+            raise _NotClean from None
+    return value
+
+
+class _CleanDocument(Document):
+    """A clean file's data; its line map is made only when a problem asks for a line."""
+
+    def __init__(self, data: object, text: str):  # noqa: D107 - lines come later, from the text
+        self.data = data
+        self._text: Optional[str] = text
+        self._lines: Optional[dict] = None
+
+    @property  # type: ignore[override]
+    def lines(self) -> dict:
+        if self._lines is None:
+            self._lines = {}
+            composed = _c_node(self._text, False)
+            if composed is not None:  # always, for a text _clean_data accepted
+                _build(composed[0], (), self._lines)
+            self._text = None
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: dict) -> None:
+        self._lines, self._text = value, None
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 only: anything else is refused with the line of the first bad byte."""
     if len(raw) > MAX_BYTES:
@@ -136,6 +314,9 @@ def decode(raw: bytes) -> str:
 
 def parse(raw: bytes) -> Document:
     text = decode(raw)
+    data = _clean_data(text)
+    if data is not _UNCLEAN:
+        return _CleanDocument(data, text)
     node = _fast_node(text)  # a deal file of 1,000 lines: 0.2 s in pure Python (bench.py)
     if node is not None:
         doc = Document(None)
