@@ -24,6 +24,10 @@ def public_catalogue(catalogue: Catalogue, now: dt.datetime, *, previews: bool =
 
 
 def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
+    # The deal itself when nothing in it is held back: a preview server reuses the pages of
+    # deals it has already seen (site.DealMemo), recognising them as the same object.
+    if all(is_public(r, now) for o in deal.outcomes for r in o.readings):
+        return deal
     outcomes = [
         o.model_copy(update={"readings": [r for r in o.readings if is_public(r, now)]}) for o in deal.outcomes
     ]

@@ -174,24 +174,54 @@ def _last_changed(ctx: Context, slug: str) -> Optional[dt.date]:
     return when.astimezone(LONDON).date() if when else None
 
 
-def add(ctx: Context, bundle: Bundle) -> None:
-    updates = list(ctx.updates)  # newest first; public only unless previews
-    catalogue = ctx.catalogue
-    titles = {d.slug: d.title for d in catalogue.deals}
-    by_deal: dict[str, list[Update]] = {d.slug: [] for d in catalogue.deals}
-    for update in updates:
+def _by_deal(ctx: Context) -> dict[str, list[Update]]:
+    by_deal: dict[str, list[Update]] = {d.slug: [] for d in ctx.catalogue.deals}
+    for update in ctx.updates:  # newest first; public only unless previews
         for slug in update.deals:
             if slug in by_deal:
                 by_deal[slug].append(update)
+    return by_deal
+
+
+def prepare(ctx: Context) -> None:
+    """Give the deal template its updates: ``deal_news(deal)``."""
+    by_deal = _by_deal(ctx)
 
     def deal_news(deal: Deal) -> DealNews:
         return DealNews(
-            updates=_items(by_deal.get(deal.slug, []), catalogue, ctx.now, "../../", ctx.previews),
+            updates=_items(by_deal.get(deal.slug, []), ctx.catalogue, ctx.now, "../../", ctx.previews),
             feed="feed.xml",
             last_changed=_last_changed(ctx, deal.slug),
         )
 
     ctx.env.globals["deal_news"] = deal_news
+
+
+def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
+    """The deal's own feed (empty until the deal has updates)."""
+    path = deal_feed_path(deal.slug)
+    bundle.add_file(
+        path,
+        atom(
+            title=f"{deal.title}: updates",
+            subtitle=f"News about {deal.title}.",
+            site_url=ctx.site_url,
+            path=path,
+            page=f"deals/{deal.slug}/",
+            updates=[u for u in ctx.updates if deal.slug in u.deals],
+            deal_titles=_titles(ctx),
+            now=ctx.now,
+        ),
+    )
+
+
+def _titles(ctx: Context) -> dict[str, str]:
+    return {d.slug: d.title for d in ctx.catalogue.deals}
+
+
+def add(ctx: Context, bundle: Bundle) -> None:
+    updates = list(ctx.updates)  # newest first; public only unless previews
+    catalogue = ctx.catalogue
 
     # The list page (content/updates/index.md) and each update's byline.
     bundle.fragments["update-list"] = ctx.env.get_template("partials/update_list.html").render(
@@ -203,26 +233,16 @@ def add(ctx: Context, bundle: Bundle) -> None:
             byline = banner_html([f"This update: {_lower_first(item.note)}"]) + byline
         bundle.fragments[f"{UPDATES_DIR}/{update.stem}"] = byline
 
-    # Feeds: all updates, and one per deal (empty until the deal has updates).
-    bundle.files[ALL_UPDATES] = atom(
-        title="Place deals: updates",
-        subtitle="News about every deal between central government and places.",
-        site_url=ctx.site_url,
-        path=ALL_UPDATES,
-        page=UPDATES_PAGE,
-        updates=updates,
-        deal_titles=titles,
-        now=ctx.now,
-    )
-    for deal in catalogue.deals:
-        path = deal_feed_path(deal.slug)
-        bundle.files[path] = atom(
-            title=f"{deal.title}: updates",
-            subtitle=f"News about {deal.title}.",
+    bundle.add_file(
+        ALL_UPDATES,
+        atom(
+            title="Place deals: updates",
+            subtitle="News about every deal between central government and places.",
             site_url=ctx.site_url,
-            path=path,
-            page=f"deals/{deal.slug}/",
-            updates=by_deal[deal.slug],
-            deal_titles=titles,
+            path=ALL_UPDATES,
+            page=UPDATES_PAGE,
+            updates=updates,
+            deal_titles=_titles(ctx),
             now=ctx.now,
-        )
+        ),
+    )

@@ -1,0 +1,111 @@
+"""site.generate: per-deal work in parallel, reused between previews, files written to disk.
+
+These are the mechanics that keep a build of a thousand deals fast (generator/bench.py); each
+must give exactly the site a plain, single-process build gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.embargo import public_catalogue
+from generator.load import load_catalogue
+from generator.site import Bundle, DealMemo, generate
+from generator.updates import load_updates, public_updates
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = dt.datetime(2016, 6, 1, 12, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    catalogue = load_catalogue([REPO / "deals"])
+    public = public_catalogue(catalogue, NOW)
+    updates = public_updates(load_updates(REPO / "content" / "updates", catalogue), public, NOW)
+    return public, updates
+
+
+def _generate(inputs, **kwargs) -> Bundle:
+    public, updates = inputs
+    return generate(public, NOW, REPO / "site_templates", updates=updates, **kwargs)
+
+
+def _files(bundle: Bundle) -> dict[str, bytes]:
+    return {path: bundle.read_file(path) for path in bundle.file_paths()}
+
+
+def test_two_worker_processes_make_the_same_site_as_one(inputs):
+    one = _generate(inputs, jobs=1)
+    two = _generate(inputs, jobs=2)
+    assert [(p.src_uri, p.title, p.html, p.headings) for p in two.pages] == [
+        (p.src_uri, p.title, p.html, p.headings) for p in one.pages
+    ]
+    assert two.search == one.search
+    assert two.fragments == one.fragments
+    assert _files(two) == _files(one)
+
+
+def test_files_go_to_the_output_directory_with_the_same_bytes(inputs, tmp_path):
+    in_memory = _generate(inputs, jobs=1)
+    on_disk = _generate(inputs, jobs=2, out_dir=tmp_path)
+    assert on_disk.files == {}  # nothing held in memory
+    assert sorted(on_disk.written) == in_memory.file_paths()
+    for path, content in in_memory.files.items():
+        assert (tmp_path / path).read_bytes() == content, path
+
+
+def test_a_preview_reuses_every_unchanged_deal(inputs):
+    memo = DealMemo()
+    first = _generate(inputs, jobs=1, memo=memo)
+    second = _generate(inputs, jobs=1, memo=memo)
+    kent_first = next(p for p in first.pages if p.src_uri == "deals/kent.md")
+    kent_second = next(p for p in second.pages if p.src_uri == "deals/kent.md")
+    assert kent_second is kent_first  # the same object: not generated again
+
+
+def test_a_preview_regenerates_a_changed_deal_and_only_that_deal(inputs):
+    public, updates = inputs
+    memo = DealMemo()
+    first = _generate(inputs, jobs=1, memo=memo)
+    renamed = [d.model_copy(update={"title": "Kent renamed"}) if d.slug == "kent" else d for d in public.deals]
+    second = generate(
+        public.model_copy(update={"deals": renamed}), NOW, REPO / "site_templates", updates=updates, jobs=1, memo=memo
+    )
+    before = {p.src_uri: p for p in first.pages}
+    after = {p.src_uri: p for p in second.pages}
+    assert "Kent renamed" in after["deals/kent.md"].html
+    assert after["deals/kent.md"] is not before["deals/kent.md"]
+    assert after["deals/essex.md"] is before["deals/essex.md"]
+    assert "Kent renamed" in second.fragments["deal-list"]  # pages across deals always follow
+
+
+def test_a_preview_regenerates_every_deal_on_a_new_day(inputs):
+    public, updates = inputs
+    memo = DealMemo()
+    first = _generate(inputs, jobs=1, memo=memo)
+    later = generate(public, NOW + dt.timedelta(days=1), REPO / "site_templates", updates=updates, jobs=1, memo=memo)
+    before = {p.src_uri: p for p in first.pages}
+    assert all(p is not before[p.src_uri] for p in later.pages if p.src_uri.startswith("deals/"))
+
+
+def test_a_preview_forgets_a_deal_that_is_no_longer_published(inputs):
+    public, _ = inputs
+    memo = DealMemo()
+    _generate(inputs, jobs=1, memo=memo)
+    remaining = [d for d in public.deals if d.slug != "kent"]
+    assert memo.keep_only(remaining) == ["kent"]
+    assert memo.keep_only(remaining) == []
+
+
+def test_read_file_returns_what_add_file_published_on_disk_or_in_memory(tmp_path):
+    on_disk, in_memory = Bundle(out_dir=tmp_path), Bundle()
+    for bundle in (on_disk, in_memory):
+        bundle.add_file("deals/kent/x.csv", b"a,b\r\n")
+        assert bundle.read_file("deals/kent/x.csv") == b"a,b\r\n"
+        assert bundle.file_paths() == ["deals/kent/x.csv"]
+    assert (tmp_path / "deals" / "kent" / "x.csv").read_bytes() == b"a,b\r\n"
+    with pytest.raises(KeyError):
+        on_disk.read_file("deals/kent/missing.csv")
