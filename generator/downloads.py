@@ -1,28 +1,43 @@
 """Open data: every table of every deal as CSV, JSON, ODS and a Frictionless data package.
 
-Per deal, beside its page (``deals/<slug>/``): one CSV per table, ``deal.json`` (the
-validated, embargo-filtered deal), ``datapackage.json`` (a Frictionless Data Package
-with a table schema for every CSV) and ``<slug>.ods`` (one sheet per table).
-For the whole site, under ``data/``: the same tables for all deals combined (a first
-``deal`` column), ``deals.json``, ``datapackage.json`` and ``deals.ods``; and the
-downloads page ``data.md`` documenting every column and unit.
+Per deal (:func:`add_deal`), beside its page (``deals/<slug>/``): one CSV per table,
+``deal.json`` (the validated, embargo-filtered deal), ``datapackage.json`` (a Frictionless
+Data Package with a table schema for every CSV) and ``<slug>.ods`` (one sheet per table).
+For the whole site (:func:`add`), under ``data/``: the same tables for all deals combined
+(a first ``deal`` column), ``deals.json``, ``datapackage.json`` and ``deals.ods``; and the
+downloads page ``data.md`` documenting every table and column once.
+
+``add`` builds the combined files from the per-deal files already published (read back
+with ``bundle.read_file``), never from what ``add_deal`` held in memory: that may have run
+in another process or an earlier build. Concatenating CSV records with the deal's slug
+prefixed is exact, and much cheaper than recomputing the tables; ``deals.json`` splices the
+deals' ``deal.json``; ``deals.ods`` splices compressed segments made from the deals'
+workbooks (see :func:`site_workbook`). Only a few deals' tables are recomputed, for the
+descriptions of the combined tables.
 
 One :class:`tables.Column` list describes each table for the page, the CSV and the
 table schema. Output is byte-identical for the same input and build time: JSON keys
 in the model's order, CSV values written exactly (``Decimal`` never in exponent form),
-ODS zip entries stamped with the build time.
+ODS zip entries stamped with the build time. Values are turned into text one column at
+a time, and ODS cells written from string templates, column by column: at a thousand
+deals these files are several million cells.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import math
+import re
+import struct
 import zipfile
+import zlib
 from decimal import Decimal
-from typing import Iterable
+from itertools import chain, repeat
+from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
@@ -35,6 +50,7 @@ from .tables import Column, Table
 DATA_DIR = "data"
 DEAL_COLUMN = Column("deal", "Deal", "string", description="The deal's identifier (its file name in deals/ and its page address)")
 MISSING = ""
+PACKAGE = "datapackage.json"
 
 
 def deal_tables(ctx: Context, deal: Deal) -> list[Table]:
@@ -68,30 +84,59 @@ def cell(value) -> str:
     return str(value)
 
 
-def csv_bytes(columns: list[Column], rows: Iterable[Iterable]) -> bytes:
+# The common types, by exact type (no isinstance chain per value); anything else goes to cell().
+_TEXT = {
+    str: str,
+    type(None): lambda v: MISSING,
+    Decimal: lambda v: format(v, "f"),
+    dt.date: dt.date.isoformat,
+    int: int.__repr__,
+    bool: lambda v: "true" if v else "false",
+}
+
+
+def texts(values: list) -> list[str]:
+    """One column's values as CSV text (see :func:`cell`)."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return values
+    if kinds == {Decimal}:
+        return list(map(format, values, repeat("f", len(values))))
+    if kinds == {dt.date}:
+        return list(map(dt.date.isoformat, values))
+    get = _TEXT.get
+    return [(get(type(v)) or cell)(v) for v in values]
+
+
+def table_texts(table: Table) -> list[list[str]]:
+    """The documented columns of the table, in order, each as a list of CSV texts."""
+    frame = table.frame
+    if not len(frame):
+        return [[] for _ in table.columns]
+    # One object array for the frame (its columns are object dtype), not a Series per column;
+    # positions by a dict (pandas' get_indexer costs a tenth of a millisecond a table).
+    position = {name: n for n, name in enumerate(frame.columns.tolist())}
+    by_column = frame.to_numpy(dtype=object).T.tolist()
+    return [texts(by_column[position[c.name]]) for c in table.columns]
+
+
+def csv_text(header: Sequence[str], columns: list[list[str]]) -> str:
+    """UTF-8 CSV text: a header row, then the columns' values row by row, Unix newlines."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.name for c in columns])
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
-
-
-def rows(frame: pd.DataFrame, columns: list[Column]) -> Iterable[tuple]:
-    """The frame's rows as tuples of the documented columns, in order (values as stored)."""
-    return zip(*(frame[c.name].tolist() for c in columns)) if len(frame) else iter(())
+    writer.writerow(header)
+    writer.writerows(zip(*columns))
+    return out.getvalue()
 
 
 def table_csv(table: Table) -> bytes:
     """UTF-8 CSV with the documented columns in order, Unix newlines."""
-    return csv_bytes(table.columns, rows(table.frame, table.columns))
+    return csv_text([c.name for c in table.columns], table_texts(table)).encode("utf-8")
 
 
-def _json(data, *, compact: bool = False) -> bytes:
-    """Keys in the model's order. Deal data is compact: indenting forces Python's slow encoder."""
-    if compact:
-        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def _json(data) -> bytes:
+    """Compact, keys in the model's order (indenting would force Python's slow encoder)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 # --- Frictionless descriptors ----------------------------------------------------------------
@@ -138,11 +183,15 @@ def package(name: str, title: str, description: str, created: dt.datetime, resou
 
 # --- ODS ------------------------------------------------------------------------------------
 # Written directly (OpenDocument 1.2, the parts a spreadsheet needs): pandas' odfpy writer
-# took about half a second per deal, too slow for a thousand deals. Read back with
-# pandas.read_excel(engine="odf") in the tests.
+# took about half a second per deal. Cells are typed by their column's schema type: numbers
+# as floats, dates as dates (the value in an attribute, as a spreadsheet reads it), anything
+# else as text. Read back with pandas.read_excel(engine="odf") in the tests.
 
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 NUMERIC = ("number", "integer")
+# zlib level 1: the XML is very repetitive, so level 6 saves a quarter of the bytes at
+# three times the time, and the site's workbook is hundreds of megabytes of XML.
+ODS_LEVEL = 1
 _NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -158,117 +207,335 @@ _MANIFEST = (
     '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
     "</manifest:manifest>\n"
 )
+_ROW, _END_ROW, _END_SHEET = "<table:table-row>", "</table:table-row>", "</table:table>"
+_EMPTY = "<table:table-cell/>"
+# What XML text may not hold as is: markup characters, and control characters XML 1.0 forbids.
+_XML_SPECIAL = re.compile('[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A whole column of numbers (or dates), empty cells allowed, checked in one match.
+_NUMBERS = re.compile(r"(?:-?[0-9]+(?:\.[0-9]+)?)?(?:\n(?:-?[0-9]+(?:\.[0-9]+)?)?)*")
+_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?(?:\n(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?)*")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _xml(text: str) -> str:
+    text = _XML_FORBIDDEN.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _ods_cell(value, numeric: bool) -> str:
-    """One cell: numbers as floats where the CSV text is a number, dates as dates, else text."""
-    text = cell(value)
-    if text == MISSING:
-        return "<table:table-cell/>"
-    if isinstance(value, (dt.date,)) and not isinstance(value, dt.datetime):
-        return f'<table:table-cell office:value-type="date" office:date-value="{text}"><text:p>{text}</text:p></table:table-cell>'
-    if numeric or isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        try:
-            Decimal(text)
-        except ArithmeticError:
-            pass
-        else:
-            return f'<table:table-cell office:value-type="float" office:value="{text}"><text:p>{text}</text:p></table:table-cell>'
-    return f'<table:table-cell office:value-type="string"><text:p>{_xml(text)}</text:p></table:table-cell>'
+def _string_cells(values: list[str]) -> list[str]:
+    if _XML_SPECIAL.search("".join(values)):
+        values = [_xml(v) for v in values]
+    return [f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>' if v else _EMPTY for v in values]
 
 
-def ods_bytes(sheets: list[tuple[str, list[Column], pd.DataFrame]], when: dt.datetime) -> bytes:
-    """An OpenDocument spreadsheet, one sheet per table, byte-identical for the same input."""
-    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_NS} office:version="1.2"><office:body><office:spreadsheet>']
-    for name, columns, frame in sheets:
-        parts.append(f'<table:table table:name="{_xml(name)}">')
-        parts.append("<table:table-row>" + "".join(_ods_cell(c.name, False) for c in columns) + "</table:table-row>")
-        numeric = [c.type in NUMERIC for c in columns]
-        for row in rows(frame, columns):
-            parts.append("<table:table-row>" + "".join(_ods_cell(v, n) for v, n in zip(row, numeric)) + "</table:table-row>")
-        parts.append("</table:table>")
-    parts.append("</office:spreadsheet></office:body></office:document-content>\n")
+def _float(v: str) -> str:
+    return f'<table:table-cell office:value-type="float" office:value="{v}"/>'
+
+
+def _date(v: str) -> str:
+    return f'<table:table-cell office:value-type="date" office:date-value="{v}"/>'
+
+
+def ods_cells(column: Column, values: list[str]) -> list[str]:
+    """The column's cells as XML: typed by the column, text where a value does not fit the type."""
+    if column.type in NUMERIC or column.type == "date":
+        whole, one, make = (_NUMBERS, _NUMBER, _float) if column.type in NUMERIC else (_DATES, _DATE, _date)
+        if whole.fullmatch("\n".join(values)):  # the usual case, one template per column, no call per cell
+            if make is _float:
+                return [f'<table:table-cell office:value-type="float" office:value="{v}"/>' if v else _EMPTY for v in values]
+            return [f'<table:table-cell office:value-type="date" office:date-value="{v}"/>' if v else _EMPTY for v in values]
+        return [make(v) if one.fullmatch(v) else _string_cells([v])[0] for v in values]
+    return _string_cells(values)
+
+
+def ods_rows(columns: list[Column], values: list[list[str]], row_start: str = _ROW) -> str:
+    """Table rows for the columns' values; ``row_start`` may carry leading cells (the deal)."""
+    if not values or not values[0]:
+        return ""
+    cells = [ods_cells(c, v) for c, v in zip(columns, values)]
+    cells[0] = [row_start + c for c in cells[0]]
+    cells[-1] = [c + _END_ROW for c in cells[-1]]
+    return "".join(chain.from_iterable(zip(*cells)))
+
+
+def ods_header(names: Iterable[str]) -> str:
+    return _ROW + "".join(_string_cells(list(names))) + _END_ROW
+
+
+_CONTENT_START = f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {_NS} office:version="1.2"><office:body><office:spreadsheet>'
+_CONTENT_END = "</office:spreadsheet></office:body></office:document-content>\n"
+
+
+def _sheet_start(name: str, header: Iterable[str]) -> str:
+    return f'<table:table table:name="{_xml(name)}">' + ods_header(header)
+
+
+def _meta(when: dt.datetime) -> str:
     stamp = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    meta = (
+    return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-meta {_NS} office:version="1.2"><office:meta>'
         f"<meta:generator>dealsite</meta:generator><meta:creation-date>{stamp}</meta:creation-date>"
         f"<dc:date>{stamp}</dc:date></office:meta></office:document-meta>\n"
     )
-    return _zip([("mimetype", ODS_MIME), ("META-INF/manifest.xml", _MANIFEST), ("content.xml", "".join(parts)), ("meta.xml", meta)], when)
 
 
-def _zip(entries: list[tuple[str, str]], when: dt.datetime) -> bytes:
-    """A zip with every entry dated ``when``; the mimetype first and stored, as ODF requires."""
-    stamp = when.astimezone(dt.timezone.utc).timetuple()[:6]
-    stamp = (max(stamp[0], 1980),) + stamp[1:]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name, text in entries:
-            entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, text.encode("utf-8"))
+def workbook(content: list[tuple[bytes, int, int, int]], when: dt.datetime) -> bytes:
+    """An OpenDocument spreadsheet whose content.xml is the given raw deflate segments (see
+    :func:`_segment`; the last one final), dated ``when``: byte-identical for the same input."""
+    crc, size = 0, 0
+    for _, part_crc, part_size, part_zeros in content:
+        crc = _crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
+        size += part_size
+    mimetype = ODS_MIME.encode("ascii")
+    return _zip(
+        [
+            ("mimetype", zipfile.ZIP_STORED, mimetype, zlib.crc32(mimetype), len(mimetype)),  # first, stored: ODF
+            _deflated("META-INF/manifest.xml", _MANIFEST),
+            ("content.xml", zipfile.ZIP_DEFLATED, b"".join(part[0] for part in content), crc, size),
+            _deflated("meta.xml", _meta(when)),
+        ],
+        when,
+    )
+
+
+# --- each deal -------------------------------------------------------------------------------
+
+
+def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
+    """The deal's downloads, beside its page."""
+    base = f"deals/{deal.slug}"
+    content = [_CONTENT_START]
+    resources = []
+    for table in deal_tables(ctx, deal):
+        header = [c.name for c in table.columns]
+        values = table_texts(table)
+        bundle.add_file(table_path(deal, table), csv_text(header, values).encode("utf-8"))
+        content += [_sheet_start(table.name, header), ods_rows(table.columns, values), _END_SHEET]
+        resources.append(resource(table, f"{table.name}.csv", table.columns))
+    content.append(_CONTENT_END)
+    bundle.add_file(f"{base}/deal.json", deal.model_dump_json().encode("utf-8") + b"\n")
+    description = f"The tables of {deal.title}, as published on its page. Units are given for each field."
+    bundle.add_file(f"{base}/{PACKAGE}", _json(package(f"dealsite-{deal.slug}", deal.title, description, ctx.now, resources)))
+    bundle.add_file(f"{base}/{deal.slug}.ods", workbook([_segment("".join(content).encode("utf-8"), final=True)], ctx.now))
+
+
+# --- the whole site --------------------------------------------------------------------------
+
+
+def _site_tables(ctx: Context, listing: list[tuple[Deal, list[str]]]) -> list[Table]:
+    """Each table any deal publishes, in the order first published, described as in the
+    first deal that has it (recomputed for that deal alone), with the deal column first."""
+    first: dict[str, Deal] = {}
+    for deal, names in listing:
+        for name in names:
+            first.setdefault(name, deal)
+    computed: dict[str, dict[str, Table]] = {}
+    site = []
+    for name, deal in first.items():
+        if deal.slug not in computed:
+            computed[deal.slug] = {t.name: t for t in deal_tables(ctx, deal)}
+        table = computed[deal.slug][name]
+        site.append(
+            Table(
+                name,
+                table.title,
+                [DEAL_COLUMN, *table.columns],
+                pd.DataFrame(),
+                description=f"{table.description} All deals, one row per deal and row.".strip(),
+                notes=table.notes,
+            )
+        )
+    return site
+
+
+# A CSV record as csv.writer writes it: unquoted text, or quoted values (which may hold line
+# breaks, quote marks doubled), up to the newline that ends it. Possessive: no backtracking.
+_RECORD = re.compile(rb'(?:[^"\n]++|"(?:[^"]++|"")*+")*+\n')
+
+
+def _prefixed(body: bytes, prefix: bytes) -> bytes:
+    """Every record of the body with ``prefix`` (the deal's cell and a comma) in front."""
+    if not body:
+        return b""
+    if b'"' not in body:  # then every line is a record
+        return prefix + body[:-1].replace(b"\n", b"\n" + prefix) + b"\n"
+    records = _RECORD.findall(body)
+    if sum(map(len, records)) != len(body):  # matches never overlap: they must cover the body
+        raise ValueError("not CSV as csv.writer writes it")
+    return prefix + prefix.join(records)
+
+
+def _csv_cell(value: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([value])
     return out.getvalue()
 
 
-# --- the bundle ------------------------------------------------------------------------------
+def _catalogue_json(ctx: Context, bundle: Bundle) -> bytes:
+    """deals.json: the catalogue, its deals spliced in from each deal's published deal.json."""
+    rest = ctx.catalogue.model_copy(update={"deals": []}).model_dump_json()
+    empty = '{"deals":[]'
+    if not rest.startswith(empty):
+        raise ValueError("deals is no longer the catalogue's first field")
+    deals = b",".join(bundle.read_file(f"deals/{d.slug}/deal.json").rstrip(b"\n") for d in ctx.catalogue.deals)
+    return b'{"deals":[' + deals + b"]" + rest[len(empty):].encode("utf-8") + b"\n"
+
+
+# --- the site's workbook, spliced from the deals' workbooks -------------------------------------
+# Each deal's workbook already holds its rows as ODS XML. For the site's, each sheet's rows get
+# the deal's cell in front (a bytes replace: markup in values is escaped, so the row tag cannot
+# occur in a value) and are compressed on their own as a raw deflate segment ending on a byte
+# boundary (Z_SYNC_FLUSH). Such segments concatenate into one deflate stream, and a zip's CRC-32
+# combines from the segments' CRCs, so a deal's segments are kept (by the deal's workbook bytes)
+# and reused while the deal is unchanged: under `dealsite serve` an edit recompresses one deal.
+
+_SHEET = b'<table:table table:name="'
+_ROW_B, _END_ROW_B, _END_SHEET_B = _ROW.encode(), _END_ROW.encode(), _END_SHEET.encode()
+_ZEROS = bytes(1 << 20)
+
+
+def _segment(xml: bytes, final: bool = False, alone: bool = False) -> tuple[bytes, int, int, int]:
+    """(raw deflate bytes ending on a byte boundary, or the end of the stream if ``final``;
+    the CRC-32 and length of the XML they hold; and, unless ``alone`` (never spliced after
+    another), the CRC-32 of as many zero bytes, for :func:`_crc_combine`)."""
+    compressor = zlib.compressobj(ODS_LEVEL, zlib.DEFLATED, -15)
+    data = compressor.compress(xml) + compressor.flush(zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH)
+    return data, zlib.crc32(xml), len(xml), 0 if alone else _crc_zeros(len(xml), 0)
+
+
+def _crc_zeros(length: int, crc: int) -> int:
+    while length:
+        n = min(length, len(_ZEROS))
+        crc = zlib.crc32(memoryview(_ZEROS)[:n], crc)
+        length -= n
+    return crc
+
+
+def _crc_combine(crc_a: int, crc_b: int, length_b: int, zeros_b: int) -> int:
+    """CRC-32 of A followed by B, from the CRCs of each: CRC-32 is affine in its start value,
+    so crc(B, start=crc_a) = crc(B) ^ crc(zeros, start=crc_a) ^ crc(zeros) (``zeros_b``),
+    with len(B) zero bytes."""
+    return crc_b ^ _crc_zeros(length_b, crc_a) ^ zeros_b
+
+
+def _content_xml(ods: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(ods)) as workbook:
+        return workbook.read("content.xml")
+
+
+def deal_sheet_segments(ods: bytes, slug: str) -> dict[str, Optional[tuple[bytes, int, int, int]]]:
+    """A deal's workbook as the site workbook's segments: each sheet's rows, the deal's cell first."""
+    xml = _content_xml(ods)
+    start = (_ROW + _string_cells([slug])[0]).encode("utf-8")
+    sheets = {}
+    for chunk in xml.split(_SHEET)[1:]:
+        name_end = chunk.index(b'">')
+        rows = chunk[chunk.index(_END_ROW_B) + len(_END_ROW_B):chunk.rindex(_END_SHEET_B)]  # less the header row
+        sheets[chunk[:name_end].decode("utf-8")] = _segment(rows.replace(_ROW_B, start)) if rows else None
+    return sheets
+
+
+_SITE_SEGMENTS: dict[str, tuple[bytes, dict]] = {}  # slug -> (digest of its workbook, its segments)
+
+
+def _deal_segments(bundle: Bundle, deal: Deal) -> dict[str, Optional[tuple[bytes, int, int, int]]]:
+    ods = bundle.read_file(f"deals/{deal.slug}/{deal.slug}.ods")
+    digest = hashlib.blake2b(ods, digest_size=16).digest()
+    hit = _SITE_SEGMENTS.get(deal.slug)
+    if hit is not None and hit[0] == digest:
+        return hit[1]
+    segments = deal_sheet_segments(ods, deal.slug)
+    _SITE_SEGMENTS[deal.slug] = (digest, segments)
+    return segments
+
+
+def _zip(entries: list[tuple[str, int, bytes, int, int]], when: dt.datetime) -> bytes:
+    """A zip of (name, method, compressed data, CRC-32, size) entries, all dated ``when``:
+    written here because zipfile cannot take data already compressed."""
+    stamp = when.astimezone(dt.timezone.utc)
+    year = max(stamp.year, 1980)
+    dos_time = (stamp.hour << 11) | (stamp.minute << 5) | (stamp.second // 2)
+    dos_date = ((year - 1980) << 9) | (stamp.month << 5) | stamp.day
+    out, central = io.BytesIO(), []
+    for name, method, data, crc, size in entries:
+        encoded = name.encode("ascii")
+        offset = out.tell()
+        fields = struct.pack("<HHHHHIIIHH", 20, 0, method, dos_time, dos_date, crc, len(data), size, len(encoded), 0)
+        out.write(b"PK\x03\x04" + fields + encoded)
+        out.write(data)
+        central.append(b"PK\x01\x02" + struct.pack("<H", 0x0314) + fields + struct.pack("<HHHII", 0, 0, 0, 0o644 << 16, offset) + encoded)
+    directory = b"".join(central)
+    start = out.tell()
+    out.write(directory)
+    out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(central), len(central), len(directory), start, 0))
+    return out.getvalue()
+
+
+def _deflated(name: str, text: str) -> tuple[str, int, bytes, int, int]:
+    data, crc, size, _ = _segment(text.encode("utf-8"), final=True, alone=True)
+    return (name, zipfile.ZIP_DEFLATED, data, crc, size)
+
+
+def site_workbook(ctx: Context, site_tables: list[Table], segments: dict[str, dict]) -> bytes:
+    """deals.ods: a sheet per combined table, spliced from the deals' segments."""
+    parts = [_segment(_CONTENT_START.encode("utf-8"))]
+    for table in site_tables:
+        parts.append(_segment(_sheet_start(table.name, [c.name for c in table.columns]).encode("utf-8")))
+        for deal in ctx.catalogue.deals:
+            part = segments[deal.slug].get(table.name)
+            if part is not None:
+                parts.append(part)
+        parts.append(_segment(_END_SHEET.encode("utf-8")))
+    parts.append(_segment(_CONTENT_END.encode("utf-8"), final=True))
+    return workbook(parts, ctx.now)
 
 
 def add(ctx: Context, bundle: Bundle) -> None:
-    combined: dict[str, tuple[Table, list[pd.DataFrame]]] = {}
-    per_deal = []
-    for deal in ctx.catalogue.deals:
-        tables = deal_tables(ctx, deal)
-        per_deal.append((deal, tables))
-        base = f"deals/{deal.slug}"
-        for table in tables:
-            bundle.files[table_path(deal, table)] = table_csv(table)
-            frame = table.frame[[c.name for c in table.columns]].copy()
-            frame.insert(0, DEAL_COLUMN.name, deal.slug)
-            combined.setdefault(table.name, (table, []))[1].append(frame)
-        bundle.files[f"{base}/deal.json"] = _json(deal.model_dump(mode="json"), compact=True)
-        bundle.files[f"{base}/datapackage.json"] = _json(
+    """The combined tables, deals.json, the site's data package and workbook, and the data page."""
+    deals = ctx.catalogue.deals
+    for gone in set(_SITE_SEGMENTS) - {d.slug for d in deals}:
+        del _SITE_SEGMENTS[gone]
+    segments = {d.slug: _deal_segments(bundle, d) for d in deals}  # each deal's workbook: its tables, in order
+    listing = [(d, list(segments[d.slug])) for d in deals]
+    site_tables = _site_tables(ctx, listing)
+    for table in site_tables:
+        header = [c.name for c in table.columns]
+        expected = ",".join(header[1:]).encode("utf-8") + b"\n"
+        parts = [",".join(header).encode("utf-8") + b"\n"]
+        for deal, names in listing:
+            if table.name not in names:
+                continue
+            data = bundle.read_file(f"deals/{deal.slug}/{table.name}.csv")
+            cut = data.index(b"\n") + 1
+            if data[:cut] != expected:
+                raise ValueError(f"deals/{deal.slug}/{table.name}.csv: its columns are not those of {table.name}")
+            parts.append(_prefixed(data[cut:], _csv_cell(deal.slug).encode("utf-8") + b","))
+        bundle.add_file(f"{DATA_DIR}/{table.name}.csv", b"".join(parts))
+    bundle.add_file(f"{DATA_DIR}/deals.json", _catalogue_json(ctx, bundle))
+    bundle.add_file(
+        f"{DATA_DIR}/{PACKAGE}",
+        _json(
             package(
-                f"dealsite-{deal.slug}",
-                deal.title,
-                f"The tables of {deal.title}, as published on its page. Units are given for each field.",
+                "dealsite",
+                "Place deals: all tables",
+                "Every table of every published deal, combined, with a deal column. Units are given for each field.",
                 ctx.now,
-                [resource(t, f"{t.name}.csv", t.columns) for t in tables],
+                [resource(t, f"{t.name}.csv", t.columns) for t in site_tables],
             )
-        )
-        bundle.files[f"{base}/{deal.slug}.ods"] = ods_bytes([(t.name, t.columns, t.frame) for t in tables], ctx.now)
-
-    site_tables = []
-    for name, (first, frames) in combined.items():
-        columns = [DEAL_COLUMN, *first.columns]
-        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[c.name for c in columns])
-        table = Table(name, first.title, columns, frame, description=f"{first.description} All deals, one row per deal and row.".strip())
-        site_tables.append(table)
-        bundle.files[f"{DATA_DIR}/{name}.csv"] = csv_bytes(columns, rows(frame, columns))
-    bundle.files[f"{DATA_DIR}/deals.json"] = _json(ctx.catalogue.model_dump(mode="json"), compact=True)
-    bundle.files[f"{DATA_DIR}/datapackage.json"] = _json(
-        package(
-            "dealsite",
-            "Place deals: all tables",
-            "Every table of every published deal, combined, with a deal column. Units are given for each field.",
-            ctx.now,
-            [resource(t, f"{t.name}.csv", t.columns) for t in site_tables],
-        )
+        ),
     )
-    bundle.files[f"{DATA_DIR}/deals.ods"] = ods_bytes([(t.name, t.columns, t.frame) for t in site_tables], ctx.now)
-    bundle.pages.append(_data_page(ctx, site_tables, per_deal))
+    bundle.add_file(f"{DATA_DIR}/deals.ods", site_workbook(ctx, site_tables, segments))
+    bundle.pages.append(_data_page(ctx, site_tables))
 
 
 DATA_HEADINGS = [(2, "whole-site", "All deals"), (2, "each-deal", "Each deal"), (2, "columns", "Tables and columns")]
 
 
-def _data_page(ctx: Context, site_tables: list[Table], per_deal: list) -> GeneratedPage:
+def _data_page(ctx: Context, site_tables: list[Table]) -> GeneratedPage:
     html = ctx.env.get_template("progress/data.html").render(
-        site_tables=site_tables, per_deal=per_deal, now=ctx.now, data_dir=DATA_DIR
+        site_tables=site_tables, deals=ctx.catalogue.deals, now=ctx.now, data_dir=DATA_DIR
     )
     headings = [Heading(*h) for h in DATA_HEADINGS] + [Heading(3, f"table-{t.name}", t.title) for t in site_tables]
     return GeneratedPage(

@@ -6,26 +6,31 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-
-
 from publishing_support import build, copy_project
 
+from generator import downloads
 from generator.embargo import public_catalogue
 from generator.load import load_catalogue
 from generator.model import UNIT_PENCE
+from generator.render import environment
+from generator.site import Bundle, Context, generate
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
 NOW = dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc)
 
 # An extra deal with an embargoed reading and a draft deal: neither may reach the downloads.
+# Its public reading's commentary has what CSV must quote (comma, quote marks, a line break)
+# and what XML must escape (& and <).
 EMBARGOED = """\
 title: Testshire deal
 summary: A deal with a reading not yet public.
@@ -44,7 +49,7 @@ outcomes:
     target: {value: "70.0", date: 2016-04-01}
     owner: Testshire County Council
     readings:
-      - {date: 2013-03-31, value: "61.5"}
+      - {date: 2013-03-31, value: "61.5", commentary: "Ahead, \\"well\\" ahead\\nof plan & <on> track"}
       - {date: 2013-05-31, value: "99.9", publish_after: 2099-01-01}
 negotiation: {rounds: [forerunners]}
 """
@@ -180,10 +185,18 @@ def test_outcome_statuses_in_the_csv_use_the_build_date(site):
 
 
 def test_combined_csv_is_every_deal_csv_with_a_deal_column(site, source):
-    combined = read_csv(site / "data" / "milestones.csv")
-    for deal in source.deals:
-        own = read_csv(site / "deals" / deal.slug / "milestones.csv")
-        assert [{k: v for k, v in r.items() if k != "deal"} for r in combined if r["deal"] == deal.slug] == own
+    for path in sorted((site / "data").glob("*.csv")):
+        combined = read_csv(path)
+        for deal in source.deals:
+            own_path = site / "deals" / deal.slug / path.name
+            own = read_csv(own_path) if own_path.exists() else []
+            assert [{k: v for k, v in r.items() if k != "deal"} for r in combined if r["deal"] == deal.slug] == own, path.name
+        assert [r["deal"] for r in combined] == sorted((r["deal"] for r in combined), key=[d.slug for d in source.deals].index)
+
+
+def test_combined_csv_keeps_a_value_with_a_line_break_quotes_and_a_comma(site):
+    rows = [r for r in read_csv(site / "data" / "readings.csv") if r["deal"] == "testshire"]
+    assert [r["commentary"] for r in rows] == ['Ahead, "well" ahead\nof plan & <on> track']
 
 
 # --- JSON -----------------------------------------------------------------------------------------
@@ -200,6 +213,10 @@ def test_deals_json_holds_every_public_deal(site, source):
     assert [d["slug"] for d in published["deals"]] == [d.slug for d in source.deals]
 
 
+def test_deals_json_equals_the_public_catalogue(site, source):
+    assert json.loads((site / "data" / "deals.json").read_text(encoding="utf-8")) == source.model_dump(mode="json")
+
+
 # --- ODS ------------------------------------------------------------------------------------------
 
 
@@ -214,6 +231,56 @@ def test_deal_workbook_has_a_sheet_per_table_matching_the_csv(site):
     assert [str(v)[:10] for v in readings["date"]] == [r["date"] for r in rows]
 
 
+def test_workbook_cells_are_typed_by_their_column(site):
+    with zipfile.ZipFile(site / "deals" / "testshire" / "testshire.ods") as ods:
+        content = ods.read("content.xml").decode("utf-8")
+    # readings: value (number) a float, date (date) a date, commentary (string) escaped text
+    assert '<table:table-cell office:value-type="float" office:value="61.5"/>' in content
+    assert '<table:table-cell office:value-type="date" office:date-value="2013-03-31"/>' in content
+    assert "<text:p>Ahead, &quot;well&quot; ahead\nof plan &amp; &lt;on&gt; track</text:p>" in content
+
+
+def test_workbook_text_drops_characters_xml_cannot_hold():
+    column = downloads.Column("note", "Note", "string")
+    assert downloads.ods_cells(column, ["a\x01b<", ""]) == [
+        '<table:table-cell office:value-type="string"><text:p>ab&lt;</text:p></table:table-cell>',
+        "<table:table-cell/>",
+    ]
+
+
+def test_workbook_number_that_is_not_a_number_is_kept_as_text():
+    column = downloads.Column("value", "Value", "number")
+    assert downloads.ods_cells(column, ["1.50", "n/a", ""]) == [
+        '<table:table-cell office:value-type="float" office:value="1.50"/>',
+        '<table:table-cell office:value-type="string"><text:p>n/a</text:p></table:table-cell>',
+        "<table:table-cell/>",
+    ]
+
+
+def test_site_workbook_is_every_deal_workbook_with_a_deal_column(site, source):
+    combined = pd.read_excel(site / "data" / "deals.ods", engine="odf", sheet_name=None, dtype=object)
+    for deal in source.deals:
+        own = pd.read_excel(site / "deals" / deal.slug / f"{deal.slug}.ods", engine="odf", sheet_name=None, dtype=object)
+        assert set(own) <= set(combined)
+        for name, sheet in combined.items():
+            mine = sheet[sheet["deal"] == deal.slug].drop(columns="deal").reset_index(drop=True)
+            expected = own[name] if name in own else mine.iloc[0:0]
+            pd.testing.assert_frame_equal(mine, expected.reset_index(drop=True), check_dtype=False, obj=f"{deal.slug} {name}")
+
+
+def test_deflate_segments_splice_into_one_stream_with_the_combined_crc():
+    # The site workbook's content.xml is deflate segments made one by one, then joined.
+    pieces = [b"<a>" * 1000, b"", b"<b>kent</b>", bytes(range(256)) * 50]
+    segments = [downloads._segment(p) for p in pieces if p] + [downloads._segment(b"</end>", final=True)]
+    crc, size = 0, 0
+    for _, part_crc, part_size, part_zeros in segments:
+        crc = downloads._crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
+        size += part_size
+    whole = b"".join(pieces) + b"</end>"
+    assert zlib.decompress(b"".join(s[0] for s in segments), -15) == whole
+    assert (crc, size) == (zlib.crc32(whole), len(whole))
+
+
 def test_site_workbook_reads_back_with_the_combined_tables(site):
     sheets = pd.read_excel(site / "data" / "deals.ods", engine="odf", sheet_name=None, dtype=object)
     budget = sheets["budget-actuals"]
@@ -224,6 +291,7 @@ def test_site_workbook_reads_back_with_the_combined_tables(site):
 
 def test_workbook_is_stamped_with_the_build_time(site):
     with zipfile.ZipFile(site / "data" / "deals.ods") as ods:
+        assert ods.testzip() is None  # every entry's CRC-32 checks out
         assert ods.namelist()[0] == "mimetype" and ods.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
         assert {i.date_time for i in ods.infolist()} == {(2013, 6, 1, 12, 0, 0)}
         assert b"<meta:creation-date>2013-06-01T12:00:00</meta:creation-date>" in ods.read("meta.xml")
@@ -239,6 +307,27 @@ def test_two_generations_give_byte_identical_downloads(project, source):
     assert "data/deals.ods" in first and "deals/kent/kent.ods" in first
 
 
+def test_site_files_are_rebuilt_from_the_published_deal_files_alone(site, source, project, tmp_path):
+    # Only the deals' published files, as a later build (or another process) would find them.
+    shutil.copytree(site / "deals", tmp_path / "deals", ignore=shutil.ignore_patterns("*.html", "*.gz", "*.svg"))
+    bundle = Bundle(out_dir=tmp_path)
+    bundle.written = [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*")) if p.is_file()]
+    downloads._SITE_SEGMENTS.clear()
+    downloads.add(Context(source, NOW, environment(project / "site_templates")), bundle)
+    rebuilt = sorted(p.name for p in (tmp_path / "data").iterdir())
+    assert rebuilt == sorted(p.name for p in (site / "data").iterdir() if p.suffix != ".html" and p.name != "index.html")
+    assert [name for name in rebuilt if (tmp_path / "data" / name).read_bytes() != (site / "data" / name).read_bytes()] == []
+
+
+def test_site_workbook_is_never_spliced_from_a_changed_deal_workbook(project, source):
+    later = NOW + dt.timedelta(days=400)  # every deal's workbook changes (its date, its statuses)
+    generate(source, NOW, project / "site_templates")  # leaves the deals' segments as of NOW
+    reused = generate(source, later, project / "site_templates").files["data/deals.ods"]
+    downloads._SITE_SEGMENTS.clear()
+    fresh = generate(source, later, project / "site_templates").files["data/deals.ods"]
+    assert reused == fresh
+
+
 # --- the downloads page ------------------------------------------------------------------------------
 
 
@@ -247,3 +336,12 @@ def test_downloads_page_lists_files_and_documents_columns_with_units(site):
     for link in ('href="deals.ods"', 'href="datapackage.json"', 'href="readings.csv"', 'href="../deals/kent/kent.ods"', 'href="../deals/kent/deal.json"'):
         assert link in page
     assert 'id="table-budget-actuals"' in page and "<code>planned_gbp</code>" in page and "GBP" in page
+
+
+def test_downloads_page_has_one_row_of_links_per_deal_and_documents_each_column_once(site, source):
+    page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    assert page.count('<tr><th scope="row"><a href="../deals/') == len(source.deals)
+    assert 'href="../deals/kent/datapackage.json"' in page
+    # A deal's CSVs are listed by its data package, not on the page: the page stays small at 1,000 deals.
+    assert 'href="../deals/kent/readings.csv"' not in page
+    assert page.count("<code>planned_gbp</code>") == 1
