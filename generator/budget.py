@@ -74,7 +74,9 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
-    label: str  # the aria-label: what the chart shows, in words
+    label: str  # the chart's accessible name (its <title>): what it shows, in words. The deal page keeps
+    # it short: the table that follows every chart gives the same figures, and each bar's figure is
+    # written beside it. The cumulative chart (on the deal's tables page) names every year's figure.
     bars: list[Bar]
     height: int  # pixels
     zero: Optional[Decimal] = None  # x of the zero axis, when some values are negative
@@ -100,9 +102,16 @@ class Baseline:
     real_total: Optional[Decimal]
     per_head: Optional[list[Decimal]]  # total per year per head, pence
     per_head_total: Optional[Decimal]
-    rounding_note: bool
+    rounding_note: bool  # for every row together (lines, bodies, total, real terms, per head)
     chart: Chart
     csv: str
+    bodies: list[BaselineRow] = field(default_factory=list)  # one per body: its subtotal, or its only line
+    bodies_rounding_note: bool = False  # for the table of bodies (the deal page): bodies, total, real terms, per head
+    lines_rounding_note: bool = False  # for the table line by line (the tables page): lines, bodies, total
+
+    @property
+    def lines(self) -> int:
+        return sum(1 for r in self.rows if r.kind == "line")
 
 
 @dataclass(frozen=True)
@@ -419,24 +428,37 @@ def _baseline(budget: PlaceBudget, factors, population, deflators):
     if grand:
         checks_share.append(([r.share for r in body_rows], HUNDRED))
 
+    # The table line by line (the deal's tables page): lines, body subtotals and the total.
+    lines_note = not all(sums_when_shown(p, t) for p, t in checks_money)
+    lines_note = lines_note or not all(sums_when_shown(p, t, shown_percent) for p, t in checks_share)
     real_row = [real_by_year[y] for y in years] if real_by_year else None
     real_total = sum(real_row, zero) if real_row else None
     if real_row:
         checks_money.append((real_row, real_total))
     head_row = [Decimal(totals[y]) / population for y in years] if population else None
     head_total = Decimal(grand) / population if population else None
+    # The table of bodies (the deal page): each body's years against its total, the total
+    # row, the bodies against the total, real terms, shares and per head.
+    summary_money = [(r.cells, r.total) for r in body_rows + [total_row]]
+    summary_money += [([r.cells[i] for r in body_rows], total_row.cells[i]) for i in range(len(years))]
+    summary_money.append(([r.total for r in body_rows], grand))
+    if real_row:
+        summary_money.append((real_row, real_total))
+    summary_share = [([r.share for r in body_rows], HUNDRED)] if grand else []
+    head_note = bool(head_row) and not sums_when_shown(head_row, head_total, shown_per_head)
     note = not all(sums_when_shown(p, t) for p, t in checks_money)
-    note = note or not all(sums_when_shown(p, t, shown_percent) for p, t in checks_share)
-    if head_row:
-        note = note or not sums_when_shown(head_row, head_total, shown_per_head)
+    note = note or not all(sums_when_shown(p, t, shown_percent) for p, t in checks_share) or head_note
+    bodies_note = not all(sums_when_shown(p, t) for p, t in summary_money)
+    bodies_note = bodies_note or not all(sums_when_shown(p, t, shown_percent) for p, t in summary_share) or head_note
 
     body_totals = [(r.body, r.total, r.share) for r in body_rows]
     chart = _bars_chart(
         [(b, t) for b, t, _ in body_totals],
-        f"Bar chart of each body's baseline spending over {years[0]} to {years[-1]}: "
-        + "; ".join(f"{b} {_words_money(t)}" for b, t, _ in body_totals),
+        f"Bar chart of each body's baseline spending over {years[0]} to {years[-1]}",
     )
-    view = Baseline(years, rows, total_row, real_row, real_total, head_row, head_total, note, chart, "budget-baseline.csv")
+    view = Baseline(
+        years, rows, total_row, real_row, real_total, head_row, head_total, note, chart, "budget-baseline.csv", body_rows, bodies_note, lines_note
+    )
     return view, table, year_totals.tolist()
 
 
@@ -744,10 +766,7 @@ def _envelope_chart(rows: list[EnvelopeRow], reduction: Decimal) -> Chart:
         y, text_y = n * ROW + BAR_TOP, n * ROW + LABEL
         savings = Bar(x.year, x.savings, sx, sw, y, text_y, x.savings < 0, "savings")
         bars.append(Bar(x.year, x.envelope, ex, ew, y, text_y, x.envelope < 0, "envelope", savings))
-    label = (
-        f"Bar chart of the agreed budget and the savings required in each year, {_words_percent(reduction)} less than the baseline: "
-        + "; ".join(f"{x.year} agreed budget {_words_money(x.envelope)}, savings {_words_money(x.savings)}" for x in rows)
-    )
+    label = f"Bar chart of the agreed budget and the savings required in each year, {_words_percent(reduction)} less than the baseline"
     return Chart(label, bars, len(rows) * ROW + 4, zero)
 
 
@@ -763,13 +782,7 @@ def _shares_chart(name: str, bodies: list[SchemeBody]) -> Chart:
             x, width = place(share or 0)
             bars.append(Bar(b.body, share if share is not None else Decimal(0), x, width, top + BAR_TOP, top + LABEL, (share or 0) < 0, kind))
             top += ROW
-    label = (
-        f"Bar chart comparing each body's share of the investment with its share of the net benefit, {name}: "
-        + "; ".join(
-            f"{b.body} pays {_words_percent(b.investment_share)} of the investment and gets {_words_percent(b.net_share)} of the net benefit"
-            for b in bodies
-        )
-    )
+    label = f"Bar chart comparing each body's share of the investment with its share of the net benefit, {name}"
     return Chart(label, bars, top + 4, zero, groups)
 
 

@@ -6,11 +6,14 @@ only arranges them into views for ``site_templates/progress/*``.
 
 Pages:
 
-* ``dashboard.md``: counts by status, every outcome by deal (anchors ``deal-<slug>``),
-  by theme (``theme-<id>``) and by power (``power-<id>``), overdue milestones, readings
-  added recently, and the status rule (``status-rule``).
-* ``pack.md``: one printable document with every deal's progress as of the build date;
-  with ``ctx.pack_pdf``, also ``pack.pdf`` rendered by WeasyPrint from local files only.
+* ``dashboard.md``: counts of outcomes by status in all, one row per deal (row anchors
+  ``deal-<slug>``), per theme (``theme-<id>``) and per power (``power-<id>``); overdue
+  milestones and readings added recently (each at most a few hundred rows); the status rule
+  (``status-rule``). Each outcome's figures are on its deal page and in the downloads.
+* ``pack.md``: one printable document as of the build date: the summary across deals and,
+  for up to :data:`PACK_FULL_MAX_DEALS` deals, every deal's outcomes, milestones and budget in
+  full (past that, each deal's page prints on its own); with ``ctx.pack_pdf`` and at most
+  :data:`PACK_PDF_MAX_DEALS` deals, also ``pack.pdf`` rendered by WeasyPrint from local files only.
 * ``changes.md``: the history of ``deals/`` in git, newest first (``ctx.history``).
 """
 
@@ -18,13 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
 from .diff import Change, changes, reading_added_dates
 from .display import number
-from .model import Deal, Outcome
+from .model import Deal, Outcome, PowerStatus
 from .pages_public import href, measure
 from .progress import (
     RECENT_DAYS,
@@ -36,6 +39,7 @@ from .progress import (
     budget_progress,
     deal_event_progress,
     deal_outcome_progress,
+    outcome_progress,
 )
 from .site import Bundle, Context, GeneratedPage, Heading, deal_uri
 
@@ -72,15 +76,6 @@ class OutcomeRow:
     @property
     def status_label(self) -> str:
         return self.progress.status.label
-
-
-@dataclass(frozen=True)
-class Group:
-    id: str  # anchor
-    title: str
-    rows: list
-    counts: dict = field(default_factory=dict)
-    extra: object = None
 
 
 @dataclass(frozen=True)
@@ -153,89 +148,156 @@ def counts(rows) -> dict:
     return {s: found.get(s, 0) for s in STATUS_ORDER}
 
 
+@dataclass(frozen=True)
+class DealSummary:
+    """One deal's line on the dashboard and in the pack: counts only, whatever its size."""
+
+    deal: Deal
+    href: str  # the deal's page
+    counts: dict  # Status -> number of outcomes
+    outcomes: int
+    overdue: int  # milestones overdue on the build date
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """Outcomes counted by status for one theme or one power on the menu."""
+
+    id: str  # row anchor: theme-<id> or power-<id>
+    title: str
+    counts: dict  # Status -> number of outcomes
+    outcomes: int
+    deals: int  # deals with at least one such outcome
+    not_agreed: int = 0  # (powers) outcomes whose deal has not agreed the power
+
+
+def _count_row(anchor: str, title: str, found: Counter, deals: set, not_agreed: int = 0) -> CountRow:
+    return CountRow(anchor, title, {s: found.get(s, 0) for s in STATUS_ORDER}, sum(found.values()), len(deals), not_agreed)
+
+
 class Review:
-    """The progress of every deal on one build date, built once for all three pages."""
+    """The progress of every deal on one build date, as counts: built once for the dashboard and
+    the pack. Work and size are one line per deal; each outcome's figures stay on its deal page
+    and in the downloads (``outcomes-progress.csv``)."""
 
     def __init__(self, ctx: Context, from_uri: str):
         self.ctx = ctx
-        self.today = ctx.now.date()
-        self.menu = {p.id: p for p in ctx.catalogue.powers}
-        self.themes = {t: theme_title(t) for p in ctx.catalogue.powers for t in p.themes}
-        self.deals: list[DealProgress] = []
+        self.today = today = ctx.now.date()
+        deals_href = href(from_uri, "deals/index.md")  # + "<slug>/": one relpath for every deal
+        self.deals: list[DealSummary] = []
+        self.milestones: list[MilestoneRow] = []  # overdue ones
+        by_theme: dict[str, Counter] = {}
+        theme_deals: dict[str, set] = {}
+        by_power: dict[str, Counter] = {}
+        power_deals: dict[str, set] = {}
+        not_agreed: Counter = Counter()
         for deal in ctx.catalogue.deals:
-            rows = [
-                outcome_row(deal, p, from_uri, self.menu, self.themes)
-                for p in deal_outcome_progress(deal, self.today).values()
-            ]
-            self.deals.append(
-                DealProgress(deal, href(from_uri, deal_uri(deal)), rows, deal_event_progress(deal, self.today), budget_progress(deal), counts(rows))
-            )
-        self.rows = [r for d in self.deals for r in d.outcomes]
-        self.counts = counts(self.rows)
-
-    def by_theme(self) -> list[Group]:
-        seen = sorted({t for r in self.rows for t in r.outcome.themes}, key=lambda t: theme_title(t))
-        return [Group(f"theme-{t}", self.themes.get(t, theme_title(t)), [r for r in self.rows if t in r.outcome.themes]) for t in seen]
-
-    def by_power(self) -> list[Group]:
-        used = {pid for r in self.rows for pid in r.outcome.powers}
-        groups = []
-        for power in self.ctx.catalogue.powers:  # menu order
-            if power.id in used:
-                groups.append(Group(f"power-{power.id}", power.title, [r for r in self.rows if power.id in r.outcome.powers], extra=power.id))
-        return groups
+            deal_href = f"{deals_href}{deal.slug}/"
+            statuses = Counter()
+            agreed = {p.power for p in deal.powers if p.status is PowerStatus.agreed}
+            for o in deal.outcomes:
+                status = outcome_progress(o, today).status
+                statuses[status] += 1
+                for t in o.themes:
+                    by_theme.setdefault(t, Counter())[status] += 1
+                    theme_deals.setdefault(t, set()).add(deal.slug)
+                for pid in o.powers:
+                    by_power.setdefault(pid, Counter())[status] += 1
+                    power_deals.setdefault(pid, set()).add(deal.slug)
+                    if pid not in agreed:
+                        not_agreed[pid] += 1
+            late = [MilestoneRow(deal, deal_href, e) for e in deal_event_progress(deal, today) if e.overdue]
+            self.milestones += late
+            self.deals.append(DealSummary(deal, deal_href, {s: statuses.get(s, 0) for s in STATUS_ORDER}, len(deal.outcomes), len(late)))
+        self.counts = {s: sum(d.counts[s] for d in self.deals) for s in STATUS_ORDER}
+        self.outcomes = sum(d.outcomes for d in self.deals)
+        self.overdue_count = len(self.milestones)
+        titles = {t: theme_title(t) for p in ctx.catalogue.powers for t in p.themes}
+        self.themes = sorted(
+            (_count_row(f"theme-{t}", titles.get(t, theme_title(t)), found, theme_deals[t]) for t, found in by_theme.items()),
+            key=lambda r: (r.title, r.id),
+        )
+        menu = {p.id: p for p in ctx.catalogue.powers}
+        order = {p.id: i for i, p in enumerate(ctx.catalogue.powers)}
+        self.powers = [
+            _count_row(f"power-{pid}", menu[pid].title if pid in menu else pid, by_power[pid], power_deals[pid], not_agreed[pid])
+            for pid in sorted(by_power, key=lambda pid: (order.get(pid, len(order)), pid))  # menu order
+        ]
 
     def overdue(self) -> list[MilestoneRow]:
-        rows = [MilestoneRow(d.deal, d.href, e) for d in self.deals for e in d.events if e.overdue]
-        return sorted(rows, key=lambda r: (-r.progress.slippage_days, r.deal.slug, r.progress.event.title))
+        return sorted(self.milestones, key=lambda r: (-r.progress.slippage_days, r.deal.slug, r.progress.event.title))
 
-    def readings(self, added: dict, cutoff: dt.date, from_uri: str) -> list[ReadingRow]:
+    def readings(self, added: Optional[dict], cutoff: dt.date, window: dt.date, from_uri: str) -> list[ReadingRow]:
+        """Readings added (or, without history, dated) on or after ``window``, newest first."""
+        deals_href = href(from_uri, "deals/index.md")
+        today = self.today
         rows = []
-        for d in self.deals:
-            for o in d.deal.outcomes:
+        for deal in self.ctx.catalogue.deals:
+            for o in deal.outcomes:
                 for r in o.readings:
-                    when = added.get((d.deal.slug, o.id, r.date)) if added is not None else None
-                    if added is not None and when is None:
-                        when = self.today  # not yet committed: new in this build
-                    added_date = when if isinstance(when, dt.date) and not isinstance(when, dt.datetime) else (when.date() if when else None)
+                    if added is None:
+                        added_date = None
+                        if r.date < window:
+                            continue
+                    else:
+                        when = added.get((deal.slug, o.id, r.date)) or today  # not yet committed: new in this build
+                        added_date = when.date() if isinstance(when, dt.datetime) else when
+                        if added_date < window:
+                            continue
+                    deal_href = f"{deals_href}{deal.slug}/"
                     rows.append(
                         ReadingRow(
-                            d.deal, d.href, o, href(from_uri, deal_uri(d.deal), f"outcome-{o.id}"), r.date,
-                            measure(r.value, o.unit),
-                            added_date,
-                            (added_date or r.date) >= cutoff,
+                            deal, deal_href, o, f"{deal_href}#outcome-{o.id}", r.date, measure(r.value, o.unit),
+                            added_date, (added_date or r.date) >= cutoff,
                         )
                     )
         return sorted(rows, key=lambda r: (r.sort_date, r.date, r.deal.slug, r.outcome.id), reverse=True)
 
+    def full(self, from_uri: str) -> list[DealProgress]:
+        """Every deal's outcomes, milestones and budget in full (the pack, for a handful of deals)."""
+        menu = {p.id: p for p in self.ctx.catalogue.powers}
+        themes = {t: theme_title(t) for p in self.ctx.catalogue.powers for t in p.themes}
+        found = []
+        for deal in self.ctx.catalogue.deals:
+            rows = [outcome_row(deal, p, from_uri, menu, themes) for p in deal_outcome_progress(deal, self.today).values()]
+            found.append(
+                DealProgress(deal, href(from_uri, deal_uri(deal)), rows, deal_event_progress(deal, self.today), budget_progress(deal), counts(rows))
+            )
+        return found
+
 
 # --- pages ---------------------------------------------------------------------------------------
 
+# The longest lists the dashboard prints; past them it says how many more there are and where
+# every one is (the downloads). At 1,000 deals there can be thousands of each.
+OVERDUE_SHOWN = 100
+READINGS_SHOWN = 200
+
 
 def add(ctx: Context, bundle: Bundle) -> None:
-    _dashboard(ctx, bundle)
-    _pack(ctx, bundle)
+    review = Review(ctx, DASHBOARD_URI)  # the dashboard and the pack are both top-level pages: same links
+    _dashboard(ctx, bundle, review)
+    _pack(ctx, bundle, review)
     _changes(ctx, bundle)
 
 
-def _dashboard(ctx: Context, bundle: Bundle) -> None:
-    review = Review(ctx, DASHBOARD_URI)
+def _dashboard(ctx: Context, bundle: Bundle, review: Review) -> None:
     history = getattr(ctx, "history", None)
     added = reading_added_dates(history) if history else None
     cutoff = review.today - dt.timedelta(days=RECENT_READINGS_DAYS)
     previous = _previous_change(history)
-    # Only readings added since the earlier of the cutoff and the previous change are listed: the
-    # page stays bounded at a thousand deals; every reading is in readings.csv and on the deal pages.
+    # Only readings added since the earlier of the cutoff and the previous change are listed, and
+    # at most READINGS_SHOWN of them: every reading is in readings.csv and on the deal pages.
     window = min(cutoff, previous) if previous else cutoff
-    readings = [r for r in review.readings(added, cutoff, DASHBOARD_URI) if r.sort_date >= window]
-    themes, powers = review.by_theme(), review.by_power()
+    readings = review.readings(added, cutoff, window, DASHBOARD_URI)
+    overdue = review.overdue()
     html = ctx.env.get_template("progress/dashboard.html").render(
         review=review,
         statuses=STATUS_ORDER,
-        themes=themes,
-        powers=powers,
-        overdue=review.overdue(),
-        readings=readings,
+        overdue=overdue[:OVERDUE_SHOWN],
+        overdue_count=len(overdue),
+        readings=readings[:READINGS_SHOWN],
+        readings_count=len(readings),
         recent_count=sum(1 for r in readings if r.recent),
         cutoff=cutoff,
         window=window,
@@ -246,13 +308,11 @@ def _dashboard(ctx: Context, bundle: Bundle) -> None:
         recent_readings_days=RECENT_READINGS_DAYS,
         links={"pack": href(DASHBOARD_URI, PACK_URI), "changes": href(DASHBOARD_URI, CHANGES_URI), "data": href(DASHBOARD_URI, "data.md")},
     )
-    headings = [Heading(2, "counts", "Outcomes by status"), Heading(2, "by-deal", "Outcomes by deal")]
-    headings += [Heading(3, f"deal-{d.deal.slug}", d.deal.title) for d in review.deals]
-    headings.append(Heading(2, "by-theme", "Outcomes by theme"))
-    headings += [Heading(3, g.id, g.title) for g in themes]
-    headings.append(Heading(2, "by-power", "Outcomes by power"))
-    headings += [Heading(3, g.id, g.title) for g in powers]
-    headings += [
+    headings = [
+        Heading(2, "counts", "Outcomes by status"),
+        Heading(2, "by-deal", "Outcomes by deal"),
+        Heading(2, "by-theme", "Outcomes by theme"),
+        Heading(2, "by-power", "Outcomes by power"),
         Heading(2, "overdue", "Overdue milestones"),
         Heading(2, "readings", "Readings added recently"),
         Heading(2, "status-rule", "How status is worked out"),
@@ -263,9 +323,8 @@ def _dashboard(ctx: Context, bundle: Bundle) -> None:
             "Progress dashboard",
             html,
             headings,
-            description="Whether each place is delivering the outcomes it agreed: status of every outcome, overdue milestones and new readings.",
-            # Not indexed: it repeats every deal page's outcomes and grows with N (1,000 deals: 48 MB of
-            # HTML, 10 MB of search index, 100+ s of the search plugin's parsing; generator/bench.py).
+            description="Whether each place is delivering the outcomes it agreed: outcomes by status for every deal, theme and power, overdue milestones and new readings.",
+            # Not indexed: tables of counts, and the deal pages are indexed with their outcomes.
             search=False,
         )
     )
@@ -277,15 +336,22 @@ def _previous_change(history) -> Optional[dt.date]:
     return dated[-2].date.date() if len(dated) >= 2 else None
 
 
-def _pack(ctx: Context, bundle: Bundle) -> None:
-    review = Review(ctx, PACK_URI)
+PACK_PDF_MAX_DEALS = 12  # WeasyPrint takes about a second a deal (100 deals: minutes): past this, no PDF (logged)
+# The pack has every deal in full up to this many deals (as its PDF); past it, the pack is the
+# summary across deals, and each deal's page prints on its own (1,000 deals in full: 16 MB of HTML).
+PACK_FULL_MAX_DEALS = PACK_PDF_MAX_DEALS
+
+
+def _pack(ctx: Context, bundle: Bundle, review: Review) -> None:
     want_pdf = _wants_pdf(ctx)
-    common = dict(review=review, statuses=STATUS_ORDER, today=review.today, recent_days=RECENT_DAYS)
+    full = review.full(PACK_URI) if len(review.deals) <= PACK_FULL_MAX_DEALS else []
+    common = dict(review=review, full=full, statuses=STATUS_ORDER, today=review.today, recent_days=RECENT_DAYS, full_max=PACK_FULL_MAX_DEALS)
     html = ctx.env.get_template("progress/pack.html").render(
         **common, pdf=PACK_PDF if want_pdf else None, standalone=False,
         links={"dashboard": href(PACK_URI, DASHBOARD_URI)},
     )
-    headings = [Heading(2, "pack-summary", "Summary")] + [Heading(2, f"pack-{d.deal.slug}", d.deal.title) for d in review.deals]
+    headings = [Heading(2, "pack-summary", "Summary")]
+    headings += [Heading(2, f"pack-{d.deal.slug}", d.deal.title) for d in full] or [Heading(2, "pack-deals", "Each deal in full")]
     headings.append(Heading(2, "pack-rule", "How status is worked out"))
     bundle.pages.append(
         GeneratedPage(
@@ -294,14 +360,11 @@ def _pack(ctx: Context, bundle: Bundle) -> None:
             html,
             headings,
             description="Every deal's progress as of the build date, ready to print for the Parliamentary committee.",
-            search=False,
+            search=False,  # it repeats the deal pages and the dashboard
         )
     )
     if want_pdf:
-        bundle.files[PACK_PDF] = pack_pdf(ctx, review, common)
-
-
-PACK_PDF_MAX_DEALS = 12  # WeasyPrint takes about a second a deal (100 deals: minutes): past this, no PDF (logged)
+        bundle.add_file(PACK_PDF, pack_pdf(ctx, review, common))
 
 
 def _wants_pdf(ctx: Context) -> bool:
@@ -313,7 +376,7 @@ def _wants_pdf(ctx: Context) -> bool:
         # info, not a warning: strict MkDocs stops on warnings, and the HTML pack is still complete
         logging.getLogger("mkdocs.plugins.dealsite").info(
             f"committee pack PDF not built: {len(ctx.catalogue.deals)} deals is more than {PACK_PDF_MAX_DEALS} "
-            "(the HTML pack is complete and prints)"
+            "(the HTML pack summarises every deal, and each deal's page prints)"
         )
         return False
     return True

@@ -13,8 +13,9 @@ timetable) grow linearly with the number of deals and keep their markup lean.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Optional
 
@@ -22,7 +23,8 @@ from .budget import budget_view
 from .display import number
 from .model import Catalogue, Deal, DealStatus, Event, Level, MenuPower, Outcome, PowerStatus, Reading
 from .site import Bundle, Context, GeneratedPage, Heading, SearchEntry, deal_uri
-from .timeline import Chart, Slippage, chart, slippage
+from .timeline import STATES, Chart, Slippage, bar_chart, chart, round_counts, slippage
+from .timeline import state as event_state
 
 # --- labels -----------------------------------------------------------------
 
@@ -80,6 +82,12 @@ DEAL_SECTIONS = [
 def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
     """A relative link between two pages' directory URLs: 'powers.md' -> 'deals/kent.md' is '../deals/kent/'."""
 
+    path = _relative_directory(from_uri, to_uri)
+    return path + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=65536)  # posixpath.relpath is slow, and pages across deals ask thousands of times
+def _relative_directory(from_uri: str, to_uri: str) -> str:
     def directory(uri: str) -> str:
         stem = uri[: -len(".md")]
         if stem == "index":
@@ -87,8 +95,7 @@ def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
         return stem[: -len("/index")] if stem.endswith("/index") else stem
 
     path = posixpath.relpath(directory(to_uri), directory(from_uri))
-    path = "./" if path == "." else path + "/"
-    return path + (f"#{anchor}" if anchor else "")
+    return "./" if path == "." else path + "/"
 
 
 # --- views --------------------------------------------------------------------
@@ -329,55 +336,116 @@ def _toc(pairs) -> list[Heading]:
 
 def deal_search_entries(deal: Deal, outcomes: list) -> list[SearchEntry]:
     """What search finds a deal by: its page (title, summary, place, figure, partners) and each
-    outcome (title, indicator, owner). Figures and tables stay out, as on the page itself."""
+    outcome by its title, which leads straight to it. Figures and tables stay out, as on the
+    page itself; the search page shows each outcome under its deal, so the outcome entry
+    repeats nothing (the index must stay under 5 MB at 1,000 deals of 20 outcomes)."""
     base = f"deals/{deal.slug}/"
     figure = deal.accountable_figure
     about = [deal.summary, deal.place.name, *(p.name for p in deal.place.partners), figure.title or figure.role, figure.holder or ""]
     entries = [SearchEntry(base, deal.title, " ".join(t for t in about if t))]
-    for view in outcomes:
-        outcome = view.outcome
-        entries.append(SearchEntry(f"{base}#{view.anchor}", outcome.title, f"{outcome.indicator}. {outcome.owner}. {deal.title}"))
+    entries += [SearchEntry(f"{base}#{view.anchor}", view.outcome.title, "") for view in outcomes]
     return entries
 
 
-def add(ctx: Context, bundle: Bundle) -> None:
+def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
+    """The deal's page, its tables page (deals/<slug>/tables/: every reading, the baseline line
+    by line, each invest-to-save scheme year by year; the deal page summarises them and links
+    there, which keeps it small) and its entries in the search index."""
     from .pages_progress import deal_progress  # imported here: pages_progress uses href and measure from this module
 
     views = Views(ctx.catalogue)
     rounds = sorted(ctx.catalogue.rounds, key=lambda r: r.start)
-    common = {"rounds": rounds, "now": ctx.now}
-
-    for deal in ctx.catalogue.deals:
-        uri = deal_uri(deal)
-        view = views.deal(deal, uri)
-        outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
-        events = views.events(view)
-        timeline = chart(rounds, [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
-        html = ctx.env.get_template("deal.html").render(
-            deal=deal,
-            view=view,
-            outcomes=outcomes,
-            events=events,
-            timeline=timeline,
-            key_dates=key_dates(deal),
-            budget=budget_view(deal, ctx.catalogue.deflators),
-            links=_links(uri),
-            progress=deal_progress(ctx, deal, uri),  # statuses by the progress rule (pages_progress)
-            **common,
+    uri = deal_uri(deal)
+    view = views.deal(deal, uri)
+    outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
+    events = views.events(view)
+    timeline = chart(rounds, [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
+    budget = budget_view(deal, ctx.catalogue.deflators)
+    tables_uri = deal_tables_uri(deal)
+    html = ctx.env.get_template("deal.html").render(
+        deal=deal,
+        view=view,
+        outcomes=outcomes,
+        events=events,
+        timeline=timeline,
+        key_dates=key_dates(deal),
+        budget=budget,
+        tables=href(uri, tables_uri),
+        links=_links(uri),
+        progress=deal_progress(ctx, deal, uri),  # statuses by the progress rule (pages_progress)
+        rounds=rounds,
+        now=ctx.now,
+    )
+    headings = []
+    for anchor, title in DEAL_SECTIONS:
+        headings.append(Heading(2, anchor, title))
+        if anchor == "outcomes":
+            headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
+    bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
+    bundle.search += deal_search_entries(deal, outcomes)
+    html = ctx.env.get_template("deal_tables.html").render(
+        deal=deal, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri)
+    )
+    headings = [Heading(2, "readings", "Readings by outcome")]
+    headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
+    headings.append(Heading(2, "budget-lines", "Baseline by body and stream"))
+    if budget and budget.schemes:
+        headings.append(Heading(2, "invest-to-save-by-year", "Invest to save year by year"))
+    bundle.pages.append(
+        GeneratedPage(
+            tables_uri, f"{deal.title}: the figures in full", html, headings,
+            description=f"Every reading of each outcome of {deal.title}, its baseline budget line by line and each invest-to-save scheme year by year.",
+            search=False,
         )
-        headings = []
-        for anchor, title in DEAL_SECTIONS:
-            headings.append(Heading(2, anchor, title))
-            if anchor == "outcomes":
-                headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
-        bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
-        bundle.search += deal_search_entries(deal, outcomes)
-
-    bundle.fragments["deal-list"] = ctx.env.get_template("deal_list.html").render(
-        deals=views.deals(HOME_URI), links=_links(HOME_URI)
     )
 
+
+def deal_tables_uri(deal: Deal) -> str:
+    """The deal's tables page, beside its page: deals/<slug>/tables/."""
+    return f"deals/{deal.slug}/tables.md"
+
+
+@dataclass(frozen=True)
+class DealEvents:
+    """One deal's meetings and milestones on the timetable page, counted by state."""
+
+    view: DealView
+    counts: dict  # timeline.STATES key -> number
+    total: int
+    longest_delay: Optional[int]  # days, of those that happened late
+    next_planned: Optional[dt.date]  # the next planned date not yet passed
+
+
+def deal_events(view: DealView, today: dt.date) -> DealEvents:
+    counts = {key: 0 for key, _ in STATES}
+    delays, coming = [], []
+    for e in view.deal.negotiation.events:
+        s = event_state(e, today)
+        counts[s] += 1
+        if s == "late":
+            delays.append((e.actual - e.planned).days)
+        elif s == "not-due":
+            coming.append(e.planned)
+    return DealEvents(view, counts, len(view.deal.negotiation.events), max(delays, default=None), min(coming, default=None))
+
+
+def add(ctx: Context, bundle: Bundle) -> None:
+    """The pages across deals: the home page's list, powers, accountability, compare, timetable.
+
+    Each is one row per deal (or a count per power or round), so it stays small at a thousand
+    deals; a deal's detail is on its own page. The views are built once: every one of these
+    pages is at the top of the site, so its links to deal pages are the same.
+    """
+    views = Views(ctx.catalogue)
+    rounds = sorted(ctx.catalogue.rounds, key=lambda r: r.start)
+    today = ctx.now.date()
     deals = views.deals(POWERS_URI)
+
+    home = href(HOME_URI, "deals/index.md")  # "deals/": the home page is the site's root
+    bundle.fragments["deal-list"] = ctx.env.get_template("deal_list.html").render(
+        deals=[replace(v, href=f"{home}{v.deal.slug}/") for v in deals], links=_links(HOME_URI)
+    )
+
     bundle.pages.append(
         GeneratedPage(
             POWERS_URI,
@@ -391,7 +459,6 @@ def add(ctx: Context, bundle: Bundle) -> None:
         )
     )
 
-    deals = views.deals(ACCOUNTABILITY_URI)
     bundle.pages.append(
         GeneratedPage(
             ACCOUNTABILITY_URI,
@@ -402,33 +469,33 @@ def add(ctx: Context, bundle: Bundle) -> None:
         )
     )
 
-    deals = views.deals(COMPARE_URI)
     bundle.pages.append(
         GeneratedPage(
             COMPARE_URI,
             "Compare deals",
-            ctx.env.get_template("compare.html").render(
-                deals=deals, menu=ctx.catalogue.powers, links=_links(COMPARE_URI)
-            ),
+            ctx.env.get_template("compare.html").render(deals=deals, links=_links(COMPARE_URI)),
             _toc([(2, "choose", "Choose deals"), (2, "side-by-side", "Deals side by side")]),
-            description="Deals side by side: budget, outcomes and powers.",
+            description="Deals side by side, one row each: budget, outcomes and powers.",
         )
     )
 
-    deals = views.deals(TIMETABLE_URI)
-    all_events = [views.events(v) for v in deals]
+    by_round = round_counts(rounds, [e for d in ctx.catalogue.deals for e in d.negotiation.events], today)
     bundle.pages.append(
         GeneratedPage(
             TIMETABLE_URI,
             "Timetable of negotiation rounds",
             ctx.env.get_template("timetable.html").render(
-                groups=[(v, events) for v, events in zip(deals, all_events) if events],
-                timeline=chart(rounds, [(v.place, v.deal.negotiation.events) for v in deals]),
+                by_round=by_round,
+                bars=bar_chart(by_round),
+                states=STATES,
+                deals=[deal_events(v, today) for v in deals if v.deal.negotiation.events],
+                without=sum(1 for v in deals if not v.deal.negotiation.events),
                 links=_links(TIMETABLE_URI),
-                **common,
+                rounds=rounds,
+                now=ctx.now,
             ),
-            _toc([(2, "rounds", "National rounds"), (2, "chart", "Planned and actual dates"), (2, "events", "Every meeting and milestone")]),
-            description="The national rounds of negotiation and every deal's meetings and milestones, planned against actual.",
+            _toc([(2, "rounds", "National rounds"), (2, "chart", "Meetings and milestones by round"), (2, "events", "Each deal's meetings and milestones")]),
+            description="The national rounds of negotiation, and every deal's meetings and milestones counted by round: on time, late or still to come.",
         )
     )
 

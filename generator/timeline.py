@@ -136,3 +136,110 @@ def chart(rounds: Sequence[NegotiationRound], rows: Sequence[tuple[str, Sequence
         ]
         laid.append(Row(shorten(label), TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2, marks, i % 2 == 1))
     return Chart(WIDTH, height, left, right, TOP, height - BOTTOM, 8.0, bands, ticks, laid, start, end)
+
+
+# --- the timetable page: meetings and milestones counted by round -----------------------------
+
+# An event's state on the build date, in the order the bars stack them (left to right).
+STATES = [
+    ("on-time", "Happened on time or early"),
+    ("late", "Happened late"),
+    ("overdue", "Planned date passed, not yet happened"),
+    ("not-due", "Not yet due"),
+]
+NO_ROUND = "Not in a national round"
+BAR_HEIGHT = 18
+BAR_GAP = 10
+BAR_TOP = 8
+BAR_LABEL_WIDTH = 250
+COUNT_ROOM = 60  # right of the longest bar, for its total
+MIN_SEGMENT_TEXT = 26  # a segment narrower than this (user units) carries no figure; the table has it
+
+
+def state(event: Event, today: dt.date) -> str:
+    if event.actual is not None:
+        return "late" if event.actual > event.planned else "on-time"
+    return "overdue" if event.planned < today else "not-due"
+
+
+@dataclass(frozen=True)
+class RoundCount:
+    """The meetings and milestones of every deal in one national round (or in none)."""
+
+    id: str  # row anchor
+    title: str
+    round: Optional[NegotiationRound]
+    counts: dict  # state -> number, in STATES order
+    total: int
+    longest_delay: Optional[int]  # days: the longest delay of those that happened late
+
+
+@dataclass(frozen=True)
+class Segment:
+    state: str
+    x: float
+    width: float
+    count: int
+    text_x: float
+    labelled: bool  # wide enough to carry its figure
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # shortened for the chart
+    y: float  # top of the bar
+    height: float
+    text_y: float  # baseline of the bar's texts
+    segments: list[Segment]
+    total: int
+    total_x: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    label_x: float
+    bars: list[Bar]
+
+
+def round_counts(rounds: Sequence[NegotiationRound], events: Sequence[Event], today: dt.date) -> list[RoundCount]:
+    """Every event counted by round (rounds in date order, then events in no known round) and state."""
+    ordered = sorted(rounds, key=lambda r: r.start)
+    known = {r.id for r in ordered}
+    found: dict[Optional[str], dict[str, int]] = {}
+    delay: dict[Optional[str], int] = {}
+    for e in events:
+        key = e.round if e.round in known else None
+        s = state(e, today)
+        counts = found.setdefault(key, {k: 0 for k, _ in STATES})
+        counts[s] += 1
+        if s == "late":
+            delay[key] = max(delay.get(key, 0), (e.actual - e.planned).days)
+    rows = [
+        RoundCount(f"round-{r.id}", r.title, r, found.get(r.id, {k: 0 for k, _ in STATES}), sum(found.get(r.id, {}).values()), delay.get(r.id))
+        for r in ordered
+    ]
+    if None in found:
+        rows.append(RoundCount("round-none", NO_ROUND, None, found[None], sum(found[None].values()), delay.get(None)))
+    return rows
+
+
+def bar_chart(rows: Sequence[RoundCount]) -> BarChart:
+    """Stacked horizontal bars, one per round, scaled to the largest total."""
+    left, right = float(BAR_LABEL_WIDTH), float(WIDTH - COUNT_ROOM)
+    most = max((r.total for r in rows), default=0) or 1
+    bars = []
+    for i, r in enumerate(rows):
+        y = BAR_TOP + i * (BAR_HEIGHT + BAR_GAP)
+        x, segments = left, []
+        for key, _ in STATES:
+            n = r.counts[key]
+            if not n:
+                continue
+            width = round(n / most * (right - left), 1)
+            segments.append(Segment(key, round(x, 1), width, n, round(x + width / 2, 1), width >= MIN_SEGMENT_TEXT))
+            x += width
+        bars.append(Bar(shorten(r.title, 36), y, BAR_HEIGHT, y + BAR_HEIGHT - 5, segments, r.total, round(x + 6, 1)))
+    height = BAR_TOP * 2 + len(rows) * (BAR_HEIGHT + BAR_GAP)
+    return BarChart(WIDTH, height, 8.0, bars)

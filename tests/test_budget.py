@@ -557,3 +557,50 @@ def test_kent_baseline_and_envelope(catalogue):
     assert view.baseline.total.cells == [m("851.4"), m("841.4"), m("829.5")]
     # 6% less: 851.4 x 0.06 = 51.084 -> 800.316
     assert (view.envelope.rows[0].savings, view.envelope.rows[0].envelope) == (m("51.084"), m("800.316"))
+
+
+# --- the deal page's table of bodies and the tables page's lines (issue 8) ------------------
+
+
+def test_cheshire_table_of_bodies_needs_the_rounding_note(cheshire):
+    # The deal page shows one row per body: shares 57.8 + 27.8 + 7.6 + 6.7 = 99.9%, against 100.0%.
+    assert [(r.body, percent(r.share)) for r in cheshire.baseline.bodies] == [
+        ("Cheshire West and Chester Council", "57.8%"),  # (291.4 + 181.7) / 817.9 = 57.84%
+        ("NHS Western Cheshire", "27.8%"),  # 227.5 / 817.9 = 27.82%
+        ("Cheshire Constabulary", "7.6%"),  # 62.2 / 817.9 = 7.60%
+        ("Jobcentre Plus", "6.7%"),  # 55.1 / 817.9 = 6.74%
+    ]
+    assert cheshire.baseline.bodies_rounding_note is True
+
+
+def test_birmingham_table_of_bodies_needs_the_rounding_note(birmingham):
+    # 2008-09 bodies as shown: £3.8bn + £1.9bn + £320.0m + £1.2bn + £380.0m = £7,600m, but the total shows £7.5bn
+    assert [money(r.cells[0]) for r in birmingham.baseline.bodies] == ["£3.8bn", "£1.9bn", "£320.0m", "£1.2bn", "£380.0m"]
+    assert birmingham.baseline.bodies_rounding_note is True
+
+
+def test_cheshire_lines_table_counts_five_lines_and_needs_the_rounding_note(cheshire):
+    # the tables page: line shares 35.6 + 22.2 + 27.8 + 7.6 + 6.7 = 99.9%, against 100.0%
+    assert cheshire.baseline.lines == 5
+    assert cheshire.baseline.lines_rounding_note is True
+
+
+def test_the_note_under_each_table_follows_only_that_tables_figures(catalogue):
+    # Two council lines of £0.04m each, and the police's £1.0m, in one year, no population.
+    # Lines as shown: £0.0m + £0.0m = £0.0m against the council's £0.1m (0.08 half up): the
+    # line-by-line table needs the note. Bodies as shown: £0.1m + £1.0m = £1.1m = the total
+    # (1.08 half up); shares 0.08 / 1.08 = 7.41% -> 7.4% and 1.0 / 1.08 = 92.59% -> 92.6%,
+    # 7.4 + 92.6 = 100.0%: the table of bodies does not.
+    deal = catalogue.deal("kent")
+    line = deal.budget.lines[0]
+    lines = [
+        line.model_copy(update={"body": "Council", "stream": "A", "amounts": {"2012-13": Decimal("0.04")}}),
+        line.model_copy(update={"body": "Council", "stream": "B", "amounts": {"2012-13": Decimal("0.04")}}),
+        line.model_copy(update={"body": "Police", "stream": "C", "amounts": {"2012-13": Decimal("1.0")}}),
+    ]
+    budget = deal.budget.model_copy(update={"years": ["2012-13"], "lines": lines, "schemes": [], "stated_total": None})
+    deal = _without(deal, budget=budget, place=deal.place.model_copy(update={"population": None}))
+    base = budget_view(deal, None).baseline
+    assert [(r.body, money(r.total), percent(r.share)) for r in base.bodies] == [("Council", "£0.1m", "7.4%"), ("Police", "£1.0m", "92.6%")]
+    assert base.lines_rounding_note is True
+    assert base.bodies_rounding_note is False

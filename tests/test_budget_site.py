@@ -32,6 +32,17 @@ def page(site: Path, slug: str) -> str:
     return (site / "deals" / slug / "index.html").read_text(encoding="utf-8")
 
 
+def tables_page(site: Path, slug: str) -> str:
+    """The deal's tables page: the baseline line by line, each scheme year by year."""
+    return (site / "deals" / slug / "tables" / "index.html").read_text(encoding="utf-8")
+
+
+def tables_part(html: str, anchor: str) -> str:
+    """A section of the tables page, from its heading to the end of the section."""
+    start = html.index(f'<section aria-labelledby="{anchor}">')
+    return html[start : html.index("</section>", start)]
+
+
 def budget_section(html: str) -> str:
     start = html.index('<section aria-labelledby="budget">')
     return html[start : html.index("</section>", start)]
@@ -58,7 +69,7 @@ def pounds(amount: Decimal) -> Decimal:
 def test_cheshire_page_shows_the_invest_to_save_figures(example_site):
     its = parts(budget_section(page(example_site, "cheshire-west-and-chester")))["invest-to-save"]
     total = re.search(r'<tr class="ds-budget-total">(.*?)</tr>', its).group(1)
-    cells = re.findall(r'<td class="num ds-num">([^<]*)</td>', total)
+    cells = re.findall(r"<td>([^<]*)</td>", total)
     assert cells == ["£49.3m", "£106.4m", "£57.1m", "100.0%", "100.0%", "2.16"]
     assert "benefit-cost ratio of 2.16" in its
 
@@ -73,10 +84,13 @@ def test_cheshire_page_puts_the_councils_imbalance_first(example_site):
 def test_cheshire_shares_chart_draws_investment_beside_net_benefit(example_site):
     its = parts(budget_section(page(example_site, "cheshire-west-and-chester")))["invest-to-save"]
     chart = its[its.index("<svg") : its.index("</svg>")]
-    bars = re.findall(r'<rect class="ds-bar ds-bar--(investment|net)" x="[\d.]+%" y="\d+" width="([\d.]+)%"', chart)
+    bars = re.findall(r'<rect class="ds-bar--(investment|net)"(?: x="[\d.]+%")? y="\d+" width="([\d.]+)%"', chart)
     # on a 0-100% scale, the council's two bars come first: 52.74% against 17.86%
     assert bars[:2] == [("investment", "52.74"), ("net", "17.86")]
-    assert 'role="img"' in chart and "pays 52.7% of the investment and gets 17.9% of the net benefit" in chart
+    # each bar's figure is written beside it: 26.0 / 49.3 = 52.7%, 10.2 / 57.1 = 17.9%
+    assert "Share of investment: 52.7%" in chart and "Share of net benefit: 17.9%" in chart
+    assert 'role="img" aria-labelledby="invest-to-save-1-shares-t"' in chart
+    assert '<title id="invest-to-save-1-shares-t">Bar chart comparing each body&#39;s share of the investment' in chart
 
 
 def test_rounding_note_only_under_the_tables_whose_parts_do_not_add_up(example_site):
@@ -94,39 +108,83 @@ def test_the_note_follows_its_table(example_site):
     assert baseline.index("</table>") < baseline.index(NOTE)
 
 
-def test_every_budget_table_has_a_chart_caption_and_csv_link(example_site):
+def test_every_budget_chart_is_named_by_its_title_and_followed_by_its_table(example_site):
+    # the deal page: baseline by body, envelope, and the one scheme's shares
     section = budget_section(page(example_site, "cheshire-west-and-chester"))
-    assert section.count('<svg class="ds-budget-chart"') == 4
-    assert len(re.findall(r'<svg class="ds-budget-chart"[^>]* role="img" aria-label="[^"]+"', section)) == 4
-    assert section.count("<caption>") == 4
+    named = re.findall(r'<svg class="ds-budget-chart"[^>]* role="img" aria-labelledby="([^"]+)"', section)
+    assert len(named) == section.count('<svg class="ds-budget-chart"') == 3
+    for title in named:
+        assert f'<title id="{title}">Bar chart ' in section
+        assert section.index("<table", section.index(f'<title id="{title}">')) > 0
+    assert section.count("<caption>") == 3
+    # the tables page: the baseline line by line, and the scheme's cumulative net benefit
+    tables = tables_page(example_site, "cheshire-west-and-chester")
+    assert tables.count('<svg class="ds-budget-chart"') == 1
+    assert tables_part(tables, "invest-to-save-by-year").count("<caption>") == 1
+    assert tables_part(tables, "budget-lines").count("<caption>") == 1
+
+
+def test_the_deal_page_links_every_budget_csv(example_site):
+    section = budget_section(page(example_site, "cheshire-west-and-chester"))
     for name in CSV_FILES:
         assert f'href="{name}"' in section
 
 
-def test_money_cells_are_right_aligned_numbers(example_site):
-    section = budget_section(page(example_site, "cheshire-west-and-chester"))
-    money_cells = re.findall(r"<td([^>]*)>(?:−)?£[\d,.]+(?:m|bn)?</td>", section)
-    assert money_cells and all('class="num ds-num"' in attrs for attrs in money_cells)
+def test_the_deal_page_shows_the_baseline_by_body_and_links_each_line(example_site):
+    baseline = parts(budget_section(page(example_site, "cheshire-west-and-chester")))["baseline"]
+    body = baseline[baseline.index("<tbody>") : baseline.index("</tbody>")]
+    rows = re.findall(r'<tr><th scope="row">([^<]*)</th>((?:<td>[^<]*</td>)+)</tr>', body)
+    # the council's two lines: 291.4 + 181.7 = 473.1, 473.1 / 817.9 = 57.8%; the other bodies have one line each
+    assert [(body, re.findall(r"<td>([^<]*)</td>", cells)[-2:]) for body, cells in rows] == [
+        ("Cheshire West and Chester Council", ["£473.1m", "57.8%"]),
+        ("NHS Western Cheshire", ["£227.5m", "27.8%"]),
+        ("Cheshire Constabulary", ["£62.2m", "7.6%"]),
+        ("Jobcentre Plus", ["£55.1m", "6.7%"]),
+    ]
+    assert "Adult social care" not in baseline  # the lines are on the tables page
+    assert '<a href="tables/#budget-lines">' in baseline
+
+
+def test_the_tables_page_shows_the_baseline_line_by_line(example_site, catalogue):
+    deal = catalogue.deal("cheshire-west-and-chester")
+    lines = tables_part(tables_page(example_site, deal.slug), "budget-lines")
+    for line in deal.budget.lines:
+        assert f'<th scope="row">{line.body}</th><th scope="row">{line.stream}</th>' in lines
+    # the council's adult social care: 98.4 + 97.1 + 95.9 = 291.4, 291.4 / 817.9 = 35.6%
+    row = re.search(r"Adult social care</th>(.*?)</tr>", lines).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["£98.4m", "£97.1m", "£95.9m", "£291.4m", "35.6%"]
+    # shown line shares 35.6 + 22.2 + 27.8 + 7.6 + 6.7 = 99.9%, against 100.0%
+    assert NOTE in lines
 
 
 def test_real_terms_name_their_base_year(example_site):
     baseline = parts(budget_section(page(example_site, "cheshire-west-and-chester")))["baseline"]
     # 274.4 x 100 / 103.2 = 265.89 -> £265.9m in 2010-11 prices
     assert "Total in real terms (2010-11 prices)" in baseline
-    assert '<td class="num ds-num">£265.9m</td>' in baseline
+    assert "<td>£265.9m</td>" in baseline
 
 
 def test_negative_figures_show_a_minus_sign(example_site):
-    its = parts(budget_section(page(example_site, "cheshire-west-and-chester")))["invest-to-save"]
+    by_year = tables_part(tables_page(example_site, "cheshire-west-and-chester"), "invest-to-save-by-year")
     # 2012-13: 4.3 - 19.5 = -15.2
-    assert '<td class="num ds-num">\u2212£15.2m</td>' in its
+    assert "<td>\u2212£15.2m</td>" in by_year
+
+
+def test_the_tables_page_gives_each_scheme_year_by_year_with_its_payback(example_site):
+    its = parts(budget_section(page(example_site, "cheshire-west-and-chester")))["invest-to-save"]
+    assert '<a href="tables/#invest-to-save-1-by-year">' in its
+    by_year = tables_part(tables_page(example_site, "cheshire-west-and-chester"), "invest-to-save-by-year")
+    # cumulative: -15.2, -17.0, -3.0, +22.6 (2015-16), +57.1: positive from 2015-16
+    assert '<h3 id="invest-to-save-1-by-year">' in by_year
+    assert "The cumulative net benefit is positive from 2015-16." in by_year
+    assert '<th scope="row">2015-16 (payback)</th>' in by_year
 
 
 def test_birmingham_page_counts_7_5bn_with_the_rounding_note(example_site):
     baseline = parts(budget_section(page(example_site, "birmingham")))["baseline"]
     total = re.search(r'<tr class="ds-budget-total">(.*?)</tr>', baseline).group(1)
     # 2008-09 7,500.0 -> £7.5bn; 7,781.9 -> £7.8bn; 7,882.2 -> £7.9bn; 23,164.1 -> £23.2bn
-    assert re.findall(r'<td class="num ds-num">([^<]*)</td>', total)[:4] == ["£7.5bn", "£7.8bn", "£7.9bn", "£23.2bn"]
+    assert re.findall(r"<td>([^<]*)</td>", total)[:4] == ["£7.5bn", "£7.8bn", "£7.9bn", "£23.2bn"]
     assert NOTE in baseline
 
 
@@ -207,8 +265,11 @@ def test_deal_text_in_the_budget_is_escaped(catalogue):
         }
     )
     deal = deal.model_copy(update={"budget": budget})
-    html = environment(REPO / "site_templates").get_template("partials/budget.html").render(
-        deal=deal, budget=budget_view(deal, catalogue.deflators)
-    )
+    templates = environment(REPO / "site_templates")
+    view = budget_view(deal, catalogue.deflators)
+    html = templates.get_template("partials/budget.html").render(deal=deal, budget=view, tables="tables/")
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    html = templates.get_template("deal_tables.html").render(deal=deal, outcomes=[], budget=view, deal_page="../")
     assert "<script>" not in html
     assert "&lt;script&gt;" in html

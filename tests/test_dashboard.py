@@ -108,9 +108,8 @@ BETH = deal(
 )
 
 
-@pytest.fixture(scope="session")
-def dashboard_site(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("dashboard")
+def build_with(project: Path, deals: dict[str, str]) -> Path:
+    """The site built on 2022-06-01 from these deals (file name -> YAML) and the shared files."""
     for name in ("mkdocs.yml", "content", "site_templates"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
@@ -120,9 +119,14 @@ def dashboard_site(tmp_path_factory) -> Path:
     for name in ("_rounds.yaml", "_powers.yaml", "_deflators.yaml"):
         if (REPO / "deals" / name).exists():
             shutil.copy2(REPO / "deals" / name, project / "deals" / name)
-    (project / "deals" / "alphashire.yaml").write_text(ALPHA, encoding="utf-8")
-    (project / "deals" / "bethshire.yaml").write_text(BETH, encoding="utf-8")
+    for name, text in deals.items():
+        (project / "deals" / name).write_text(text, encoding="utf-8")
     return build(project, project / "site", at=int(EPOCH))
+
+
+@pytest.fixture(scope="session")
+def dashboard_site(tmp_path_factory) -> Path:
+    return build_with(tmp_path_factory.mktemp("dashboard"), {"alphashire.yaml": ALPHA, "bethshire.yaml": BETH})
 
 
 class Tables(HTMLParser):
@@ -175,44 +179,64 @@ def dashboard(dashboard_site) -> str:
 
 def test_counts_by_status_equal_the_hand_count(dashboard):
     rows = table(dashboard, "Number of outcomes by status, for each deal and in all")
-    assert rows[0] == ["Deal", "Achieved", "On track", "At risk", "Off track", "No recent data", "All outcomes"]
-    assert rows[1] == ["Alphashire deal", "0", "1", "1", "1", "1", "4"]
-    assert rows[2] == ["Bethshire deal", "1", "1", "0", "0", "1", "3"]
-    assert rows[3] == ["All deals", "1", "2", "1", "1", "2", "7"]
+    assert rows[0] == ["Deal", "Achieved", "On track", "At risk", "Off track", "No recent data", "All outcomes", "Overdue milestones"]
+    assert rows[1] == ["Alphashire deal", "0", "1", "1", "1", "1", "4", "1"]
+    assert rows[2] == ["Bethshire deal", "1", "1", "0", "0", "1", "3", "1"]
+    assert rows[3] == ["All deals", "1", "2", "1", "1", "2", "7", "2"]
 
 
-def test_every_outcome_is_listed_under_its_deal_with_its_status_as_text(dashboard):
-    assert 'id="deal-alphashire"' in dashboard and 'id="deal-bethshire"' in dashboard
-    rows = table(dashboard, "Outcomes of Alphashire deal")
-    assert [(r[0], r[1]) for r in rows[1:]] == [
-        ("Outcome steady", "On track"),
-        ("Outcome slipping", "At risk"),
-        ("Outcome stalled", "Off track"),
-        ("Outcome unmeasured", "No recent data"),
+def test_each_deal_is_one_row_linking_to_its_outcomes_on_its_page(dashboard):
+    # The row keeps the anchor deal pages link to; the outcomes themselves are on the deal page.
+    for slug in ("alphashire", "bethshire"):
+        row = re.search(rf'<tr id="deal-{slug}">(.*?)</tr>', dashboard).group(1)
+        assert f'href="../deals/{slug}/#outcomes"' in row
+    assert dashboard.count('<tr id="deal-') == 2
+
+
+def test_outcomes_are_not_listed_one_by_one(dashboard):
+    # "Outcome unmeasured" has no reading, so only a list of every outcome would name it; the
+    # per-outcome figures are on the deal pages and in the download the dashboard links to.
+    assert "Outcome unmeasured" not in dashboard
+    assert 'href="../data/#table-outcomes-progress"' in dashboard
+
+
+def test_each_outcomes_figures_are_in_the_download_the_dashboard_points_to(dashboard_site):
+    import csv
+
+    with open(dashboard_site / "data" / "outcomes-progress.csv", encoding="utf-8") as f:
+        rows = {(r["deal"], r["outcome_id"]): r for r in csv.DictReader(f)}
+    steady = rows[("alphashire", "steady")]
+    # expected 60 + 10 x 730/1461 = 64.99658 (4 places: 64.9966); share 5 / 4.99658 = 100.07% (1 place: 100.1)
+    assert (steady["latest_value"], steady["expected_value"], steady["progress_percent"], steady["status"]) == (
+        "65.0", "64.9966", "100.1", "on-track"
+    )
+    assert rows[("alphashire", "unmeasured")]["status"] == "no-recent-data"
+
+
+def test_outcomes_are_counted_by_theme_and_by_power_with_menu_titles(dashboard):
+    rows = table(dashboard, "Number of outcomes by status, for each theme")
+    assert rows[0] == ["Theme", "Achieved", "On track", "At risk", "Off track", "No recent data", "All outcomes", "Deals"]
+    # skills: stalled (off track) only; employment: the other six, from both deals
+    assert rows[1:] == [
+        ["Employment", "1", "2", "1", "0", "2", "6", "2"],
+        ["Skills", "0", "0", "0", "1", "0", "1", "1"],
     ]
-    rows = table(dashboard, "Outcomes of Bethshire deal")
-    assert [(r[0], r[1]) for r in rows[1:]] == [
-        ("Outcome done", "Achieved"),
-        ("Outcome stale", "No recent data"),
-        ("Outcome falling", "On track"),
+    rows = table(dashboard, "Number of outcomes by status, for each power they rely on")
+    assert rows[0][-1] == "Power not granted"
+    # menu order; stalled relies on skills funding, which Alphashire was not granted (it has
+    # worklessness only); the other six rely on worklessness, agreed in both deals
+    assert rows[1:] == [
+        ["Skills funding", "0", "0", "0", "1", "0", "1", "1", "1"],
+        ["Worklessness and long-term unemployment", "1", "2", "1", "0", "2", "6", "2", "0"],
     ]
+    assert '<tr id="power-worklessness">' in dashboard and '<tr id="theme-employment">' in dashboard
 
 
-def test_latest_is_shown_against_expected(dashboard):
-    steady = table(dashboard, "Outcomes of Alphashire deal")[1]
-    # latest 65.0% on 1 April 2022 against 64.99658 expected, shown to the deal's 1 place: 65.0%;
-    # share 100.07% shown as 100%
-    assert steady[2] == "65.0% (1 April 2022)"
-    assert steady[3] == "65.0%"
-    assert steady[4] == "100%"
-
-
-def test_outcomes_are_grouped_by_theme_and_by_power_with_menu_titles(dashboard):
-    assert [r[1] for r in table(dashboard, "Outcomes on the theme Skills")[1:]] == ["Outcome stalled"]
-    rows = table(dashboard, "Outcomes relying on the power Worklessness and long-term unemployment")
-    assert len(rows) - 1 == 6  # every outcome but "stalled"
-    assert rows[1][-1] == "agreed"  # the power's status in that deal
-    assert 'id="power-worklessness"' in dashboard and 'id="theme-employment"' in dashboard
+def test_the_table_of_contents_has_the_sections_not_one_entry_per_deal(dashboard):
+    toc = dashboard[dashboard.index('<nav class="md-nav md-nav--secondary"') :]
+    toc = toc[: toc.index("</nav>")]
+    ids = re.findall(r'href="#([^"]+)"', toc)
+    assert ids == ["counts", "by-deal", "by-theme", "by-power", "overdue", "readings", "status-rule"]
 
 
 def test_overdue_milestones_as_of_the_build_date(dashboard):
@@ -251,9 +275,53 @@ def test_the_status_rule_is_published_on_the_dashboard(dashboard):
 def test_each_deal_page_links_to_its_part_of_the_dashboard_and_shows_status(dashboard_site):
     page = (dashboard_site / "deals" / "alphashire" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../dashboard/#deal-alphashire"' in page
-    assert "At risk" in page and "64.0% against 65.0% expected by then" in page
+    slipping = page[page.index('id="outcome-slipping"') :]
+    slipping = slipping[: slipping.index("</section>")]
+    assert "At risk" in slipping and "64.0%" in slipping and "65.0% expected by then" in slipping
 
 
 def test_changes_page_says_so_when_the_site_is_not_built_from_git(dashboard_site):
     page = (dashboard_site / "changes" / "index.html").read_text(encoding="utf-8")
     assert "not built from a git repository" in page
+
+
+# --- a dashboard with more to list than it shows -----------------------------------------------------
+
+def busy_deal() -> str:
+    """110 overdue milestones, and 3 outcomes with a reading on each of 80 days since the cutoff."""
+    import datetime as dt
+
+    start = dt.date(2022, 3, 3)  # the 90-day cutoff before 2022-06-01
+    outcomes = "\n".join(
+        outcome(f"busy{k}", [((start + dt.timedelta(days=i)).isoformat(), "61.0") for i in range(80)]) for k in range(3)
+    )
+    events = "\n".join(
+        f"    - {{title: Milestone {i:03d}, kind: milestone, planned: {(dt.date(2022, 1, 1) + dt.timedelta(days=i)).isoformat()}}}"
+        for i in range(110)
+    )
+    return deal("Busyshire deal", "Busyshire", outcomes, events)
+
+
+@pytest.fixture(scope="module")
+def busy_dashboard(tmp_path_factory) -> str:
+    site = build_with(tmp_path_factory.mktemp("busy"), {"alphashire.yaml": ALPHA, "busyshire.yaml": busy_deal()})
+    return (site / "dashboard" / "index.html").read_text(encoding="utf-8")
+
+
+def test_overdue_milestones_list_the_100_longest_and_say_how_many_in_all(busy_dashboard):
+    rows = table(busy_dashboard, "Overdue milestones as of 1 June 2022")[1:]
+    # Busyshire's 110 (planned 2022-01-01 + i days: 151 - i days overdue) and Alphashire's 1 (31 days)
+    assert len(rows) == 100
+    assert (rows[0][1], rows[0][3]) == ("Milestone 000", "151")
+    assert (rows[-1][1], rows[-1][3]) == ("Milestone 099", "52")  # 151 - 99
+    assert "111 in all. The 100 longest overdue are listed" in busy_dashboard
+    assert 'href="../data/#table-milestones"' in busy_dashboard
+
+
+def test_recent_readings_list_the_newest_200_and_say_how_many_in_all(busy_dashboard):
+    rows = table(busy_dashboard, "Readings added since 3 March 2022, newest first")[1:]
+    # 3 x 80 Busyshire readings (3 March to 21 May 2022) + Alphashire's 3 of 1 April = 243
+    assert len(rows) == 200
+    assert "The newest 200 of these 243 readings are listed." in busy_dashboard
+    assert rows[0][4] == "21 May 2022"
+    assert "<strong>243</strong> readings are dated in the 90 days" in busy_dashboard

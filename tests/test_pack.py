@@ -1,4 +1,5 @@
-"""The committee pack: one printable page (and PDF) with every deal's progress as of the build date."""
+"""The committee pack: one printable page (and PDF) with every deal's progress as of the build date:
+every deal in full for up to 12 deals, past that the summary across deals (a row per deal)."""
 
 from __future__ import annotations
 
@@ -122,3 +123,42 @@ def test_pack_pdf_is_the_same_bytes_for_the_same_input_and_build_time(project, s
     catalogue = public_catalogue(load_catalogue([project / "deals"]), dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc))
     again = generate(catalogue, dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc), project / "site_templates", pack_pdf=True)
     assert again.files["pack.pdf"] == (site / "pack.pdf").read_bytes()
+
+
+# --- past a dozen deals ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory, build_site_from) -> tuple[Path, list]:
+    """The 5 example deals and 8 copies of Kent: 13 deals, one more than PACK_FULL_MAX_DEALS (12)."""
+    kent = (REPO / "deals" / "kent.yaml").read_text(encoding="utf-8")
+    site = build_site_from(tmp_path_factory.mktemp("many"), {f"kent-copy-{i}.yaml": kent for i in range(8)})
+    from generator.clock import build_time
+
+    deals = public_catalogue(load_catalogue([site.parent / "deals"]), build_time()).deals
+    return site, deals
+
+
+def test_past_12_deals_the_pack_is_the_summary_with_a_row_per_deal_linking_to_its_page(many):
+    site, deals = many
+    assert len(deals) == 13
+    pack = (site / "pack" / "index.html").read_text(encoding="utf-8")
+    summary = pack[pack.index('id="pack-summary"') :]
+    summary = summary[: summary.index("</table>")]
+    body = summary[summary.index("<tbody>") : summary.index("</tbody>")]
+    assert body.count("<tr>") == 13
+    for deal in deals:
+        assert f'<a href="../deals/{deal.slug}/">' in body, deal.slug
+
+
+def test_past_12_deals_the_pack_has_no_deal_in_full_and_says_each_deal_page_prints(many):
+    site, _ = many
+    pack = (site / "pack" / "index.html").read_text(encoding="utf-8")
+    assert 'class="ds-pack-deal"' not in pack
+    assert 'id="pack-deals"' in pack and "Each deal's own page is laid out for printing" in pack
+
+
+def test_past_12_deals_no_pdf_is_made_or_linked(many):
+    site, _ = many
+    assert not (site / "pack.pdf").exists()
+    assert "pack.pdf" not in (site / "pack" / "index.html").read_text(encoding="utf-8")

@@ -153,7 +153,7 @@ def test_deal_page_shows_each_outcome_with_baseline_target_and_latest_reading(ex
     for deal in catalogue.deals:
         root = page(example_site, f"deals/{deal.slug}")
         for o in deal.outcomes:
-            section = root.xpath(f"//section[@aria-labelledby='outcome-{o.id}']")[0]
+            section = root.xpath(f"//section[h3/@id='outcome-{o.id}']")[0]
             facts = text(section.xpath(".//dl")[0])
             assert o.title in text(section) and o.indicator in text(section)
             assert o.baseline.date.strftime("%Y") in facts and o.target.date.strftime("%Y") in facts
@@ -168,14 +168,71 @@ def test_deal_page_shows_each_outcome_with_baseline_target_and_latest_reading(ex
 
 
 def test_deal_page_writes_readings_with_their_units(example_site):
-    section = page(example_site, "deals/greater-manchester").xpath("//section[@aria-labelledby='outcome-adult-skills']")[0]
+    section = page(example_site, "deals/greater-manchester").xpath("//section[h3/@id='outcome-adult-skills']")[0]
     facts = text(section.xpath(".//dl")[0])
     # baseline 46.0 percent on 2011-04-01; target 52.0 by 2014-03-31; latest 48.9 on 2013-03-31
     assert "Baseline 46.0% (1 April 2011)" in facts
     assert "Target 52.0% by 31 March 2014" in facts
     assert "Latest 48.9% (31 March 2013)" in facts
-    families = text(page(example_site, "deals/greater-manchester").xpath("//section[@aria-labelledby='outcome-troubled-families']//dl")[0])
+    families = text(page(example_site, "deals/greater-manchester").xpath("//section[h3/@id='outcome-troubled-families']//dl")[0])
     assert "Target 8,000 families" in families
+
+
+def test_deal_page_links_each_outcome_to_its_every_reading_on_the_tables_page(example_site):
+    section = page(example_site, "deals/greater-manchester").xpath("//section[h3/@id='outcome-adult-skills']")[0]
+    assert "tables/#outcome-adult-skills" in section.xpath(".//a/@href")
+    assert not section.xpath(".//table")  # the deal page keeps the latest reading, the table moved
+
+
+def test_tables_page_has_every_reading_and_milestone_of_each_outcome(example_site):
+    root = page(example_site, "deals/greater-manchester/tables")
+    readings = table(root, "More adults with higher skills: readings and milestones")
+    # baseline 46.0% (2011-04-01), milestones 48.0% and 50.0%, readings 47.6% and 48.9%, target 52.0%
+    assert [r[:3] for r in body_rows(readings)] == [
+        ["2011-04-01", "Baseline", "46.0%"],
+        ["2012-03-31", "Milestone", "48.0%"],
+        ["2013-03-31", "Milestone", "50.0%"],
+        ["2012-03-31", "Reading", "47.6%"],
+        ["2013-03-31", "Reading", "48.9%"],
+        ["2014-03-31", "Target", "52.0%"],
+    ]
+    assert body_rows(readings)[3][3] == "Colleges moved adult courses towards the skills employers asked for."
+    assert readings.xpath("preceding::h3[1]/@id") == ["outcome-adult-skills"]
+
+
+def test_every_deal_has_a_tables_page_that_links_back_and_stays_out_of_search_and_nav(example_site, catalogue, search_index):
+    nav = page(example_site, "").xpath("//nav[contains(@class,'md-nav--primary')]//a/@href")
+    for deal in catalogue.deals:
+        root = page(example_site, f"deals/{deal.slug}/tables")
+        assert text(root.xpath("//article//h1")[0]) == f"{deal.title}: the figures in full"
+        assert "../" in content(root).xpath(".//a/@href")
+        assert [h.get("id") for h in root.xpath("//article//h3[starts-with(@id, 'outcome-')]")] == [f"outcome-{o.id}" for o in deal.outcomes]
+        assert not [h for h in nav if "tables" in h]
+    assert not [e for e in search_index["docs"] if "/tables/" in e["location"]]
+
+
+@pytest.fixture(scope="session")
+def bench_deal_site(tmp_path_factory):
+    """The benchmark's corpus of one deal (generator.bench): 20 outcomes of 12 readings, 10
+    powers, 30 budget lines over 3 years, 2 invest-to-save schemes, 5 events, 3 updates."""
+    from generator import bench
+    from generator.build import build_site
+
+    project = tmp_path_factory.mktemp("bench-deal") / "project"
+    bench.write_project(project, 1)
+    return build_site(project / "mkdocs.yml", project / "site")
+
+
+def test_a_deal_page_of_the_benchmarks_shape_is_at_most_75_kb(bench_deal_site):
+    # issue 8 asks for at most 80 KB; 75 KB keeps a margin for the corpus's longer names
+    from generator.bench import slug_of
+
+    url = f"deals/{slug_of(0)}"
+    assert (bench_deal_site / url / "index.html").stat().st_size <= 75 * 1024
+    root = page(bench_deal_site, url)
+    assert len(root.xpath("//section[@aria-labelledby='outcomes']//h3")) == 20
+    tables = page(bench_deal_site, f"{url}/tables")
+    assert len(tables.xpath("//section[@aria-labelledby='readings']//table")) == 20
 
 
 def test_deal_page_powers_table_gives_each_power_its_status(example_site, catalogue):
@@ -289,19 +346,26 @@ def test_accountability_page_has_a_row_per_deal_with_figure_chosen_holder_and_sc
         assert row[5] == "; ".join(f.scrutinised_by)
 
 
-def test_compare_page_has_a_column_per_deal_with_budget_outcomes_and_powers(example_site, catalogue):
+def test_compare_page_has_a_row_per_deal_with_budget_outcomes_and_powers(example_site, catalogue):
     tbl = table(page(example_site, "compare"), "Deals compared")
-    columns = [text(th) for th in tbl.xpath(".//thead//th")]
-    assert sorted(columns) == sorted(d.place.name for d in catalogue.deals)
-    rows = {r[0]: r[1:] for r in body_rows(tbl)}
-    assert {"Baseline budget", "Outcomes", "Accountable figure"} <= set(rows)
-    for i, name in enumerate(columns):
-        deal = next(d for d in catalogue.deals if d.place.name == name)
-        for o in deal.outcomes:
-            assert o.title in rows["Outcomes"][i]
-        status = {p.power: POWER_STATUS[p.status.value] for p in deal.powers}
-        for p in catalogue.powers:
-            assert rows[p.title][i] == status.get(p.id, "Not asked")
+    header = [text(th) for th in tbl.xpath(".//thead//th")]
+    assert header == [
+        "Deal", "Level", "Status", "Accountable figure", "Baseline budget", "Spends less by", "Keeps of the savings",
+        "Outcomes", "Powers agreed", "Powers requested", "Powers deferred", "Powers declined",
+    ]
+    rows = {r[0]: r for r in body_rows(tbl)}
+    assert set(rows) == {d.place.name for d in catalogue.deals}
+    for deal in catalogue.deals:
+        row = rows[deal.place.name]
+        assert row[1] == LEVEL[deal.place.level.value] and row[2] == STATUS[deal.status.value]
+        if deal.budget:
+            assert row[4].endswith(f"{deal.budget.years[0]} to {deal.budget.years[-1]}")
+        assert row[7] == str(len(deal.outcomes))
+        statuses = [p.status.value for p in deal.powers]
+        assert row[8:] == [str(statuses.count(s)) for s in ("agreed", "requested", "deferred", "declined")], deal.slug
+    # Essex: skills for growth declined (deals/essex.yaml)
+    assert int(rows["Essex"][11]) >= 1
+    assert tbl.xpath("count(.//tbody/tr[@data-deal])") == len(catalogue.deals)  # what the choose-deals script filters on
 
 
 def test_compare_form_is_hidden_until_the_script_shows_it(example_site):
@@ -314,26 +378,60 @@ def test_timetable_lists_every_national_round(example_site, catalogue):
     assert [(r[1], r[2]) for r in rows] == [(r.period, r.title) for r in sorted(catalogue.rounds, key=lambda r: r.start)]
 
 
-def test_timetable_table_has_every_deals_events_grouped_by_deal(example_site, catalogue):
-    tbl = table(page(example_site, "timetable"), "Every deal's meetings and milestones")
-    groups = {}
-    for body in tbl.findall("tbody"):
-        rows = body.findall("tr")
-        groups[text(rows[0])] = [text(r[0]) for r in rows[1:]]
-    expected = {d.title: len(d.negotiation.events) for d in catalogue.deals if d.negotiation.events}
-    assert {title: len(events) for title, events in groups.items()} == expected
+TIMETABLE_STATES = ["Happened on time or early", "Happened late", "Planned date passed, not yet happened", "Not yet due"]
 
 
-def test_timetable_chart_has_a_band_per_round_and_a_row_per_deal(example_site, catalogue):
-    svg = page(example_site, "timetable").xpath("//*[local-name()='svg' and @role='img']")[0]
-    assert len(svg.xpath(".//*[local-name()='rect' and starts-with(@class,'ds-band')]")) == len(catalogue.rounds)
-    assert len(svg.xpath(".//*[local-name()='text' and @class='ds-row']")) == len(catalogue.deals)
-    events = sum(len(d.negotiation.events) for d in catalogue.deals)
-    assert len(svg.xpath(".//*[local-name()='circle' and @class='ds-planned']")) == events
+def test_timetable_counts_every_deals_events_by_round(example_site):
+    # By hand from deals/*.yaml (every planned date is before the build date):
+    # forerunners: Birmingham invitation on time, proposal 25 days late, ministers 14 late, outcome
+    #   announcement no actual; Greater Manchester invitation on time, 28, 14 and 105 days late,
+    #   outcome announcement no actual -> 2 on time, 5 late, 2 passed; longest 105 days.
+    # second-tranche: Birmingham's second meeting no actual; Essex invitation on time; Kent 2 on time,
+    #   15 and 28 days late -> 3, 2, 1; longest 28.  legislation: Kent's royal assent a month early.
+    # in no round: Birmingham 2 on time; Cheshire West 1 on time, 17 and 21 late, 1 passed; Essex 2 on
+    #   time, 42 and 140 late, 1 passed; Greater Manchester 1 on time, 120 late; Kent 1 on time, 41
+    #   late -> 7, 6, 2; longest 140 (5 June to 23 October 2013).
+    tbl = table(page(example_site, "timetable"), "Every deal's meetings and milestones counted by national round")
+    assert [text(th) for th in tbl.xpath(".//thead//th")] == ["Round", *TIMETABLE_STATES, "All", "Longest delay (days)"]
+    rows = {r[0]: r[1:] for r in body_rows(tbl)}
+    assert rows == {
+        "Policy statement and invitation to localities": ["0", "0", "0", "0", "0", "–"],
+        "Development of proposals": ["0", "0", "0", "0", "0", "–"],
+        "First round of forerunner negotiations": ["2", "5", "2", "0", "9", "105"],
+        "Next tranche of negotiations": ["3", "2", "1", "0", "6", "28"],
+        "Legislation gets royal assent": ["1", "0", "0", "0", "1", "–"],
+        "Not in a national round": ["7", "6", "2", "0", "15", "140"],
+    }
+    assert sum(int(r[4]) for r in rows.values()) == 31  # 7 + 4 + 6 + 7 + 7 events in the five deals
+
+
+def test_timetable_has_a_row_per_deal_counting_its_events(example_site, catalogue):
+    tbl = table(page(example_site, "timetable"), "Each deal's meetings and milestones")
+    rows = {r[0]: r[1:] for r in body_rows(tbl)}
+    assert set(rows) == {d.title for d in catalogue.deals if d.negotiation.events}
+    # Greater Manchester: on time 1 Nov 2010 and 1 Apr 2011; late 28, 14, 105 and 120 days
+    # (31 March to 29 July 2011: 30 + 31 + 30 + 29); the outcome announcement has no actual date
+    gm = rows[catalogue.deal("greater-manchester").title]
+    assert gm == ["2", "4", "1", "0", "7", "120", "–"]
+    for deal in catalogue.deals:
+        if deal.negotiation.events:
+            assert rows[deal.title][4] == str(len(deal.negotiation.events))
+
+
+def test_timetable_chart_has_a_bar_per_round_with_the_tables_totals(example_site):
+    root = page(example_site, "timetable")
+    svg = root.xpath("//*[local-name()='svg' and @role='img']")[0]
+    counts = body_rows(table(root, "Every deal's meetings and milestones counted by national round"))
+    bars = svg.xpath(".//*[local-name()='rect' and starts-with(@class,'ds-bar')]")
+    assert len(bars) == sum(1 for r in counts for n in r[1:5] if n != "0")  # a segment per non-zero count
+    texts = [t.text for t in svg.xpath(".//*[local-name()='text']")]
+    for r in counts:
+        assert r[5] in texts  # each bar's total is written after it
 
 
 def test_every_chart_has_a_table_equivalent_on_the_same_page(example_site, catalogue):
-    for url in ["timetable"] + [f"deals/{d.slug}" for d in catalogue.deals if d.negotiation.events]:
+    deals = [f"deals/{d.slug}" for d in catalogue.deals if d.negotiation.events or d.budget]
+    for url in ["timetable"] + deals + [f"deals/{d.slug}/tables" for d in catalogue.deals if d.budget]:
         root = page(example_site, url)
         for svg in root.xpath("//*[local-name()='svg' and @role='img']"):
             assert svg.xpath("following::table"), url
@@ -367,6 +465,21 @@ def test_search_index_holds_one_entry_per_deal_page_and_one_per_outcome(search_i
     assert sorted(locations) == sorted(
         ["deals/greater-manchester/"] + [f"deals/greater-manchester/#outcome-{o.id}" for o in gm.outcomes]
     )
+
+
+def test_search_index_gives_an_outcome_its_title_alone(search_index):
+    # Search shows an outcome under its deal's entry, so repeating the deal's name or the
+    # outcome's owner in each of 20,000 outcome entries (1,000 deals) would only add megabytes.
+    [entry] = [e for e in search_index["docs"] if e["location"] == "deals/greater-manchester/#outcome-early-years"]
+    assert "ready for school" in entry["title"]
+    assert entry["text"] == ""
+
+
+def test_search_index_leaves_out_the_list_of_updates(search_index):
+    # Each update is indexed on its own page; the list page would repeat every title.
+    locations = [e["location"] for e in search_index["docs"]]
+    assert "updates/" not in locations
+    assert any(loc.startswith("updates/20") for loc in locations)
 
 
 def test_search_index_leaves_out_chart_and_table_figures(search_index):

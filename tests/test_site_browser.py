@@ -26,6 +26,7 @@ HOSTILE = "</title><script>alert(1)</script>"
 PAGE_TYPES = {
     "home": "",
     "deal": "deals/greater-manchester/",
+    "deal tables": "deals/greater-manchester/tables/",
     "powers": "powers/",
     "accountability": "accountability/",
     "compare": "compare/",
@@ -106,7 +107,7 @@ def test_home_filter_shows_only_matching_deals(example_server, desktop, catalogu
 
 def test_compare_shows_only_the_chosen_deals(example_server, desktop, catalogue):
     page, _ = open_page(desktop, example_server + "compare/?deal=kent&deal=essex")
-    visible = page.locator("table.ds-compare thead th:visible").all_inner_texts()
+    visible = page.locator("table.ds-compare tbody th:visible").all_inner_texts()  # a row per deal
     assert sorted(visible) == ["Essex", "Kent"]
     assert page.locator("form[data-ds-compare]").is_visible()
     checked = page.locator("form[data-ds-compare] input:checked").evaluate_all("els => els.map(e => e.value)")
@@ -118,7 +119,7 @@ def test_without_javascript_every_deal_is_listed_and_compared(example_server, br
     page, _ = open_page(context, example_server)
     assert page.locator("table.ds-deals tbody tr:visible").count() == len(catalogue.deals)
     page, _ = open_page(context, example_server + "compare/?deal=kent")
-    assert page.locator("table.ds-compare thead th:visible").count() == len(catalogue.deals)
+    assert page.locator("table.ds-compare tbody th:visible").count() == len(catalogue.deals)
     assert not page.locator("form[data-ds-compare]").is_visible()
     context.close()
 
@@ -129,6 +130,27 @@ def test_deal_page_fits_a_phone_without_sideways_scrolling_of_the_page(example_s
     # wide tables and charts scroll inside their own region; the page itself does not
     assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
     context.close()
+
+
+def test_budget_figures_are_right_aligned_and_their_text_cells_left(example_server, desktop):
+    # the budget tables carry no class per cell: table.ds-budget right-aligns every td but ds-text
+    page, _ = open_page(desktop, example_server + "deals/cheshire-west-and-chester/")
+    cells = page.locator("table.ds-budget td").evaluate_all(
+        "els => els.map(e => [e.textContent, e.classList.contains('ds-text'), getComputedStyle(e).textAlign])"
+    )
+    money = [align for text, is_text, align in cells if not is_text and "£" in text]
+    words = [align for text, is_text, align in cells if is_text]
+    assert money and set(money) == {"right"}
+    assert words and set(words) == {"left"}  # the payback years
+
+
+def test_deal_page_chart_keys_show_a_swatch_like_their_bars(example_server, desktop):
+    page, _ = open_page(desktop, example_server + "deals/cheshire-west-and-chester/")
+    swatches = page.locator(".ds-swatch").evaluate_all(
+        "els => els.map(e => { const s = getComputedStyle(e, '::before'); return [s.width, s.borderTopStyle]; })"
+    )
+    # agreed budget, savings required (outlined, dashed), share of investment, share of net benefit
+    assert swatches == [["20px", "solid"], ["20px", "dashed"], ["20px", "solid"], ["20px", "solid"]]
 
 
 def test_print_stylesheet_hides_navigation_and_search(example_server, desktop):

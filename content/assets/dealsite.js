@@ -78,16 +78,13 @@
     });
     var table = document.querySelector("table.ds-compare");
     if (!table || !chosen.length) return;
-    var keep = [0];
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell, index) {
-      if (chosen.indexOf(cell.getAttribute("data-deal")) !== -1) keep.push(index);
+    /* One row per deal (issue 8: a column per deal did not scale to a thousand deals). */
+    var shown = 0;
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr[data-deal]"), function (row) {
+      row.hidden = chosen.indexOf(row.getAttribute("data-deal")) === -1;
+      if (!row.hidden) shown += 1;
     });
-    Array.prototype.forEach.call(table.rows, function (row) {
-      Array.prototype.forEach.call(row.cells, function (cell, index) {
-        cell.hidden = keep.indexOf(index) === -1;
-      });
-    });
-    table.caption.textContent += " (" + (keep.length - 1) + " chosen)";
+    table.caption.textContent += " (" + shown + " chosen)";
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("table[data-ds-sortable]"), enhanceTable);
