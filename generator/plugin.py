@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import shutil
 from pathlib import Path
 
 from markupsafe import escape
@@ -25,9 +27,9 @@ from .clock import build_time
 from .diff import history as deals_history
 from .embargo import public_catalogue
 from .history import last_changed, source_date_epoch
-from .load import InvalidDeals, deal_files, load_catalogue
+from .load import InvalidDeals, deal_files, forget_loaded, load_catalogue
 from .pages_updates import mark_previews
-from .site import Bundle, GeneratedPage, generate
+from .site import Bundle, DealMemo, GeneratedPage, generate
 from .updates import UPDATES_DIR, load_updates, public_updates
 
 PREVIEW_ENV = "DEALSITE_PREVIEW"  # set by `dealsite serve --drafts`
@@ -44,45 +46,69 @@ class DealsiteConfig(Config):
     pack_pdf = opt.Type(bool, default=False)  # the committee pack as PDF too (WeasyPrint; about a second per few deals)
 
 
+class _PageFile(File):
+    """A generated page. Under ``dealsite serve`` (a dirty build) MkDocs renders only pages
+    whose file says it was modified: ours say so only when their HTML changed."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+class _WrittenFile(File):
+    """A file the generator has already written into site_dir: MkDocs has nothing to copy."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+    def is_modified(self) -> bool:
+        return False
+
+
+_FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")
+
+
 class DealsitePlugin(BasePlugin[DealsiteConfig]):
+    # Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds (MkDocs
+    # caches such plugins), which is how a preview reuses the deals that did not change.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Reusing a deal's files needs them still in site_dir: only dirty rebuilds keep it.
+        self.memo = DealMemo() if command == "serve" and dirty else None
+        self.previous: dict[str, str] = {}  # page src_uri or fragment name -> HTML of the last build
+        self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
+
     def on_config(self, config):
-        root = Path(config.config_file_path).parent
+        if not hasattr(self, "memo"):  # used without on_startup (e.g. MkDocs' build function called directly)
+            self.on_startup(command="build", dirty=False)
+        self.root = Path(config.config_file_path).parent
         self.previews = os.environ.get(PREVIEW_ENV) == "1"
-        deals_dir = root / self.config.deals_dir
+        self.deals_dir = self.root / self.config.deals_dir
         try:
-            catalogue = load_catalogue([deals_dir])
-            updates = load_updates(Path(config.docs_dir) / UPDATES_DIR, catalogue)
+            self.catalogue = load_catalogue([self.deals_dir])
+            updates = load_updates(Path(config.docs_dir) / UPDATES_DIR, self.catalogue)
         except InvalidDeals as error:  # bad updates are reported the same way
             raise PluginError(f"the deal or update files have problems:\n{error}") from None
         self.now = build_time()
-        public = public_catalogue(catalogue, self.now, previews=self.previews)
+        self.site_url_for_feeds = config.site_url or ""
+        self.public = public_catalogue(self.catalogue, self.now, previews=self.previews)
         # Updates are filtered here, once, like deals: drafts, embargoes, and updates about held-back deals.
         self.updates_all = {u.src_uri: u for u in updates}
-        self.updates = {u.src_uri: u for u in public_updates(updates, public, self.now, previews=self.previews)}
+        self.updates = {u.src_uri: u for u in public_updates(updates, self.public, self.now, previews=self.previews)}
         log.info(
-            f"loaded {_count(len(catalogue.deals), 'deal')} ({len(public.deals)} public) and "
+            f"loaded {_count(len(self.catalogue.deals), 'deal')} ({len(self.public.deals)} public) and "
             f"{_count(len(updates), 'update')} ({len(self.updates)} public)"
             + (" - previews on: drafts and embargoed content included" if self.previews else "")
         )
-        files, _ = deal_files([deals_dir])
-        self.bundle: Bundle = generate(
-            public,
-            self.now,
-            root / self.config.templates_dir,
-            previews=self.previews,
-            updates=list(self.updates.values()),
-            last_changed=last_changed(files, clamp=source_date_epoch()),
-            site_url=config.site_url or "",
-            history=deals_history(deals_dir, self.now, previews=self.previews),  # for the changes page
-            pack_pdf=self.config.pack_pdf,
-        )
-        if self.previews:
-            mark_previews(self.bundle, catalogue, self.now)
-        self.pages: dict[str, GeneratedPage] = {p.src_uri: p for p in self.bundle.pages}
-        log.info(f"generated {_count(len(self.bundle.pages), 'page')} and {_count(len(self.bundle.files), 'data file')}")
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        # Generated here, after MkDocs has emptied site_dir, so files can be written straight into it.
+        site_dir = Path(config.site_dir)
+        self.bundle = self._generate(site_dir)
+        self.pages: dict[str, GeneratedPage] = {p.src_uri: p for p in self.bundle.pages}
+        log.info(f"generated {_count(len(self.bundle.pages), 'page')} and {_count(len(self.bundle.file_paths()), 'data file')}")
+
         # Updates not yet public never reach MkDocs: no page, search entry, sitemap line or feed.
         for file in list(files):
             if file.src_uri in self.updates_all:
@@ -90,13 +116,77 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                     file.inclusion = InclusionLevel.NOT_IN_NAV  # listed on updates/, not in the nav
                 else:
                     files.remove(file)
+        changed = self._changed()
         for page in self.bundle.pages:
             # Deal pages stay out of the nav: every page carries the whole nav (ARCHITECTURE.md).
             inclusion = InclusionLevel.NOT_IN_NAV if page.src_uri.startswith("deals/") else InclusionLevel.UNDEFINED
-            files.append(File.generated(config, page.src_uri, content=f"# {page.src_uri}\n", inclusion=inclusion))
+            file = _PageFile.generated(config, page.src_uri, content=f"# {page.src_uri}\n", inclusion=inclusion)
+            file.modified = page.src_uri in changed
+            files.append(file)
         for path, content in sorted(self.bundle.files.items()):
             files.append(File.generated(config, path, content=content))
+        for path in self.bundle.written:
+            written = _WrittenFile(path, None, config.site_dir, config.use_directory_urls)
+            written.abs_src_path = written.abs_dest_path
+            files.append(written)
+        if self.memo is not None:
+            self._mark_pages_showing(files, {name for name in changed if name in self.bundle.fragments})
+        self.previous = {p.src_uri: p.html for p in self.bundle.pages} | dict(self.bundle.fragments)
         return files
+
+    def _generate(self, site_dir: Path) -> Bundle:
+        files, _ = deal_files([self.deals_dir])
+        templates = self.root / self.config.templates_dir
+        if self.memo is not None:
+            stamp = max((f.stat().st_mtime_ns for f in templates.rglob("*") if f.is_file()), default=0)
+            if stamp != getattr(self, "templates_stamp", None):  # an edited template changes every deal page
+                self.memo, self.templates_stamp = DealMemo(), stamp
+        bundle = generate(
+            self.public,
+            self.now,
+            templates,
+            previews=self.previews,
+            updates=list(self.updates.values()),
+            last_changed=last_changed(files, clamp=source_date_epoch()),
+            site_url=self.site_url_for_feeds,
+            history=deals_history(self.deals_dir, self.now, previews=self.previews),  # for the changes page
+            pack_pdf=self.config.pack_pdf,
+            out_dir=site_dir,
+            memo=self.memo,
+        )
+        if self.memo is not None:
+            for slug in self.memo.keep_only(self.public.deals):  # unpublished or deleted since the last preview
+                shutil.rmtree(site_dir / "deals" / slug, ignore_errors=True)
+        if self.previews:
+            mark_previews(bundle, self.catalogue, self.now)
+        if self.memo is None:
+            # One build: the pages are made, so the deals need not stay in memory while MkDocs renders.
+            self.catalogue = self.public = None
+            forget_loaded()
+        return bundle
+
+    def _changed(self) -> set[str]:
+        """Pages and fragments whose HTML differs from the previous build (all, the first time)."""
+        now = {p.src_uri: p.html for p in self.bundle.pages} | dict(self.bundle.fragments)
+        return {name for name, html in now.items() if self.previous.get(name) != html}
+
+    def _mark_pages_showing(self, files: Files, fragments: set[str]) -> None:
+        """A dirty build skips content pages whose source did not change; those showing a changed
+        fragment (the home page's deal list, an update's byline) must be rendered again."""
+        if not fragments:
+            return
+        for file in files.documentation_pages():
+            if file.abs_src_path is None or isinstance(file, _PageFile):
+                continue
+            mtime = os.path.getmtime(file.abs_src_path)
+            cached = self.markers.get(file.src_uri)
+            if cached is None or cached[0] != mtime:
+                text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
+                cached = self.markers[file.src_uri] = (mtime, frozenset(_FRAGMENT.findall(text)))
+            update = self.updates.get(file.src_uri)
+            shown = cached[1] | ({f"{UPDATES_DIR}/{update.stem}"} if update else set())  # bylines go in on_page_markdown
+            if shown & fragments:
+                file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
     def on_post_build(self, *, config) -> None:
         """Add our own search entries to the index Material's search plugin has just written
@@ -138,6 +228,5 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         return generated.html
 
     def _fill_fragments(self, html: str) -> str:
-        for name, fragment in self.bundle.fragments.items():
-            html = html.replace(f"<!-- dealsite:{name} -->", fragment)
-        return html
+        fragments = self.bundle.fragments
+        return _FRAGMENT.sub(lambda m: fragments.get(m.group(1), m.group(0)), html)

@@ -230,3 +230,33 @@ def test_update_bodies_may_quote_html_inside_code_but_not_write_it():
         (8, "raw HTML (<b>) is not allowed in an update (write plain Markdown)"),
         (9, "a link to javascript: is not allowed (expected https://, mailto: or a page of this site)"),
     ]
+
+
+# --- the cache `dealsite serve` relies on --------------------------------------------------------
+
+
+def test_an_unchanged_update_is_not_parsed_again(tmp_path, catalogue):
+    (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
+    [first] = load_updates(tmp_path, catalogue)
+    [second] = load_updates(tmp_path, catalogue)
+    assert second is first
+
+
+def test_an_edited_update_is_read_again(tmp_path, catalogue):
+    path = tmp_path / "2026-03-02-kent-signs.md"
+    path.write_text(GOOD, encoding="utf-8")
+    load_updates(tmp_path, catalogue)
+    path.write_text(GOOD.replace("Kent signs", "Kent signs at last"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))  # a later edit
+    [update] = load_updates(tmp_path, catalogue)
+    assert update.title == "Kent signs at last"
+
+
+def test_a_cached_update_about_a_deal_that_has_gone_is_reported_at_its_line(tmp_path, catalogue):
+    (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
+    load_updates(tmp_path, catalogue)
+    without_kent = catalogue.model_copy(update={"deals": [d for d in catalogue.deals if d.slug != "kent"]})
+    with pytest.raises(InvalidUpdates) as caught:
+        load_updates(tmp_path, without_kent)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.field) == (4, "deals[0]")  # `deals: [kent]` is line 4 of the file
