@@ -34,6 +34,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.error
@@ -469,6 +470,8 @@ class Run:
     wall_s: float
     peak_rss_mb: float
     stages: dict = field(default_factory=dict)
+    pss_mb: float = 0.0  # peak of the process tree's summed PSS (sampled)
+    largest_process_mb: float = 0.0  # the kernel's ru_maxrss
 
 
 def _env() -> dict:
@@ -477,17 +480,78 @@ def _env() -> dict:
     return env
 
 
+def _descendants(pid: int) -> list[int]:
+    """pid and every process below it, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def _tree_kib(pid: int) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) in KiB over pid's process tree. RSS counts pages a forked worker
+    shares with its parent once per process (an upper bound); PSS splits them fairly."""
+    rss = pss = 0
+    for p in _descendants(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss, pss
+
+
+class _TreeMemory(threading.Thread):
+    """Samples the memory of a process tree every 50 ms: the build forks workers, and the
+    kernel's ru_maxrss reports only the largest single process, not what they use together."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_rss, self.peak_pss = pid, 0, 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            rss, pss = _tree_kib(self.pid)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+
+
 def run_measured(cmd: list[str], cwd: Path, log: Path) -> Run:
-    """Run cmd to completion; wall time, and the peak RSS of it (and its waited-for children)."""
+    """Run cmd to completion: wall time, and peak memory of it and every process it starts.
+
+    peak_rss_mb is the larger of the kernel's peak for the largest single process (exact, but
+    blind to workers running at the same time) and the sampled peak of the whole tree's RSS
+    summed (which counts shared pages once per process, so errs high).
+    """
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=_env())
+        sampler = _TreeMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        sampler.done.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}); see {log}:\n{log.read_text()[-3000:]}")
-    return Run(wall, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    single = usage.ru_maxrss / 1024  # KiB on Linux
+    return Run(wall, max(single, sampler.peak_rss / 1024), pss_mb=sampler.peak_pss / 1024, largest_process_mb=single)
 
 
 def build_ours(project: Path, profile: Path | None = None) -> Run:
@@ -535,7 +599,8 @@ def _timed_build(project: Path, report: Path, profile: Path | None) -> int:
         setattr(owner, name, wrapper)
 
     timed(cli, "load_catalogue", "check: load deals (cli, before the build)")
-    timed(plugin.DealsitePlugin, "on_config", "generator: plugin on_config (load, embargo, generate)")
+    timed(plugin.DealsitePlugin, "on_config", "generator: plugin on_config (load, embargo)")
+    timed(plugin.DealsitePlugin, "_generate", "generator: plugin on_files (generate, write files)")
     for name, label in [
         ("load_catalogue", "load deals"),
         ("load_updates", "load updates"),
@@ -546,7 +611,7 @@ def _timed_build(project: Path, report: Path, profile: Path | None) -> int:
     ]:
         if hasattr(plugin, name):
             timed(plugin, name, f"  of which {label}")
-    for hook in ("on_files", "on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_page", "on_post_build"):
+    for hook in ("on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_page", "on_post_build"):
         if hook in vars(plugin.DealsitePlugin):
             timed(plugin.DealsitePlugin, hook, "dealsite plugin: other hooks")
     timed(mk_build, "_populate_page", "mkdocs: read pages (markdown, plugins)")
@@ -708,6 +773,8 @@ def _block(r: SizeResult) -> str:
     lines = [
         f"== N={r.n} deals ==",
         f"dealsite build     {r.ours.wall_s:7.1f} s   peak RSS {r.ours.peak_rss_mb:7.1f} MB   {o.pages} pages, site {o.total_mb:.1f} MB",
+        f"  memory           tree RSS summed (sampled) and largest process, the higher is the peak above;"
+        f" tree PSS {r.ours.pss_mb:.1f} MB, largest process {r.ours.largest_process_mb:.1f} MB",
         f"  deal page        max {o.max_page_kb:.1f} KB, median {o.median_page_kb:.1f} KB; largest other page {o.largest_other[0]} {o.largest_other[1]:.1f} KB",
         f"  search index     {o.search_index_mb:.2f} MB, {o.search_entries} entries; finds a deal by an outcome word: {'yes' if r.found else 'NO'}",
         f"  generator share  {gen:.1f} s of {r.ours.wall_s:.1f} s = {100 * gen / r.ours.wall_s:.0f}% (the CLI's check + the plugin's load, embargo, generate)",
@@ -726,7 +793,7 @@ def _block(r: SizeResult) -> str:
 
 
 def generator_seconds(stages: dict) -> float:
-    """Load, embargo and generate: the plugin's on_config, plus the CLI's check before the build."""
+    """Load, embargo and generate: the plugin's on_config and generation, plus the CLI's check before the build."""
     return sum(v for k, v in stages.items() if k.startswith(("generator:", "check:")))
 
 
