@@ -227,11 +227,16 @@ class Review:
     def overdue(self) -> list[MilestoneRow]:
         return sorted(self.milestones, key=lambda r: (-r.progress.slippage_days, r.deal.slug, r.progress.event.title))
 
-    def readings(self, added: Optional[dict], cutoff: dt.date, window: dt.date, from_uri: str) -> list[ReadingRow]:
-        """Readings added (or, without history, dated) on or after ``window``, newest first."""
+    def readings(
+        self, added: Optional[dict], cutoff: dt.date, window: dt.date, from_uri: str, limit: int
+    ) -> tuple[list[ReadingRow], int, int]:
+        """Readings added (or, without history, dated) on or after ``window``, newest first:
+        the first ``limit`` of them, how many there are, and how many are on or after ``cutoff``.
+
+        At 1,000 deals there can be 200,000: only the rows shown are formatted."""
         deals_href = href(from_uri, "deals/index.md")
         today = self.today
-        rows = []
+        found = []
         for deal in self.ctx.catalogue.deals:
             for o in deal.outcomes:
                 for r in o.readings:
@@ -244,14 +249,15 @@ class Review:
                         added_date = when.date() if isinstance(when, dt.datetime) else when
                         if added_date < window:
                             continue
-                    deal_href = f"{deals_href}{deal.slug}/"
-                    rows.append(
-                        ReadingRow(
-                            deal, deal_href, o, f"{deal_href}#outcome-{o.id}", r.date, measure(r.value, o.unit),
-                            added_date, (added_date or r.date) >= cutoff,
-                        )
-                    )
-        return sorted(rows, key=lambda r: (r.sort_date, r.date, r.deal.slug, r.outcome.id), reverse=True)
+                    found.append((added_date or r.date, r.date, deal.slug, o.id, deal, o, r, added_date))
+        found.sort(key=lambda f: f[:4], reverse=True)
+        rows = []
+        for sort_date, date, slug, _, deal, o, r, added_date in found[:limit]:
+            deal_href = f"{deals_href}{slug}/"
+            rows.append(
+                ReadingRow(deal, deal_href, o, f"{deal_href}#outcome-{o.id}", date, measure(r.value, o.unit), added_date, sort_date >= cutoff)
+            )
+        return rows, len(found), sum(1 for f in found if f[0] >= cutoff)
 
     def full(self, from_uri: str) -> list[DealProgress]:
         """Every deal's outcomes, milestones and budget in full (the pack, for a handful of deals)."""
@@ -289,16 +295,16 @@ def _dashboard(ctx: Context, bundle: Bundle, review: Review) -> None:
     # Only readings added since the earlier of the cutoff and the previous change are listed, and
     # at most READINGS_SHOWN of them: every reading is in readings.csv and on the deal pages.
     window = min(cutoff, previous) if previous else cutoff
-    readings = review.readings(added, cutoff, window, DASHBOARD_URI)
+    readings, readings_count, recent_count = review.readings(added, cutoff, window, DASHBOARD_URI, READINGS_SHOWN)
     overdue = review.overdue()
     html = ctx.env.get_template("progress/dashboard.html").render(
         review=review,
         statuses=STATUS_ORDER,
         overdue=overdue[:OVERDUE_SHOWN],
         overdue_count=len(overdue),
-        readings=readings[:READINGS_SHOWN],
-        readings_count=len(readings),
-        recent_count=sum(1 for r in readings if r.recent),
+        readings=readings,
+        readings_count=readings_count,
+        recent_count=recent_count,
         cutoff=cutoff,
         window=window,
         previous=previous,
