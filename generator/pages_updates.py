@@ -154,8 +154,7 @@ def _deal_of(src_uri: str) -> Optional[str]:
 # --- lists ----------------------------------------------------------------------
 
 
-def _items(updates, catalogue: Catalogue, now: dt.datetime, to_root: str, previews: bool) -> list[UpdateItem]:
-    titles = {d.slug: d.title for d in catalogue.deals}
+def _items(updates, catalogue: Catalogue, now: dt.datetime, to_root: str, previews: bool, titles: dict[str, str]) -> list[UpdateItem]:
     return [
         UpdateItem(
             title=u.title,
@@ -174,22 +173,32 @@ def _last_changed(ctx: Context, slug: str) -> Optional[dt.date]:
     return when.astimezone(LONDON).date() if when else None
 
 
-def _by_deal(ctx: Context) -> dict[str, list[Update]]:
-    by_deal: dict[str, list[Update]] = {d.slug: [] for d in ctx.catalogue.deals}
-    for update in ctx.updates:  # newest first; public only unless previews
-        for slug in update.deals:
-            if slug in by_deal:
-                by_deal[slug].append(update)
-    return by_deal
+@dataclass(frozen=True)
+class _Lookup:
+    by_deal: dict[str, list[Update]]  # each deal's updates, newest first
+    titles: dict[str, str]  # every deal's title by slug
+
+
+def _lookup(ctx: Context) -> _Lookup:
+    """Worked out once per build: asked for per deal, it was quadratic (1,000 deals, 3,000 updates)."""
+    found = ctx.derived.get(__name__)
+    if found is None:
+        by_deal: dict[str, list[Update]] = {d.slug: [] for d in ctx.catalogue.deals}
+        for update in ctx.updates:  # newest first; public only unless previews
+            for slug in update.deals:
+                if slug in by_deal:
+                    by_deal[slug].append(update)
+        found = ctx.derived[__name__] = _Lookup(by_deal, {d.slug: d.title for d in ctx.catalogue.deals})
+    return found
 
 
 def prepare(ctx: Context) -> None:
     """Give the deal template its updates: ``deal_news(deal)``."""
-    by_deal = _by_deal(ctx)
+    lookup = _lookup(ctx)
 
     def deal_news(deal: Deal) -> DealNews:
         return DealNews(
-            updates=_items(by_deal.get(deal.slug, []), ctx.catalogue, ctx.now, "../../", ctx.previews),
+            updates=_items(lookup.by_deal.get(deal.slug, []), ctx.catalogue, ctx.now, "../../", ctx.previews, lookup.titles),
             feed="feed.xml",
             last_changed=_last_changed(ctx, deal.slug),
         )
@@ -199,6 +208,7 @@ def prepare(ctx: Context) -> None:
 
 def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     """The deal's own feed (empty until the deal has updates)."""
+    lookup = _lookup(ctx)
     path = deal_feed_path(deal.slug)
     bundle.add_file(
         path,
@@ -208,15 +218,11 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
             site_url=ctx.site_url,
             path=path,
             page=f"deals/{deal.slug}/",
-            updates=[u for u in ctx.updates if deal.slug in u.deals],
-            deal_titles=_titles(ctx),
+            updates=lookup.by_deal.get(deal.slug, []),
+            deal_titles=lookup.titles,
             now=ctx.now,
         ),
     )
-
-
-def _titles(ctx: Context) -> dict[str, str]:
-    return {d.slug: d.title for d in ctx.catalogue.deals}
 
 
 def add(ctx: Context, bundle: Bundle) -> None:
@@ -225,9 +231,9 @@ def add(ctx: Context, bundle: Bundle) -> None:
 
     # The list page (content/updates/index.md) and each update's byline.
     bundle.fragments["update-list"] = ctx.env.get_template("partials/update_list.html").render(
-        items=_items(updates, catalogue, ctx.now, "../", ctx.previews), feed="../feeds/updates.xml"
+        items=_items(updates, catalogue, ctx.now, "../", ctx.previews, _lookup(ctx).titles), feed="../feeds/updates.xml"
     )
-    for item, update in zip(_items(updates, catalogue, ctx.now, "../../", ctx.previews), updates):
+    for item, update in zip(_items(updates, catalogue, ctx.now, "../../", ctx.previews, _lookup(ctx).titles), updates):
         byline = ctx.env.get_template("partials/update_byline.html").render(item=item, update=update)
         if item.note:
             byline = banner_html([f"This update: {_lower_first(item.note)}"]) + byline
@@ -242,7 +248,7 @@ def add(ctx: Context, bundle: Bundle) -> None:
             path=ALL_UPDATES,
             page=UPDATES_PAGE,
             updates=updates,
-            deal_titles=_titles(ctx),
+            deal_titles=_lookup(ctx).titles,
             now=ctx.now,
         ),
     )

@@ -56,6 +56,23 @@ class SearchEntry:
     text: str  # plain text
 
 
+def page_location(src_uri: str) -> str:
+    """A page's address in the search index: "powers.md" is "powers/", "index.md" is ""."""
+    stem = src_uri.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
+def index_by_summary(bundle: "Bundle", pages: Sequence[GeneratedPage], text: dict[str, str] | None = None) -> None:
+    """Index pages across deals by their title and description (or ``text[src_uri]``) alone.
+
+    Their tables repeat what each deal page is indexed by; Material's search would parse
+    half a megabyte of HTML per page at 1,000 deals, on every build and every preview edit.
+    """
+    for page in pages:
+        page.search = False
+        bundle.search.append(SearchEntry(page_location(page.src_uri), page.title, (text or {}).get(page.src_uri, page.description)))
+
+
 @dataclass
 class Bundle:
     pages: list[GeneratedPage] = field(default_factory=list)
@@ -114,6 +131,9 @@ class Context:
     site_url: str = ""  # mkdocs.yml site_url, for the absolute links feeds need
     history: Optional[Sequence] = None  # diff.Revision of deals/ in git, oldest first; None outside git
     pack_pdf: bool = False  # also render the committee pack as pack.pdf (WeasyPrint)
+    # Lookups a section works out once per build from the fields above (in its prepare, so
+    # forked workers inherit them), keyed by the section's module name.
+    derived: dict = field(default_factory=dict)
 
 
 def deal_uri(deal: Deal) -> str:
@@ -199,10 +219,10 @@ def deal_bundle(ctx: Context, deal: Deal, sections: list, out_dir: Optional[Path
 _WORK: Optional[tuple[Context, list[Deal], list, Optional[Path]]] = None
 
 
-def _work(index: int) -> Bundle:
+def _work(indices: list[int]) -> list[Bundle]:
     assert _WORK is not None
     ctx, deals, sections, out_dir = _WORK
-    return deal_bundle(ctx, deals[index], sections, out_dir)
+    return [deal_bundle(ctx, deals[i], sections, out_dir) for i in indices]
 
 
 def _deal_bundles(ctx: Context, deals: list[Deal], sections: list, out_dir: Optional[Path], jobs: Optional[int]) -> list[Bundle]:
@@ -210,19 +230,26 @@ def _deal_bundles(ctx: Context, deals: list[Deal], sections: list, out_dir: Opti
 
     Deals do not depend on each other, so forked workers make the same bytes as one
     process; only their pages and search entries travel back (files are written to
-    ``out_dir`` where the build gives one).
+    ``out_dir`` where the build gives one). This process takes a share too: a worker
+    that only waited would still hold its own copy of every page it touches.
     """
     workers = jobs if jobs is not None else (jobs_available() if len(deals) >= PARALLEL_FROM else 1)
     workers = min(workers, len(deals))
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         return [deal_bundle(ctx, deal, sections, out_dir) for deal in deals]
+    # Contiguous shares: deals loaded one after another sit together in memory, so each process
+    # touches (and, copy-on-write, copies) only the pages holding its own deals.
+    size = -(-len(deals) // workers)
+    shares = [list(range(start, min(start + size, len(deals)))) for start in range(0, len(deals), size)]
     global _WORK
     _WORK = (ctx, deals, sections, out_dir)
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
-            return pool.map(_work, range(len(deals)), chunksize=max(1, len(deals) // (workers * 8)))
+        with mp.get_context("fork").Pool(len(shares) - 1) as pool:
+            pending = pool.map_async(_work, shares[1:])
+            made = [_work(shares[0])] + pending.get()
     finally:
         _WORK = None
+    return [bundle for results in made for bundle in results]
 
 
 def generate(
