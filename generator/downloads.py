@@ -44,7 +44,7 @@ import pandas as pd
 from .budget import budget_tables
 from .model import Deal
 from .progress import progress_tables
-from .site import Bundle, Context, GeneratedPage, Heading
+from .site import Bundle, Context, GeneratedPage, Heading, index_by_summary
 from .tables import Column, Table
 
 DATA_DIR = "data"
@@ -527,7 +527,11 @@ def add(ctx: Context, bundle: Bundle) -> None:
         ),
     )
     bundle.add_file(f"{DATA_DIR}/deals.ods", site_workbook(ctx, site_tables, segments))
-    bundle.pages.append(_data_page(ctx, site_tables))
+    page = _data_page(ctx, site_tables)
+    bundle.pages.append(page)
+    # Found by its tables, not by its row of links for every deal.
+    tables = " ".join(f"{t.title}. {t.description}" for t in site_tables)
+    index_by_summary(bundle, [page], {page.src_uri: f"{page.description} {tables}"})
 
 
 DATA_HEADINGS = [(2, "whole-site", "All deals"), (2, "each-deal", "Each deal"), (2, "columns", "Tables and columns")]

@@ -22,7 +22,7 @@ from typing import Optional
 from .budget import budget_view
 from .display import number
 from .model import Catalogue, Deal, DealStatus, Event, Level, MenuPower, Outcome, PowerStatus, Reading
-from .site import Bundle, Context, GeneratedPage, Heading, SearchEntry, deal_uri
+from .site import Bundle, Context, GeneratedPage, Heading, SearchEntry, deal_uri, index_by_summary
 from .timeline import STATES, Chart, Slippage, bar_chart, chart, round_counts, slippage
 from .timeline import state as event_state
 
@@ -436,6 +436,7 @@ def add(ctx: Context, bundle: Bundle) -> None:
     deals; a deal's detail is on its own page. The views are built once: every one of these
     pages is at the top of the site, so its links to deal pages are the same.
     """
+    first = len(bundle.pages)
     views = Views(ctx.catalogue)
     rounds = sorted(ctx.catalogue.rounds, key=lambda r: r.start)
     today = ctx.now.date()
@@ -498,6 +499,10 @@ def add(ctx: Context, bundle: Bundle) -> None:
             description="The national rounds of negotiation, and every deal's meetings and milestones counted by round: on time, late or still to come.",
         )
     )
+    # Found by title and description; the powers page by its menu of powers too.
+    menu = " ".join(f"{p.title}. {p.description}" for p in ctx.catalogue.powers)
+    powers = next(p for p in bundle.pages[first:] if p.src_uri == POWERS_URI)
+    index_by_summary(bundle, bundle.pages[first:], {POWERS_URI: f"{powers.description} {menu}"})
 
 
 def _sorted_events(deal: Deal) -> list[Event]:

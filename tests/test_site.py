@@ -437,6 +437,24 @@ def test_every_chart_has_a_table_equivalent_on_the_same_page(example_site, catal
             assert svg.xpath("following::table"), url
 
 
+def _primary_nav_targets(site: Path, url: str) -> list[str]:
+    """Where the primary nav's links on the page at url lead, as site paths."""
+    import posixpath
+
+    hrefs = page(site, url).xpath("//nav[contains(@class,'md-nav--primary')]//a/@href")
+    return [posixpath.normpath(posixpath.join("/" + url, h)) for h in hrefs]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["deals/kent/", "deals/essex/", "deals/kent/tables/", "updates/2011-09-16-greater-manchester-signs-city-region-deal/"],
+)
+def test_pages_outside_the_nav_have_the_same_nav_as_the_home_page(example_site, url):
+    # The theme's nav is rendered once per depth and first folder for such pages and reused
+    # (site_templates/overrides/main.html): every link must still lead where the home page's do.
+    assert _primary_nav_targets(example_site, url) == _primary_nav_targets(example_site, "")
+
+
 def test_generated_pages_are_in_the_nav(example_site):
     nav = page(example_site, "").xpath("//nav[contains(@class,'md-nav--primary')]//a/@href")
     for url in ("powers/", "accountability/", "compare/", "timetable/"):
@@ -480,6 +498,17 @@ def test_search_index_leaves_out_the_list_of_updates(search_index):
     locations = [e["location"] for e in search_index["docs"]]
     assert "updates/" not in locations
     assert any(loc.startswith("updates/20") for loc in locations)
+
+
+def test_pages_across_deals_are_indexed_by_their_summary_alone(search_index, catalogue):
+    # One entry each (title and description; the powers page also by its menu), not their
+    # tables: those repeat the deal pages, and grow with every deal.
+    by_location = {}
+    for e in search_index["docs"]:
+        by_location.setdefault(e["location"].split("#")[0], []).append(e)
+    for location in ("powers/", "accountability/", "compare/", "timetable/", "data/"):
+        assert len(by_location[location]) == 1, location
+    assert catalogue.powers[0].title in by_location["powers/"][0]["text"]
 
 
 def test_search_index_leaves_out_chart_and_table_figures(search_index):
