@@ -18,7 +18,7 @@ from markupsafe import escape
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -29,6 +29,7 @@ from .embargo import public_catalogue
 from .history import last_changed, source_date_epoch
 from .load import InvalidDeals, deal_files, forget_loaded, load_catalogue
 from .pages_updates import mark_previews
+from .render import COMPILED
 from .site import Bundle, DealMemo, GeneratedPage, generate
 from .updates import UPDATES_DIR, load_updates, public_updates
 
@@ -188,6 +189,11 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             if shown & fragments:
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
+    def on_env(self, env, *, config, files):
+        env.globals["dealsite_nav"] = {}  # the theme's nav, once per depth (site_templates/overrides/main.html)
+        env.bytecode_cache = COMPILED  # serve: the theme's templates are not compiled again on every change
+        return env
+
     def on_post_build(self, *, config) -> None:
         """Add our own search entries to the index Material's search plugin has just written
         (it runs first: it is listed before us in mkdocs.yml)."""
@@ -225,7 +231,17 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         page.meta["description"] = str(escape(generated.description))
         if not generated.search:
             page.meta["search"] = {"exclude": True}
+            # Material's search scans every page's HTML with a regex even when the page is excluded
+            # (3 s for 2,000 deal and tables pages): the HTML joins the page after it has looked.
+            return ""
         return generated.html
+
+    @event_priority(-100)  # after Material's search (priority 0)
+    def on_page_context(self, context, *, page: Page, config, nav):
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and not generated.search:
+            page.content = generated.html
+        return context
 
     def _fill_fragments(self, html: str) -> str:
         fragments = self.bundle.fragments

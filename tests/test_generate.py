@@ -109,3 +109,13 @@ def test_read_file_returns_what_add_file_published_on_disk_or_in_memory(tmp_path
     assert (tmp_path / "deals" / "kent" / "x.csv").read_bytes() == b"a,b\r\n"
     with pytest.raises(KeyError):
         on_disk.read_file("deals/kent/missing.csv")
+
+
+def test_compiled_templates_are_reused_until_the_template_is_edited(tmp_path):
+    from generator.render import environment
+
+    template = tmp_path / "a.html"
+    template.write_text("{{ x }}!", encoding="utf-8")
+    assert environment(tmp_path).get_template("a.html").render(x="<b>") == "&lt;b&gt;!"
+    template.write_text("{{ x }}?", encoding="utf-8")  # a fresh environment, as in the next preview build
+    assert environment(tmp_path).get_template("a.html").render(x="<b>") == "&lt;b&gt;?"
