@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .gcpause import paused
 from .workers import PARALLEL_FROM, jobs_available
-from .model import SLUG_RE, Catalogue, Deal, Deflators, FieldError, PowersMenu, Timetable
+from .model import SLUG_RE, Catalogue, Deal, Deflators, FieldError, PowersMenu, Timetable, share_field_sets
 from .strict_yaml import Document, YamlError, parse
 
 ROUNDS_FILE = "_rounds.yaml"
@@ -161,6 +161,8 @@ def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Pro
     if "slug" in data:
         return None, doc, [Problem(file, line_of(doc, ("slug",)), "slug", "comes from the file name (remove this field)")]
     deal, problems = _validate(Deal, {"slug": slug, **data}, doc, file)
+    if deal is not None:
+        share_field_sets(deal)  # at once, so the next file's models reuse the memory freed
     return deal, doc, problems
 
 
@@ -213,6 +215,7 @@ def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[D
             continue
         deal, _, problems = result
         if deal is not None and not problems:
+            share_field_sets(deal)  # again: a deal from a worker shares sets only within itself
             _DEAL_CACHE[key] = (stamp, deal)
         else:
             _DEAL_CACHE.pop(key, None)
