@@ -472,6 +472,7 @@ class Run:
     stages: dict = field(default_factory=dict)
     pss_mb: float = 0.0  # peak of the process tree's summed PSS (sampled)
     largest_process_mb: float = 0.0  # the kernel's ru_maxrss
+    tree_rss_mb: float = 0.0  # peak of the process tree's summed RSS (sampled; counts shared pages twice)
 
 
 def _env() -> dict:
@@ -534,9 +535,11 @@ class _TreeMemory(threading.Thread):
 def run_measured(cmd: list[str], cwd: Path, log: Path) -> Run:
     """Run cmd to completion: wall time, and peak memory of it and every process it starts.
 
-    peak_rss_mb is the larger of the kernel's peak for the largest single process (exact, but
-    blind to workers running at the same time) and the sampled peak of the whole tree's RSS
-    summed (which counts shared pages once per process, so errs high).
+    peak_rss_mb is the larger of the kernel's peak RSS of the largest single process (exact,
+    but blind to workers running beside it) and the sampled peak of the process tree's summed
+    PSS: the memory the tree occupies, each page shared by a forked worker and its parent
+    counted once. The tree's summed RSS, which counts such pages once per process, is printed
+    beside it.
     """
     with open(log, "wb") as out:
         start = time.perf_counter()
@@ -551,7 +554,7 @@ def run_measured(cmd: list[str], cwd: Path, log: Path) -> Run:
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}); see {log}:\n{log.read_text()[-3000:]}")
     single = usage.ru_maxrss / 1024  # KiB on Linux
-    return Run(wall, max(single, sampler.peak_rss / 1024), pss_mb=sampler.peak_pss / 1024, largest_process_mb=single)
+    return Run(wall, max(single, sampler.peak_pss / 1024), pss_mb=sampler.peak_pss / 1024, largest_process_mb=single, tree_rss_mb=sampler.peak_rss / 1024)
 
 
 def build_ours(project: Path, profile: Path | None = None) -> Run:
@@ -773,8 +776,8 @@ def _block(r: SizeResult) -> str:
     lines = [
         f"== N={r.n} deals ==",
         f"dealsite build     {r.ours.wall_s:7.1f} s   peak RSS {r.ours.peak_rss_mb:7.1f} MB   {o.pages} pages, site {o.total_mb:.1f} MB",
-        f"  memory           tree RSS summed (sampled) and largest process, the higher is the peak above;"
-        f" tree PSS {r.ours.pss_mb:.1f} MB, largest process {r.ours.largest_process_mb:.1f} MB",
+        f"  memory           peak RSS above = the higher of the largest process ({r.ours.largest_process_mb:.1f} MB) and the"
+        f" process tree's summed PSS ({r.ours.pss_mb:.1f} MB); summed RSS, shared pages counted per process: {r.ours.tree_rss_mb:.1f} MB",
         f"  deal page        max {o.max_page_kb:.1f} KB, median {o.median_page_kb:.1f} KB; largest other page {o.largest_other[0]} {o.largest_other[1]:.1f} KB",
         f"  search index     {o.search_index_mb:.2f} MB, {o.search_entries} entries; finds a deal by an outcome word: {'yes' if r.found else 'NO'}",
         f"  generator share  {gen:.1f} s of {r.ours.wall_s:.1f} s = {100 * gen / r.ours.wall_s:.0f}% (the CLI's check + the plugin's load, embargo, generate)",
