@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import math
 import re
 import struct
 import zipfile
+from dataclasses import dataclass
 import zlib
 from decimal import Decimal
 from itertools import chain, repeat
@@ -44,7 +44,7 @@ import pandas as pd
 from .budget import budget_tables
 from .model import Deal
 from .progress import progress_tables
-from .site import Bundle, Context, GeneratedPage, Heading, index_by_summary
+from .site import Bundle, Context, GeneratedPage, Heading, index_by_summary, reused
 from .tables import Column, Table
 
 DATA_DIR = "data"
@@ -373,14 +373,13 @@ def _csv_cell(value: str) -> str:
     return out.getvalue()
 
 
-def _catalogue_json(ctx: Context, bundle: Bundle) -> bytes:
+def _catalogue_json(ctx: Context, deals: list[bytes]) -> bytes:
     """deals.json: the catalogue, its deals spliced in from each deal's published deal.json."""
     rest = ctx.catalogue.model_copy(update={"deals": []}).model_dump_json()
     empty = '{"deals":[]'
     if not rest.startswith(empty):
         raise ValueError("deals is no longer the catalogue's first field")
-    deals = b",".join(bundle.read_file(f"deals/{d.slug}/deal.json").rstrip(b"\n") for d in ctx.catalogue.deals)
-    return b'{"deals":[' + deals + b"]" + rest[len(empty):].encode("utf-8") + b"\n"
+    return b'{"deals":[' + b",".join(deals) + b"]" + rest[len(empty):].encode("utf-8") + b"\n"
 
 
 # --- the site's workbook, spliced from the deals' workbooks -------------------------------------
@@ -388,8 +387,8 @@ def _catalogue_json(ctx: Context, bundle: Bundle) -> bytes:
 # the deal's cell in front (a bytes replace: markup in values is escaped, so the row tag cannot
 # occur in a value) and are compressed on their own as a raw deflate segment ending on a byte
 # boundary (Z_SYNC_FLUSH). Such segments concatenate into one deflate stream, and a zip's CRC-32
-# combines from the segments' CRCs, so a deal's segments are kept (by the deal's workbook bytes)
-# and reused while the deal is unchanged: under `dealsite serve` an edit recompresses one deal.
+# combines from the segments' CRCs, so a deal's segments are kept (site.reused) while the deal
+# is unchanged: under `dealsite serve` an edit recompresses one deal.
 
 _SHEET = b'<table:table table:name="'
 _ROW_B, _END_ROW_B, _END_SHEET_B = _ROW.encode(), _END_ROW.encode(), _END_SHEET.encode()
@@ -437,18 +436,25 @@ def deal_sheet_segments(ods: bytes, slug: str) -> dict[str, Optional[tuple[bytes
     return sheets
 
 
-_SITE_SEGMENTS: dict[str, tuple[bytes, dict]] = {}  # slug -> (digest of its workbook, its segments)
+@dataclass(frozen=True)
+class _Published:
+    """What the site-wide files take from one deal's published files."""
+
+    segments: dict  # table name -> its rows in the deal's workbook, as a deflate segment, in order
+    headers: dict[str, bytes]  # table name -> the first line of its CSV
+    rows: dict[str, bytes]  # table name -> its CSV records with the deal's cell in front
+    json: bytes  # its deal.json, without the final newline
 
 
-def _deal_segments(bundle: Bundle, deal: Deal) -> dict[str, Optional[tuple[bytes, int, int, int]]]:
-    ods = bundle.read_file(f"deals/{deal.slug}/{deal.slug}.ods")
-    digest = hashlib.blake2b(ods, digest_size=16).digest()
-    hit = _SITE_SEGMENTS.get(deal.slug)
-    if hit is not None and hit[0] == digest:
-        return hit[1]
-    segments = deal_sheet_segments(ods, deal.slug)
-    _SITE_SEGMENTS[deal.slug] = (digest, segments)
-    return segments
+def _published(bundle: Bundle, deal: Deal) -> _Published:
+    segments = deal_sheet_segments(bundle.read_file(f"deals/{deal.slug}/{deal.slug}.ods"), deal.slug)
+    prefix = _csv_cell(deal.slug).encode("utf-8") + b","
+    headers, rows = {}, {}
+    for name in segments:
+        data = bundle.read_file(f"deals/{deal.slug}/{name}.csv")
+        cut = data.index(b"\n") + 1
+        headers[name], rows[name] = data[:cut], _prefixed(data[cut:], prefix)
+    return _Published(segments, headers, rows, bundle.read_file(f"deals/{deal.slug}/deal.json").rstrip(b"\n"))
 
 
 def _zip(entries: list[tuple[str, int, bytes, int, int]], when: dt.datetime) -> bytes:
@@ -495,9 +501,10 @@ def site_workbook(ctx: Context, site_tables: list[Table], segments: dict[str, di
 def add(ctx: Context, bundle: Bundle) -> None:
     """The combined tables, deals.json, the site's data package and workbook, and the data page."""
     deals = ctx.catalogue.deals
-    for gone in set(_SITE_SEGMENTS) - {d.slug for d in deals}:
-        del _SITE_SEGMENTS[gone]
-    segments = {d.slug: _deal_segments(bundle, d) for d in deals}  # each deal's workbook: its tables, in order
+    # Read from the deals' published files (whichever process or earlier preview wrote them);
+    # under `dealsite serve`, kept for deals that did not change (site.reused).
+    published = {d.slug: reused(ctx, d, "downloads", lambda d=d: _published(bundle, d)) for d in deals}
+    segments = {slug: p.segments for slug, p in published.items()}
     listing = [(d, list(segments[d.slug])) for d in deals]
     site_tables = _site_tables(ctx, listing)
     for table in site_tables:
@@ -507,13 +514,11 @@ def add(ctx: Context, bundle: Bundle) -> None:
         for deal, names in listing:
             if table.name not in names:
                 continue
-            data = bundle.read_file(f"deals/{deal.slug}/{table.name}.csv")
-            cut = data.index(b"\n") + 1
-            if data[:cut] != expected:
+            if published[deal.slug].headers[table.name] != expected:
                 raise ValueError(f"deals/{deal.slug}/{table.name}.csv: its columns are not those of {table.name}")
-            parts.append(_prefixed(data[cut:], _csv_cell(deal.slug).encode("utf-8") + b","))
+            parts.append(published[deal.slug].rows[table.name])
         bundle.add_file(f"{DATA_DIR}/{table.name}.csv", b"".join(parts))
-    bundle.add_file(f"{DATA_DIR}/deals.json", _catalogue_json(ctx, bundle))
+    bundle.add_file(f"{DATA_DIR}/deals.json", _catalogue_json(ctx, [published[d.slug].json for d in deals]))
     bundle.add_file(
         f"{DATA_DIR}/{PACKAGE}",
         _json(

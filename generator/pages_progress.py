@@ -41,7 +41,7 @@ from .progress import (
     deal_outcome_progress,
     outcome_progress,
 )
-from .site import Bundle, Context, GeneratedPage, Heading, deal_uri
+from .site import Bundle, Context, GeneratedPage, Heading, deal_uri, reused
 
 DASHBOARD_URI = "dashboard.md"
 PACK_URI = "pack.md"
@@ -175,6 +175,11 @@ def _count_row(anchor: str, title: str, found: Counter, deals: set, not_agreed: 
     return CountRow(anchor, title, {s: found.get(s, 0) for s in STATUS_ORDER}, sum(found.values()), len(deals), not_agreed)
 
 
+def _deal_statuses(deal: Deal, today: dt.date) -> tuple[list[str], list]:
+    """Each outcome's status, in order, and the deal's overdue milestones."""
+    return [outcome_progress(o, today).status for o in deal.outcomes], [e for e in deal_event_progress(deal, today) if e.overdue]
+
+
 class Review:
     """The progress of every deal on one build date, as counts: built once for the dashboard and
     the pack. Work and size are one line per deal; each outcome's figures stay on its deal page
@@ -195,8 +200,8 @@ class Review:
             deal_href = f"{deals_href}{deal.slug}/"
             statuses = Counter()
             agreed = {p.power for p in deal.powers if p.status is PowerStatus.agreed}
-            for o in deal.outcomes:
-                status = outcome_progress(o, today).status
+            found, late_events = reused(ctx, deal, "progress", lambda: _deal_statuses(deal, today))
+            for o, status in zip(deal.outcomes, found):
                 statuses[status] += 1
                 for t in o.themes:
                     by_theme.setdefault(t, Counter())[status] += 1
@@ -206,7 +211,7 @@ class Review:
                     power_deals.setdefault(pid, set()).add(deal.slug)
                     if pid not in agreed:
                         not_agreed[pid] += 1
-            late = [MilestoneRow(deal, deal_href, e) for e in deal_event_progress(deal, today) if e.overdue]
+            late = [MilestoneRow(deal, deal_href, e) for e in late_events]
             self.milestones += late
             self.deals.append(DealSummary(deal, deal_href, {s: statuses.get(s, 0) for s in STATUS_ORDER}, len(deal.outcomes), len(late)))
         self.counts = {s: sum(d.counts[s] for d in self.deals) for s in STATUS_ORDER}

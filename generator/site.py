@@ -15,7 +15,7 @@ import datetime as dt
 import multiprocessing as mp
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, TypeVar
 
 from jinja2 import Environment
 
@@ -23,6 +23,8 @@ from .gcpause import paused
 from .workers import PARALLEL_FROM, jobs_available
 from .model import Catalogue, Deal
 from .render import environment
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,22 @@ class Context:
     # Lookups a section works out once per build from the fields above (in its prepare, so
     # forked workers inherit them), keyed by the section's module name.
     derived: dict = field(default_factory=dict)
+    # Under `dealsite serve`, per-deal values kept from earlier builds (see reused); None otherwise.
+    reuse: Optional[dict] = None
+
+
+def reused(ctx: Context, deal: Deal, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, a value about ``deal`` alone (and what every deal shares), kept between
+    preview builds while the deal is the same object, so pages across deals need not work out
+    every deal again after one edit. In a one-off build it is simply ``compute()``."""
+    if ctx.reuse is None:
+        return compute()
+    hit = ctx.reuse.get((name, deal.slug))
+    if hit is not None and hit[0] is deal:
+        return hit[1]
+    value = compute()
+    ctx.reuse[(name, deal.slug)] = (deal, value)
+    return value
 
 
 def deal_uri(deal: Deal) -> str:
@@ -167,6 +185,7 @@ class DealMemo:
         self.shared: object = None
         self.entries: dict[str, tuple[Deal, object, Bundle]] = {}
         self.keys: dict[str, tuple] = {}  # this build's deal keys
+        self.values: dict = {}  # what reused() keeps: (name, slug) -> (deal, value)
 
     @staticmethod
     def shared_key(ctx: Context) -> tuple:
@@ -177,6 +196,7 @@ class DealMemo:
         shared = self.shared_key(ctx)
         if shared != self.shared:
             self.shared, self.entries = shared, {}
+            self.values.clear()
         titles = {d.slug: d.title for d in ctx.catalogue.deals}
         updates: dict[str, list] = {slug: [] for slug in titles}
         for update in ctx.updates:
@@ -204,6 +224,8 @@ class DealMemo:
         gone = [slug for slug in self.entries if slug not in live]
         for slug in gone:
             del self.entries[slug]
+        for key in [k for k in self.values if k[1] not in live]:
+            del self.values[key]
         return gone
 
 
@@ -277,7 +299,8 @@ def generate(
     ``memo``: reuse unchanged deals' outputs from an earlier call (previews);
     ``jobs``: worker processes for per-deal work (default: the cores, above a few dozen deals)."""
     ctx = Context(
-        catalogue, now, environment(templates_dir), previews, tuple(updates), last_changed or {}, site_url, history, pack_pdf
+        catalogue, now, environment(templates_dir), previews, tuple(updates), last_changed or {}, site_url, history, pack_pdf,
+        reuse=memo.values if memo is not None else None,
     )
     sections = _sections()
     with paused():
@@ -286,12 +309,12 @@ def generate(
                 section.prepare(ctx)
         if memo is not None:
             memo.start(ctx)
-        reused = {d.slug: memo.get(d) for d in catalogue.deals} if memo is not None else {}
-        todo = [d for d in catalogue.deals if reused.get(d.slug) is None]
+        kept = {d.slug: memo.get(d) for d in catalogue.deals} if memo is not None else {}
+        todo = [d for d in catalogue.deals if kept.get(d.slug) is None]
         made = dict(zip((d.slug for d in todo), _deal_bundles(ctx, todo, sections, out_dir, jobs)))
         bundle = Bundle(out_dir=out_dir)
         for deal in catalogue.deals:
-            part = reused.get(deal.slug) or made[deal.slug]
+            part = kept.get(deal.slug) or made[deal.slug]
             if memo is not None:
                 memo.put(deal, part)
             bundle.merge(part)

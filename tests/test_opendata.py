@@ -22,7 +22,7 @@ from generator.embargo import public_catalogue
 from generator.load import load_catalogue
 from generator.model import UNIT_PENCE
 from generator.render import environment
-from generator.site import Bundle, Context, generate
+from generator.site import Bundle, Context, DealMemo, generate
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
@@ -312,7 +312,6 @@ def test_site_files_are_rebuilt_from_the_published_deal_files_alone(site, source
     shutil.copytree(site / "deals", tmp_path / "deals", ignore=shutil.ignore_patterns("*.html", "*.gz", "*.svg"))
     bundle = Bundle(out_dir=tmp_path)
     bundle.written = [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*")) if p.is_file()]
-    downloads._SITE_SEGMENTS.clear()
     downloads.add(Context(source, NOW, environment(project / "site_templates")), bundle)
     rebuilt = sorted(p.name for p in (tmp_path / "data").iterdir())
     assert rebuilt == sorted(p.name for p in (site / "data").iterdir() if p.suffix != ".html" and p.name != "index.html")
@@ -320,12 +319,23 @@ def test_site_files_are_rebuilt_from_the_published_deal_files_alone(site, source
 
 
 def test_site_workbook_is_never_spliced_from_a_changed_deal_workbook(project, source):
-    later = NOW + dt.timedelta(days=400)  # every deal's workbook changes (its date, its statuses)
-    generate(source, NOW, project / "site_templates")  # leaves the deals' segments as of NOW
-    reused = generate(source, later, project / "site_templates").files["data/deals.ods"]
-    downloads._SITE_SEGMENTS.clear()
+    # A preview keeps each deal's pieces (site.reused) while the deal is the same object; a new
+    # build date changes every deal's workbook (its date, its statuses) and must start afresh.
+    memo = DealMemo()
+    later = NOW + dt.timedelta(days=400)
+    generate(source, NOW, project / "site_templates", memo=memo)  # keeps the deals' pieces as of NOW
+    kept = generate(source, later, project / "site_templates", memo=memo).files["data/deals.ods"]
     fresh = generate(source, later, project / "site_templates").files["data/deals.ods"]
-    assert reused == fresh
+    assert kept == fresh
+
+
+def test_a_preview_splices_an_unchanged_deal_from_its_kept_pieces(project, source):
+    memo = DealMemo()
+    first = generate(source, NOW, project / "site_templates", memo=memo)
+    again = generate(source, NOW, project / "site_templates", memo=memo)
+    assert again.files["data/deals.ods"] == first.files["data/deals.ods"]
+    assert again.files["data/readings.csv"] == first.files["data/readings.csv"]
+    assert ("downloads", source.deals[0].slug) in memo.values
 
 
 # --- the downloads page ------------------------------------------------------------------------------
