@@ -189,6 +189,27 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             if shown & fragments:
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
+    def on_serve(self, server, *, config, builder):
+        """Hear about edits at once. MkDocs polls the watched folders every half second, reading
+        every file's status each time (4,000 files at the benchmark's scale); the platform's
+        own notifications (inotify on Linux) cost nothing while idle. MkDocs 1.6 keeps the
+        watched folders only in a private attribute, so they are moved across as they are."""
+        watched = dict(getattr(server, "_watched_paths", {}))
+        try:
+            from watchdog.observers import Observer
+
+            notifying = Observer()
+        except (ImportError, OSError):
+            return server  # keep polling
+        for path, count in watched.items():
+            for _ in range(count):
+                server.unwatch(path)
+        server.observer = notifying
+        for path, count in watched.items():
+            for _ in range(count):
+                server.watch(path)
+        return server
+
     def on_env(self, env, *, config, files):
         env.globals["dealsite_nav"] = {}  # the theme's nav, once per depth (site_templates/overrides/main.html)
         env.bytecode_cache = COMPILED  # serve: the theme's templates are not compiled again on every change

@@ -102,3 +102,37 @@ def test_serve_without_drafts_shows_nothing_of_a_draft_deal(project):
     assert status == 404
     assert DRAFT not in home
     assert (kent_status, "Preview: not yet public" in kent) == (200, False)
+
+
+def _without_reload_epoch(html: str) -> str:
+    """The page without the build number MkDocs' server writes into every page it serves."""
+    import re
+
+    return re.sub(r"livereload\(\d+, *\d+\)", "livereload()", html)
+
+
+def _served_when(url: str, wanted: str, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if wanted in _get(url)[1]:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_an_edited_deal_is_served_again_with_the_pages_that_list_it(project):
+    # Only what changed is generated and rendered again (site.DealMemo, dirty builds): the
+    # deal's page, and the pages across deals that show its title.
+    kent = project / "deals" / "kent.yaml"
+    source = kent.read_text(encoding="utf-8")
+    token = "Kentrenamedzqx"
+    with serving(project) as base:
+        essex_before = _without_reload_epoch(_get(base + "deals/essex/")[1])
+        kent.write_text(source.replace("\ntitle: ", f"\ntitle: {token} ", 1), encoding="utf-8")
+        try:
+            assert _served_when(base + "deals/kent/", token)
+            assert _served_when(base, token)  # the home page's list of deals
+            assert _served_when(base + "dashboard/", token)  # one row per deal, by title
+            assert _without_reload_epoch(_get(base + "deals/essex/")[1]) == essex_before  # unchanged
+        finally:
+            kent.write_text(source, encoding="utf-8")
