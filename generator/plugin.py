@@ -76,7 +76,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Reusing a deal's files needs them still in site_dir: only dirty rebuilds keep it.
         self.memo = DealMemo() if command == "serve" and dirty else None
-        self.previous: dict[str, str] = {}  # page src_uri or fragment name -> HTML of the last build
+        self.previous: dict[str, str] = {}  # page src_uri or fragment name -> HTML of the last preview build
         self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
 
     def on_config(self, config):
@@ -117,7 +117,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                     file.inclusion = InclusionLevel.NOT_IN_NAV  # listed on updates/, not in the nav
                 else:
                     files.remove(file)
-        changed = self._changed()
+        current = {p.src_uri: p.html for p in self.bundle.pages} | dict(self.bundle.fragments)
+        changed = {name for name, html in current.items() if self.previous.get(name) != html}  # all, the first time
         for page in self.bundle.pages:
             # Deal pages stay out of the nav: every page carries the whole nav (ARCHITECTURE.md).
             inclusion = InclusionLevel.NOT_IN_NAV if page.src_uri.startswith("deals/") else InclusionLevel.UNDEFINED
@@ -132,7 +133,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             files.append(written)
         if self.memo is not None:
             self._mark_pages_showing(files, {name for name in changed if name in self.bundle.fragments})
-        self.previous = {p.src_uri: p.html for p in self.bundle.pages} | dict(self.bundle.fragments)
+        if self.memo is not None:  # only a preview is built again
+            self.previous = current
         return files
 
     def _generate(self, site_dir: Path) -> Bundle:
@@ -165,11 +167,6 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.catalogue = self.public = None
             forget_loaded()
         return bundle
-
-    def _changed(self) -> set[str]:
-        """Pages and fragments whose HTML differs from the previous build (all, the first time)."""
-        now = {p.src_uri: p.html for p in self.bundle.pages} | dict(self.bundle.fragments)
-        return {name for name, html in now.items() if self.previous.get(name) != html}
 
     def _mark_pages_showing(self, files: Files, fragments: set[str]) -> None:
         """A dirty build skips content pages whose source did not change; those showing a changed
