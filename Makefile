@@ -59,7 +59,7 @@ test: $(BIN)/dealsite pdf-deps browser-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(BIN)/dealsite
-	$(BIN)/python -m generator.bench --n $(N)
+	$(BIN)/python benchmarks/bench.py --n $(N)
 
 clean:
 	rm -rf site .dealsite-build-* tests/node_modules

@@ -1,6 +1,7 @@
 """dealsite: YAML deal definitions to a public static website.
 
-The flow runs one way (see ARCHITECTURE in the README):
-load (strict_yaml, load) -> embargo -> compute (budget, progress) -> render (render, site)
--> engine adapter (plugin) -> commands (build, cli).
+The flow runs one way, each layer importing only from those below it (ARCHITECTURE.md):
+model (read and check files) -> compute (publication gate, budgets, progress, history)
+-> pages (views rendered into a bundle) -> engine (pipeline, safe publishing, the MkDocs
+adapter) -> cli (the dealsite command).
 """

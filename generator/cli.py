@@ -12,8 +12,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .load import InvalidDeals, load_catalogue
 from .model import SLUG_RE, Deal
+from .model.load import InvalidDeals, load_catalogue
 
 SCHEMA_PATH = Path("deals/deal.schema.json")
 
@@ -80,7 +80,7 @@ def _report(error: InvalidDeals) -> int:
 def cmd_check(args) -> int:
     """Deal files; and, when run on the default deals/, the updates in content/updates too,
     so a team finds a bad update before publishing rather than at build time."""
-    from .updates import UPDATES_DIR, load_updates
+    from .model.updates import UPDATES_DIR, load_updates
 
     updates_dir = Path("content") / UPDATES_DIR
     with_updates = args.paths == [Path("deals")] and updates_dir.is_dir()
@@ -97,11 +97,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from mkdocs.exceptions import MkDocsException
-
-    from .build import build_site, quiet_logging
-
-    from .updates import UPDATES_DIR, load_updates
+    from .engine.mkdocs.build import build_site, quiet_logging
+    from .engine.publish import BuildFailed
+    from .model.updates import UPDATES_DIR, load_updates
 
     quiet_logging(args.quiet)
     config_dir = args.config_file.resolve().parent
@@ -114,7 +112,7 @@ def cmd_build(args) -> int:
         return _report(error)
     try:
         site = build_site(args.config_file, args.site_dir)
-    except MkDocsException as error:
+    except BuildFailed as error:
         print(f"build failed, site/ is unchanged: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -129,20 +127,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import logging
-    import os
+    from .engine.mkdocs.serve import serve_site
 
-    from mkdocs.commands.serve import serve
-
-    from .plugin import PREVIEW_ENV
-
-    os.environ[PREVIEW_ENV] = "1" if args.drafts else "0"
-    # MkDocs warns that dirty builds may leave navigation stale (strict mode would count it as a
-    # failure): ours are safe, because the plugin renders again every page whose HTML changed.
-    logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
-    # Dirty rebuilds: after an edit, only the pages whose HTML changed are rendered and only the
-    # changed deals regenerated (plugin.py), so a preview of 1,000 deals updates in seconds.
-    serve(str(args.config_file), dev_addr=args.dev_addr, livereload=True, build_type="dirty")
+    serve_site(args.config_file, args.dev_addr, drafts=args.drafts)
     return 0
 
 
@@ -177,9 +164,9 @@ here as a "# heading". Link to a deal's page like this: [the deal](../deals/{lin
 def cmd_new_update(args) -> int:
     import datetime as dt
 
-    from .clock import build_time
     from .model import LONDON
-    from .updates import UPDATES_DIR, slugify
+    from .model.clock import build_time
+    from .model.updates import UPDATES_DIR, slugify
 
     def fail(message: str) -> int:
         print(f"dealsite new-update: {message}", file=sys.stderr)
@@ -233,7 +220,8 @@ def cmd_schema(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .diff import GitError, diff_revisions
+    from .compute.diff import diff_revisions
+    from .model.git import GitError
 
     try:
         lines = diff_revisions(args.deals_dir, args.rev_a, args.rev_b)

@@ -26,6 +26,9 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 if str(TESTS) not in sys.path:  # so test modules can `import gates` and `import browser`
     sys.path.insert(0, str(TESTS))
+BENCHMARKS = REPO / "benchmarks"
+if str(BENCHMARKS) not in sys.path:  # the benchmark's corpus, shared with the tests: `import corpus`
+    sys.path.insert(1, str(BENCHMARKS))
 
 import browser as browser_helpers  # noqa: E402
 
@@ -62,10 +65,10 @@ def build_project(
 
     ``deals`` maps a file name in deals/ (e.g. "nasty.yaml") to its text; ``content``
     maps a path in content/ (e.g. "updates/2026-01-01-x.md") to its text. The build is
-    the real one (``generator.build.build_site``, strict MkDocs); it raises as a build
+    the real one (``generator.engine.mkdocs.build.build_site``, strict MkDocs); it raises as a build
     would. The site is built into ``directory/site``.
     """
-    from generator.build import build_site
+    from generator.engine.mkdocs.build import build_site
 
     project = copy_project(Path(directory), example_deals=example_deals)
     for folder, files in (("deals", deals or {}), ("content", content or {})):
@@ -81,7 +84,7 @@ def build_project(
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
-    from generator.build import build_site
+    from generator.engine.mkdocs.build import build_site
 
     return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("example") / "site")
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import copy_project  # noqa: F401 - one way to copy the project, re-exported
-from generator.build import build_site
+from generator.engine.mkdocs.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_URL = "https://deals.example.org/"  # as in mkdocs.yml

@@ -1,4 +1,4 @@
-"""The build benchmark (generator/bench.py) at N=20, end to end, so `make bench` cannot rot.
+"""The build benchmark (benchmarks/bench.py) at N=20, end to end, so `make bench` cannot rot.
 
 It builds the synthetic corpus with dealsite and the plain-Markdown baseline with
 MkDocs, measures the serve rebuild, and prints one summary line. These tests check
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import bench
+import bench
+import corpus
 
 N = 20
 REPO = Path(__file__).resolve().parents[1]
@@ -33,7 +34,7 @@ def run(tmp_path_factory):
     """One benchmark run at N=20 (our build, the baseline, serve), its output and work dir."""
     out = tmp_path_factory.mktemp("bench")
     done = subprocess.run(
-        [sys.executable, "-m", "generator.bench", "--n", str(N), "--small", "--out", str(out)],
+        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--n", str(N), "--small", "--out", str(out)],
         cwd=REPO, capture_output=True, text=True, timeout=1800,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -72,20 +73,20 @@ def test_the_synthetic_corpus_passes_dealsite_check(run):
 def test_every_synthetic_deal_has_its_page(run):
     _, project = run
     for i in range(N):
-        assert (project / "site" / "deals" / bench.slug_of(i) / "index.html").is_file(), bench.slug_of(i)
+        assert (project / "site" / "deals" / corpus.slug_of(i) / "index.html").is_file(), corpus.slug_of(i)
 
 
 def test_the_search_index_finds_a_deal_by_a_word_of_one_of_its_outcomes(run):
     _, project = run
-    word = bench.codeword(7, 3)  # made up for outcome 3 of deal 7; in no other deal
+    word = corpus.codeword(7, 3)  # made up for outcome 3 of deal 7; in no other deal
     docs = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     locations = {d["location"].split("#")[0] for d in docs if word in d["text"] or word in d["title"]}
-    assert locations == {f"deals/{bench.slug_of(7)}/"}
+    assert locations == {f"deals/{corpus.slug_of(7)}/"}
 
 
 def test_a_synthetic_deal_has_the_sizes_the_issue_asks_for():
     menu, rounds = ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "p10"], ["r1", "r2", "r3"]
-    deal = bench.deal_data(5, menu, rounds)
+    deal = corpus.deal_data(5, menu, rounds)
     assert len(deal["outcomes"]) == 20
     assert {len(o["readings"]) for o in deal["outcomes"]} == {12}
     assert len(deal["powers"]) == 10
@@ -93,21 +94,21 @@ def test_a_synthetic_deal_has_the_sizes_the_issue_asks_for():
     assert deal["budget"]["years"] == ["2025-26", "2026-27", "2027-28"]
     assert [len(s["bodies"]) for s in deal["budget"]["schemes"]] == [4, 4]
     assert len(deal["negotiation"]["events"]) == 5
-    assert len(bench.update_items(5)) == 3
+    assert len(corpus.update_items(5)) == 3
 
 
 def test_the_corpus_is_the_same_on_every_run():
     menu, rounds = [f"p{k}" for k in range(10)], ["r1", "r2"]
-    assert bench.deal_yaml(bench.deal_data(11, menu, rounds)) == bench.deal_yaml(bench.deal_data(11, menu, rounds))
-    assert bench.place_name(0) != bench.place_name(1000)  # names do not repeat past 1,000 deals
+    assert corpus.deal_yaml(corpus.deal_data(11, menu, rounds)) == corpus.deal_yaml(corpus.deal_data(11, menu, rounds))
+    assert corpus.place_name(0) != corpus.place_name(1000)  # names do not repeat past 1,000 deals
 
 
 def test_the_baseline_puts_every_deal_in_the_nav_as_plain_markdown_tables(tmp_path):
     bench.write_baseline(tmp_path / "base", 3)
     config = (tmp_path / "base" / "mkdocs.yml").read_text()
     for i in range(3):
-        assert f"deals/{bench.slug_of(i)}.md" in config
-    page = (tmp_path / "base" / "docs" / "deals" / f"{bench.slug_of(0)}.md").read_text()
+        assert f"deals/{corpus.slug_of(i)}.md" in config
+    page = (tmp_path / "base" / "docs" / "deals" / f"{corpus.slug_of(0)}.md").read_text()
     assert "| Date | Value | Commentary | Remedial action |" in page
     assert "font: false" in config and "- search" in config
 

@@ -13,15 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.budget import (
-    ALL_BODIES,
-    ALL_YEARS,
-    budget_tables,
-    budget_view,
-    payback_year,
-)
-from generator.display import csv_pounds, money, number, per_head, percent, shown_pence, sums_when_shown
-from generator.load import load_catalogue
+from generator.compute.budget import ALL_BODIES, ALL_YEARS, budget_tables, budget_view
+from generator.compute.budget.arithmetic import payback_year
+from generator.compute.display import csv_pounds, money, number, per_head, percent, shown_pence, sums_when_shown
+from generator.model.load import load_catalogue
 from generator.model import Deal
 
 REPO = Path(__file__).resolve().parent.parent

@@ -16,10 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.budget import ALL_BODIES, ALL_STREAMS, ALL_YEARS, budget_tables, budget_view
-from generator.display import money, shown_percent, sums_when_shown
+from generator.compute.budget import ALL_BODIES, ALL_STREAMS, ALL_YEARS, budget_tables, budget_view
+from generator.compute.display import money, shown_percent, sums_when_shown
 from generator.model import UNIT_PENCE, Deal, Deflators, Unit
-from generator.render import environment
+from generator.pages.render import environment
 
 TEMPLATES = environment(Path(__file__).resolve().parent.parent / "site_templates")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.budget import ALL_BODIES, ALL_YEARS, budget_view
-from generator.load import load_catalogue
-from generator.render import environment
+from generator.compute.budget import ALL_BODIES, ALL_YEARS, budget_view
+from generator.model.load import load_catalogue
+from generator.pages.render import environment
 
 REPO = Path(__file__).resolve().parent.parent
 NOTE = "Figures may not sum due to rounding."

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from generator.cli import main, schema_text
-from generator.load import load_catalogue
+from generator.model.load import load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 

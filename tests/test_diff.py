@@ -12,7 +12,7 @@ import pytest
 from publishing_support import build
 
 from generator.cli import main
-from generator.diff import changes, history
+from generator.compute.history import changes, history
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.embargo import public_catalogue
-from generator.load import load_catalogue
-from generator.site import Bundle, DealMemo, generate
-from generator.updates import load_updates, public_updates
+from generator.compute.embargo import public_catalogue
+from generator.model.load import load_catalogue
+from generator.compute.embargo import public_updates
+from generator.model.updates import load_updates
+from generator.pages.bundle import Bundle
+from generator.pages.generate import DealMemo, generate
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2016, 6, 1, 12, tzinfo=dt.timezone.utc)
@@ -112,7 +114,7 @@ def test_read_file_returns_what_add_file_published_on_disk_or_in_memory(tmp_path
 
 
 def test_compiled_templates_are_reused_until_the_template_is_edited(tmp_path):
-    from generator.render import environment
+    from generator.pages.render import environment
 
     template = tmp_path / "a.html"
     template.write_text("{{ x }}!", encoding="utf-8")

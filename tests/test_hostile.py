@@ -64,8 +64,8 @@ def test_every_case_says_what_it_attacks_and_expects():
 
 
 def _problems(case: dict, tmp_path: Path) -> list:
-    from generator.load import InvalidDeals, load_catalogue
-    from generator.updates import load_updates
+    from generator.model.load import InvalidDeals, load_catalogue
+    from generator.model.updates import load_updates
 
     source = HOSTILE / case["file"]
     if case["file"].startswith("deals/"):
@@ -100,7 +100,7 @@ def test_a_hostile_file_is_refused_with_file_line_and_field(case, tmp_path):
 
 
 def test_a_file_over_a_million_bytes_is_refused_at_line_1(tmp_path):
-    from generator.load import InvalidDeals, load_catalogue
+    from generator.model.load import InvalidDeals, load_catalogue
 
     directory = tmp_path / "deals"
     directory.mkdir()

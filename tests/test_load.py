@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import InvalidDeals, Problem, load_catalogue
+from generator.model.load import InvalidDeals, Problem, load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 

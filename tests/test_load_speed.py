@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import load, strict_yaml
-from generator.bench import write_project
-from generator.load import InvalidDeals, Problem, load_catalogue
+from generator.model import load
+from generator.model import yaml as strict_yaml
+from corpus import write_project
+from generator.model.load import InvalidDeals, Problem, load_catalogue
 
 from test_load import REPO, assert_reported, only_problem, write_deal
 
@@ -257,7 +258,7 @@ def test_the_garbage_collector_is_on_again_after_loading_even_when_refused(corpu
 
 
 def test_loaded_models_with_the_same_fields_share_one_record_of_them():
-    from generator.load import load_catalogue
+    from generator.model.load import load_catalogue
 
     catalogue = load_catalogue([REPO / "deals"], jobs=1)
     readings = [r for d in catalogue.deals for o in d.outcomes for r in o.readings]
@@ -267,7 +268,7 @@ def test_loaded_models_with_the_same_fields_share_one_record_of_them():
 
 
 def test_a_copy_with_changes_does_not_change_the_shared_record():
-    from generator.load import load_catalogue
+    from generator.model.load import load_catalogue
 
     catalogue = load_catalogue([REPO / "deals"], jobs=1)
     first, second = [r for d in catalogue.deals for o in d.outcomes for r in o.readings if "commentary" not in r.__pydantic_fields_set__][:2]

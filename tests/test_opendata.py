@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import shutil
 import zipfile
@@ -17,12 +16,13 @@ import pytest
 
 from publishing_support import build, copy_project
 
-from generator import downloads
-from generator.embargo import public_catalogue
-from generator.load import load_catalogue
+from generator.pages import downloads
+from generator.compute.embargo import public_catalogue
+from generator.model.load import load_catalogue
 from generator.model import UNIT_PENCE
-from generator.render import environment
-from generator.site import Bundle, Context, DealMemo, generate
+from generator.pages.render import environment
+from generator.pages.bundle import Bundle, Context
+from generator.pages.generate import DealMemo, generate
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
@@ -298,7 +298,7 @@ def test_workbook_is_stamped_with_the_build_time(site):
 
 
 def test_two_generations_give_byte_identical_downloads(project, source):
-    from generator.site import generate
+    from generator.pages.generate import generate
 
     first = generate(source, NOW, project / "site_templates").files
     second = generate(source, NOW, project / "site_templates").files

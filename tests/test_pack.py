@@ -11,8 +11,8 @@ import pytest
 
 from publishing_support import build, copy_project
 
-from generator.embargo import public_catalogue
-from generator.load import load_catalogue
+from generator.compute.embargo import public_catalogue
+from generator.model.load import load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
@@ -108,7 +108,7 @@ def test_pack_pdf_starts_each_deal_on_its_own_page(site, deals):
 
 
 def test_pack_pdf_fetches_nothing():
-    from generator.pages_progress import _refuse_fetch
+    from generator.pages.progress import _refuse_fetch
 
     for url in ("https://fonts.example.org/font.woff2", "file:///etc/passwd"):
         with pytest.raises(ValueError, match="fetches nothing"):
@@ -118,7 +118,7 @@ def test_pack_pdf_fetches_nothing():
 def test_pack_pdf_is_the_same_bytes_for_the_same_input_and_build_time(project, site):
     import datetime as dt
 
-    from generator.site import generate
+    from generator.pages.generate import generate
 
     catalogue = public_catalogue(load_catalogue([project / "deals"]), dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc))
     again = generate(catalogue, dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc), project / "site_templates", pack_pdf=True)
@@ -133,7 +133,7 @@ def many(tmp_path_factory, build_site_from) -> tuple[Path, list]:
     """The 5 example deals and 8 copies of Kent: 13 deals, one more than PACK_FULL_MAX_DEALS (12)."""
     kent = (REPO / "deals" / "kent.yaml").read_text(encoding="utf-8")
     site = build_site_from(tmp_path_factory.mktemp("many"), {f"kent-copy-{i}.yaml": kent for i in range(8)})
-    from generator.clock import build_time
+    from generator.model.clock import build_time
 
     deals = public_catalogue(load_catalogue([site.parent / "deals"]), build_time()).deals
     return site, deals

@@ -16,7 +16,7 @@ import datetime as dt
 from decimal import Decimal
 
 from generator.model import Deal, Event, Outcome
-from generator.progress import (
+from generator.compute.progress import (
     Status,
     budget_progress,
     event_progress,

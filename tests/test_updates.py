@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.history import last_changed
-from generator.load import load_catalogue
-from generator.updates import InvalidUpdates, load_updates, public_updates
+from generator.model.git import last_changed
+from generator.model.load import load_catalogue
+from generator.compute.embargo import public_updates
+from generator.model.updates import InvalidUpdates, load_updates
 from publishing_support import REPO, build, copy_project, epoch
 
 UTC = dt.timezone.utc
@@ -222,7 +223,7 @@ def test_the_deal_page_shows_when_its_data_last_changed(repo, tmp_path):
 
 
 def test_update_bodies_may_quote_html_inside_code_but_not_write_it():
-    from generator.updates import body_problems
+    from generator.model.updates import body_problems
 
     body = "Plain text.\n\n`<b>` in code is fine.\n\n```\n<script>also fine</script>\n```\n\n<b>bold</b>\n[x](JavaScript:alert(1))\n<https://example.org/ok>\n"
     # lines (from 0): 8 is the raw <b>, 9 the javascript: link; the autolink on 10 is allowed

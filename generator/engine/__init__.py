@@ -1,0 +1,1 @@
+"""The engine layer: the pipeline any engine calls, safe publishing, and the engine adapters."""

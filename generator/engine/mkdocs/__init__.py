@@ -1,0 +1,1 @@
+"""The MkDocs adapter: the only place that imports mkdocs or material."""

@@ -1,0 +1,212 @@
+"""``deals/`` in git: the folder as it was at a revision, and when each file last changed.
+
+Each version is read with ``git ls-tree`` and ``git cat-file`` and checked by the same
+strict reader, model and cross-checks as ``dealsite check``, so history compares
+validated deals, never raw YAML. Parsed files are kept by git blob id, so walking 50
+commits parses each version of a file once.
+
+When each deal's data last changed comes from one ``git log`` call over the folder: the
+first time a file appears in it (newest first) is its last commit. A file git does not
+track, or one with uncommitted changes, uses its modification time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from .catalogue import Catalogue
+from .deal import Deal
+from .load import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE, SHARED, cross_checks
+from .problems import InvalidDeals, Problem, field_path, line_of, validate
+from .types import SLUG_RE
+from .yaml import YamlError, parse
+
+
+class GitError(Exception):
+    pass
+
+
+# --- reading deals/ at a revision -------------------------------------------------------
+
+
+def _git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True, check=False)
+    except FileNotFoundError as error:  # git not installed
+        raise GitError("git is not installed") from error
+    if done.returncode != 0:
+        raise GitError(done.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
+    return done.stdout
+
+
+def repository(deals_dir: Path) -> tuple[Path, str]:
+    """(repository root, deals/ path inside it, with a trailing slash). Raises GitError outside git."""
+    deals_dir = Path(deals_dir).resolve()
+    if not deals_dir.is_dir():
+        raise GitError(f"{deals_dir} is not a directory")
+    root = Path(_git(deals_dir, "rev-parse", "--show-toplevel").decode().strip())
+    prefix = _git(deals_dir, "rev-parse", "--show-prefix").decode().strip()
+    return root, prefix
+
+
+class Reader:
+    """Loads deals/ at revisions of one repository, caching each file version by blob id."""
+
+    def __init__(self, deals_dir: Path):
+        self.root, self.prefix = repository(deals_dir)
+        self._parsed: dict[tuple[str, str], tuple] = {}
+
+    def tree(self, rev: str) -> dict[str, str]:
+        """File name -> blob id of deals/ at rev (one level, as ``dealsite check`` reads it)."""
+        out = _git(self.root, "ls-tree", "-z", rev, "--", self.prefix or ".")
+        files = {}
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, path = entry.partition(b"\t")
+            _mode, kind, blob = meta.decode().split()
+            name = PurePosixPath(path.decode("utf-8")).name
+            if kind == "blob" and PurePosixPath(path.decode("utf-8")).parent == PurePosixPath(self.prefix or "."):
+                files[name] = blob
+        return files
+
+    def commits(self, limit: int) -> list[tuple[str, dt.datetime]]:
+        """The last ``limit`` commits touching deals/, newest first, with their committer dates."""
+        log = _git(self.root, "log", f"--max-count={limit}", "--format=%H %cI", "--", self.prefix or ".")
+        found = []
+        for entry in log.decode().splitlines():
+            commit, date = entry.split(" ", 1)
+            found.append((commit, dt.datetime.fromisoformat(date)))
+        return found
+
+    def blobs(self, ids: list[str]) -> dict[str, bytes]:
+        wanted = [i for i in dict.fromkeys(ids)]
+        if not wanted:
+            return {}
+        out = _git(self.root, "cat-file", "--batch", input=("\n".join(wanted) + "\n").encode())
+        result, pos = {}, 0
+        for blob in wanted:
+            header_end = out.index(b"\n", pos)
+            sha, kind, size = out[pos:header_end].decode().split()
+            size = int(size)
+            result[blob] = out[header_end + 1 : header_end + 1 + size]
+            pos = header_end + 1 + size + 1
+        return result
+
+    def catalogue(self, rev: str) -> Catalogue:
+        """deals/ at rev as a validated Catalogue. Raises InvalidDeals or GitError."""
+        tree = self.tree(rev)
+        label = f"{rev}:{self.prefix}"
+        missing = [n for n in tree if (n, tree[n]) not in self._parsed]
+        raw = self.blobs([tree[n] for n in missing])
+        for name in missing:
+            self._parsed[(name, tree[name])] = _parse_file(label + name, name, raw[tree[name]])
+        return _assemble(label, {name: self._parsed[(name, blob)] for name, blob in tree.items()})
+
+
+def _parse_file(file: str, name: str, raw: bytes) -> tuple:
+    """(model or None, Document or None, problems) for one file's bytes, as load.py checks it."""
+    is_shared = name in SHARED
+    if not is_shared and not name.endswith((".yaml", ".yml")):
+        return None, None, []  # not a deal file (the schema, a README)
+    if not is_shared:
+        if name.endswith(".yml"):
+            return None, None, [Problem(file, 1, "", f"{name} should end in .yaml")]
+        slug = name[: -len(".yaml")]
+        if name.startswith("_"):
+            return None, None, [Problem(file, 1, "", f"{name} is not a known shared file")]
+        if not SLUG_RE.match(slug):
+            return None, None, [Problem(file, 1, "", f"file name {slug!r} is not a slug")]
+    try:
+        doc = parse(raw)
+    except YamlError as error:
+        return None, None, [Problem(file, error.line, field_path(error.path), error.message)]
+    if is_shared:
+        model, problems = validate(SHARED[name], doc.data, doc, file)
+        return model, doc, problems
+    if not isinstance(doc.data, dict):
+        return None, doc, [Problem(file, 1, "", "expected a mapping of fields starting with title:")]
+    if "slug" in doc.data:
+        return None, doc, [Problem(file, line_of(doc, ("slug",)), "slug", "comes from the file name (remove this field)")]
+    model, problems = validate(Deal, {"slug": slug, **doc.data}, doc, file)
+    return model, doc, problems
+
+
+def _assemble(label: str, parsed: dict[str, tuple]) -> Catalogue:
+    problems: list[Problem] = []
+    for name in (ROUNDS_FILE, POWERS_FILE):
+        if name not in parsed:
+            problems.append(Problem(label + name, 1, "", "is missing (the deals refer to it)"))
+    for _, _, found in parsed.values():
+        problems += found
+    timetable = parsed.get(ROUNDS_FILE, (None,))[0]
+    menu = parsed.get(POWERS_FILE, (None,))[0]
+    deflators = parsed.get(DEFLATORS_FILE, (None,))[0]
+    deals = [(m, doc, label + name) for name, (m, doc, _) in sorted(parsed.items()) if isinstance(m, Deal)]
+    if timetable is not None and menu is not None:
+        rounds, powers = {r.id for r in timetable.rounds}, {p.id for p in menu.powers}
+        for deal, doc, file in deals:
+            problems += [Problem(file, line_of(doc, p), field_path(p), m) for p, m in cross_checks(deal, rounds, powers)]
+    if problems:
+        raise InvalidDeals(problems)
+    return Catalogue(deals=[d for d, _, _ in deals], rounds=timetable.rounds, powers=menu.powers, deflators=deflators)
+
+
+# --- when each file last changed ----------------------------------------------------------
+
+def _text_git(directory: Path, *args: str) -> str | None:
+    """git's output as text, or None when it fails (not a repository, git missing)."""
+    try:
+        return _git(directory, *args).decode("utf-8")
+    except GitError:
+        return None
+
+
+_MARK = "\x1e"  # starts each commit's line in the log: cannot occur in a file name git prints
+
+
+def git_times(directory: Path) -> dict[str, dt.datetime]:
+    """File name (relative to directory) -> committer time of the last commit touching it,
+    for files committed and unchanged since; {} when directory is not in a git repository."""
+    log = _text_git(directory, "log", f"--format={_MARK}%cI", "--name-only", "--relative", "--no-renames", "--", ".")
+    if log is None:
+        return {}
+    times: dict[str, dt.datetime] = {}
+    when = None
+    for line in log.split("\n"):  # not splitlines(): it splits on the \x1e mark too
+        if line.startswith(_MARK):
+            when = dt.datetime.fromisoformat(line[1:])
+        elif line and when is not None:
+            times.setdefault(line, when)
+    # Uncommitted edits are newer than any commit: the file's own time tells those.
+    status = _text_git(directory, "status", "--porcelain", "--no-renames", "--untracked-files=no", "--", ".")
+    top = _text_git(directory, "rev-parse", "--show-prefix")
+    prefix = (top or "").strip()
+    for line in (status or "").splitlines():
+        path = line[3:]
+        if path.startswith(prefix):
+            times.pop(path[len(prefix) :], None)
+    return times
+
+
+def last_changed(files: Iterable[Path], *, clamp: dt.datetime | None = None) -> dict[str, dt.datetime]:
+    """Deal slug (file stem) -> when its file last changed, in UTC, clamped to ``clamp``."""
+    files = [Path(f) for f in files]
+    by_dir: dict[Path, dict[str, dt.datetime]] = {}
+    result = {}
+    for path in files:
+        directory = path.parent
+        if directory not in by_dir:
+            by_dir[directory] = git_times(directory)
+        when = by_dir[directory].get(path.name)
+        if when is None:
+            when = dt.datetime.fromtimestamp(int(os.stat(path).st_mtime), tz=dt.timezone.utc)
+        when = when.astimezone(dt.timezone.utc)
+        if clamp is not None and when > clamp:
+            when = clamp
+        result[path.stem] = when
+    return result

@@ -1,0 +1,217 @@
+"""Updates (news posts): Markdown files in ``content/updates/`` with checked front matter.
+
+An update is ``content/updates/YYYY-MM-DD-slug.md``::
+
+    ---
+    title: Greater Manchester signs its deal
+    date: 2026-03-02T09:30:00+00:00   # or a bare date: midnight in London
+    deals: [greater-manchester]       # slugs of the deals it is about (may be empty)
+    summary: One or two sentences for lists and feeds.
+    publish_after: 2026-03-02T09:30:00+00:00   # optional embargo
+    draft: true                                # optional: never published
+    ---
+
+    The text, in Markdown (no "# heading": the title is the page's heading).
+
+The front matter goes through the same strict YAML reader and the same
+problem reporting as the deal files (``file:line: field: message``), so an
+update with a typo is an error message, never a broken or leaky page.
+
+The engine renders the Markdown body; this module only knows which updates
+exist and what they say about themselves. Which of them the public may see is
+the publication gate's business (``compute/embargo.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Iterable, Optional
+
+from pydantic import Field
+
+from .catalogue import Catalogue
+from .deal import Publishable
+from .problems import InvalidDeals, Problem, line_of, validate
+from .types import LONDON, SLUG_RE, Moment, Slug, Text
+from .yaml import YamlError, decode, parse
+
+UPDATES_DIR = "updates"  # inside docs_dir (content/)
+INDEX = "index.md"  # the hand-written list page, not an update
+NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+FENCE = "---"
+
+
+class InvalidUpdates(InvalidDeals):
+    """Raised by :func:`load_updates` with every problem found (reported like deal problems)."""
+
+
+class FrontMatter(Publishable):
+    """What an update says about itself, as written in its front matter."""
+
+    title: Text
+    date: Moment = Field(description="When it was published: a date-time with zone, or a date (midnight in London)")
+    deals: list[Slug] = Field([], description="Slugs of the deals it is about (file names in deals/, without .yaml)")
+    summary: Text = Field(description="One or two sentences, shown in lists and feeds")
+
+
+class Update(FrontMatter):
+    """An update as loaded: its front matter plus where it lives."""
+
+    stem: str  # "2026-03-02-greater-manchester-signs" (file name without .md)
+    body: str  # the Markdown after the front matter
+
+    @property
+    def src_uri(self) -> str:
+        """As MkDocs names the file: relative to docs_dir, with forward slashes."""
+        return f"{UPDATES_DIR}/{self.stem}.md"
+
+    @property
+    def url(self) -> str:
+        """The page's path in the site (use_directory_urls, as mkdocs.yml sets it)."""
+        return f"{UPDATES_DIR}/{self.stem}/"
+
+    @property
+    def day(self) -> dt.date:
+        """The date as readers in the UK see it."""
+        return self.date.astimezone(LONDON).date()
+
+
+def update_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX)
+
+
+def split_front_matter(text: str) -> tuple[Optional[str], str, int]:
+    """(front matter, body, line of the front matter's first line); None if there is none."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FENCE:
+        return None, text, 1
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() == FENCE:
+            return "".join(lines[1:i]), "".join(lines[i + 1 :]), 2
+    return None, text, 1
+
+
+# Update bodies go through Python-Markdown, which passes raw HTML through and links any
+# scheme: both would let an update carry script. Plain Markdown is all an update needs.
+RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|<\?")
+AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>")
+UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*((?:javascript|data|vbscript|file)\s*:)", re.IGNORECASE)
+
+
+def body_problems(body: str) -> list[tuple[int, str]]:
+    """(line within body, message) for raw HTML or script-capable links outside code blocks."""
+    found, fenced = [], False
+    for i, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith(("    ", "\t")):
+            continue
+        text = re.sub(r"`[^`]*`", "", AUTOLINK.sub("", line))
+        link = UNSAFE_LINK.search(text)
+        if link:
+            found.append((i, f"a link to {link.group(1).lower()} is not allowed (expected https://, mailto: or a page of this site)"))
+        elif RAW_HTML.search(text):
+            tag = RAW_HTML.search(text).group(0)
+            found.append((i, f"raw HTML ({tag}) is not allowed in an update (write plain Markdown)"))
+    return found
+
+
+# Valid updates by file, with the file's (mtime, size) when read: `dealsite serve` loads every
+# update again on each change (3,000 files at the benchmark's scale), so unchanged files are
+# not parsed again. Updates are frozen models, so sharing them is safe.
+_UPDATE_CACHE: dict[Path, tuple[tuple[int, int], Update]] = {}
+
+
+def _load_one_cached(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_one(path, known)
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    hit = _UPDATE_CACHE.get(path)
+    # Only the check against the deals depends on more than the file: a cached update naming a
+    # deal that has gone is read again, to report it with its line.
+    if hit is not None and hit[0] == stamp and all(slug in known for slug in hit[1].deals):
+        return hit[1], []
+    update, problems = _load_one(path, known)
+    if update is not None:
+        _UPDATE_CACHE[path] = (stamp, update)
+    else:
+        _UPDATE_CACHE.pop(path, None)
+    return update, problems
+
+
+def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
+    file = str(path)
+    match = NAME_RE.match(path.name)
+    if not match:
+        return None, [Problem(file, 1, "", f"{path.name} is not named like an update (expected YYYY-MM-DD-slug.md, e.g. 2026-03-02-deal-signed.md)")]
+    try:
+        text = decode(path.read_bytes())
+    except YamlError as error:
+        return None, [Problem(file, error.line, "", error.message)]
+    front, body, first = split_front_matter(text)
+    if front is None:
+        return None, [Problem(file, 1, "", "has no front matter (expected a first line of --- , then title:, date:, summary:, then ---)")]
+    offset = first - 1
+    try:
+        doc = parse(front.encode("utf-8"))
+    except YamlError as error:
+        return None, [Problem(file, error.line + offset, "", error.message)]
+    if not isinstance(doc.data, dict):
+        return None, [Problem(file, first, "", "expected front matter fields (title:, date:, summary:)")]
+    for key in ("stem", "body"):
+        if key in doc.data:
+            return None, [Problem(file, line_of(doc, (key,)) + offset, key, "is not a known field (check the spelling; see content/publishing.md)")]
+    doc.lines = {k: v + offset for k, v in doc.lines.items()}
+    update, problems = validate(Update, {**doc.data, "stem": path.stem, "body": body}, doc, file)
+    problems = [Problem(p.file, p.line, p.field, p.message.replace("content/deal-format.md", "content/publishing.md")) for p in problems]
+    if update is None:
+        return None, problems
+    body_line = first + front.count("\n") + 1
+    if not body.strip():
+        problems.append(Problem(file, body_line, "", "has no text after the front matter"))
+    problems += [Problem(file, body_line + i, "", message) for i, message in body_problems(body)]
+    if update.day.isoformat() != match.group(1):
+        problems.append(
+            Problem(file, line_of(doc, ("date",)), "date", f"{update.day.isoformat()} does not match the date in the file name ({match.group(1)})")
+        )
+    for i, slug in enumerate(update.deals):
+        if slug not in known:
+            shown = ", ".join(sorted(known)) or "none"
+            problems.append(Problem(file, line_of(doc, ("deals", i)), f"deals[{i}]", f"{slug} is not a known deal (expected one of {shown}, from deals/)"))
+    if len(set(update.deals)) != len(update.deals):
+        problems.append(Problem(file, line_of(doc, ("deals",)), "deals", "names a deal twice"))
+    return (update if not problems else None), problems
+
+
+def load_updates(directory: Path, catalogue: Catalogue) -> list[Update]:
+    """Every update in directory, checked against the catalogue's deals (all of them,
+    public or not), newest first. Raises :class:`InvalidUpdates` with every problem."""
+    known = {d.slug for d in catalogue.deals}
+    updates, problems = [], []
+    for path in update_files(Path(directory)):
+        update, found = _load_one_cached(path, known)
+        problems += found
+        if update is not None:
+            updates.append(update)
+    if problems:
+        raise InvalidUpdates(problems)
+    return newest_first(updates)
+
+
+def newest_first(updates: Iterable[Update]) -> list[Update]:
+    return sorted(updates, key=lambda u: (u.date, u.stem), reverse=True)
+
+
+def slugify(title: str) -> str:
+    """A file-name slug from a title: 'Kent signs!' -> 'kent-signs'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    slug = "-".join(slug.split("-")[:8]) or "update"
+    assert SLUG_RE.match(slug)
+    return slug

@@ -1,0 +1,143 @@
+"""The generated part of the site, as data: pages, fragments, files and search entries.
+
+Engine-independent: an engine adapter (the MkDocs plugin) only translates a
+:class:`Bundle` into its own files and pages. Pages arrive pre-rendered as HTML so
+Python-Markdown never parses our tables, the measured bottleneck of a plain MkDocs build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Sequence, TypeVar
+
+from jinja2 import Environment
+
+from ..model import Catalogue, Deal
+from .links import page_location
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str  # plain text; escaped by whoever writes it out
+
+
+@dataclass
+class GeneratedPage:
+    src_uri: str  # as if in docs_dir, e.g. "deals/kent.md" -> /deals/kent/
+    title: str  # plain text
+    html: str  # escaped, ready to place in the theme's content block
+    headings: list[Heading] = field(default_factory=list)
+    description: str = ""  # plain text
+    search: bool = True  # False keeps the page out of the search index
+    preview: bool = False  # not yet public: shown only under --drafts, with a banner
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One search result, written by us rather than parsed out of a page's HTML.
+
+    Material's search plugin parses every page it indexes; for deal pages that was most of a
+    minute at 1,000 deals (benchmarks/bench.py), to index text we already hold as data.
+    """
+
+    location: str  # site-relative URL, e.g. "deals/kent/#outcome-jobs"
+    title: str  # plain text; escaped by whoever writes it out
+    text: str  # plain text
+
+
+def index_by_summary(bundle: "Bundle", pages: Sequence[GeneratedPage], text: dict[str, str] | None = None) -> None:
+    """Index pages across deals by their title and description (or ``text[src_uri]``) alone.
+
+    Their tables repeat what each deal page is indexed by; Material's search would parse
+    half a megabyte of HTML per page at 1,000 deals, on every build and every preview edit.
+    """
+    for page in pages:
+        page.search = False
+        bundle.search.append(SearchEntry(page_location(page.src_uri), page.title, (text or {}).get(page.src_uri, page.description)))
+
+
+@dataclass
+class Bundle:
+    pages: list[GeneratedPage] = field(default_factory=list)
+    fragments: dict[str, str] = field(default_factory=dict)  # replaces <!-- dealsite:NAME --> in content/
+    files: dict[str, bytes] = field(default_factory=dict)  # downloads, feeds, images, by site path
+    search: list[SearchEntry] = field(default_factory=list)  # for pages generated with search=False
+    # When set, add_file writes straight into this directory (the site being built) and only the
+    # path is kept: a thousand deals' downloads are hundreds of megabytes (benchmarks/bench.py).
+    out_dir: Optional[Path] = None
+    written: list[str] = field(default_factory=list)  # site paths add_file wrote to out_dir
+    _written: set[str] = field(default_factory=set, repr=False, compare=False)  # the same, to look up
+    _indexed: int = field(default=0, repr=False, compare=False)  # how much of written _written holds
+
+    def add_file(self, path: str, content: bytes) -> None:
+        """Publish ``content`` at ``path`` in the site (e.g. ``deals/kent/deal.json``)."""
+        if self.out_dir is None:
+            self.files[path] = content
+            return
+        target = self.out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        self.written.append(path)
+
+    def read_file(self, path: str) -> bytes:
+        """A file published earlier in this build, wherever it is kept."""
+        if path in self.files:
+            return self.files[path]
+        if self.out_dir is not None:
+            if self._indexed != len(self.written):  # written to or merged since last asked
+                self._written, self._indexed = set(self.written), len(self.written)
+            if path in self._written:
+                return (self.out_dir / path).read_bytes()
+        raise KeyError(path)
+
+    def file_paths(self) -> list[str]:
+        return sorted([*self.files, *self.written])
+
+    def merge(self, other: "Bundle") -> None:
+        self.pages += other.pages
+        self.fragments.update(other.fragments)
+        self.files.update(other.files)
+        self.search += other.search
+        self.written += other.written
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page generator may use; nothing else reaches it."""
+
+    catalogue: Catalogue  # already embargo-filtered (unless previews)
+    now: dt.datetime  # the build time (clock.build_time)
+    env: Environment
+    previews: bool = False
+    updates: Sequence = ()  # generator.updates.Update, public ones only unless previews
+    last_changed: dict = field(default_factory=dict)  # slug -> datetime the deal file last changed
+    site_url: str = ""  # mkdocs.yml site_url, for the absolute links feeds need
+    history: Optional[Sequence] = None  # diff.Revision of deals/ in git, oldest first; None outside git
+    pack_pdf: bool = False  # also render the committee pack as pack.pdf (WeasyPrint)
+    # Lookups a section works out once per build from the fields above (in its prepare, so
+    # forked workers inherit them), keyed by the section's module name.
+    derived: dict = field(default_factory=dict)
+    # Under `dealsite serve`, per-deal values kept from earlier builds (see reused); None otherwise.
+    reuse: Optional[dict] = None
+
+
+def reused(ctx: Context, deal: Deal, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, a value about ``deal`` alone (and what every deal shares), kept between
+    preview builds while the deal is the same object, so pages across deals need not work out
+    every deal again after one edit. In a one-off build it is simply ``compute()``."""
+    if ctx.reuse is None:
+        return compute()
+    hit = ctx.reuse.get((name, deal.slug))
+    if hit is not None and hit[0] is deal:
+        return hit[1]
+    value = compute()
+    ctx.reuse[(name, deal.slug)] = (deal, value)
+    return value
+
+

@@ -1,0 +1,99 @@
+"""A deal's own pages: its page, its tables page, and its entries in the search index.
+
+Size: a deal page holds only its own deal, so it stays the same size however many deals
+there are; every reading, the baseline line by line and each scheme year by year are on
+the tables page (``deals/<slug>/tables/``), which the deal page links to.
+"""
+
+from __future__ import annotations
+
+from ..compute.budget import budget_view
+from ..compute.timeline import chart
+from ..model import Deal, Event
+from .bundle import Bundle, Context, GeneratedPage, Heading, SearchEntry
+from .links import deal_tables_uri, deal_uri, href, site_links
+from .progress import deal_progress
+from .views import Views, key_dates, outcome_view
+
+DEAL_SECTIONS = [
+    ("summary", "Summary"),
+    ("outcomes", "Outcomes"),
+    ("powers", "Powers"),
+    ("accountability", "Accountable figure"),
+    ("budget", "Budget"),
+    ("negotiation", "Negotiation timeline"),
+    ("updates", "Updates"),
+    ("sources", "Sources"),
+]
+
+
+
+def deal_search_entries(deal: Deal, outcomes: list) -> list[SearchEntry]:
+    """What search finds a deal by: its page (title, summary, place, figure, partners) and each
+    outcome by its title, which leads straight to it. Figures and tables stay out, as on the
+    page itself; the search page shows each outcome under its deal, so the outcome entry
+    repeats nothing (the index must stay under 5 MB at 1,000 deals of 20 outcomes)."""
+    base = f"deals/{deal.slug}/"
+    figure = deal.accountable_figure
+    about = [deal.summary, deal.place.name, *(p.name for p in deal.place.partners), figure.title or figure.role, figure.holder or ""]
+    entries = [SearchEntry(base, deal.title, " ".join(t for t in about if t))]
+    entries += [SearchEntry(f"{base}#{view.anchor}", view.outcome.title, "") for view in outcomes]
+    return entries
+
+
+def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
+    """The deal's page, its tables page (deals/<slug>/tables/: every reading, the baseline line
+    by line, each invest-to-save scheme year by year; the deal page summarises them and links
+    there, which keeps it small) and its entries in the search index."""
+    views = Views(ctx.catalogue)
+    rounds = sorted(ctx.catalogue.rounds, key=lambda r: r.start)
+    uri = deal_uri(deal)
+    view = views.deal(deal, uri)
+    outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
+    events = views.events(view)
+    timeline = chart(rounds, [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
+    budget = budget_view(deal, ctx.catalogue.deflators)
+    tables_uri = deal_tables_uri(deal)
+    html = ctx.env.get_template("deal.html").render(
+        deal=deal,
+        view=view,
+        outcomes=outcomes,
+        events=events,
+        timeline=timeline,
+        key_dates=key_dates(deal),
+        budget=budget,
+        tables=href(uri, tables_uri),
+        links=site_links(uri),
+        progress=deal_progress(ctx, deal, uri),  # statuses by the progress rule (pages/progress.py)
+        rounds=rounds,
+        now=ctx.now,
+    )
+    headings = []
+    for anchor, title in DEAL_SECTIONS:
+        headings.append(Heading(2, anchor, title))
+        if anchor == "outcomes":
+            headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
+    bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
+    bundle.search += deal_search_entries(deal, outcomes)
+    html = ctx.env.get_template("deal_tables.html").render(
+        deal=deal, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri)
+    )
+    headings = [Heading(2, "readings", "Readings by outcome")]
+    headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
+    headings.append(Heading(2, "budget-lines", "Baseline by body and stream"))
+    if budget and budget.schemes:
+        headings.append(Heading(2, "invest-to-save-by-year", "Invest to save year by year"))
+    bundle.pages.append(
+        GeneratedPage(
+            tables_uri, f"{deal.title}: the figures in full", html, headings,
+            description=f"Every reading of each outcome of {deal.title}, its baseline budget line by line and each invest-to-save scheme year by year.",
+            search=False,
+        )
+    )
+
+
+
+def _sorted_events(deal: Deal) -> list[Event]:
+    return sorted(deal.negotiation.events, key=lambda e: (e.planned, e.title))
+
+

@@ -1,0 +1,177 @@
+"""Generate the site as data: every page group, for every deal, into one :class:`Bundle`.
+
+Each page group is a module with ``add(ctx, bundle)`` for what spans deals, and optionally
+``prepare(ctx)`` (run first, in every process) and ``add_deal(ctx, deal, bundle)`` for
+what belongs to one deal (run for every deal before any ``add``, possibly in parallel and
+reused between previews: it may use only ``ctx`` and that deal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing as mp
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ..model import Catalogue, Deal
+from ..runtime import PARALLEL_FROM, jobs_available, paused
+from . import deal, downloads, progress, public, updates
+from .bundle import Bundle, Context
+from .render import environment
+
+# The page groups, in the order they run. updates first: it gives the deal template its
+# updates (the deal_news global).
+SECTIONS = [updates, deal, public, progress, downloads]
+
+
+class DealMemo:
+    """Each deal's outputs from the previous build, reused while nothing they depend on changed.
+
+    ``dealsite serve`` keeps one across rebuilds so that editing one deal regenerates one
+    deal. A deal's outputs depend on the deal (the loader hands back the same object for an
+    unchanged file), its updates (and the titles of the deals they name), when its file last
+    changed, and what every deal shares (``shared_key``). The build date, not time, is in the key: a preview's downloads keep
+    the time they were made.
+    """
+
+    def __init__(self) -> None:
+        self.shared: object = None
+        self.entries: dict[str, tuple[Deal, object, Bundle]] = {}
+        self.keys: dict[str, tuple] = {}  # this build's deal keys
+        self.values: dict = {}  # what reused() keeps: (name, slug) -> (deal, value)
+
+    @staticmethod
+    def shared_key(ctx: Context) -> tuple:
+        catalogue = ctx.catalogue
+        return (ctx.now.date(), ctx.previews, ctx.site_url, ctx.pack_pdf, catalogue.rounds, catalogue.powers, catalogue.deflators)
+
+    def start(self, ctx: Context) -> None:
+        shared = self.shared_key(ctx)
+        if shared != self.shared:
+            self.shared, self.entries = shared, {}
+            self.values.clear()
+        titles = {d.slug: d.title for d in ctx.catalogue.deals}
+        updates: dict[str, list] = {slug: [] for slug in titles}
+        for update in ctx.updates:
+            for slug in update.deals:
+                if slug in updates:
+                    updates[slug].append(update)
+        # A deal's updates name the other deals they are about, so those titles are in its key too.
+        self.keys = {
+            slug: (tuple(found), tuple(titles.get(s) for u in found for s in u.deals), ctx.last_changed.get(slug))
+            for slug, found in updates.items()
+        }
+
+    def get(self, deal: Deal) -> Optional[Bundle]:
+        hit = self.entries.get(deal.slug)
+        if hit is not None and hit[0] is deal and hit[1] == self.keys[deal.slug]:
+            return hit[2]
+        return None
+
+    def put(self, deal: Deal, bundle: Bundle) -> None:
+        self.entries[deal.slug] = (deal, self.keys[deal.slug], bundle)
+
+    def keep_only(self, deals: Sequence[Deal]) -> list[str]:
+        """Forget deals no longer published; returns their slugs."""
+        live = {d.slug for d in deals}
+        gone = [slug for slug in self.entries if slug not in live]
+        for slug in gone:
+            del self.entries[slug]
+        for key in [k for k in self.values if k[1] not in live]:
+            del self.values[key]
+        return gone
+
+
+def deal_bundle(ctx: Context, deal: Deal, sections: list, out_dir: Optional[Path]) -> Bundle:
+    bundle = Bundle(out_dir=out_dir)
+    for section in sections:
+        if hasattr(section, "add_deal"):
+            section.add_deal(ctx, deal, bundle)
+    return bundle
+
+
+RETURN_BATCH = 20  # deals a worker sends back at a time
+
+# What forked workers generate from: set just before the fork, inherited rather than pickled.
+_WORK: Optional[tuple[Context, list[Deal], list, Optional[Path]]] = None
+
+
+def _work(indices: list[int]) -> list[Bundle]:
+    assert _WORK is not None
+    ctx, deals, sections, out_dir = _WORK
+    return [deal_bundle(ctx, deals[i], sections, out_dir) for i in indices]
+
+
+def _deal_bundles(ctx: Context, deals: list[Deal], sections: list, out_dir: Optional[Path], jobs: Optional[int]) -> list[Bundle]:
+    """Every deal's bundle, in the order given, made by ``jobs`` processes.
+
+    Deals do not depend on each other, so forked workers make the same bytes as one
+    process; only their pages and search entries travel back (files are written to
+    ``out_dir`` where the build gives one). This process takes a share too: a worker
+    that only waited would still hold its own copy of every page it touches.
+    """
+    workers = jobs if jobs is not None else (jobs_available() if len(deals) >= PARALLEL_FROM else 1)
+    workers = min(workers, len(deals))
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        return [deal_bundle(ctx, deal, sections, out_dir) for deal in deals]
+    # Contiguous shares: deals loaded one after another sit together in memory, so each process
+    # touches (and, copy-on-write, copies) only the pages holding its own deals.
+    size = -(-len(deals) // workers)
+    shares = [list(range(start, min(start + size, len(deals)))) for start in range(0, len(deals), size)]
+    # Workers send their deals back a few at a time: one 500-deal reply was 70 MB pickled at
+    # once on each side (generator/bench.py measures the memory of both processes together).
+    batches = [share[i : i + RETURN_BATCH] for share in shares[1:] for i in range(0, len(share), RETURN_BATCH)]
+    global _WORK
+    _WORK = (ctx, deals, sections, out_dir)
+    try:
+        with mp.get_context("fork").Pool(len(shares) - 1) as pool:
+            pending = pool.imap(_work, batches)
+            mine = _work(shares[0])
+            theirs = [bundle for results in pending for bundle in results]
+    finally:
+        _WORK = None
+    return mine + theirs
+
+
+def generate(
+    catalogue: Catalogue,
+    now: dt.datetime,
+    templates_dir: Path,
+    *,
+    previews: bool = False,
+    updates: Sequence = (),
+    last_changed: dict | None = None,
+    site_url: str = "",
+    history: Optional[Sequence] = None,
+    pack_pdf: bool = False,
+    out_dir: Optional[Path] = None,
+    memo: Optional[DealMemo] = None,
+    jobs: Optional[int] = None,
+) -> Bundle:
+    """The whole generated site. ``out_dir``: write files there rather than keep them;
+    ``memo``: reuse unchanged deals' outputs from an earlier call (previews);
+    ``jobs``: worker processes for per-deal work (default: the cores, above a few dozen deals)."""
+    ctx = Context(
+        catalogue, now, environment(templates_dir), previews, tuple(updates), last_changed or {}, site_url, history, pack_pdf,
+        reuse=memo.values if memo is not None else None,
+    )
+    sections = SECTIONS
+    with paused():
+        for section in sections:
+            if hasattr(section, "prepare"):
+                section.prepare(ctx)
+        if memo is not None:
+            memo.start(ctx)
+        kept = {d.slug: memo.get(d) for d in catalogue.deals} if memo is not None else {}
+        todo = [d for d in catalogue.deals if kept.get(d.slug) is None]
+        made = dict(zip((d.slug for d in todo), _deal_bundles(ctx, todo, sections, out_dir, jobs)))
+        bundle = Bundle(out_dir=out_dir)
+        for deal in catalogue.deals:
+            part = kept.get(deal.slug) or made[deal.slug]
+            if memo is not None:
+                memo.put(deal, part)
+            bundle.merge(part)
+        for section in sections:
+            if hasattr(section, "add"):
+                section.add(ctx, bundle)
+    return bundle

@@ -1,0 +1,45 @@
+"""How bulk work runs: how many processes it may use, and the garbage collector around it.
+
+The lowest layer: imports nothing from the rest of the package. Loading deals and
+generating their pages both split per-deal work across forked processes once there are
+enough deals for it to pay (forking costs tens of milliseconds, a deal about ten), and
+both pause the cyclic garbage collector while they allocate objects that live until the
+build ends.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+# Below this many deals to work on, forking workers costs more than it saves.
+PARALLEL_FROM = 48
+
+
+def jobs_available() -> int:
+    """Worker processes for per-deal work: the cores this process may use, or DEALSITE_JOBS."""
+    configured = os.environ.get("DEALSITE_JOBS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Collect nothing inside the block; afterwards, freeze the survivors.
+
+    Loading and generating a thousand deals allocates millions of small objects that live
+    until the build ends. With the collector on, each full collection walks all of them
+    again, so the cost grows faster than the number of deals. Freezing moves every object
+    alive at the end into a generation the collector never scans again. Nested use is safe.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.enable()
