@@ -466,3 +466,140 @@ def test_an_update_with_a_control_character_in_its_text_is_refused(tmp_path):
 def test_an_update_with_a_blank_embargo_is_refused(tmp_path):
     found = _update(tmp_path, "---\ntitle: News\ndate: 2026-01-05\nsummary: Some news.\npublish_after:\n---\n\nText.\n")
     assert [(p.line, p.field, p.message) for p in found] == [(5, "publish_after", "is blank: remove the line to publish now, or give a date")]
+
+
+# --- files in deals/ that are not deal files -------------------------------------------------------
+
+
+def _refused_at_once(tmp_path, name: str) -> list:
+    """The problems of loading deals/ (in a thread: a file that blocks fails the test, not the run)."""
+    found: list = []
+    thread = threading.Thread(target=lambda: found.append(problems(tmp_path / "deals")), daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "loading deals/ hung"
+    return [p for p in found[0] if Path(p.file).name == name]
+
+
+def test_a_directory_named_like_a_deal_file_is_refused(tmp_path):
+    (deals_dir(tmp_path) / "kent.yaml").mkdir()  # read_bytes raised IsADirectoryError: a traceback
+    [problem] = _refused_at_once(tmp_path, "kent.yaml")
+    assert (problem.line, problem.field, problem.message) == (1, "", "is a directory, not a file (rename or remove it)")
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    os.mkfifo(deals_dir(tmp_path) / "kent.yaml")  # opening it to read waited for a writer, for ever
+    [problem] = _refused_at_once(tmp_path, "kent.yaml")
+    assert (problem.line, problem.message) == (1, "is a named pipe, not a file (remove it)")
+
+
+@pytest.mark.parametrize("target", ["missing.yaml", "/dev/zero", "outside"])
+def test_a_symbolic_link_is_refused_without_reading_its_target(tmp_path, target):
+    secret = tmp_path / "outside"
+    secret.write_text("title: SECRET-FROM-OUTSIDE\n", encoding="utf-8")
+    link = deals_dir(tmp_path) / "kent.yaml"
+    link.symlink_to(secret if target == "outside" else target)
+    [problem] = _refused_at_once(tmp_path, "kent.yaml")
+    assert (problem.line, problem.message) == (1, "is a symbolic link (copy the file here instead: links are not followed)")
+    assert "SECRET" not in str(problem) and target not in str(problem).replace(str(link), "")
+
+
+def test_a_huge_file_is_refused_by_its_size_without_reading_it(tmp_path):
+    huge = deals_dir(tmp_path) / "kent.yaml"
+    with open(huge, "wb") as f:  # 8 GB, sparse: it was read whole into memory first
+        f.truncate(8_000_000_000)
+    started = time.process_time()
+    [problem] = _refused_at_once(tmp_path, "kent.yaml")
+    assert time.process_time() - started < 2
+    assert problem.message == "file is 8,000,000,000 bytes (expected at most 1,000,000)"
+
+
+@pytest.mark.parametrize("name", ["kent.YAML", "kent.Yaml", "kent.YML"])
+def test_a_deal_file_whose_suffix_is_not_lower_case_yaml_is_refused(tmp_path, name):
+    write_deal(tmp_path, "", name=name)  # it was silently ignored: the deal vanished from the site
+    [problem] = _refused_at_once(tmp_path, name)
+    assert problem.message == f"{name} should end in .yaml (rename it to kent.yaml)"
+
+
+@pytest.mark.parametrize("name", ["kent.yaml~", "kent.yaml.bak", "kent.yml.orig"])
+def test_a_copy_of_a_deal_file_is_reported(tmp_path, name):
+    write_deal(tmp_path, "", name=name)
+    [problem] = _refused_at_once(tmp_path, name)
+    assert problem.message == f"{name} looks like a copy of a deal file, which is never read: remove it, or rename it to kent.yaml if it is the one to publish"
+
+
+def test_an_editors_swap_and_lock_files_are_passed_over(tmp_path):
+    write_deal(tmp_path, "", name="kent.yaml")
+    deals = tmp_path / "deals"
+    (deals / ".kent.yaml.swp").write_bytes(b"b0VIM 9.0\x00\x00")
+    (deals / "#kent.yaml#").write_text("title: half-saved\n", encoding="utf-8")
+    (deals / ".#kent.yaml").symlink_to("someone@host.1234")
+    assert [d.slug for d in load_catalogue([deals]).deals] == ["kent"]
+
+
+def test_a_shared_file_that_is_a_symbolic_link_is_refused(tmp_path):
+    write_deal(tmp_path, "")
+    rounds = tmp_path / "deals" / "_rounds.yaml"
+    real = tmp_path / "rounds.yaml"
+    rounds.rename(real)
+    rounds.symlink_to(real)
+    [problem] = _refused_at_once(tmp_path, "_rounds.yaml")
+    assert problem.message == "is a symbolic link (copy the file here instead: links are not followed)"
+
+
+def _commit(root: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q", "-b", "main"], ["add", "-A", "deals"], ["commit", "-q", "-m", "files"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_git_history_refuses_a_committed_symbolic_link_and_a_backup(tmp_path):
+    from generator.model.git import Reader
+
+    write_deal(tmp_path, "", name="kent.yaml")
+    deals = tmp_path / "deals"
+    (deals / "essex.yaml").symlink_to("kent.yaml")  # git stores the link, whose blob is "kent.yaml"
+    (deals / "kent.yaml~").write_text("title: old\n", encoding="utf-8")
+    _commit(tmp_path)
+    with pytest.raises(InvalidDeals) as refused:
+        Reader(deals).catalogue("HEAD")
+    shown = sorted((Path(p.file).name, p.message.split(" (")[0]) for p in refused.value.problems)
+    assert shown == [("essex.yaml", "is a symbolic link"), ("kent.yaml~", "kent.yaml~ looks like a copy of a deal file, which is never read: remove it, or rename it to kent.yaml if it is the one to publish")]
+
+
+def test_git_history_refuses_a_file_over_a_megabyte_without_reading_it(tmp_path, monkeypatch):
+    from generator.model import git
+
+    write_deal(tmp_path, "# " + "x" * 1_000_000 + "\n")
+    _commit(tmp_path)
+    read, blobs = [], git.Reader.blobs
+    monkeypatch.setattr(git.Reader, "blobs", lambda self, ids: read.extend(ids) or blobs(self, ids))
+    reader = git.Reader(tmp_path / "deals")
+    with pytest.raises(InvalidDeals) as refused:
+        reader.catalogue("HEAD")
+    [problem] = refused.value.problems
+    assert len(read) == 2  # the shared files only
+    size = (tmp_path / "deals" / "testshire.yaml").stat().st_size
+    assert (problem.line, problem.message) == (1, f"file is {size:,} bytes (expected at most 1,000,000)")
+
+
+def test_an_update_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
+    from generator.model.updates import load_updates
+
+    catalogue = load_catalogue([REPO / "deals"])
+    directory = tmp_path / "updates"
+    directory.mkdir()
+    os.mkfifo(directory / "2026-01-05-news.md")
+    found: list = []
+
+    def run():
+        try:
+            load_updates(directory, catalogue)
+        except InvalidDeals as error:
+            found.extend(error.problems)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=20)
+    assert not thread.is_alive(), "loading the updates hung"
+    assert [(p.line, p.message) for p in found] == [(1, "is a named pipe, not a file (remove it)")]

@@ -36,7 +36,7 @@ from .deal import Publishable
 from .problems import InvalidDeals, Problem, line_of, validate
 from .limits import first_suspect
 from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
-from .yaml import YamlError, decode, parse
+from .yaml import YamlError, decode, parse, read
 
 UPDATES_DIR = "updates"  # inside docs_dir (content/)
 INDEX = "index.md"  # the hand-written list page, not an update
@@ -160,7 +160,7 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
     if not match:
         return None, [Problem(file, 1, "", f"{path.name} is not named like an update (expected YYYY-MM-DD-slug.md, e.g. 2026-03-02-deal-signed.md)")]
     try:
-        text = decode(path.read_bytes())
+        text = decode(read(path))
     except YamlError as error:
         return None, [Problem(file, error.line, "", error.message)]
     front, body, first = split_front_matter(text)
