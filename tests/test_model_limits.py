@@ -603,3 +603,27 @@ def test_an_update_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
     thread.join(timeout=20)
     assert not thread.is_alive(), "loading the updates hung"
     assert [(p.line, p.message) for p in found] == [(1, "is a named pipe, not a file (remove it)")]
+
+
+# --- SOURCE_DATE_EPOCH --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "99999999999999999999", "١٧٦٧٢٢٥٦٠٠", "7289654400"])
+def test_a_source_date_epoch_that_is_not_a_time_is_one_clear_error(monkeypatch, value):
+    # "abc" and "1.5" raised ValueError, 10^20 OverflowError, "-1" gave 1969, Arabic-Indic digits
+    # were read as 2026, and 7289654400 (2201-01-01) dated the site past its own date limit
+    from generator.model.clock import SourceDateEpochError, build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(SourceDateEpochError) as refused:
+        build_time()
+    message = str(refused.value)
+    assert message.startswith(f"SOURCE_DATE_EPOCH={value!r} is not a time (expected whole seconds since 1970-01-01 UTC")
+    assert "\n" not in message
+
+
+def test_the_last_source_date_epoch_allowed_is_the_end_of_2200(monkeypatch):
+    from generator.model.clock import build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "7289654399")
+    assert build_time().isoformat() == "2200-12-31T23:59:59+00:00"
