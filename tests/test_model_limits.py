@@ -627,3 +627,212 @@ def test_the_last_source_date_epoch_allowed_is_the_end_of_2200(monkeypatch):
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "7289654399")
     assert build_time().isoformat() == "2200-12-31T23:59:59+00:00"
+
+
+# --- attacking the limits: whatever check accepts, the build's computations take ------------------
+
+class Raw(str):
+    """A scalar already written as YAML."""
+
+
+def _quoted(text: str) -> str:
+    """text as a YAML double-quoted scalar, every character that is not printable ASCII escaped
+    (so lone surrogates and control characters reach the parser as escapes)."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0x20 <= code < 0x7F and char not in '"\\':
+            out.append(char)
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _emit(value, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(value, dict):
+        return "".join(
+            f"{pad}{k}:" + (("\n" + _emit(v, indent + 2)) if isinstance(v, (dict, list)) and v else f" {_scalar(v)}\n")
+            for k, v in value.items()
+        )
+    return "".join(f"{pad}-\n{_emit(v, indent + 2)}" if isinstance(v, (dict, list)) else f"{pad}- {_scalar(v)}\n" for v in value)
+
+
+def _scalar(value) -> str:
+    if isinstance(value, Raw):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "{}" if isinstance(value, dict) else "[]"
+    return _quoted(str(value)) if isinstance(value, str) else str(value)
+
+
+def _deal() -> dict:
+    """A deal using every kind of field, valid as it stands."""
+    return {
+        "title": "Testshire deal",
+        "summary": "A deal attacked by hypothesis.",
+        "status": "agreed",
+        "dates": {"invited": Raw("2011-01-01"), "agreed": Raw("2012-01-01")},
+        "place": {
+            "name": "Testshire",
+            "level": "county",
+            "population": 1000000,
+            "population_year": 2011,
+            "partners": [{"name": "Testshire County Council", "kind": "council"}],
+        },
+        "accountable_figure": {"role": "mayor", "chosen": "directly-elected", "holder": "A. N. Other", "scrutinised_by": ["Committee"]},
+        "outcomes": [
+            {
+                "id": "jobs",
+                "title": "More people in work",
+                "indicator": "Employment rate",
+                "unit": "percent",
+                "baseline": {"value": "68.0", "date": Raw("2011-04-01")},
+                "target": {"value": "72.0", "date": Raw("2014-03-31")},
+                "milestones": [{"value": "70.0", "date": Raw("2012-03-31")}],
+                "owner": "Council",
+                "readings": [{"date": Raw("2012-03-31"), "value": "68.9", "commentary": "On track."}],
+            }
+        ],
+        "budget": {
+            "unit": "£m",
+            "years": [Raw("2011-12"), Raw("2012-13")],
+            "reduction_percent": 5,
+            "savings_share_percent": 50,
+            "lines": [
+                {"body": "Council", "stream": "Care", "amounts": {"2011-12": "120.0", "2012-13": "118.5"}, "actuals": {"2011-12": "119.0"}},
+                {"body": "Health", "stream": "Community", "amounts": {"2011-12": "80.0", "2012-13": "81.0"}},
+            ],
+            "savings_achieved": {"2011-12": "2.0"},
+            "schemes": [
+                {
+                    "name": "Care at home",
+                    "bodies": [
+                        {"body": "Council", "investment": {"2011-12": "2.0"}, "benefit": {"2012-13": "1.0"}},
+                        {"body": "Health", "investment": {"2011-12": "0.5"}, "benefit": {"2012-13": "3.0"}},
+                    ],
+                }
+            ],
+        },
+        "negotiation": {
+            "rounds": ["forerunners"],
+            "events": [{"title": "Proposal", "kind": "milestone", "planned": Raw("2011-01-10"), "actual": Raw("2011-01-12")}],
+        },
+        "sources": [{"title": "A route-map", "date": Raw("2010-03-01"), "url": "https://example.org/route-map"}],
+    }
+
+
+TEXT, MEASURE, MONEY, PERCENT, DATE, POPULATION, YEAR, MOMENT = "text measure money percent date population year moment".split()
+TARGETS = {
+    ("title",): TEXT, ("summary",): TEXT, ("place", "name"): TEXT, ("place", "population"): POPULATION,
+    ("place", "population_year"): YEAR, ("dates", "agreed"): DATE, ("accountable_figure", "holder"): TEXT,
+    ("outcomes", 0, "title"): TEXT, ("outcomes", 0, "baseline", "value"): MEASURE, ("outcomes", 0, "baseline", "date"): DATE,
+    ("outcomes", 0, "target", "value"): MEASURE, ("outcomes", 0, "target", "date"): DATE,
+    ("outcomes", 0, "milestones", 0, "value"): MEASURE, ("outcomes", 0, "readings", 0, "value"): MEASURE,
+    ("outcomes", 0, "readings", 0, "date"): DATE, ("outcomes", 0, "readings", 0, "commentary"): TEXT,
+    ("budget", "reduction_percent"): PERCENT, ("budget", "savings_share_percent"): PERCENT,
+    ("budget", "lines", 0, "amounts", "2011-12"): MONEY, ("budget", "lines", 1, "amounts", "2012-13"): MONEY,
+    ("budget", "lines", 0, "actuals", "2011-12"): MONEY, ("budget", "lines", 0, "body"): TEXT,
+    ("budget", "savings_achieved", "2011-12"): MONEY, ("budget", "schemes", 0, "bodies", 0, "investment", "2011-12"): MONEY,
+    ("budget", "schemes", 0, "bodies", 1, "benefit", "2012-13"): MONEY, ("negotiation", "events", 0, "planned"): DATE,
+    ("negotiation", "events", 0, "actual"): DATE, ("sources", 0, "url"): TEXT, ("sources", 0, "date"): DATE,
+    ("publish_after",): MOMENT,
+}
+HOSTILE_CHARS = "\x00\x01\x1b\x7f\x85\x9b\ud800\udfff\u200b\u200c\u200d\u200e\u202e\u2028\u2066\ufeff\U000E0041\u0663\uff11٤"
+
+digits = st.text("0123456789", min_size=1, max_size=40)
+scalars = st.one_of(
+    st.text(st.one_of(st.characters(exclude_categories=()), st.sampled_from(HOSTILE_CHARS)), max_size=60).map(_quoted).map(Raw),
+    st.text(st.characters(exclude_categories=()), min_size=190, max_size=5100).map(_quoted).map(Raw),
+    st.integers(-(10**40), 10**40).map(lambda n: Raw(str(n))),
+    st.integers(0, 40).map(lambda k: Raw(str(10**k))),
+    st.tuples(st.sampled_from(["", "-"]), digits, digits).map(lambda t: Raw(f'"{t[0]}{t[1]}.{t[2]}"')),
+    st.tuples(st.sampled_from(["", "-"]), digits, digits).map(lambda t: Raw(f"{t[0]}{t[1]}.{t[2]}")),
+    st.dates().map(lambda d: Raw(d.isoformat())),
+    st.datetimes().map(lambda d: Raw(d.isoformat() + "+00:00")),
+    st.tuples(st.integers(0, 9999), st.integers(0, 99)).map(lambda t: Raw(f"{t[0]:04}-{t[1]:02}")),
+    st.sampled_from([Raw(""), Raw("true"), Raw("no"), Raw("~"), Raw("[1, 2]"), Raw("{a: 1}"), Raw('"٤٩"'), Raw('"1,000,000,000,000,000"')]),
+)
+
+
+def _number(integer: int, places: int, negative: bool) -> Raw:
+    text = str(integer)
+    if places:
+        text = text.rjust(places + 1, "0")
+        text = text[:-places] + "." + text[-places:]
+    return Raw('"' + ("-" if negative else "") + text + '"')
+
+
+# Values of each kind, around and beyond their limits, so that many are accepted.
+EDGES = [n for k in range(2, 20) for n in (10**k - 1, 10**k, 10**k + 1)]
+near = {
+    TEXT: st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FFFF) | st.sampled_from(HOSTILE_CHARS) | st.sampled_from("\u200d\u200c\t\n"), min_size=1, max_size=300).map(_quoted).map(Raw),
+    MEASURE: st.builds(_number, st.integers(0, 10**19) | st.sampled_from(EDGES), st.integers(0, 8), st.booleans()),
+    MONEY: st.builds(_number, st.integers(0, 10**18) | st.sampled_from(EDGES), st.integers(0, 12), st.booleans()),
+    PERCENT: st.builds(_number, st.integers(0, 10**17) | st.sampled_from(EDGES), st.integers(0, 15), st.booleans()),
+    DATE: st.dates(dt.date(1890, 1, 1), dt.date(2210, 12, 31)).map(lambda d: Raw(d.isoformat())),
+    POPULATION: st.integers(-10, 2 * 10**8).map(lambda n: Raw(str(n))),
+    YEAR: st.integers(1790, 2210).map(lambda n: Raw(str(n))),
+    MOMENT: st.tuples(st.datetimes(dt.datetime(1899, 1, 1), dt.datetime(2201, 12, 31)), st.integers(-14, 14)).map(
+        lambda t: Raw(t[0].replace(microsecond=0).isoformat() + f"{'+' if t[1] >= 0 else '-'}{abs(t[1]):02}:00")
+    ),
+}
+
+
+@st.composite
+def changes(draw):
+    """One to three fields of the deal, each given a hostile value or one near its limits."""
+    found = []
+    for path in draw(st.lists(st.sampled_from(sorted(TARGETS, key=str)), min_size=1, max_size=3, unique=True)):
+        hostile = draw(st.integers(0, 3)) == 0
+        found.append((path, draw(scalars if hostile else near[TARGETS[path]])))
+    return found
+
+
+def _set(data, path, value):
+    for key in path[:-1]:
+        data = data[key]
+    data[path[-1]] = value
+
+
+def _built(deal) -> None:
+    """What the build computes from a deal: budget tables and view, progress on three days, CSV."""
+    from generator.compute.budget import budget_tables, budget_view
+    from generator.compute.progress import budget_progress, progress_tables
+    from generator.model.load import load_catalogue as load
+
+    deflators = load([REPO / "deals"]).deflators
+    for table in budget_tables(deal, deflators):
+        table.to_csv()
+    budget_view(deal, deflators)
+    budget_progress(deal)
+    for today in (dt.date(1900, 1, 1), dt.date(2026, 6, 1), dt.date(2200, 12, 31)):
+        for table in progress_tables(deal, today):
+            table.to_csv()
+    deal.model_dump_json()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(changes())
+def test_any_hostile_scalar_is_refused_with_file_line_and_field_or_builds(changed):
+    data = _deal()
+    for path, value in changed:
+        _set(data, path, value)
+    with tempfile.TemporaryDirectory() as directory:
+        path = write_deal(Path(directory), _emit(data), complete=False)
+        try:
+            deal = load_catalogue([path.parent]).deal("testshire")
+        except InvalidDeals as refused:
+            event("refused")
+            for problem in refused.problems:
+                shown = str(problem)
+                shown.encode("utf-8")  # printable
+                assert "\n" not in shown and problem.line >= 1
+                assert re.match(rf"{re.escape(str(path))}:\d+: ", shown), shown
+            return
+    event("built")
+    _built(deal)
