@@ -32,9 +32,9 @@ from typing import Iterable, Optional
 from pydantic import Field
 
 from .catalogue import Catalogue
-from .deal import Publishable
-from .problems import InvalidDeals, Problem, line_of, validate
 from .limits import first_suspect
+from .outcomes import Publishable
+from .problems import InvalidDeals, Problem, line_of, validate
 from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
 from .yaml import YamlError, decode, parse, read
 
