@@ -21,6 +21,10 @@ def _n(value: Decimal) -> str:
     return format(value, "f")
 
 
+def _point(point) -> str:
+    return f"{_n(point.value)} on {point.date.isoformat()}" if point is not None else "none"
+
+
 def _target(o: Outcome) -> str:
     return f"{_n(o.target.value)} by {o.target.date.isoformat()}" if o.target else "none"
 
@@ -68,9 +72,8 @@ def _outcomes(a: Deal, b: Deal) -> Iterator[str]:
         p = old[o.id]
         if p.target != o.target:
             yield f"outcome {o.id} target moved from {_target(p)} to {_target(o)}"
-        if (p.baseline.value, p.baseline.date) != (o.baseline.value, o.baseline.date):
-            yield (f"outcome {o.id} baseline changed from {_n(p.baseline.value)} on {p.baseline.date.isoformat()} "
-                   f"to {_n(o.baseline.value)} on {o.baseline.date.isoformat()}")
+        if p.baseline != o.baseline:
+            yield f"outcome {o.id} baseline changed from {_point(p.baseline)} to {_point(o.baseline)}"
         if _points(p.milestones) != _points(o.milestones):
             yield f"outcome {o.id} interim milestones changed from {_show_points(p.milestones)} to {_show_points(o.milestones)}"
         for field in ("title", "indicator", "unit", "owner"):

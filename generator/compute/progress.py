@@ -173,7 +173,9 @@ class BudgetProgress:
 
 
 def direction(outcome: Outcome) -> int:
-    return -1 if outcome.target is not None and outcome.target.value < outcome.baseline.value else 1
+    if outcome.target is None or outcome.baseline is None:
+        return 1
+    return -1 if outcome.target.value < outcome.baseline.value else 1
 
 
 def path(outcome: Outcome) -> list[Point]:
@@ -390,7 +392,7 @@ def progress_tables(deal: Deal, today: dt.date) -> list[Table]:
         Table("outcome-path", "Expected path of each outcome", PATH_COLUMNS, _frame(PATH_COLUMNS, [
             {"outcome_id": o.id, "point": kind, "date": p.date, "value": p.value, "unit": o.unit}
             for o in deal.outcomes
-            for kind, p in [("baseline", o.baseline), *(("milestone", m) for m in sorted(o.milestones, key=lambda m: m.date)), *([("target", o.target)] if o.target else [])]
+            for kind, p in [*([("baseline", o.baseline)] if o.baseline else []), *(("milestone", m) for m in sorted(o.milestones, key=lambda m: m.date)), *([("target", o.target)] if o.target else [])]
         ]), description="Baseline, interim milestones and target: the points the expected straight-line path runs through."),
         Table("readings", "Readings", READING_COLUMNS, _frame(READING_COLUMNS, [
             {"outcome_id": o.id, "date": r.date, "value": r.value, "unit": o.unit,
@@ -424,8 +426,8 @@ def _outcome_row(p: OutcomeProgress) -> dict:
         "outcome": o.title,
         "indicator": o.indicator,
         "unit": o.unit,
-        "baseline_value": o.baseline.value,
-        "baseline_date": o.baseline.date,
+        "baseline_value": o.baseline.value if o.baseline else None,
+        "baseline_date": o.baseline.date if o.baseline else None,
         "target_value": o.target.value if o.target else None,
         "target_date": o.target.date if o.target else None,
         "latest_value": p.latest.value if p.latest else None,

@@ -96,6 +96,7 @@ class PowerStatus(str, Enum):
     agreed = "agreed"
     declined = "declined"
     deferred = "deferred"
+    withdrawn = "withdrawn"  # agreed, then taken out of the deal
 
 
 class Recipient(Model):
@@ -120,6 +121,7 @@ class Power(Model):
     conditions: Optional[LongText] = None
     round: Optional[Slug] = Field(None, description="The round in which it was settled (deals/_rounds.yaml)")
     added_by: Optional[Slug] = Field(None, description="The id of the follow-on agreement that added it (follow_ons)")
+    first_used: Optional[When] = Field(None, description="When the power was first used (bus franchising decided, an order made)")
     note: Optional[LongText] = None
 
 
@@ -136,6 +138,7 @@ class ConditionStatus(str, Enum):
     outstanding = "outstanding"
     met = "met"
     not_met = "not-met"
+    unknown = "unknown"  # the record does not say
 
 
 class Condition(Model):
@@ -153,11 +156,23 @@ class FollowOn(Model):
 
     id: Slug
     title: Title
-    date: When
+    date: When = Field(description="When it was announced or published")
+    signed: Optional[When] = Field(None, description="When it was signed, where that differs")
+    withdrawn: Optional[When] = Field(None, description="When it was withdrawn (status withdrawn)")
     kind: Literal["memorandum", "further-deal", "trailblazer", "settlement", "order", "other"]
     status: DealStatus = DealStatus.agreed
     summary: LongText = Field(description="What it adds, in plain words")
     url: Optional[Url] = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> "FollowOn":
+        if (self.withdrawn is not None) != (self.status == DealStatus.withdrawn):
+            raise FieldError(("withdrawn",), "goes with status withdrawn (give both, or neither)")
+        for name in ("signed", "withdrawn"):
+            when = getattr(self, name)
+            if when is not None and when.before(self.date):
+                raise FieldError((name,), f"{when} is before the date it was announced, {self.date}")
+        return self
 
 
 class Event(Model):

@@ -31,6 +31,7 @@ class Holder(Model):
     elected: Optional[When] = Field(None, description="The election that chose them")
     since: Optional[When] = Field(None, description="When they took office")
     until: Optional[When] = Field(None, description="When they left office (none while they hold it)")
+    other_roles: list[Text] = Field([], description="Roles this holder held with it, e.g. 'Police and crime commissioner' (beside the role's own)")
 
     @model_validator(mode="after")
     def _ordered(self) -> "Holder":

@@ -363,7 +363,7 @@ def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tup
             if power_id not in powers:
                 yield ("outcomes", i, "powers", j), _unknown("power", power_id, powers)
         for j, reading in enumerate(outcome.readings):
-            if reading.date < outcome.baseline.date:
+            if outcome.baseline is not None and reading.date < outcome.baseline.date:
                 yield ("outcomes", i, "readings", j, "date"), f"{reading.date} is before the baseline date, {outcome.baseline.date}"
     if deal.budget:
         yield from _budget_checks(deal.budget)

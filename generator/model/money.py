@@ -71,28 +71,30 @@ class FundKind(str, Enum):
 
 
 class GatewayOutcome(str, Enum):
+    """A gateway review's published result. None given: no result yet (not yet due, or awaited)."""
+
     passed = "passed"
     deferred = "deferred"
     failed = "failed"
-    not_yet_due = "not-yet-due"
 
 
 class Gateway(Model):
     """A review of a fund's results that releases (or withholds) its next tranche."""
 
     due: When = Field(description="When the review is due, e.g. 2026 or 2026-03")
-    outcome: GatewayOutcome = GatewayOutcome.not_yet_due
+    outcome: Optional[GatewayOutcome] = Field(None, description="passed, deferred or failed; leave it out while no result is published")
     decided: Optional[When] = Field(None, description="When the outcome was announced")
     releases: Optional[PublishedAmount] = Field(None, description="What passing it released, as published (default: the next tranche)")
     note: Optional[LongText] = None
     url: Optional[Url] = None
+    illustrative: bool = Field(False, description="The due date is an estimate, not from the record")
 
     @model_validator(mode="after")
     def _decided_when_done(self) -> "Gateway":
-        if self.outcome != GatewayOutcome.not_yet_due and self.decided is None:
+        if self.outcome is not None and self.decided is None:
             raise FieldError(("decided",), f"is required when the outcome is {self.outcome.value} (when was it announced?)")
-        if self.outcome == GatewayOutcome.not_yet_due and self.decided is not None:
-            raise FieldError(("decided",), "is given, but the outcome is not-yet-due (give the outcome, or remove decided)")
+        if self.outcome is None and self.decided is not None:
+            raise FieldError(("decided",), "is given, but no outcome is (give the outcome, or remove decided)")
         return self
 
 
@@ -103,8 +105,8 @@ class Fund(Model):
     name: Title
     kind: FundKind
     unit: Unit
-    per_year: Optional[PublishedAmount] = Field(None, description="The amount each year, for ``years`` years")
-    years: Optional[int] = Field(None, ge=1, le=MAX_FUND_YEARS, description="How many years the fund runs")
+    per_year: Optional[PublishedAmount] = Field(None, description="The amount each year (for ``years`` years, or with no end stated)")
+    years: Optional[int] = Field(None, ge=1, le=MAX_FUND_YEARS, description="How many years the fund runs (none: no end stated)")
     first_year: Optional[FinancialYear] = Field(None, description="The fund's first financial year, e.g. 2021-22")
     total: Optional[PublishedAmount] = Field(None, description="The whole sum as published (a one-off fund gives only this)")
     capital_percent: Optional[Percent] = Field(None, description="The share that is capital (the rest is revenue)")
@@ -113,19 +115,19 @@ class Fund(Model):
     recipient: Optional[Text] = Field(None, description="Who holds the money, e.g. West Yorkshire Combined Authority")
     added_by: Optional[Slug] = Field(None, description="The id of the follow-on agreement that added it (follow_ons)")
     note: Optional[LongText] = None
+    illustrative: bool = Field(False, description="Dates or terms judged for the example, not from the record (say which in note)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Fund":
         if self.per_year is None and self.total is None:
             raise FieldError(("per_year",), "or total is required (how much money is it?)")
-        if (self.per_year is None) != (self.years is None):
-            missing = "years" if self.years is None else "per_year"
-            raise FieldError((missing,), "is required with " + ("per_year (for how many years?)" if missing == "years" else "years (how much a year?)"))
+        if self.years is not None and self.per_year is None:
+            raise FieldError(("per_year",), "is required with years (how much a year?)")
         for name in ("per_year", "total"):
             published = getattr(self, name)
             if published is not None:
                 _check_amount((name, "amount"), published.amount, self.unit)
-        if self.per_year is not None and self.total is not None and self.total.as_published == AsPublished.exact:
+        if self.per_year is not None and self.years is not None and self.total is not None and self.total.as_published == AsPublished.exact:
             implied = self.per_year.amount * self.years
             if self.per_year.as_published == AsPublished.exact and implied != self.total.amount:
                 raise FieldError(
@@ -137,7 +139,7 @@ class Fund(Model):
             raise FieldError(("gateway_every",), "is required when the fund has gateways (every how many years?)")
         if self.gateway_every is not None:
             if self.years is None:
-                raise FieldError(("gateway_every",), "needs per_year and years (gateways release a yearly fund's tranches)")
+                raise FieldError(("gateway_every",), "needs per_year and years (gateways release the tranches of a fund of set length)")
             if self.gateway_every >= self.years:
                 raise FieldError(("gateway_every",), f"{self.gateway_every} is not less than the fund's {self.years} years")
             most = (self.years - 1) // self.gateway_every

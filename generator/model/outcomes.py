@@ -84,7 +84,7 @@ class Outcome(Model):
     indicator: Text
     measures: Literal["outcome", "output"] = Field("outcome", description="Whether the indicator measures an outcome (what got better) or an output (what was done)")
     unit: Text
-    baseline: Point
+    baseline: Optional[Point] = Field(None, description="Where it started (required unless it cannot be rated)")
     target: Optional[Point] = Field(None, description="None: monitored without a target")
     milestones: list[Point] = Field([], description="Interim targets; the expected path runs through them")
     cannot_rate: Optional[LongText] = Field(None, description="Why the outcome is too vague to measure: its status is 'cannot be rated'")
@@ -94,10 +94,18 @@ class Outcome(Model):
     source: Optional[Evidence] = Field(None, description="Where the readings come from, unless a reading names its own")
     readings: list[Reading] = Field([], max_length=MAX_READINGS)
     assurance: list[AssuranceRating] = Field([], max_length=MAX_RATINGS, description="Reviewers' ratings, oldest first")
+    note: Optional[LongText] = Field(None, description="What a reader should know about the outcome or its figures")
     illustrative: bool = False
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "Outcome":
+        if self.baseline is None:
+            if not self.cannot_rate:
+                raise FieldError(("baseline",), "is required (where did it start?), unless cannot_rate says why it cannot be measured")
+            for name in ("target", "milestones", "readings"):
+                if getattr(self, name):
+                    raise FieldError((name,), "needs a baseline (readings and targets are measured from it)")
+            return self
         if self.target is None and self.milestones:
             raise FieldError(("milestones",), "needs a target (milestones lie on the path to it)")
         if self.target is not None:

@@ -116,7 +116,7 @@ def places(*values: Optional[Decimal]) -> int:
 
 def outcome_row(deal: Deal, p: OutcomeProgress, from_uri: str, menu: dict, theme_titles: dict) -> OutcomeRow:
     o = p.outcome
-    shown = places(o.baseline.value, o.target.value if o.target else None, p.latest.value if p.latest else None)
+    shown = places(*(point.value for point in (o.baseline, o.target, p.latest) if point is not None))
     own = {power.power: power.status.value for power in deal.powers}
     return OutcomeRow(
         deal=deal,

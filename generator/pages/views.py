@@ -141,7 +141,7 @@ class ReadingView:
 class OutcomeView:
     outcome: Outcome  # the model, for partials that compute more (progress status)
     anchor: str
-    baseline: ValueAt
+    baseline: Optional[ValueAt]  # None: the outcome cannot be rated
     target: Optional[ValueAt]  # None: monitored without a target
     milestones: list[ValueAt]
     latest: Optional[ReadingView]
@@ -158,7 +158,7 @@ def outcome_view(o: Outcome, menu: dict[str, MenuPower]) -> OutcomeView:
     return OutcomeView(
         outcome=o,
         anchor=f"outcome-{o.id}",
-        baseline=ValueAt(measure(o.baseline.value, o.unit), o.baseline.date),
+        baseline=ValueAt(measure(o.baseline.value, o.unit), o.baseline.date) if o.baseline else None,
         target=ValueAt(measure(o.target.value, o.unit), o.target.date) if o.target else None,
         milestones=[ValueAt(measure(m.value, o.unit), m.date) for m in sorted(o.milestones, key=lambda m: m.date)],
         latest=readings[-1] if readings else None,
