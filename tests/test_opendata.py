@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from publishing_support import build, copy_project
 
-from generator.pages import downloads
-from generator.compute.embargo import public_catalogue
-from generator.model.load import load_catalogue
+from generator.compute.embargo import public_catalogue, publish
 from generator.model import UNIT_PENCE
-from generator.pages.render import environment
+from generator.model.load import load_catalogue
+from generator.pages import downloads, ods
 from generator.pages.bundle import Bundle, Context
 from generator.pages.generate import DealMemo, generate
+from generator.pages.render import environment
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
@@ -242,7 +241,7 @@ def test_workbook_cells_are_typed_by_their_column(site):
 
 def test_workbook_text_drops_characters_xml_cannot_hold():
     column = downloads.Column("note", "Note", "string")
-    assert downloads.ods_cells(column, ["a\x01b<", ""]) == [
+    assert ods.ods_cells(column, ["a\x01b<", ""]) == [
         '<table:table-cell office:value-type="string"><text:p>ab&lt;</text:p></table:table-cell>',
         "<table:table-cell/>",
     ]
@@ -250,7 +249,7 @@ def test_workbook_text_drops_characters_xml_cannot_hold():
 
 def test_workbook_number_that_is_not_a_number_is_kept_as_text():
     column = downloads.Column("value", "Value", "number")
-    assert downloads.ods_cells(column, ["1.50", "n/a", ""]) == [
+    assert ods.ods_cells(column, ["1.50", "n/a", ""]) == [
         '<table:table-cell office:value-type="float" office:value="1.50"/>',
         '<table:table-cell office:value-type="string"><text:p>n/a</text:p></table:table-cell>',
         "<table:table-cell/>",
@@ -271,10 +270,10 @@ def test_site_workbook_is_every_deal_workbook_with_a_deal_column(site, source):
 def test_deflate_segments_splice_into_one_stream_with_the_combined_crc():
     # The site workbook's content.xml is deflate segments made one by one, then joined.
     pieces = [b"<a>" * 1000, b"", b"<b>kent</b>", bytes(range(256)) * 50]
-    segments = [downloads._segment(p) for p in pieces if p] + [downloads._segment(b"</end>", final=True)]
+    segments = [ods.segment(p) for p in pieces if p] + [ods.segment(b"</end>", final=True)]
     crc, size = 0, 0
     for _, part_crc, part_size, part_zeros in segments:
-        crc = downloads._crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
+        crc = ods._crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
         size += part_size
     whole = b"".join(pieces) + b"</end>"
     assert zlib.decompress(b"".join(s[0] for s in segments), -15) == whole
@@ -300,8 +299,8 @@ def test_workbook_is_stamped_with_the_build_time(site):
 def test_two_generations_give_byte_identical_downloads(project, source):
     from generator.pages.generate import generate
 
-    first = generate(source, NOW, project / "site_templates").files
-    second = generate(source, NOW, project / "site_templates").files
+    first = generate(publish(source, (), NOW), project / "site_templates").files
+    second = generate(publish(source, (), NOW), project / "site_templates").files
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []
     assert "data/deals.ods" in first and "deals/kent/kent.ods" in first
@@ -312,7 +311,7 @@ def test_site_files_are_rebuilt_from_the_published_deal_files_alone(site, source
     shutil.copytree(site / "deals", tmp_path / "deals", ignore=shutil.ignore_patterns("*.html", "*.gz", "*.svg"))
     bundle = Bundle(out_dir=tmp_path)
     bundle.written = [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*")) if p.is_file()]
-    downloads.add(Context(source, NOW, environment(project / "site_templates")), bundle)
+    downloads.add(Context(publish(source, (), NOW), environment(project / "site_templates")), bundle)
     rebuilt = sorted(p.name for p in (tmp_path / "data").iterdir())
     assert rebuilt == sorted(p.name for p in (site / "data").iterdir() if p.suffix != ".html" and p.name != "index.html")
     assert [name for name in rebuilt if (tmp_path / "data" / name).read_bytes() != (site / "data" / name).read_bytes()] == []
@@ -323,16 +322,16 @@ def test_site_workbook_is_never_spliced_from_a_changed_deal_workbook(project, so
     # build date changes every deal's workbook (its date, its statuses) and must start afresh.
     memo = DealMemo()
     later = NOW + dt.timedelta(days=400)
-    generate(source, NOW, project / "site_templates", memo=memo)  # keeps the deals' pieces as of NOW
-    kept = generate(source, later, project / "site_templates", memo=memo).files["data/deals.ods"]
-    fresh = generate(source, later, project / "site_templates").files["data/deals.ods"]
+    generate(publish(source, (), NOW), project / "site_templates", memo=memo)  # keeps the deals' pieces as of NOW
+    kept = generate(publish(source, (), later), project / "site_templates", memo=memo).files["data/deals.ods"]
+    fresh = generate(publish(source, (), later), project / "site_templates").files["data/deals.ods"]
     assert kept == fresh
 
 
 def test_a_preview_splices_an_unchanged_deal_from_its_kept_pieces(project, source):
     memo = DealMemo()
-    first = generate(source, NOW, project / "site_templates", memo=memo)
-    again = generate(source, NOW, project / "site_templates", memo=memo)
+    first = generate(publish(source, (), NOW), project / "site_templates", memo=memo)
+    again = generate(publish(source, (), NOW), project / "site_templates", memo=memo)
     assert again.files["data/deals.ods"] == first.files["data/deals.ods"]
     assert again.files["data/readings.csv"] == first.files["data/readings.csv"]
     assert ("downloads", source.deals[0].slug) in memo.values

@@ -8,13 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from publishing_support import REPO, build, copy_project, epoch
 
 from generator.cli import main
+from generator.compute.embargo import publish
 from generator.model.git import last_changed
 from generator.model.load import load_catalogue
-from generator.compute.embargo import public_updates
 from generator.model.updates import InvalidUpdates, load_updates
-from publishing_support import REPO, build, copy_project, epoch
 
 UTC = dt.timezone.utc
 
@@ -111,15 +111,15 @@ def test_a_bare_date_embargo_lifts_at_midnight_london_time(tmp_path, catalogue):
         GOOD.replace("2026-03-02", "2026-05-01").replace("summary:", "publish_after: 2026-06-01\nsummary:"), encoding="utf-8"
     )
     updates = load_updates(tmp_path, catalogue)
-    assert public_updates(updates, catalogue, dt.datetime(2026, 5, 31, 22, 59, 59, tzinfo=UTC)) == []
-    assert public_updates(updates, catalogue, dt.datetime(2026, 5, 31, 23, 0, 0, tzinfo=UTC)) == updates
+    assert publish(catalogue, updates, dt.datetime(2026, 5, 31, 22, 59, 59, tzinfo=UTC)).updates == ()
+    assert publish(catalogue, updates, dt.datetime(2026, 5, 31, 23, 0, 0, tzinfo=UTC)).updates == tuple(updates)
 
 
 def test_an_update_about_a_held_back_deal_is_held_back_with_it(tmp_path, catalogue):
     (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
     updates = load_updates(tmp_path, catalogue)
     without_kent = catalogue.model_copy(update={"deals": [d for d in catalogue.deals if d.slug != "kent"]})
-    assert public_updates(updates, without_kent, dt.datetime(2030, 1, 1, tzinfo=UTC)) == []
+    assert publish(without_kent, updates, dt.datetime(2030, 1, 1, tzinfo=UTC)).updates == ()
 
 
 # --- scaffolding ------------------------------------------------------------------

@@ -17,20 +17,6 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..publish import BuildFailed, remove_abandoned, swap, umask_mode
-from .plugin import PREVIEW_ENV
-
-
-@contextmanager
-def _preview_env(previews: bool):
-    old = os.environ.get(PREVIEW_ENV)
-    os.environ[PREVIEW_ENV] = "1" if previews else "0"
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(PREVIEW_ENV, None)
-        else:
-            os.environ[PREVIEW_ENV] = old
 
 
 @contextmanager
@@ -50,10 +36,12 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, *, previews: bool = False) -> Path:
-    """Build into a temporary directory, then swap it into place. Returns the site dir."""
+def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None) -> Path:
+    """Build into a temporary directory, then swap it into place. Returns the site dir.
+
+    A build is always the public site: previews exist only under ``dealsite serve --drafts``."""
     config_file = Path(config_file).resolve()
-    with _preview_env(previews), _terminate_as_interrupt():
+    with _terminate_as_interrupt():
         config = load_config(str(config_file), strict=True)
         target = Path(site_dir or config.site_dir).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,10 +50,15 @@ def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = N
         umask_mode(staging)  # mkdtemp makes it private (0700); a site is for serving
         try:
             config.site_dir = str(staging)
+            # As `mkdocs build` does: a plugin kept from an earlier run in this process (MkDocs
+            # keeps those that define on_startup) must learn that this run is a build.
+            config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config)
             except MkDocsException as error:
                 raise BuildFailed(str(error)) from None
+            finally:
+                config.plugins.on_shutdown()
             swap(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
