@@ -37,6 +37,8 @@ STRAY = {
 SYMLINKS = {
     "notes.md": "a symlink (a page) to a file outside the project",
     "assets/host.txt": "a symlink (a static file) to a file outside the project",
+    # Not named in issue 12, same class: MkDocs follows symlinked folders too.
+    "machine": "a symlink to a folder outside the project",
 }
 
 
@@ -65,7 +67,7 @@ def _plant(project: Path, name: str, secret: Path) -> None:
     path = project / "content" / name
     if name in SYMLINKS:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.symlink_to(secret)
+        path.symlink_to(secret.parent if name == "machine" else secret)
     else:
         write(path, DRAFT)
 
@@ -95,3 +97,18 @@ def test_build_refuses_a_stray_content_file_and_leaves_site_unchanged(name, good
     assert problem_lines(result.stderr, name), f"no line naming {name} with a reason:\n{result.stderr[-3000:]}"
     assert CANARY not in result.stdout + result.stderr
     assert tree_hash(project / "site") == before
+
+
+def test_an_update_check_accepts_also_builds(good, tmp_path):
+    # Not named in issue 12: "whatever check accepts, build builds" fails for an update with a
+    # link to a page that does not exist (MkDocs' strict mode stops the build; check never looks).
+    project = _copy(good, tmp_path)
+    name = "updates/2026-05-01-broken-link.md"
+    write(project / "content" / name, update("A broken link", "2026-05-01", "See [the page](no-such-page.md).\n"))
+    check = dealsite(project, "check")
+    assert "Traceback" not in check.stderr
+    if check.returncode == 1:
+        assert problem_lines(check.stderr, name), check.stderr[-3000:]
+        return
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, f"check accepted it; build failed:\n{built.stderr[-3000:]}"

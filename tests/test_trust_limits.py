@@ -130,3 +130,22 @@ def test_whatever_check_accepts_build_builds(tmp_path):
     result = dealsite(project, "build", "-q", at=NOW, timeout=300)
     assert result.returncode == 0, f"check accepted {accepted}, build failed:\n{result.stderr[-3000:]}"
     no_traceback(result)
+
+
+def test_budget_totals_never_wrap_around(tmp_path):
+    # Not named in issue 12: two budget lines of 2**62 pence each (in £) sum past int64. Today
+    # check accepts them and the site says the baseline is -£92,233,720,368,547,758.08 and each
+    # line is -50% of it. Refused by check, or exact.
+    project = copy_project(tmp_path / "project")
+    text = deal(budget_unit="£", amount='"46116860184273879.04"').replace('{2012-13: "74.6", 2013-14: "75.8"}', '{2012-13: "46116860184273879.04", 2013-14: "75.8"}')
+    write(project / "deals" / "zqx-wrap.yaml", text)
+    check = dealsite(project, "check", timeout=60)
+    no_traceback(check)
+    if check.returncode == 1:
+        assert re.search(r"zqx-wrap\.yaml:\d+: budget", check.stderr), check.stderr[-3000:]
+        return
+    result = dealsite(project, "build", "-q", at=NOW)
+    assert result.returncode == 0, result.stderr[-3000:]
+    envelope = (project / "site" / "deals" / "zqx-wrap" / "budget-envelope.csv").read_text(encoding="utf-8")
+    row = next(line for line in envelope.splitlines() if line.startswith("2012-13,"))
+    assert row.split(",")[1] == "92233720368547758.08", row
