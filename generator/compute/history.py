@@ -145,3 +145,42 @@ def reading_added_dates(revisions: Sequence[Revision]) -> dict[tuple[str, str, d
                     first.setdefault((deal.slug, o.id, r.date), revision.date)
     return first
 
+
+
+def last_public_change(
+    revisions: Optional[Sequence[Revision]], publication: Publication, file_times: dict[str, dt.datetime]
+) -> dict[str, dt.datetime]:
+    """Deal slug -> when what the public sees of it last changed.
+
+    Judged by the public history, never by when a file was last written: committing an
+    embargoed reading must not move a public deal's "data last changed" date (it would say
+    that something unpublished changed). A deal that differs from the newest revision's
+    public state (edited but not committed) changed now. A deal that did not change within
+    the history read changed at the latest when that history starts, so its file's time
+    (``file_times``, from git or the file system) is cut back to that moment. Outside git
+    a deal with anything held back gets no date, as its file's time could give it away.
+    """
+    now = publication.now
+    if not revisions:
+        held = {h.deal for h in publication.held}
+        return {slug: min(when, now) for slug, when in file_times.items() if slug not in held}
+    states = [r for r in revisions if r.catalogue is not None]
+    changed: dict[str, dt.datetime] = {}
+    previous: dict = {}
+    for revision in states:
+        current = {d.slug: d for d in revision.catalogue.deals}
+        for slug, deal in current.items():
+            if slug not in previous or (previous[slug] is not deal and previous[slug] != deal):
+                changed[slug] = revision.date
+        previous = current
+    start = states[0].date if states else now
+    result = {}
+    for deal in publication.catalogue.deals:
+        if deal.slug in previous and (previous[deal.slug] is deal or previous[deal.slug] == deal):
+            first_seen = changed.get(deal.slug)
+            if first_seen is None or first_seen <= start:  # unchanged within the history read
+                first_seen = min(file_times.get(deal.slug, start), start)
+            result[deal.slug] = min(first_seen, now)
+        else:
+            result[deal.slug] = now
+    return result

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..compute.embargo import Publication, publish
-from ..compute.history import history
+from ..compute.history import history, last_public_change
 from ..model import Catalogue
 from ..model.clock import source_date_epoch
 from ..model.git import GitError, Reader, last_changed
@@ -104,12 +104,13 @@ def build(
     if session is not None:
         session.start(settings)
     files, _ = deal_files([settings.deals_dir])
+    revisions = history(_reader(settings.deals_dir), publication)
     bundle = generate(
         publication,
         settings.templates_dir,
-        last_changed=last_changed(files, clamp=source_date_epoch()),
+        last_changed=last_public_change(revisions, publication, last_changed(files, clamp=source_date_epoch())),
         site_url=settings.site_url,
-        history=history(_reader(settings.deals_dir), publication),
+        history=revisions,
         pack_pdf=settings.pack_pdf,
         out_dir=out_dir,
         memo=session.memo if session is not None else None,
