@@ -28,8 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dealsite", description="Turn YAML deal definitions into a public website.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate deal files (default: deals/)")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path("deals")], metavar="PATH")
+    check = commands.add_parser("check", help="validate deal files (default: the project's deals, updates and content)")
+    check.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH")
+    check.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
     check.set_defaults(run=cmd_check)
 
     build = commands.add_parser("build", help="validate, then build the site into site/ (atomically)")
@@ -78,38 +79,54 @@ def _report(error: InvalidDeals) -> int:
 
 
 def cmd_check(args) -> int:
-    """Deal files; and, when run on the default deals/, the updates in content/updates too,
-    so a team finds a bad update before publishing rather than at build time."""
-    from .model.updates import UPDATES_DIR, load_updates
+    """The deal files named; with none named, the whole project as a build reads it (its deals,
+    updates and content, where mkdocs.yml says they are), so a team finds a bad update before
+    publishing rather than at build time."""
+    from .engine.pipeline import read_sources
 
-    updates_dir = Path("content") / UPDATES_DIR
-    with_updates = args.paths == [Path("deals")] and updates_dir.is_dir()
     try:
-        catalogue = load_catalogue(args.paths)
-        updates = load_updates(updates_dir, catalogue) if with_updates else []
+        if args.paths:
+            catalogue, updates = load_catalogue(args.paths), None
+        else:
+            sources = read_sources(_settings(args.config_file))
+            catalogue, updates = sources.catalogue, sources.updates
     except InvalidDeals as error:
         return _report(error)
     checked = f"{len(catalogue.deals)} deal{'s' * (len(catalogue.deals) != 1)}"
-    if with_updates:
+    if updates is not None:
         checked += f" and {len(updates)} update{'s' * (len(updates) != 1)}"
     print(f"ok: {checked} checked")
     return 0
 
 
+def _settings(config_file: Path):
+    """The project's settings from its mkdocs.yml, or the default folders beside it without one."""
+    from .engine.pipeline import Settings
+
+    if config_file.is_file():
+        from .engine.mkdocs.config import read_settings
+
+        return read_settings(config_file)
+    root = config_file.resolve().parent
+    return Settings(deals_dir=root / "deals", content_dir=root / "content", templates_dir=root / "site_templates")
+
+
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
+    from .engine.pipeline import read_sources
     from .engine.publish import BuildFailed
-    from .model.updates import UPDATES_DIR, load_updates
 
     quiet_logging(args.quiet)
-    config_dir = args.config_file.resolve().parent
     try:
         # Checked before MkDocs starts, so bad files get the check's report. No reference is
-        # kept: the plugin loads them again from the loader's cache.
-        load_updates(config_dir / "content" / UPDATES_DIR, load_catalogue([config_dir / "deals"]))
+        # kept: the plugin reads them again, from the loader's cache.
+        read_sources(_settings(args.config_file))
     except InvalidDeals as error:
         print("build stopped: site/ is unchanged", file=sys.stderr)
         return _report(error)
+    except BuildFailed as error:
+        print(f"build stopped, site/ is unchanged: {error}", file=sys.stderr)
+        return 1
     try:
         site = build_site(args.config_file, args.site_dir)
     except BuildFailed as error:

@@ -32,7 +32,8 @@ from ...model.updates import UPDATES_DIR
 from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
 from ..gate import UnsafeOutput, check_site
-from ..pipeline import Built, Session, Settings, Sources, build, read_sources
+from ..pipeline import Built, Session, Sources, build, read_sources
+from .config import settings_from
 
 log = logging.getLogger("mkdocs.plugins.dealsite")  # progress: shown by `dealsite build`, hidden by --quiet
 
@@ -93,14 +94,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_config(self, config):
         if not hasattr(self, "command"):  # used without on_startup (e.g. MkDocs' build function called directly)
             self.on_startup(command="build", dirty=False)
-        root = Path(config.config_file_path).parent
-        self.settings = Settings(
-            deals_dir=root / self.config.deals_dir,
-            content_dir=Path(config.docs_dir),
-            templates_dir=root / self.config.templates_dir,
-            site_url=config.site_url or "",
-            pack_pdf=self.config.pack_pdf,
-        )
+        self.settings = settings_from(config)
         try:
             self.sources: Optional[Sources] = read_sources(self.settings)
         except InvalidDeals as error:  # bad updates are reported the same way
