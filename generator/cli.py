@@ -98,7 +98,7 @@ def cmd_check(args) -> int:
 
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
-    from .engine.publish import BuildFailed
+    from .engine.publish import BuildFailed, UnsafeOutput
     from .model.updates import UPDATES_DIR, load_updates
 
     quiet_logging(args.quiet)
@@ -112,6 +112,9 @@ def cmd_build(args) -> int:
         return _report(error)
     try:
         site = build_site(args.config_file, args.site_dir)
+    except UnsafeOutput as error:  # refused before anything was made or removed
+        print(f"build refused, nothing was changed: {error}", file=sys.stderr)
+        return 1
     except BuildFailed as error:
         print(f"build failed, site/ is unchanged: {error}", file=sys.stderr)
         return 1
