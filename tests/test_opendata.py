@@ -17,7 +17,7 @@ import pytest
 
 from publishing_support import build, copy_project
 
-from generator.pages import downloads
+from generator.pages import downloads, ods
 from generator.compute.embargo import public_catalogue
 from generator.model.load import load_catalogue
 from generator.model import UNIT_PENCE
@@ -433,7 +433,7 @@ def test_workbook_cells_are_typed_by_their_column(site):
 
 def test_workbook_text_drops_characters_xml_cannot_hold():
     column = downloads.Column("note", "Note", "string")
-    assert downloads.ods_cells(column, ["a\x01b<", ""]) == [
+    assert ods.ods_cells(column, ["a\x01b<", ""]) == [
         '<table:table-cell office:value-type="string"><text:p>ab&lt;</text:p></table:table-cell>',
         "<table:table-cell/>",
     ]
@@ -441,7 +441,7 @@ def test_workbook_text_drops_characters_xml_cannot_hold():
 
 def test_workbook_number_that_is_not_a_number_is_kept_as_text():
     column = downloads.Column("value", "Value", "number")
-    assert downloads.ods_cells(column, ["1.50", "n/a", ""]) == [
+    assert ods.ods_cells(column, ["1.50", "n/a", ""]) == [
         '<table:table-cell office:value-type="float" office:value="1.50"/>',
         '<table:table-cell office:value-type="string"><text:p>n/a</text:p></table:table-cell>',
         "<table:table-cell/>",
@@ -462,10 +462,10 @@ def test_site_workbook_is_every_deal_workbook_with_a_deal_column(site, source):
 def test_deflate_segments_splice_into_one_stream_with_the_combined_crc():
     # The site workbook's content.xml is deflate segments made one by one, then joined.
     pieces = [b"<a>" * 1000, b"", b"<b>kent</b>", bytes(range(256)) * 50]
-    segments = [downloads._segment(p) for p in pieces if p] + [downloads._segment(b"</end>", final=True)]
+    segments = [ods.segment(p) for p in pieces if p] + [ods.segment(b"</end>", final=True)]
     crc, size = 0, 0
     for _, part_crc, part_size, part_zeros in segments:
-        crc = downloads._crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
+        crc = ods._crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
         size += part_size
     whole = b"".join(pieces) + b"</end>"
     assert zlib.decompress(b"".join(s[0] for s in segments), -15) == whole
