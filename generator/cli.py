@@ -114,7 +114,7 @@ def _settings(config_file: Path):
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
     from .engine.pipeline import read_sources
-    from .engine.publish import BuildFailed
+    from .engine.publish import BuildFailed, RefusedOutputFolder
 
     quiet_logging(args.quiet)
     try:
@@ -129,6 +129,9 @@ def cmd_build(args) -> int:
         return 1
     try:
         site = build_site(args.config_file, args.site_dir)
+    except RefusedOutputFolder as error:  # refused before anything was made or removed
+        print(f"build refused, nothing was changed: {error}", file=sys.stderr)
+        return 1
     except BuildFailed as error:
         print(f"build failed, site/ is unchanged: {error}", file=sys.stderr)
         return 1

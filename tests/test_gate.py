@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
-import json
 import shutil
 import subprocess
 import sys
@@ -18,13 +17,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project
+from publishing_support import epoch, tree_hash
+
 from generator.compute.embargo import publish
 from generator.engine.gate import scan
 from generator.model.load import load_catalogue
 from generator.model.updates import load_updates
-from publishing_support import epoch, tree_hash
 
 pytestmark = pytest.mark.xdist_group("gate")
 

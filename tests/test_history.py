@@ -14,12 +14,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_diff import DEAL
 
 from generator.compute.embargo import publish
 from generator.compute.history import changes, history, last_public_change
 from generator.model.git import Reader
 from generator.model.load import load_catalogue
-from test_diff import DEAL
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)

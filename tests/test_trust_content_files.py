@@ -14,8 +14,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from trust_support import NOW, copy_project, dealsite, problem_lines, site_files, tree_hash, update, where, write
+from trust_support import (
+    NOW,
+    copy_project,
+    dealsite,
+    problem_lines,
+    site_files,
+    tree_hash,
+    update,
+    where,
+    write,
+)
 
 pytestmark = pytest.mark.xdist_group("trust-content")
 

@@ -14,8 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from trust_support import NOW, copy_project, dealsite, deal, write
+from trust_support import NOW, copy_project, deal, dealsite, write
 
 pytestmark = pytest.mark.xdist_group("trust-csv")
 

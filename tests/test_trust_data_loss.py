@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from trust_support import NOW, dealsite, git_project, mkdocs, sources_digest, write
 
 pytestmark = pytest.mark.xdist_group("trust-data-loss")

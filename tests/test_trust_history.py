@@ -10,8 +10,7 @@ for the held-back deal's or reading's canary words in every byte of site/ (.gz d
 from __future__ import annotations
 
 import pytest
-
-from trust_support import NOW, commit_all, dealsite, deal, git_project, leaks, write
+from trust_support import NOW, commit_all, deal, dealsite, git_project, leaks, write
 
 pytestmark = pytest.mark.xdist_group("trust-history")
 

@@ -16,14 +16,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from trust_support import (
     NOW,
     assert_refused,
     commit_all,
     copy_project,
-    dealsite,
     deal,
+    dealsite,
     git_project,
     line_of,
     no_traceback,

@@ -11,8 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from trust_support import NOW, copy_project, dealsite, deal, leaks, mkdocs, update, write
+from trust_support import (
+    NOW,
+    copy_project,
+    deal,
+    dealsite,
+    leaks,
+    mkdocs,
+    update,
+    write,
+)
 
 pytestmark = pytest.mark.xdist_group("trust-preview-env")
 

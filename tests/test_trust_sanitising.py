@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from browser import DESKTOP, open_page
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
-
-from browser import DESKTOP, open_page
 from trust_support import NOW, copy_project, dealsite, write
 
 pytestmark = pytest.mark.xdist_group("trust-sanitising")

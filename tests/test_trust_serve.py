@@ -11,7 +11,6 @@ number is one finished rebuild. The server's stderr is kept in a file and shown 
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import socket
@@ -24,7 +23,6 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-
 from trust_support import DEALSITE, NOW, copy_project, dealsite, env
 
 pytestmark = pytest.mark.xdist_group("trust-serve")

@@ -12,8 +12,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from trust_support import NOW, assert_refused, copy_project, dealsite, deal, line_of, write
+from trust_support import (
+    assert_refused,
+    copy_project,
+    deal,
+    dealsite,
+    line_of,
+    write,
+)
 
 pytestmark = pytest.mark.xdist_group("trust-silently-wrong")
 

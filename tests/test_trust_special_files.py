@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from trust_support import copy_project, dealsite, problem_lines
 
 pytestmark = pytest.mark.xdist_group("trust-special")

@@ -16,7 +16,16 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from ..publish import BuildFailed, remove_abandoned, swap, umask_mode
+from ..publish import (
+    BuildFailed,
+    check_output_dir,
+    mark_site,
+    project_sources,
+    remove_abandoned,
+    swap,
+    umask_mode,
+)
+from .config import settings_from
 
 
 @contextmanager
@@ -43,12 +52,17 @@ def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = N
     config_file = Path(config_file).resolve()
     with _terminate_as_interrupt():
         config = load_config(str(config_file), strict=True)
-        target = Path(site_dir or config.site_dir).resolve()
+        given = Path(site_dir or config.site_dir)
+        # Before anything is made or removed: never a source, never a folder dealsite did not make.
+        settings = settings_from(config)
+        check_output_dir(given, project_sources(config_file, settings.content_dir, deals_dir=settings.deals_dir, templates_dir=settings.templates_dir))
+        target = given.resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(target.parent)
         staging = Path(tempfile.mkdtemp(prefix=f".dealsite-build-{os.getpid()}-", dir=target.parent))
         umask_mode(staging)  # mkdtemp makes it private (0700); a site is for serving
         try:
+            mark_site(staging)  # from the start, so a killed build's staging is known as ours (MkDocs keeps dotfiles)
             config.site_dir = str(staging)
             # As `mkdocs build` does: a plugin kept from an earlier run in this process (MkDocs
             # keeps those that define on_startup) must learn that this run is a build.

@@ -33,6 +33,7 @@ from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
 from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, build, read_sources
+from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
 
 log = logging.getLogger("mkdocs.plugins.dealsite")  # progress: shown by `dealsite build`, hidden by --quiet
@@ -95,6 +96,15 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if not hasattr(self, "command"):  # used without on_startup (e.g. MkDocs' build function called directly)
             self.on_startup(command="build", dirty=False)
         self.settings = settings_from(config)
+        if self.command == "build":  # `mkdocs build -d deals` would empty deals/ before building
+            sources = project_sources(
+                Path(config.config_file_path), self.settings.content_dir,
+                deals_dir=self.settings.deals_dir, templates_dir=self.settings.templates_dir,
+            )
+            try:
+                check_output_dir(Path(config.site_dir), sources)
+            except RefusedOutputFolder as error:
+                raise PluginError(f"build refused, nothing was changed: {error}") from None
         try:
             self.sources: Optional[Sources] = read_sources(self.settings)
         except InvalidDeals as error:  # bad updates are reported the same way
@@ -219,6 +229,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 check_site(Path(config.site_dir), self.built.publication, own_scripts=config.extra_javascript)
             except UnsafeOutput as error:
                 raise PluginError(str(error)) from None
+            mark_site(Path(config.site_dir))  # a site dealsite made: the next build may replace it
 
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
         # Our pages arrive as HTML: give Python-Markdown nothing to parse.
