@@ -23,7 +23,8 @@ from .catalogue import Catalogue
 from .deal import Deal
 from .load import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE, SHARED, cross_checks, is_deal_name, name_problem
 from .problems import InvalidDeals, Problem, field_path, line_of, validate
-from .yaml import LINK, MAX_BYTES, NOT_A_FILE, YamlError, parse, too_big
+from .files import LINK, NOT_A_FILE
+from .yaml import MAX_BYTES, YamlError, parse, too_big
 
 
 class GitError(Exception):

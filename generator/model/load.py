@@ -21,7 +21,8 @@ from .deal import Deal
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate
 from .shared import Deflators, PowersMenu, Timetable
 from .types import SLUG_RE
-from .yaml import Document, YamlError, parse, read
+from .files import read
+from .yaml import Document, YamlError, parse
 
 ROUNDS_FILE = "_rounds.yaml"
 POWERS_FILE = "_powers.yaml"

@@ -36,7 +36,8 @@ from .deal import Publishable
 from .problems import InvalidDeals, Problem, line_of, validate
 from .limits import first_suspect
 from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
-from .yaml import YamlError, decode, parse, read
+from .files import read
+from .yaml import YamlError, decode, parse
 
 UPDATES_DIR = "updates"  # inside docs_dir (content/)
 INDEX = "index.md"  # the hand-written list page, not an update
