@@ -1,10 +1,10 @@
 """Loading deals quickly without changing what is accepted or refused.
 
-Two things make loading fast (issue 8): ``strict_yaml`` lets libyaml compose a file in C and
-accepts the result only when it can show that none of its traps is in the file (anything else
-is read again by the exact, pure-Python way, which words the message), and ``load`` parses
-files in forked worker processes once there are enough of them. These tests specify that both
-give exactly what the plain way gives. No timings: what is checked is which way a file took.
+Two things make loading fast (issue 8): ``strict_yaml`` composes data straight from libyaml's
+events (the pure-Python parser reads a file only when libyaml refuses it, to word the message),
+and ``load`` parses files in forked worker processes once there are enough of them. These tests
+specify that both give exactly what the plain way gives. No timings: what is checked is which
+way a file took.
 """
 
 from __future__ import annotations
@@ -52,14 +52,10 @@ def empty_cache():
 
 
 def _exact(raw: bytes) -> strict_yaml.Document:
-    """The file read the plain way: pure-Python composer, then _build with its line map."""
-    loader = strict_yaml._Loader(strict_yaml.decode(raw))
-    try:
-        node = loader.get_single_node()
-    finally:
-        loader.dispose()
+    """The file read the plain way: the same composer over PyYAML's pure-Python parser's events."""
     doc = strict_yaml.Document(None)
-    doc.data = strict_yaml._build(node, (), doc.lines)
+    doc.data, python = strict_yaml._composed(strict_yaml.decode(raw), doc.lines, True)
+    assert python
     return doc
 
 
@@ -70,29 +66,28 @@ def _deal_files(folder: Path) -> list[Path]:
 # --- the fast way of reading a file ------------------------------------------------------
 
 
-def test_valid_deals_are_read_without_the_python_composer(corpus, monkeypatch):
+def test_valid_deals_are_read_from_libyaml_without_the_python_parser(corpus, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a valid deal file went the slow way")
 
-    monkeypatch.setattr(strict_yaml, "_Loader", refuse)
-    monkeypatch.setattr(strict_yaml, "_fast_node", refuse)
+    monkeypatch.setattr(strict_yaml, "_PythonParser", refuse)
     catalogue = load_catalogue([corpus])
     assert len(catalogue.deals) == 13  # 5 examples + 8 bench deals
 
 
-def test_the_fast_way_gives_the_same_data_and_lines_as_the_exact_way(corpus):
+def test_libyaml_gives_the_same_data_and_lines_as_the_python_parser(corpus):
     files = _deal_files(corpus)
     assert len(files) == 13
     for path in files:
         raw = path.read_bytes()
         fast, exact = strict_yaml.parse(raw), _exact(raw)
-        assert isinstance(fast, strict_yaml._CleanDocument), path.name
+        assert not fast._python, path.name
         assert fast.data == exact.data, path.name
         assert fast.lines == exact.lines, path.name
 
 
 def test_exclamation_marks_in_text_are_accepted(tmp_path):
-    # "!" may start a tag, so the fast way counts the nodes the composer resolved itself
+    # "!" may start a tag, but in text it is only text
     write_deal(tmp_path, "title: Testshire deal!\nsummary: 'Agreed: more homes!'\n")
     deal = load_catalogue([tmp_path / "deals"]).deal("testshire")
     assert (deal.title, deal.summary) == ("Testshire deal!", "Agreed: more homes!")
@@ -104,7 +99,7 @@ def test_an_explicit_str_tag_is_accepted_as_the_text_it_tags(tmp_path):
 
 
 def test_a_tag_naming_the_type_yaml_would_give_anyway_is_refused(tmp_path):
-    # libyaml's composer records !!int 2281408 as the plain 2281408 would be: only the count shows the tag
+    # libyaml's own composer recorded !!int 2281408 as the plain 2281408 would be: the event shows the tag
     path = write_deal(
         tmp_path,
         """\
@@ -146,11 +141,10 @@ def test_an_alias_in_a_file_that_also_has_an_exclamation_mark_is_refused(tmp_pat
     assert_reported(only_problem(tmp_path), path, 2, "", "*name is an alias (repeat the value instead")
 
 
-def test_nesting_too_deep_for_the_c_composer_is_refused_without_crashing(tmp_path):
-    # 50,000 brackets would overflow the C stack of libyaml's composer (it recurses); the count
-    # of "[" alone, 50,000, is above C_NESTING_BOUND, so the file goes the Python way, which stops at 33
+def test_nesting_50000_deep_is_refused_at_level_33_without_crashing(tmp_path):
+    # libyaml's own composer recursed on the C stack, and 50,000 brackets crashed the process;
+    # the composer keeps its own stack and stops at the 33rd level
     depth = 50_000
-    assert depth > strict_yaml.C_NESTING_BOUND
     path = write_deal(tmp_path, "title: " + "[" * depth + "]" * depth + "\n")
     assert_reported(only_problem(tmp_path), path, 1, "", "nesting is deeper than 32 levels")
 

@@ -4,32 +4,55 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Optional
+from typing import Annotated, Optional
 
 from pydantic import Field, model_validator
 
-from .types import Amount, FieldError, FinancialYear, Model, Percent, Text, YearAmounts
+from .types import Amount, FieldError, FinancialYear, LongText, Model, Percent, Text, YearAmounts
+
+# --- limits ----------------------------------------------------------------------------------
+# No amount may be more than £1,000bn, 10^14 pence: far above any public budget (the UK's whole
+# public spending is about £1,300bn a year, over many budgets). With the lists bounded too, every
+# sum the build makes in int64 (at most 9.22 x 10^18) is exact, with room to spare:
+# - the baseline (compute/budget/baseline.py) sums a year over at most MAX_LINES lines:
+#   1,000 x 10^14 = 10^17 pence;
+# - invest-to-save (compute/budget/invest_to_save.py) sums investment, benefit and net
+#   (benefit less investment) over every scheme, body and year: at most MAX_SCHEMES x
+#   MAX_BODIES x MAX_YEARS = 20 x 20 x 20 = 8,000 amounts of each, so |net| sums to at most
+#   8,000 x (10^14 + 10^14) = 1.6 x 10^18 pence.
+# Percentages of these are Decimal under a 200-digit context, and totals over years are
+# Python integers: both exact at any size.
+MAX_PENCE = 10**14
+MAX_YEARS = 20  # a budget's years, and the years of any one set of amounts
+MAX_LINES = 1_000
+MAX_SCHEMES = 20
+MAX_BODIES = 20  # in one scheme
+
+Amounts = Annotated[YearAmounts, Field(max_length=MAX_YEARS)]
 
 
 class BudgetLine(Model):
     body: Text
     stream: Text
-    amounts: YearAmounts
-    actuals: YearAmounts = Field({}, description="Spend recorded so far, for the progress review")
+    amounts: Amounts
+    actuals: Amounts = Field({}, description="Spend recorded so far, for the progress review")
 
 
 class SchemeShare(Model):
     """One body's side of an invest-to-save scheme: what it puts in, what it gets back."""
 
     body: Text
-    investment: YearAmounts
-    benefit: YearAmounts = Field(description="Gross benefit to this body, by year")
+    investment: Amounts
+    # May be below zero: a scheme can move costs onto a body (care moved from hospital to home
+    # costs the council more), and the published cost-benefit models record that as a negative
+    # benefit to it, not as an investment it chose to make.
+    benefit: Amounts = Field(description="Gross benefit to this body, by year (below zero where the scheme costs it more)")
 
 
 class Scheme(Model):
     name: Text
-    description: Optional[Text] = None
-    bodies: list[SchemeShare] = Field(min_length=1)
+    description: Optional[LongText] = None
+    bodies: list[SchemeShare] = Field(min_length=1, max_length=MAX_BODIES)
     stated_investment: Optional[Amount] = Field(None, description="Total investment as published, checked against the lines")
     stated_net_benefit: Optional[Amount] = Field(None, description="Total net benefit as published, checked against the lines")
 
@@ -48,13 +71,14 @@ class PlaceBudget(Model):
     """The "more for less" single place budget over a spending-review period."""
 
     unit: Unit
-    years: list[FinancialYear] = Field(min_length=1)
+    years: list[FinancialYear] = Field(min_length=1, max_length=MAX_YEARS)
     reduction_percent: Percent = Field(description="How much less than the baseline the place agrees to spend")
     savings_share_percent: Percent = Field(description="The share of the savings the place keeps")
-    lines: list[BudgetLine] = Field(min_length=1)
+    lines: list[BudgetLine] = Field(min_length=1, max_length=MAX_LINES)
     stated_total: Optional[Amount] = Field(None, description="The baseline total as published, checked against the lines")
-    savings_achieved: YearAmounts = {}
-    schemes: list[Scheme] = []
+    # May be below zero: spending above the baseline is a result the progress review reports.
+    savings_achieved: Amounts = {}
+    schemes: list[Scheme] = Field([], max_length=MAX_SCHEMES)
     illustrative: bool = False
 
     @model_validator(mode="after")
@@ -66,14 +90,23 @@ class PlaceBudget(Model):
                     ("years", i),
                     f"{self.years[i]} does not follow {self.years[i - 1]} (expected consecutive financial years in order)",
                 )
+        per_unit = UNIT_PENCE[self.unit]
         for path, amount in _amounts_with_paths(self):
-            if (amount * UNIT_PENCE[self.unit]) % 1:
-                places = len(str(UNIT_PENCE[self.unit])) - 1
+            # exact: an Amount has at most 15 significant digits and is below 10^15, so the
+            # product's digits fit the decimal context's 28 (rounding could drop only zeros)
+            pence = amount * per_unit
+            if pence % 1:
+                places = len(str(per_unit)) - 1
                 raise FieldError(
                     path,
                     f"{_money(amount, self.unit)} is not a whole number of pence "
                     f"(at most {places} decimal places in {self.unit.value})",
                 )
+            if pence < 0 and _never_negative(path):
+                raise FieldError(path, f"{_money(amount, self.unit)} is less than zero (expected 0 or more)")
+            if abs(pence) > MAX_PENCE:
+                limit = f"£{MAX_PENCE // per_unit:,}{self.unit.value[1:]}"
+                raise FieldError(path, f"{_money(amount, self.unit)} is more than {limit} (no amount may be more than £1,000bn)")
         return self
 
     def pence(self, amount: Decimal) -> int:
@@ -104,6 +137,12 @@ def _amounts_with_paths(budget: PlaceBudget):
         for key in ("stated_investment", "stated_net_benefit"):
             if getattr(scheme, key) is not None:
                 yield ("schemes", i, key), getattr(scheme, key)
+
+
+def _never_negative(path: tuple) -> bool:
+    """Amounts that cannot be below zero: spending, planned or actual, and investment, and
+    the totals stated for them. A benefit, a net benefit and savings achieved can be."""
+    return path[-1] in ("stated_total", "stated_investment") or (len(path) > 1 and path[-2] in ("amounts", "actuals", "investment"))
 
 
 def _money(amount: Decimal, unit: Unit) -> str:

@@ -1,19 +1,42 @@
 """The build's notion of "now", shared by embargoes, progress and page footers.
 
 ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) fixes it, so that two
-builds of the same input are byte-identical and tests can move time.
+builds of the same input are byte-identical and tests can move time. It must be a
+whole number of seconds since 1970-01-01 00:00 UTC, written in ASCII digits, up to
+the end of 2200 (the last year a deal's dates may name): anything else is a
+:class:`SourceDateEpochError`, never a traceback or a site dated by a typo.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+
+# The end of 2200, the last year a date in a deal may have (types.LAST_YEAR).
+LATEST = int(dt.datetime(2201, 1, 1, tzinfo=dt.timezone.utc).timestamp()) - 1
+_SECONDS = re.compile(r"[0-9]{1,11}")  # ASCII digits: int() would also read "١٧٠٠"
+
+
+class SourceDateEpochError(Exception):
+    """SOURCE_DATE_EPOCH is set to something that is not a time the build can use.
+
+    Its message is one line naming SOURCE_DATE_EPOCH, for the command line to print.
+    """
 
 
 def source_date_epoch() -> dt.datetime | None:
-    """The moment SOURCE_DATE_EPOCH names, or None when it is not set."""
+    """The moment SOURCE_DATE_EPOCH names, or None when it is not set (or set empty)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc) if epoch else None
+    if not epoch:
+        return None
+    if not _SECONDS.fullmatch(epoch) or int(epoch) > LATEST:
+        shown = epoch if len(epoch) <= 30 else epoch[:30] + "..."
+        raise SourceDateEpochError(
+            f"SOURCE_DATE_EPOCH={shown!r} is not a time (expected whole seconds since 1970-01-01 UTC, "
+            f"from 0 to {LATEST}, e.g. 1767225600; or unset it to use the current time)"
+        )
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
 
 
 def build_time() -> dt.datetime:

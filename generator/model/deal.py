@@ -16,13 +16,16 @@ from .types import (
     Date,
     FieldError,
     FileName,
+    LongText,
     Measure,
     Model,
     Moment,
     Population,
     Slug,
     Text,
+    Title,
     Url,
+    Year,
 )
 
 # --- a deal ------------------------------------------------------------------
@@ -52,7 +55,7 @@ class Place(Model):
     name: Text
     level: Level
     population: Optional[Population] = None
-    population_year: Optional[int] = None
+    population_year: Optional[Year] = None
     partners: list[Partner] = Field(min_length=1)
 
 
@@ -76,8 +79,8 @@ class KeyDates(Model):
 
 class AccountableFigure(Model):
     role: Literal["mayor", "sheriff", "governor", "commissioner", "other"]
-    title: Optional[Text] = Field(None, description="The role's name where it is not one of the four, e.g. 'Leader of the combined authority'")
-    visibility: Optional[Text] = Field(None, description="For 'other': how it is as visible and accountable as a mayor")
+    title: Optional[Title] = Field(None, description="The role's name where it is not one of the four, e.g. 'Leader of the combined authority'")
+    visibility: Optional[LongText] = Field(None, description="For 'other': how it is as visible and accountable as a mayor")
     chosen: Literal["directly-elected", "indirectly-elected", "appointed", "to-be-decided"]
     holder: Optional[Text] = None
     other_roles: list[Text] = []
@@ -119,13 +122,13 @@ class Point(Model):
 class Reading(Publishable):
     date: Date
     value: Measure
-    commentary: Optional[Text] = None
-    remedial_action: Optional[Text] = None
+    commentary: Optional[LongText] = None
+    remedial_action: Optional[LongText] = None
 
 
 class Outcome(Model):
     id: Slug
-    title: Text
+    title: Title
     indicator: Text
     unit: Text
     baseline: Point
@@ -171,20 +174,20 @@ class Power(Model):
     power: Slug = Field(description="An id from the menu of powers (deals/_powers.yaml)")
     status: PowerStatus
     from_body: Text
-    conditions: Optional[Text] = None
+    conditions: Optional[LongText] = None
     round: Optional[Slug] = Field(None, description="The round in which it was settled (deals/_rounds.yaml)")
-    note: Optional[Text] = None
+    note: Optional[LongText] = None
 
 
 class Event(Model):
     """A meeting or milestone of the deal's negotiation or delivery."""
 
-    title: Text
+    title: Title
     kind: Literal["meeting", "milestone"]
     planned: Date
     actual: Optional[Date] = None
     round: Optional[Slug] = None
-    note: Optional[Text] = None
+    note: Optional[LongText] = None
 
 
 class Negotiation(Model):
@@ -193,7 +196,7 @@ class Negotiation(Model):
 
 
 class Source(Model):
-    title: Text
+    title: Title
     publisher: Optional[Text] = None
     date: Optional[Date] = None
     url: Optional[Url] = None
@@ -204,8 +207,8 @@ class Deal(Publishable):
     """A deal between central government and a place. The slug comes from the file name."""
 
     slug: Slug = Field(description="Taken from the file name; not written in the file")
-    title: Text
-    summary: Text = Field(description="Two or three plain-English sentences for residents")
+    title: Title
+    summary: LongText = Field(description="Two or three plain-English sentences for residents")
     status: DealStatus
     dates: KeyDates = KeyDates()
     place: Place
@@ -215,7 +218,7 @@ class Deal(Publishable):
     budget: Optional[PlaceBudget] = None
     negotiation: Negotiation
     sources: list[Source] = []
-    illustrative: Optional[Text] = Field(None, description="What in this file is illustrative rather than sourced")
+    illustrative: Optional[LongText] = Field(None, description="What in this file is illustrative rather than sourced")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Deal":

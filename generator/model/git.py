@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import subprocess
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from .catalogue import Catalogue
 from .deal import Deal
-from .load import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE, SHARED, cross_checks
+from .load import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE, SHARED, cross_checks, is_deal_name, name_problem
 from .problems import InvalidDeals, Problem, field_path, line_of, validate
-from .types import SLUG_RE
-from .yaml import YamlError, parse
+from .files import LINK, NOT_A_FILE
+from .yaml import MAX_BYTES, YamlError, parse, too_big
 
 
 class GitError(Exception):
@@ -61,17 +62,28 @@ class Reader:
         self._parsed: dict[tuple[str, str], tuple] = {}
 
     def tree(self, rev: str) -> dict[str, str]:
-        """File name -> blob id of deals/ at rev (one level, as ``dealsite check`` reads it)."""
-        out = _git(self.root, "ls-tree", "-z", rev, "--", self.prefix or ".")
+        """File name -> blob id of deals/ at rev (one level, as ``dealsite check`` reads it).
+
+        What ``dealsite check`` would refuse without reading it gets an id of its own instead
+        of a blob's, and is never read from git: ``link:`` and the blob for a symbolic link,
+        ``tree:`` for a directory with a deal file's name, ``big:`` for a file over MAX_BYTES.
+        """
+        out = _git(self.root, "ls-tree", "-z", "--long", rev, "--", self.prefix or ".")
         files = {}
         for entry in out.split(b"\0"):
             if not entry:
                 continue
             meta, _, path = entry.partition(b"\t")
-            _mode, kind, blob = meta.decode().split()
-            name = PurePosixPath(path.decode("utf-8")).name
-            if kind == "blob" and PurePosixPath(path.decode("utf-8")).parent == PurePosixPath(self.prefix or "."):
-                files[name] = blob
+            mode, kind, blob, size = meta.decode().split()
+            name = PurePosixPath(path.decode("utf-8", "surrogateescape")).name
+            if PurePosixPath(path.decode("utf-8", "surrogateescape")).parent != PurePosixPath(self.prefix or "."):
+                continue
+            if kind == "blob" and mode == "120000":
+                files[name] = "link:" + blob
+            elif kind == "blob":
+                files[name] = f"big:{size}:{blob}" if int(size) > MAX_BYTES else blob
+            elif name in SHARED or is_deal_name(name):
+                files[name] = "tree:" + blob
         return files
 
     def commits(self, limit: int) -> list[tuple[str, dt.datetime]]:
@@ -102,25 +114,29 @@ class Reader:
         tree = self.tree(rev)
         label = f"{rev}:{self.prefix}"
         missing = [n for n in tree if (n, tree[n]) not in self._parsed]
-        raw = self.blobs([tree[n] for n in missing])
+        raw = self.blobs([tree[n] for n in missing if ":" not in tree[n]])
         for name in missing:
-            self._parsed[(name, tree[name])] = _parse_file(label + name, name, raw[tree[name]])
+            blob = tree[name]
+            if ":" in blob:
+                kind, detail = blob.split(":")[:2]
+                message = LINK if kind == "link" else NOT_A_FILE[stat.S_IFDIR] if kind == "tree" else too_big(int(detail))
+                found = (None, None, [Problem(label + name, 1, "", message)] if name in SHARED or is_deal_name(name) else [])
+            else:
+                found = _parse_file(label + name, name, raw[blob])
+            self._parsed[(name, blob)] = found
         return _assemble(label, {name: self._parsed[(name, blob)] for name, blob in tree.items()})
 
 
 def _parse_file(file: str, name: str, raw: bytes) -> tuple:
     """(model or None, Document or None, problems) for one file's bytes, as load.py checks it."""
     is_shared = name in SHARED
-    if not is_shared and not name.endswith((".yaml", ".yml")):
-        return None, None, []  # not a deal file (the schema, a README)
+    if not is_shared and not is_deal_name(name):
+        return None, None, []  # not a deal file (the schema, a README, an editor's file)
     if not is_shared:
-        if name.endswith(".yml"):
-            return None, None, [Problem(file, 1, "", f"{name} should end in .yaml")]
+        problem = name_problem(name)
+        if problem:
+            return None, None, [Problem(file, 1, "", problem)]
         slug = name[: -len(".yaml")]
-        if name.startswith("_"):
-            return None, None, [Problem(file, 1, "", f"{name} is not a known shared file")]
-        if not SLUG_RE.match(slug):
-            return None, None, [Problem(file, 1, "", f"file name {slug!r} is not a slug")]
     try:
         doc = parse(raw)
     except YamlError as error:

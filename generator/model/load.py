@@ -8,6 +8,9 @@ file once rather than once per error.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import re
+import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -18,6 +21,7 @@ from .deal import Deal
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate
 from .shared import Deflators, PowersMenu, Timetable
 from .types import SLUG_RE
+from .files import read
 from .yaml import Document, YamlError, parse
 
 ROUNDS_FILE = "_rounds.yaml"
@@ -27,16 +31,58 @@ SHARED = {ROUNDS_FILE: Timetable, POWERS_FILE: PowersMenu, DEFLATORS_FILE: Defla
 
 # --- files -----------------------------------------------------------------------
 
+# Files editors make beside the one open in them, and remove when it is closed: vim's swap
+# files (.kent.yaml.swp), emacs' lock and autosave files (.#kent.yaml, #kent.yaml#). They are
+# passed over; reporting them would stop `dealsite serve` for as long as a file is open.
+EDITING = re.compile(r"^\.#|^#.*#$|\.sw[a-p]$")
+_YAML_NAME = re.compile(r"(.*?)\.ya?ml(.*)", re.IGNORECASE | re.DOTALL)
+
+
+def name_problem(name: str) -> Optional[str]:
+    """What is wrong with the name of a file in deals/, or None for a deal or shared file,
+    or for a file that is not a deal file at all (the schema, a README, an editor's file)."""
+    if name in SHARED or EDITING.search(name):
+        return None
+    match = _YAML_NAME.fullmatch(name)
+    if match is None:
+        return None
+    base, rest = match.groups()
+    if rest:
+        # kent.yaml~, kent.yaml.bak, kent.yml.orig: a copy, which would be silently ignored.
+        # It is either stale (remove it) or holds the edits someone meant to publish (renamed
+        # by mistake), and the site would show the old file without a word: so it is reported.
+        return f"{name} looks like a copy of a deal file, which is never read: remove it, or rename it to {base}.yaml if it is the one to publish"
+    if not name.endswith(".yaml"):
+        return f"{name} should end in .yaml (rename it to {base}.yaml)"
+    if name.startswith("_"):
+        return f"{name} is not a known shared file (expected one of {', '.join(sorted(SHARED))})"
+    if not SLUG_RE.fullmatch(base):
+        return f"file name {base!r} is not a slug (expected lowercase letters, digits and hyphens, e.g. greater-manchester.yaml)"
+    return None
+
+
+def is_deal_name(name: str) -> bool:
+    """A name that names a deal file, right or wrong (every such file is read or reported)."""
+    return name not in SHARED and not EDITING.search(name) and _YAML_NAME.fullmatch(name) is not None
+
 
 def deal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """The deal files named by paths (directories are read one level deep)."""
+    """The deal files named by paths (directories are read one level deep).
+
+    Every file whose name ends in .yaml or .yml, in any case, is returned, to be read or
+    refused by name; a copy such as kent.yaml~ or kent.yaml.bak is reported here.
+    """
     files, problems = [], []
     for path in paths:
         if path.is_dir():
             for child in sorted(path.iterdir()):
-                if child.suffix in (".yml", ".yaml") and child.name not in SHARED:
+                if not is_deal_name(child.name):
+                    continue
+                if _YAML_NAME.fullmatch(child.name).group(2):
+                    problems.append(Problem(str(child), 1, "", name_problem(child.name)))
+                else:
                     files.append(child)
-        elif path.exists():
+        elif os.path.lexists(path):
             if path.name not in SHARED:
                 files.append(path)
         else:
@@ -46,21 +92,17 @@ def deal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 def _read(path: Path) -> tuple[Optional[Document], list[Problem]]:
     try:
-        return parse(path.read_bytes()), []
+        return parse(read(path)), []
     except YamlError as error:
         return None, [Problem(str(path), error.line, field_path(error.path), error.message)]
 
 
 def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
     file = str(path)
-    if path.suffix != ".yaml":
-        return None, None, [Problem(file, 1, "", f"{path.name} should end in .yaml")]
+    problem = name_problem(path.name) or (None if path.suffix == ".yaml" else f"{path.name} should end in .yaml")
+    if problem:
+        return None, None, [Problem(file, 1, "", problem)]
     slug = path.stem
-    if path.name.startswith("_"):
-        known = ", ".join(sorted(SHARED))
-        return None, None, [Problem(file, 1, "", f"{path.name} is not a known shared file (expected one of {known})")]
-    if not SLUG_RE.match(slug):
-        return None, None, [Problem(file, 1, "", f"file name {slug!r} is not a slug (expected lowercase letters, digits and hyphens, e.g. greater-manchester.yaml)")]
     doc, problems = _read(path)
     if doc is None:
         return None, None, problems
@@ -108,11 +150,13 @@ def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[D
     stale: list[tuple[int, Optional[Path], Optional[tuple[int, int]]]] = []
     for i, path in enumerate(files):
         try:
-            stat = path.stat()
+            info = os.lstat(path)
         except OSError:
+            info = None
+        if info is None or not stat.S_ISREG(info.st_mode):  # read, to be refused with its reason
             stale.append((i, None, None))
             continue
-        key, stamp = path.resolve(), (stat.st_mtime_ns, stat.st_size)
+        key, stamp = path.resolve(), (info.st_mtime_ns, info.st_size)
         hit = _DEAL_CACHE.get(key)
         if hit is not None and hit[0] == stamp and hit[1].slug == path.stem:
             results[i] = (hit[1], _DocumentOnDemand(path), [])
@@ -166,7 +210,7 @@ def _load_pending(i: int) -> tuple[Optional[Deal], list[Problem]]:
 
 def _load_shared(directory: Path, name: str, required: bool):
     path = directory / name
-    if not path.exists():
+    if not os.path.lexists(path):
         problem = Problem(str(path), 1, "", "is missing (the deals refer to it)")
         return None, ([problem] if required else [])
     doc, problems = _read(path)

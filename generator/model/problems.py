@@ -12,7 +12,8 @@ from typing import Iterable, Optional
 
 from pydantic import BaseModel, ValidationError
 
-from .types import FieldError
+from .limits import shorten, visible
+from .types import WRITTEN, FieldError
 from .yaml import Document
 
 
@@ -23,9 +24,13 @@ class Problem:
     field: str
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field", visible(self.field))
+        object.__setattr__(self, "message", visible(self.message))
+
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        return f"{visible(self.file)}:{self.line}: {where}{self.message}"
 
 
 class InvalidDeals(Exception):
@@ -40,7 +45,7 @@ def field_path(path: Iterable) -> str:
     """('outcomes', 3, 'target', 'date') -> 'outcomes[3].target.date'."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{shorten(part)}" if text else shorten(str(part)))
     return text
 
 
@@ -54,6 +59,16 @@ def line_of(doc: Document, path: tuple) -> int:
 # --- pydantic errors in a communications team's words ---------------------------
 
 
+_EXPECTED = {  # for a blank value: what was expected instead
+    "model_type": "a mapping of fields",
+    "dict_type": "a mapping of fields",
+    "model_attributes_type": "a mapping of fields",
+    "list_type": "a list",
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+}
+
+
 def _message(error: dict) -> str:
     kind, given = error["type"], error.get("input")
     ctx = error.get("ctx") or {}
@@ -65,7 +80,11 @@ def _message(error: dict) -> str:
         return "is not a known field (check the spelling; see content/deal-format.md)"
     if kind in ("enum", "literal_error"):
         expected = ctx.get("expected", "").replace("'", "")
+        if given is None:
+            return f"is blank (expected one of {expected})"
         return f"{_shown(given)} is not allowed (expected one of {expected})"
+    if given is None and kind in _EXPECTED:
+        return f"is blank (expected {_EXPECTED[kind]})"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a mapping of fields, got {shown_kind(given)}"
     if kind == "list_type":
@@ -74,13 +93,18 @@ def _message(error: dict) -> str:
         return f"{_shown(given)} is not true or false"
     if kind == "too_short":
         return "needs at least one item"
+    if kind == "too_long":
+        items = "entries" if ctx.get("field_type") == "Dictionary" else "items"
+        return f"has {ctx.get('actual_length') or len(given):,} {items} (expected at most {ctx['max_length']:,})"
     if kind in ("int_type", "int_parsing"):
         return f"{_shown(given)} is not a whole number"
+    if kind == "string_unicode":  # YAML's "\ud800" escape: a str no file or page can be written with
+        return "contains a lone surrogate, which is not a character (remove it)"
     return error["msg"]
 
 
 def _shown(value: object) -> str:
-    return shown_kind(value) if isinstance(value, (dict, list)) else str(value)
+    return shown_kind(value) if isinstance(value, (dict, list)) else shorten(str(value))
 
 
 def shown_kind(value: object) -> str:
@@ -88,12 +112,12 @@ def shown_kind(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"{value!r}" if isinstance(value, str) else str(value)
+    return shorten(f"{value!r}") if isinstance(value, str) else shorten(str(value))
 
 
 def validate(model: type[BaseModel], data: object, doc: Document, file: str) -> tuple[Optional[BaseModel], list[Problem]]:
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data, context=WRITTEN), []
     except ValidationError as error:
         problems = []
         for item in error.errors():

@@ -5,11 +5,18 @@ what is wrong and what is expected. Money is ``Decimal`` in the budget's stated 
 is never a binary float: the YAML reader turns unquoted decimals into
 :class:`FloatLiteral`, which ``Amount`` refuses with an explanation, so ``49.3`` must be
 written as ``"49.3"`` (or as an integer in a smaller unit).
+
+Every value is bounded (issue 12; the limits are in ``limits.py``): whatever ``dealsite
+check`` accepts, the build can compute and show, so a number, date or text that no deal
+needs is refused here, naming the limit, rather than wrapping an int64 or raising
+OverflowError pages later. Only ASCII 0-9 count as digits: Python's ``\\d``, ``int()`` and
+``Decimal()`` also read Arabic-Indic and other digits, so "٤٩" was money, 49.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -20,24 +27,41 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
+    model_validator,
+)
+
+from .limits import (
+    AMOUNT_LIMIT_TEXT,
+    FIRST_POPULATION_YEAR,
+    FIRST_YEAR,
+    LAST_POPULATION_YEAR,
+    LAST_YEAR,
+    MAX_AMOUNT,
+    MAX_DIGITS,
+    MAX_FILE_NAME,
+    MAX_LONG,
+    MAX_MEASURE,
+    MAX_POPULATION,
+    MAX_SHORT,
+    MAX_SLUG,
+    MAX_TITLE,
+    MAX_URL,
+    MEASURE_PLACES,
+    shorten,
+    suspect,
 )
 
 LONDON = ZoneInfo("Europe/London")
+# Patterns are matched whole (fullmatch: "$" alone also matches before a final newline) and
+# name their digits [0-9]: only ASCII digits are digits in a deal file.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_RE = re.compile(r"^(\d{4})-(\d{2})$")
-DECIMAL_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
-# Characters that change how text displays without showing themselves (bidirectional
-# overrides can make a title read backwards, "Trojan Source"); refused in all text.
-INVISIBLE = {
-    **{chr(c): "bidirectional control character" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
-    "\u200b": "zero-width space",
-    "\u2060": "word joiner",
-    "\ufeff": "zero-width no-break space",
-}
-INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
-FILE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-GROUPED_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,250.0: commas only between thousands
+YEAR_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
+DECIMAL_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+GROUPED_RE = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,250.0: commas only between thousands
+URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
 
 class FloatLiteral(Decimal):
@@ -59,20 +83,18 @@ class FieldError(ValueError):
 # --- scalar types -----------------------------------------------------------
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, limit: int = MAX_SHORT) -> str:
     if value is None:
         raise ValueError("is empty (expected text)")
     if isinstance(value, str):
         value = value.strip()
         if not value:
             raise ValueError("is empty (expected text)")
-        hidden = INVISIBLE_RE.search(value)
-        if hidden:
-            char = hidden.group()
-            raise ValueError(
-                f"contains an invisible {INVISIBLE[char]} (U+{ord(char):04X}) at character {hidden.start() + 1}: "
-                "remove it (it can make text display differently from what it says)"
-            )
+        problem = suspect(value)
+        if problem:
+            raise ValueError(problem)
+        if len(value) > limit:
+            raise ValueError(f"is {len(value):,} characters long (expected at most {limit:,})")
         return value
     if isinstance(value, bool):
         raise ValueError(
@@ -86,59 +108,111 @@ def _show(value: Any) -> str:
         return "an empty value"
     if isinstance(value, (dict, list)):
         return "a " + ("mapping" if isinstance(value, dict) else "list")
-    return str(value)
+    return shorten(str(value))
 
 
-def _decimal(value: Any, *, money: bool) -> Decimal:
-    if isinstance(value, bool):
+def _decimal(value: Any, *, money: bool, places: int | None = None) -> Decimal:
+    """A number of at most MAX_DIGITS significant digits (and, given places, no digit below 10^-places).
+
+    Worked on the digits themselves (``as_tuple``), never by decimal arithmetic, which rounds
+    to the context's 28 digits and could make a long number look short.
+    """
+    number = _number(value, money=money)
+    _, digits, exponent = number.as_tuple()
+    if len(digits) <= MAX_DIGITS and (places is None or exponent >= -places):
+        return number  # as written, short enough: most numbers
+    written = "".join(map(str, digits))
+    kept = written.rstrip("0")
+    significant = len(kept.lstrip("0"))
+    if significant > MAX_DIGITS:
+        raise ValueError(f"{_show(value)} has {significant} significant digits (expected at most {MAX_DIGITS})")
+    lowest = exponent + len(written) - len(kept)  # the place of the last digit that is not 0
+    if places is not None and kept and lowest < -places:
+        raise ValueError(f"{_show(value)} has {-lowest} decimal places (expected at most {places})")
+    return number
+
+
+def _number(value: Any, *, money: bool) -> Decimal:
+    kind = type(value)
+    if kind is str:
+        text = value.strip()
+        if DECIMAL_RE.fullmatch(text):
+            return Decimal(text)
+        if "," in text and DECIMAL_RE.fullmatch(text.replace(",", "")):
+            if not GROUPED_RE.fullmatch(text):
+                raise ValueError(
+                    f"{text} has a comma that is not a thousands separator "
+                    f'(write a decimal point, e.g. "12.5", or group thousands, e.g. "1,250.0")'
+                )
+            return Decimal(text.replace(",", ""))
+    elif kind is int:
+        return Decimal(value)
+    elif kind is bool:
         raise ValueError(f"{str(value).lower()} is a yes/no value (expected a number)")
-    if isinstance(value, FloatLiteral):
+    elif kind is FloatLiteral:
         if money:
             raise ValueError(
                 f"{value} is an unquoted decimal (expected an exact amount: write it in quotes, "
                 f'"{value}", or as a whole number)'
             )
         return Decimal(value)
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         return value
-    if isinstance(value, float):
+    elif kind is float:
         raise ValueError(f"{value} is a binary float (expected an exact amount in quotes)")
-    if isinstance(value, str) and "," in value and DECIMAL_RE.match(value.strip().replace(",", "")):
-        if not GROUPED_RE.match(value.strip()):
-            raise ValueError(
-                f"{value.strip()} has a comma that is not a thousands separator "
-                f'(write a decimal point, e.g. "12.5", or group thousands, e.g. "1,250.0")'
-            )
-        value = value.replace(",", "")
-    if isinstance(value, str) and DECIMAL_RE.match(value.strip()):
-        try:
-            return Decimal(value.strip())
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-            pass
     raise ValueError(f"{_show(value)} is not a number (expected e.g. 12 or \"12.5\")")
 
 
+def _amount(value: Any) -> Decimal:
+    number = _decimal(value, money=True)
+    if abs(number) >= MAX_AMOUNT:
+        raise ValueError(f"{_show(value)} is too large (no amount may be more than {AMOUNT_LIMIT_TEXT})")
+    return number
+
+
+def _measure(value: Any) -> Decimal:
+    number = _decimal(value, money=False, places=MEASURE_PLACES)
+    if abs(number) >= MAX_MEASURE:
+        raise ValueError(f"{_show(value)} is too large (expected less than 1,000,000,000,000 either side of zero)")
+    return number
+
+
 def _financial_year(value: Any) -> str:
-    text = value if isinstance(value, str) else None
-    match = YEAR_RE.match(text or "")
+    if type(value) is str:
+        return _financial_year_text(value)
+    raise ValueError(f"{_show(value)} is not a financial year (expected e.g. 2025-26)")
+
+
+@functools.lru_cache(maxsize=1024)  # a deal names the same few years hundreds of times
+def _financial_year_text(text: str) -> str:
+    match = YEAR_RE.fullmatch(text)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"{_show(value)} is not a financial year (expected e.g. 2025-26)")
+        raise ValueError(f"{_show(text)} is not a financial year (expected e.g. 2025-26)")
+    if not FIRST_YEAR <= int(match.group(1)) < LAST_YEAR:
+        raise ValueError(f"{text} is not between {FIRST_YEAR}-{(FIRST_YEAR + 1) % 100:02} and {LAST_YEAR - 1}-{LAST_YEAR % 100:02} (check the year)")
     return text
 
 
+def _in_years(day: dt.date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR} (check the year)")
+
+
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        raise ValueError(f"{value.isoformat()} has a time (expected a date, YYYY-MM-DD)")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is dt.date:
+        day = value
+    elif kind is str:
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise ValueError(f"{_show(value)} is not a date (expected YYYY-MM-DD)")
+            raise ValueError(f"{_show(value)} is not a date (expected YYYY-MM-DD)") from None
+    elif isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} has a time (expected a date, YYYY-MM-DD)")
+    else:
+        raise ValueError(f"{_show(value)} is not a date (expected YYYY-MM-DD)")
+    _in_years(day)
+    return day
 
 
 def _moment(value: Any) -> dt.datetime:
@@ -146,8 +220,10 @@ def _moment(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError(f"{value.isoformat()} has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)")
+        _in_years(value)
         return value
     if isinstance(value, dt.date):
+        _in_years(value)
         return dt.datetime.combine(value, dt.time(0, 0), tzinfo=LONDON)
     if isinstance(value, str):
         try:
@@ -160,23 +236,23 @@ def _moment(value: Any) -> dt.datetime:
 
 
 def _slug(value: Any) -> str:
-    text = _text(value)
-    if not SLUG_RE.match(text):
+    text = _text(value, MAX_SLUG)
+    if not SLUG_RE.fullmatch(text):
         raise ValueError(f"{text} is not an identifier (expected lowercase letters, digits and hyphens)")
     return text
 
 
 def _file_name(value: Any) -> str:
-    text = _text(value)
-    if not FILE_NAME_RE.match(text) or ".." in text:
+    text = _text(value, MAX_FILE_NAME)
+    if not FILE_NAME_RE.fullmatch(text) or ".." in text:
         raise ValueError(f"{text} is not a plain file name (expected a name like route-map.txt, with no folders)")
     return text
 
 
 def _url(value: Any) -> str:
-    text = _text(value)
-    if not re.match(r"^https?://[^\s<>\"]+$", text, re.IGNORECASE):
-        raise ValueError(f"{text} is not a web address (expected one starting https:// or http://)")
+    text = _text(value, MAX_URL)
+    if not URL_RE.fullmatch(text):
+        raise ValueError(f"{shorten(text)} is not a web address (expected one starting https:// or http://)")
     return text
 
 
@@ -188,31 +264,61 @@ def _percent(value: Any) -> Decimal:
 
 
 def _population(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} was read by YAML as a yes/no value (expected a whole number)")
+    if not isinstance(value, int):
         raise ValueError(f"{_show(value)} is not a whole number")
     if value <= 0:
         raise ValueError(f"{value} is not a positive number")
+    if value > MAX_POPULATION:
+        raise ValueError(f"{value:,} is more than {MAX_POPULATION:,} (expected the place's population)")
     return value
 
 
+def _year(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} was read by YAML as a yes/no value (expected a year, e.g. 2021)")
+    if not isinstance(value, int):
+        raise ValueError(f"{_show(value)} is not a year (expected a whole number, e.g. 2021)")
+    if not FIRST_POPULATION_YEAR <= value <= LAST_POPULATION_YEAR:
+        raise ValueError(f"{value} is not between {FIRST_POPULATION_YEAR} and {LAST_POPULATION_YEAR} (check the year)")
+    return value
+
+
+def _text_type(limit: int, what: str) -> Any:
+    """Text of at most ``limit`` characters."""
+
+    def text(value: Any) -> str:
+        return _text(value, limit)
+
+    text.__qualname__ = text.__name__ = f"_{what}"
+    return Annotated[str, BeforeValidator(text), WithJsonSchema({"type": "string", "minLength": 1, "maxLength": limit})]
+
+
 # What editors are told a decimal string may look like: plain, or with thousands grouped.
-_DECIMAL_TEXT = r"^-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$"
+_DECIMAL_TEXT = r"^-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$"
 _DECIMAL_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": _DECIMAL_TEXT}]}
 _str_out = PlainSerializer(str, return_type=str, when_used="json")
 
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", "minLength": 1})]
-Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
-Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "pattern": "^https?://"})]
-FileName = Annotated[str, BeforeValidator(_file_name), WithJsonSchema({"type": "string", "minLength": 1})]
+Title = _text_type(MAX_TITLE, "title")
+Text = _text_type(MAX_SHORT, "text")
+LongText = _text_type(MAX_LONG, "long_text")
+Slug = Annotated[
+    str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern, "maxLength": MAX_SLUG})
+]
+Url = Annotated[str, BeforeValidator(_url), WithJsonSchema({"type": "string", "pattern": "^https?://", "maxLength": MAX_URL})]
+FileName = Annotated[
+    str, BeforeValidator(_file_name), WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_FILE_NAME})
+]
 Amount = Annotated[
     Decimal,
-    BeforeValidator(lambda v: _decimal(v, money=True)),
+    BeforeValidator(_amount),
     _str_out,
     WithJsonSchema({**_DECIMAL_SCHEMA, "description": "An exact amount in the budget's unit"}),
 ]
 Measure = Annotated[
     Decimal,
-    BeforeValidator(lambda v: _decimal(v, money=False)),
+    BeforeValidator(_measure),
     _str_out,
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": _DECIMAL_TEXT}]}),
 ]
@@ -223,7 +329,7 @@ Percent = Annotated[
     WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 100}, {"type": "string"}]}),
 ]
 FinancialYear = Annotated[
-    str, BeforeValidator(_financial_year), WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}$"})
+    str, BeforeValidator(_financial_year), WithJsonSchema({"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}$"})
 ]
 Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})]
 Moment = Annotated[
@@ -231,12 +337,63 @@ Moment = Annotated[
     BeforeValidator(_moment),
     WithJsonSchema({"type": "string", "description": "A date-time with zone, or a date (midnight in London)"}),
 ]
-Population = Annotated[int, BeforeValidator(_population), WithJsonSchema({"type": "integer", "minimum": 1})]
+Population = Annotated[
+    int, BeforeValidator(_population), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_POPULATION})
+]
+Year = Annotated[
+    int,
+    BeforeValidator(_year),
+    WithJsonSchema({"type": "integer", "minimum": FIRST_POPULATION_YEAR, "maximum": LAST_POPULATION_YEAR}),
+]
 YearAmounts = dict[FinancialYear, Amount]
+
+# An explicitly blank optional field (``publish_after:`` with nothing after it) is refused in
+# what an editor wrote: it may mean "none" or "not filled in yet", and reading it as none can
+# publish too early or skip a check. Leaving the line out means none. Code that makes models
+# (tests, the loader's Catalogue) may still pass None: the rule applies when validating with
+# the WRITTEN context, as ``problems.validate`` does for every file.
+BLANK = "is blank (remove the line if there is none, or give a value)"
+BLANK_MESSAGES = {"publish_after": "is blank: remove the line to publish now, or give a date"}
+WRITTEN = {"written": True}
+
+
+def _no_null(schema: dict, model: type) -> None:
+    """The JSON Schema of a model's optional fields without null: a blank field is refused."""
+    for prop in schema.get("properties", {}).values():
+        options = prop.get("anyOf")
+        if options and {"type": "null"} in options:
+            kept = [o for o in options if o != {"type": "null"}]
+            del prop["anyOf"]
+            if len(kept) == 1:
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+            if prop.get("default", 0) is None:
+                del prop["default"]
 
 
 class Model(BaseModel):
     """Forbid unknown fields: a misspelt key is an error, never silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_no_null)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _not_blank(cls, data: Any, info: ValidationInfo) -> Any:
+        if info.context is WRITTEN and type(data) is dict and None in data.values():
+            optional = _optional_fields(cls)
+            for name, value in data.items():
+                if value is None and name in optional:
+                    raise FieldError((name,), BLANK_MESSAGES.get(name, BLANK))
+        return data
+
+
+_OPTIONAL: dict[type, frozenset] = {}
+
+
+def _optional_fields(model: type[BaseModel]) -> frozenset:
+    """The fields of a model that default to None (absent means none)."""
+    found = _OPTIONAL.get(model)
+    if found is None:
+        found = _OPTIONAL[model] = frozenset(n for n, f in model.model_fields.items() if f.default is None and not f.is_required())
+    return found

@@ -34,7 +34,9 @@ from pydantic import Field
 from .catalogue import Catalogue
 from .deal import Publishable
 from .problems import InvalidDeals, Problem, line_of, validate
-from .types import LONDON, SLUG_RE, Moment, Slug, Text
+from .limits import first_suspect
+from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
+from .files import read
 from .yaml import YamlError, decode, parse
 
 UPDATES_DIR = "updates"  # inside docs_dir (content/)
@@ -50,10 +52,10 @@ class InvalidUpdates(InvalidDeals):
 class FrontMatter(Publishable):
     """What an update says about itself, as written in its front matter."""
 
-    title: Text
+    title: Title
     date: Moment = Field(description="When it was published: a date-time with zone, or a date (midnight in London)")
     deals: list[Slug] = Field([], description="Slugs of the deals it is about (file names in deals/, without .yaml)")
-    summary: Text = Field(description="One or two sentences, shown in lists and feeds")
+    summary: LongText = Field(description="One or two sentences, shown in lists and feeds")
 
 
 class Update(FrontMatter):
@@ -103,8 +105,15 @@ UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*((?:javascript|data|vbscri
 
 
 def body_problems(body: str) -> list[tuple[int, str]]:
-    """(line within body, message) for raw HTML or script-capable links outside code blocks."""
+    """(line within body, message) for a hidden or control character (other than tab and line
+    endings) anywhere, and raw HTML or script-capable links outside code blocks."""
     found, fenced = [], False
+    hidden = first_suspect(body, allowed="\r")
+    if hidden is not None:
+        at, what, advice = hidden
+        line = body.count("\n", 0, at)
+        column = at - (body.rfind("\n", 0, at) + 1) + 1
+        found.append((line, f"contains {what} (U+{ord(body[at]):04X}) at character {column} of the line{advice}"))
     for i, line in enumerate(body.splitlines()):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
@@ -148,11 +157,11 @@ def _load_one_cached(path: Path, known: set[str]) -> tuple[Optional[Update], lis
 
 def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
     file = str(path)
-    match = NAME_RE.match(path.name)
+    match = NAME_RE.fullmatch(path.name)
     if not match:
         return None, [Problem(file, 1, "", f"{path.name} is not named like an update (expected YYYY-MM-DD-slug.md, e.g. 2026-03-02-deal-signed.md)")]
     try:
-        text = decode(path.read_bytes())
+        text = decode(read(path))
     except YamlError as error:
         return None, [Problem(file, error.line, "", error.message)]
     front, body, first = split_front_matter(text)
@@ -213,5 +222,5 @@ def slugify(title: str) -> str:
     """A file-name slug from a title: 'Kent signs!' -> 'kent-signs'."""
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     slug = "-".join(slug.split("-")[:8]) or "update"
-    assert SLUG_RE.match(slug)
+    assert SLUG_RE.fullmatch(slug)
     return slug

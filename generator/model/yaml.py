@@ -5,9 +5,20 @@ PyYAML's safe loader still turns ``no`` into ``False``, ``1:20`` into 80 and
 Communications teams write these by accident; each becomes a :class:`YamlError`
 naming the line, instead of silently changed data.
 
+One composer, :func:`_compose`, turns the parser's events into data, and it is the
+only one: it refuses an alias at its first AliasEvent (so a "billion laughs" file is
+refused after reading a few hundred bytes, never expanded), a merge key, an explicit
+tag and nesting deeper than :data:`MAX_DEPTH`, and builds plain dicts, lists and
+scalars directly, without YAML's node graph. Its events come from libyaml's parser
+(``CParser``) when PyYAML has it, and otherwise, or when libyaml refuses the text, from
+PyYAML's pure-Python parser, which words every syntax error as before (libyaml's
+messages differ). Either way the same composer sees the same events.
+
+The line map (path tuple to line number) is needed only to report a problem, so it is
+made when first asked for, by composing the text again.
+
 Floor 2 (beside ``load.py``); of the model it knows only :class:`FloatLiteral`,
-which keeps unquoted decimals exact. ``load.py`` maps the returned ``lines`` (path
-tuple to line number) onto validation errors.
+which keeps unquoted decimals exact. ``load.py`` maps ``lines`` onto validation errors.
 """
 
 from __future__ import annotations
@@ -16,15 +27,23 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 import yaml
-from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
@@ -32,12 +51,17 @@ from .types import FloatLiteral
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
+# The longest plain number read as a number (no number in a deal is near it). Longer ones
+# are refused: Python refuses int() of more than 4,300 digits, and Decimal arithmetic on
+# them would be slow for nothing.
+MAX_NUMBER_LENGTH = 100
 
 TAG = "tag:yaml.org,2002:"
 BOOLEAN_TRUE = {"true", "True", "TRUE"}
 BOOLEAN_FALSE = {"false", "False", "FALSE"}
 PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 PLAIN_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)\.[0-9]+$")
+EMPTY = "file is empty (expected a mapping starting with title:)"
 
 Path = tuple
 
@@ -55,352 +79,212 @@ class Document:
     lines: dict[Path, int] = field(default_factory=dict)
 
 
-class _Composer(Composer):
-    """A composer that refuses aliases and records which tags were written out."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0
-
-    def compose_node(self, parent, index):
-        if self.check_event(AliasEvent):
-            event = self.peek_event()
-            if isinstance(index, ScalarNode) and index.tag == TAG + "merge":
-                raise YamlError(index.start_mark.line + 1, (), "<< merge keys are not allowed (repeat the values instead)")
-            raise YamlError(
-                event.start_mark.line + 1, (), f"*{event.anchor} is an alias (repeat the value instead: aliases are not allowed)"
-            )
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise YamlError(self.peek_event().start_mark.line + 1, (), f"nesting is deeper than {MAX_DEPTH} levels")
-        event = self.peek_event()
-        node = super().compose_node(parent, index)
-        node.explicit_tag = getattr(event, "tag", None) not in (None, "!")
-        self.depth -= 1
-        return node
+# --- where events come from ------------------------------------------------------------
 
 
-class _Loader(Reader, Scanner, Parser, _Composer, Resolver):
+class _PythonParser(Reader, Scanner, Parser):
+    """PyYAML's pure-Python reader, scanner and parser: events, with PyYAML's own messages."""
+
     def __init__(self, text: str) -> None:
         Reader.__init__(self, text)
         Scanner.__init__(self)
         Parser.__init__(self)
-        _Composer.__init__(self)
-        Resolver.__init__(self)
+
+    def dispose(self) -> None:
+        self.states = []
+        self.state = None
 
 
-try:  # libyaml's parser, when PyYAML was built with it: the same events, about 5x faster
+try:  # libyaml's parser, when PyYAML was built with it: the same events, several times faster
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - PyYAML without libyaml
     _CParser = None
 
-if _CParser is not None:
 
-    class _FastLoader(_Composer, _CParser, Resolver):
-        """Our composer (alias, tag and depth checks) over libyaml's events.
-
-        Only for files that parse: on any error :func:`parse` reads the file again
-        with the pure-Python :class:`_Loader`, so every message stays as above.
-        """
-
-        def __init__(self, text: str) -> None:
-            _CParser.__init__(self, text)
-            _Composer.__init__(self)
-            Resolver.__init__(self)
-
-
-def _fast_node(text: str):
-    """The document's node via libyaml, or None when there is no libyaml or any problem."""
-    if _CParser is None:
-        return None
-    loader = _FastLoader(text)
-    try:
-        return loader.get_single_node()
-    except Exception:  # noqa: BLE001 - the pure-Python reader reports it, with our messages
-        return None
-    finally:
-        loader.dispose()
-
-
-# --- the fast path: libyaml composes in C, and only clean files are accepted ------------
-#
-# Composing nodes event by event in Python (above) costs most of the time of loading a
-# deal. libyaml's own composer builds the same nodes in C, but it follows aliases, keeps
-# explicit tags and does not count depth. So :func:`_clean_data` accepts a file only when
-# it can show the checks above would find nothing, and returns _UNCLEAN for anything
-# else, which then goes the way above and gets its exact message:
-# - explicit tags and aliases: a tag starts with ! and an alias with *, so a text without
-#   either has neither. Otherwise the nodes are counted: the C composer asks the resolver
-#   for the tag of every node written without one, and an alias adds no node of its own,
-#   so the nodes in the tree equal the resolver's calls only when there are neither;
-# - duplicate or non-text keys, merge keys, trap scalars, depth: checked while building;
-# - the line map (only needed to report a problem) is built when first asked for.
-
-_UNCLEAN = object()
-
-# The C composer recurses on the C stack (a few hundred bytes a level; 40,000 nested
-# brackets crash the process). Each nested collection needs one of these characters of
-# its own ([ { for flow, - for a sequence entry, ? or : for a mapping key), so their
-# count bounds the depth: above this, the pure-Python composer (which stops at
-# MAX_DEPTH) reads the file.
-C_NESTING_BOUND = 8_000
-NESTING_CHARS = "[{-?:"
+# --- the composer ------------------------------------------------------------------------
 
 _STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP, _MERGE = (TAG + t for t in ("str", "null", "bool", "int", "float", "timestamp", "merge"))
 # Resolver.resolve's table by first character, with the wildcard entries appended (as it does).
 _WILDCARD = tuple(Resolver.yaml_implicit_resolvers.get(None, ()))
 _IMPLICIT = {first: tuple(found) + _WILDCARD for first, found in Resolver.yaml_implicit_resolvers.items() if first is not None}
-_DEFAULT_TAG = {ScalarNode: Resolver.DEFAULT_SCALAR_TAG, SequenceNode: Resolver.DEFAULT_SEQUENCE_TAG, MappingNode: Resolver.DEFAULT_MAPPING_TAG}
+_NO_KEY = object()  # a mapping waiting for its next key
 
 
-@functools.lru_cache(maxsize=8192)  # keys and short values repeat: 97% hits on the bench deals
-def _resolve(kind, value, implicit) -> str:
-    """Resolver.resolve, without path resolvers (Resolver has none)."""
-    if kind is ScalarNode and implicit[0]:
-        for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
-            if regexp.match(value):
-                return tag
-    return _DEFAULT_TAG[kind]
+class _Trap:
+    """A plain scalar YAML would read differently from how it looks: the message, without a line."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
 
 
-class _NotClean(Exception):
-    pass
+class _NeedLines(Exception):
+    """A message needs the line map (a duplicate key names the line of the first)."""
 
 
-if _CParser is not None:
-
-    class _CLoader(_CParser, Resolver):
-        """libyaml's parser and composer, both in C."""
-
-        resolve = staticmethod(_resolve)
-        # Without path resolvers these need do nothing; C callables spare a Python call per node.
-        descend_resolver = staticmethod(slice)  # called with (parent, index)
-        ascend_resolver = staticmethod(tuple)  # called with ()
-
-        def __init__(self, text: str) -> None:
-            _CParser.__init__(self, text)
-            Resolver.__init__(self)
-            self.resolved = 0
-
-    class _CountingLoader(_CLoader):
-        """Counts the nodes the composer resolved itself, i.e. those written without a tag."""
-
-        def resolve(self, kind, value, implicit):
-            self.resolved += 1
-            return _resolve(kind, value, implicit)
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(TAG):] if tag.startswith(TAG) else tag
 
 
-def _c_node(text: str, count: bool):
-    """(root node, resolver calls) from libyaml's C composer, or None when it refuses the text."""
-    if _CParser is None or sum(map(text.count, NESTING_CHARS)) >= C_NESTING_BOUND:
-        return None
-    loader = (_CountingLoader if count else _CLoader)(text)
-    try:
-        node = loader.get_single_node()
-    except Exception:  # noqa: BLE001 - the pure-Python path reports it, with our messages
-        return None
-    finally:
-        loader.dispose()
-    return None if node is None else (node, loader.resolved)
+def _compose(next_event: Callable[[], object], lines: Optional[dict]) -> object:
+    """The document's data from its events; ``lines`` (when a dict) receives the line map.
 
-
-def _clean_data(text: str) -> object:
-    """The file's data, exactly as :func:`_build` gives it, or _UNCLEAN when anything needs a closer look."""
-    count = "!" in text or "*" in text  # could hold a tag or an alias
-    composed = _c_node(text, count)
-    if composed is None:
-        return _UNCLEAN
-    node, resolved = composed
-    counter = [1]  # the root
-    try:
-        data = _clean(node, 1, counter)
-    except _NotClean:
-        return _UNCLEAN
-    return data if not count or counter[0] == resolved else _UNCLEAN
-
-
-def _clean(node: Node, depth: int, counter: list) -> object:
-    """_build's value for a node, without a line map; raises _NotClean where _build would raise."""
-    value = node.value
-    if node.__class__ is ScalarNode:
-        return value if node.style or node.tag == _STR else _clean_scalar(node)
-    if value and depth >= MAX_DEPTH:  # its items would be nested deeper than MAX_DEPTH
-        raise _NotClean
-    depth += 1
-    if node.__class__ is MappingNode:
-        counter[0] += 2 * len(value)
-        result: dict = {}
-        for key_node, item in value:
-            if key_node.__class__ is not ScalarNode or key_node.tag == _MERGE or key_node.value in result:
-                raise _NotClean
-            # most values are text: taken here, without a call
-            if item.__class__ is ScalarNode and (item.style or item.tag == _STR):
-                result[key_node.value] = item.value
+    Iterative, with an explicit stack of open collections, so depth costs no recursion. The
+    innermost open collection is kept in locals (``top``, whether it is a mapping, its path,
+    its pending key and that key's line), the ones around it on ``stack``. A collection is
+    put into its parent when it starts; its parent's key is released when it ends.
+    """
+    next_event()  # StreamStartEvent
+    event = next_event()
+    if event.__class__ is StreamEndEvent:
+        raise YamlError(1, (), EMPTY)
+    stack: list[tuple] = []
+    top: object = None
+    is_map, path, key, key_line = False, (), _NO_KEY, 0
+    depth = 0  # open collections; the node being read is at depth + 1 (the root is at 1)
+    while True:
+        event = next_event()
+        cls = event.__class__
+        if cls is MappingEndEvent or cls is SequenceEndEvent:
+            depth -= 1
+            if not depth:
+                break
+            top, is_map, path, key, key_line = stack.pop()
+            key = _NO_KEY
+            continue
+        if cls is AliasEvent:
+            raise YamlError(
+                event.start_mark.line + 1, (), f"*{event.anchor} is an alias (repeat the value instead: aliases are not allowed)"
+            )
+        if depth >= MAX_DEPTH:
+            raise YamlError(event.start_mark.line + 1, (), f"nesting is deeper than {MAX_DEPTH} levels")
+        tag = event.tag
+        if is_map and key is _NO_KEY:  # a mapping's next key: plain text, not <<, not given before
+            if cls is not ScalarEvent:
+                raise YamlError(event.start_mark.line + 1, path, "a key must be plain text")
+            key = event.value
+            if tag is not None or key == "<<" or key in top:
+                _bad_key(event, top, path, lines)
+            if lines is not None:
+                key_line = event.start_mark.line + 1
+            continue
+        if cls is ScalarEvent:
+            if tag is None or tag == "!":
+                value = event.value
+                if not event.style:
+                    value = _plain_cached(value) if len(value) <= 64 else _plain(value)
+                    if value.__class__ is _Trap:
+                        raise YamlError(event.start_mark.line + 1, _child(top, is_map, path, key), value.message)
+            elif tag == _STR:
+                value = event.value
             else:
-                result[key_node.value] = _clean(item, depth, counter)
-        return result
-    if node.__class__ is SequenceNode:
-        counter[0] += len(value)
-        return [
-            item.value if item.__class__ is ScalarNode and (item.style or item.tag == _STR) else _clean(item, depth, counter)
-            for item in value
-        ]
-    raise _NotClean
+                raise YamlError(event.start_mark.line + 1, _child(top, is_map, path, key), _tag_refused(tag))
+            if is_map:
+                top[key] = value
+                if lines is not None:
+                    lines[path + (key,)] = key_line
+                key = _NO_KEY
+            elif top is not None:
+                if lines is not None:
+                    lines[path + (len(top),)] = event.start_mark.line + 1
+                top.append(value)
+            else:  # the whole document is one scalar
+                if lines is not None:
+                    lines[()] = event.start_mark.line + 1
+                root = value
+                break
+            continue
+        # SequenceStartEvent or MappingStartEvent
+        child = _child(top, is_map, path, key)
+        if tag is not None and tag != "!":
+            raise YamlError(event.start_mark.line + 1, child, _tag_refused(tag))
+        collection: object = {} if cls is MappingStartEvent else []
+        if is_map:
+            top[key] = collection
+            if lines is not None:
+                lines[child] = key_line  # a nested block starts below its key; point at the key
+        elif top is not None:
+            top.append(collection)
+            if lines is not None:
+                lines[child] = event.start_mark.line + 1
+        else:
+            root = collection
+            if lines is not None:
+                lines[()] = event.start_mark.line + 1
+        if depth:
+            stack.append((top, is_map, path, key, key_line))
+        depth += 1
+        top, is_map, path, key = collection, cls is MappingStartEvent, child, _NO_KEY
+    next_event()  # DocumentEndEvent
+    event = next_event()
+    if event.__class__ is DocumentStartEvent:
+        raise YamlError(event.start_mark.line + 1, (), "--- starts a second document (one deal per file: remove it and what follows)")
+    return root
 
 
-def _clean_scalar(node: ScalarNode) -> object:
-    """_scalar's value for a plain scalar that is not text."""
-    value, tag = node.value, node.tag
+def _child(top, is_map: bool, path: tuple, key) -> tuple:
+    """The path of the node being read: under the pending key, or next in the list."""
+    if is_map:
+        return path + (key,)
+    return path + (len(top),) if top is not None else ()
+
+
+def _tag_refused(tag: str) -> str:
+    return f"tag {_tag_name(tag)} is not allowed (write plain values)"
+
+
+def _bad_key(event, top: dict, path: tuple, lines: Optional[dict]) -> None:
+    """Raise for a key with a tag other than !!str, a merge key or a duplicate; return for a good one."""
+    line, key, tag = event.start_mark.line + 1, event.value, event.tag
+    if tag is not None and tag != "!" and tag != _STR:
+        raise YamlError(line, path + (key,), _tag_refused(tag))
+    if key == "<<" and not event.style and tag in (None, "!"):
+        raise YamlError(line, (), "<< merge keys are not allowed (repeat the values instead)")
+    if key in top:
+        if lines is None:
+            raise _NeedLines
+        raise YamlError(line, path + (key,), f"duplicate key {key} (first given on line {lines[path + (key,)]})")
+
+
+def _plain(text: str) -> object:
+    """The value of a plain (unquoted, untagged) scalar, or a :class:`_Trap` saying why not."""
+    for tag, regexp in _IMPLICIT.get(text[:1], _WILDCARD):
+        if regexp.match(text):
+            break
+    else:
+        return text
     if tag == _NULL:
         return None
     if tag == _BOOL:
-        if value in BOOLEAN_TRUE:
-            return True
-        if value in BOOLEAN_FALSE:
-            return False
-        raise _NotClean
-    if tag == _INT:
-        if PLAIN_INT.match(value):
-            return int(value)
-        raise _NotClean
-    if tag == _FLOAT:
-        if PLAIN_DECIMAL.match(value):
-            return FloatLiteral(value)
-        raise _NotClean
-    if tag == _TIMESTAMP:
-        try:
-            return _timestamp(value, 0, ())
-        except YamlError:
-            raise _NotClean from None
-    return value
-
-
-class _CleanDocument(Document):
-    """A clean file's data; its line map is made only when a problem asks for a line."""
-
-    def __init__(self, data: object, text: str):  # noqa: D107 - lines come later, from the text
-        self.data = data
-        self._text: Optional[str] = text
-        self._lines: Optional[dict] = None
-
-    @property  # type: ignore[override]
-    def lines(self) -> dict:
-        if self._lines is None:
-            self._lines = {}
-            composed = _c_node(self._text, False)
-            if composed is not None:  # always, for a text _clean_data accepted
-                _build(composed[0], (), self._lines)
-            self._text = None
-        return self._lines
-
-    @lines.setter
-    def lines(self, value: dict) -> None:
-        self._lines, self._text = value, None
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 only: anything else is refused with the line of the first bad byte."""
-    if len(raw) > MAX_BYTES:
-        raise YamlError(1, (), f"file is {len(raw):,} bytes (expected at most {MAX_BYTES:,})")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise YamlError(line, (), f"byte 0x{raw[error.start]:02x} is not UTF-8 (save the file as UTF-8)") from None
-    if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.splitlines()):
-        raise YamlError(1, (), "file is empty (expected a mapping starting with title:)")
-    return text
-
-
-def parse(raw: bytes) -> Document:
-    text = decode(raw)
-    data = _clean_data(text)
-    if data is not _UNCLEAN:
-        return _CleanDocument(data, text)
-    node = _fast_node(text)  # a deal file of 1,000 lines: 0.2 s in pure Python (benchmarks/bench.py)
-    if node is not None:
-        doc = Document(None)
-        doc.data = _build(node, (), doc.lines)
-        return doc
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.problem == "but found another document":
-            raise YamlError(mark.line + 1, (), "--- starts a second document (one deal per file: remove it and what follows)") from None
-        if "'\\t'" in str(error.problem):
-            raise YamlError(mark.line + 1, (), "a tab is used for indenting (indent with spaces)") from None
-        raise YamlError(mark.line + 1 if mark else 1, (), f"not valid YAML: {error.problem}") from None
-    except RecursionError:
-        raise YamlError(1, (), f"nesting is deeper than {MAX_DEPTH} levels") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise YamlError(1, (), "file is empty (expected a mapping starting with title:)")
-    doc = Document(None)
-    doc.data = _build(node, (), doc.lines)
-    return doc
-
-
-def _build(node: Node, path: Path, lines: dict) -> object:
-    lines[path] = node.start_mark.line + 1
-    if getattr(node, "explicit_tag", False) and node.tag != TAG + "str":
-        tag = "!!" + node.tag[len(TAG):] if node.tag.startswith(TAG) else node.tag
-        raise YamlError(node.start_mark.line + 1, path, f"tag {tag} is not allowed (write plain values)")
-    if isinstance(node, MappingNode):
-        return _mapping(node, path, lines)
-    if isinstance(node, SequenceNode):
-        return [_build(item, path + (i,), lines) for i, item in enumerate(node.value)]
-    return _scalar(node, path)
-
-
-def _mapping(node: MappingNode, path: Path, lines: dict) -> dict:
-    result: dict = {}
-    first_line: dict = {}
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
-        if key_node.tag == TAG + "merge":
-            raise YamlError(line, path, "<< merge keys are not allowed (repeat the values instead)")
-        if not isinstance(key_node, ScalarNode):
-            raise YamlError(line, path, "a key must be plain text")
-        key = key_node.value
-        if key in result:
-            raise YamlError(line, path + (key,), f"duplicate key {key} (first given on line {first_line[key]})")
-        first_line[key] = line
-        result[key] = _build(value_node, path + (key,), lines)
-        lines[path + (key,)] = line  # a nested block starts below its key; point at the key
-    return result
-
-
-def _scalar(node: ScalarNode, path: Path) -> object:
-    text, tag, line = node.value, node.tag, node.start_mark.line + 1
-    if node.style or tag == TAG + "str":
-        return text
-    if tag == TAG + "null":
-        return None
-    if tag == TAG + "bool":
         if text in BOOLEAN_TRUE:
             return True
         if text in BOOLEAN_FALSE:
             return False
-        raise YamlError(line, path, f"{text} is read by YAML as a yes/no value (put it in quotes, or write true or false)")
-    if tag == TAG + "int":
-        if not PLAIN_INT.match(text):
-            raise YamlError(line, path, _int_trap(node))
-        return int(text)
-    if tag == TAG + "float":
-        if not PLAIN_DECIMAL.match(text):
-            raise YamlError(line, path, f"{text} is not a plain decimal number (put it in quotes)")
-        return FloatLiteral(text)
-    if tag == TAG + "timestamp":
-        return _timestamp(text, line, path)
-    return text
+        return _Trap(f"{text} is read by YAML as a yes/no value (put it in quotes, or write true or false)")
+    if tag in (_INT, _FLOAT) and len(text) > MAX_NUMBER_LENGTH:
+        return _Trap(
+            f"{text[:20]}... is a number {len(text):,} characters long "
+            f"(expected at most {MAX_NUMBER_LENGTH}; if it is text, put it in quotes)"
+        )
+    if tag == _INT:
+        return int(text) if PLAIN_INT.match(text) else _Trap(_int_trap(text))
+    if tag == _FLOAT:
+        if PLAIN_DECIMAL.match(text):
+            return FloatLiteral(text)
+        return _Trap(f"{text} is not a plain decimal number (put it in quotes)")
+    if tag == _TIMESTAMP:
+        return _timestamp(text)
+    return text  # = (the value tag) and << outside a key: text
 
 
-def _int_trap(node: ScalarNode) -> str:
+# Keys and short values repeat across a file and across files (97% hits on the bench deals);
+# every value it returns is immutable, so sharing one is safe.
+_plain_cached = functools.lru_cache(maxsize=8192)(_plain)
+
+
+def _int_trap(text: str) -> str:
     """Why a whole number YAML would read differently from how it looks."""
-    text = node.value
     digits = text.lstrip("+-")
     if ":" in digits:
         kind = "a base-60 number"
@@ -413,18 +297,107 @@ def _int_trap(node: ScalarNode) -> str:
     else:
         kind = "an octal number"
     try:
-        value = f", {SafeConstructor().construct_yaml_int(node)}"
+        value = f", {SafeConstructor().construct_yaml_int(ScalarNode(_INT, text))}"
     except ValueError:
         value = ""
     return f"{text} is read by YAML as {kind}{value} (put it in quotes)"
 
 
-def _timestamp(text: str, line: int, path: Path) -> object:
+def _timestamp(text: str) -> object:
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
         return dt.datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
     except ValueError:
         kind = "date (expected YYYY-MM-DD)" if len(text) == 10 else "date-time (expected e.g. 2026-03-01T09:30:00+00:00)"
-        raise YamlError(line, path, f"{text} is not a {kind}") from None
+        return _Trap(f"{text} is not a {kind}")
 
+
+# --- reading a file --------------------------------------------------------------------
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 only: anything else is refused with the line of the first bad byte."""
+    if len(raw) > MAX_BYTES:
+        raise YamlError(1, (), too_big(len(raw)))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise YamlError(line, (), f"byte 0x{raw[error.start]:02x} is not UTF-8 (save the file as UTF-8)") from None
+    if not text.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in text.splitlines()):
+        raise YamlError(1, (), EMPTY)
+    return text
+
+
+def too_big(size: int) -> str:
+    return f"file is {size:,} bytes (expected at most {MAX_BYTES:,})"
+
+
+def _composed(text: str, lines: Optional[dict], python: bool) -> tuple[object, bool]:
+    """(data, whether the pure-Python parser gave the events) for text.
+
+    libyaml's events first; if libyaml refuses the text, PyYAML's pure-Python parser reads
+    it again: it reports the problem in the words editors have always seen, or, where the
+    two parsers disagree, accepts what PyYAML accepts.
+    """
+    if _CParser is not None and not python:
+        parser = _CParser(text)
+        try:
+            return _compose(parser.get_event, lines), False
+        except yaml.YAMLError:
+            pass
+        finally:
+            parser.dispose()
+    try:
+        parser = _PythonParser(text)
+    except ReaderError as error:
+        raise YamlError(text.count("\n", 0, error.position) + 1, (), _unreadable(error.character)) from None
+    try:
+        return _compose(parser.get_event, lines), True
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        if "'\\t'" in str(error.problem):
+            raise YamlError(mark.line + 1, (), "a tab is used for indenting (indent with spaces)") from None
+        raise YamlError(mark.line + 1 if mark else 1, (), f"not valid YAML: {error.problem}") from None
+    finally:
+        parser.dispose()
+
+
+def _unreadable(code: int) -> str:
+    kind = "a control character" if code < 0x20 or 0x7F <= code <= 0x9F else "not a character"
+    return f"character U+{code:04X} is not allowed in a YAML file (it is {kind}: remove it)"
+
+
+class _Parsed(Document):
+    """A file's data; its line map is made only when a problem asks for a line."""
+
+    def __init__(self, data: object, text: str, python: bool):  # noqa: D107 - lines come later, from the text
+        self.data = data
+        self._text: Optional[str] = text
+        self._python = python
+        self._lines: Optional[dict] = None
+
+    @property  # type: ignore[override]
+    def lines(self) -> dict:
+        if self._lines is None:
+            self._lines = {}
+            _composed(self._text, self._lines, self._python)
+            self._text = None
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: dict) -> None:
+        self._lines, self._text = value, None
+
+
+def parse(raw: bytes) -> Document:
+    """The file's data, or a :class:`YamlError` with the line of the first problem."""
+    text = decode(raw)
+    try:
+        data, python = _composed(text, None, False)
+    except _NeedLines:  # the message names another line: compose again, keeping lines
+        doc = Document(None)
+        _composed(text, doc.lines, False)
+        raise AssertionError("composing with lines found no problem")  # pragma: no cover
+    return _Parsed(data, text, python)
