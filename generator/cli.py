@@ -115,6 +115,7 @@ def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
     from .engine.pipeline import read_sources
     from .engine.publish import BuildFailed, RefusedOutputFolder
+    from .model.clock import SourceDateEpochError
 
     quiet_logging(args.quiet)
     try:
@@ -134,6 +135,9 @@ def cmd_build(args) -> int:
         return 1
     except BuildFailed as error:
         print(f"build failed, site/ is unchanged: {error}", file=sys.stderr)
+        return 1
+    except SourceDateEpochError as error:
+        print(f"build stopped, site/ is unchanged: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("build interrupted, site/ is unchanged", file=sys.stderr)
