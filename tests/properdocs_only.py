@@ -1,6 +1,7 @@
 """Run the ``dealsite`` command as if ProperDocs were the only engine installed.
 
     python tests/properdocs_only.py build -f PROJECT/mkdocs.yml ...
+    python tests/properdocs_only.py pytest tests/test_engine_mkdocs.py   (pytest, likewise)
 
 The test environment has both MkDocs (a runtime dependency) and ProperDocs (a test
 dependency) installed, and a plain ``import mkdocs`` would find the real one. A second
@@ -41,9 +42,14 @@ def main() -> int:
     real_dir = os.path.dirname(real.origin) + os.sep if real is not None and real.origin else None
     sys.meta_path.insert(0, NoMkDocs())
     sys.path.insert(0, str(REPO))
-    from generator.cli import main as dealsite
+    if sys.argv[1:2] == ["pytest"]:
+        import pytest
 
-    status = dealsite(sys.argv[1:])
+        status = pytest.main(["-p", "no:cacheprovider", *sys.argv[2:]])
+    else:
+        from generator.cli import main as dealsite
+
+        status = dealsite(sys.argv[1:])
     loaded = sorted(
         name for name, module in list(sys.modules.items())
         if real_dir and (getattr(module, "__file__", None) or "").startswith(real_dir)

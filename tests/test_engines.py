@@ -189,3 +189,12 @@ def test_dealsite_serve_runs_on_properdocs_alone_and_serves_a_deal_page(tmp_path
     assert 'content="mkdocs-ProperDocs 1.6.7, mkdocs-material-9.8.1"' in page
     assert "Kent" in page
     assert "strict mode" not in output
+
+
+def test_the_engine_contracts_hold_on_properdocs_too():
+    """tests/test_engine_mkdocs.py checks every MkDocs and Material internal the adapter uses;
+    run again where ProperDocs stands in for MkDocs, the same checks must pass."""
+    done = run([sys.executable, PROPERDOCS_ONLY, "pytest", "-q", "-p", "no:xdist", TESTS / "test_engine_mkdocs.py"], REPO, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "engine: properdocs" in done.stderr
+    assert re.search(r"\b\d+ passed\b", done.stdout) and "failed" not in done.stdout
