@@ -1,4 +1,4 @@
-"""The ``dealsite`` command: check, build, serve, new, schema.
+"""The ``dealsite`` command: check, build, serve, export, new, schema.
 
 Bad deal data is never a traceback: each problem is one line naming file, line
 and field, and the exit status is 1.
@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
     serve.add_argument("--drafts", action="store_true", help="include drafts and embargoed content, with a banner")
     serve.set_defaults(run=cmd_serve)
+
+    export = commands.add_parser("export", help="write the site as a plain docs folder that builds without the dealsite plugin")
+    export.add_argument("folder", type=Path, metavar="DIR")
+    export.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    export.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    export.set_defaults(run=cmd_export)
 
     new = commands.add_parser("new", help="write a commented deal file deals/SLUG.yaml to fill in")
     new.add_argument("slug")
@@ -154,6 +160,38 @@ def cmd_serve(args) -> int:
     from .engine.mkdocs.serve import serve_site
 
     serve_site(args.config_file, args.dev_addr, drafts=args.drafts)
+    return 0
+
+
+def cmd_export(args) -> int:
+    """The engine-free export (engine/export.py): the same pipeline and checks as a build, no engine."""
+    from .engine.export import export_site
+    from .engine.gate import UnsafeOutput
+    from .engine.publish import BuildFailed, RefusedOutputFolder
+
+    shown = args.folder
+    try:
+        exported = export_site(args.config_file, args.folder)
+    except InvalidDeals as error:
+        print(f"export stopped: {shown} is unchanged", file=sys.stderr)
+        return _report(error)
+    except RefusedOutputFolder as error:  # refused before anything was made or removed
+        print(f"export refused, nothing was changed: {error}", file=sys.stderr)
+        return 1
+    except (BuildFailed, UnsafeOutput) as error:
+        print(f"export failed, {shown} is unchanged: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"export interrupted, {shown} is unchanged", file=sys.stderr)
+        return 130
+    except Exception as error:  # a fault in a template or a page generator: a message, not a traceback
+        print(f"export failed, {shown} is unchanged: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(
+            f"exported {exported.pages} pages and {exported.files - exported.pages} other files to {exported.folder}; "
+            f"build it without dealsite: mkdocs build -f {exported.folder / 'mkdocs.yml'}"
+        )
     return 0
 
 

@@ -25,6 +25,7 @@ from ..publish import (
     swap,
     umask_mode,
 )
+from . import ENGINE
 from .config import settings_from
 
 
@@ -94,8 +95,9 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def quiet_logging(quiet: bool) -> None:
-    """MkDocs logs through 'mkdocs'; show its warnings always, its progress unless quiet."""
-    logger = logging.getLogger("mkdocs")
+    """The engine logs through 'mkdocs' (ProperDocs: 'properdocs', our 'mkdocs.*' loggers beneath
+    it); show its warnings always, its progress unless quiet."""
+    logger = logging.getLogger(ENGINE)
     if not logger.handlers or all(isinstance(h, _StderrHandler) for h in logger.handlers):
         for handler in list(logger.handlers):
             logger.removeHandler(handler)
