@@ -259,6 +259,7 @@ def _timed_build(project: Path, report: Path, profile: Path | None) -> int:
 
     from generator import cli
     from generator.engine.mkdocs import build as dealsite_build
+    from generator.engine import pipeline
     from generator.engine.mkdocs import plugin
 
     totals: dict[str, float] = {}
@@ -278,18 +279,17 @@ def _timed_build(project: Path, report: Path, profile: Path | None) -> int:
         setattr(owner, name, wrapper)
 
     timed(cli, "load_catalogue", "check: load deals (cli, before the build)")
-    timed(plugin.DealsitePlugin, "on_config", "generator: plugin on_config (load, embargo)")
-    timed(plugin.DealsitePlugin, "_generate", "generator: plugin on_files (generate, write files)")
-    for name, label in [
-        ("load_catalogue", "load deals"),
-        ("load_updates", "load updates"),
-        ("public_catalogue", "embargo"),
-        ("last_changed", "last changed (git)"),
-        ("deals_history", "deals history (git)"),
-        ("generate", "generate pages"),
+    timed(plugin.DealsitePlugin, "on_config", "generator: plugin on_config (read sources)")
+    timed(plugin.DealsitePlugin, "_build", "generator: plugin on_files (pipeline, write files)")
+    for owner, name, label in [
+        (plugin, "read_sources", "read deals and updates"),
+        (pipeline, "publish", "publication gate"),
+        (pipeline, "last_changed", "last changed (git)"),
+        (pipeline, "history", "history (git)"),
+        (pipeline, "generate", "generate pages"),
+        (plugin, "check_site", "last check before publishing"),
     ]:
-        if hasattr(plugin, name):
-            timed(plugin, name, f"  of which {label}")
+        timed(owner, name, f"  of which {label}")
     for hook in ("on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_page", "on_post_build"):
         if hook in vars(plugin.DealsitePlugin):
             timed(plugin.DealsitePlugin, hook, "dealsite plugin: other hooks")

@@ -1,4 +1,4 @@
-"""The ``dealsite`` command: check, build, serve, new, schema.
+"""The ``dealsite`` command: check, build, serve, export, new, schema.
 
 Bad deal data is never a traceback: each problem is one line naming file, line
 and field, and the exit status is 1.
@@ -28,8 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dealsite", description="Turn YAML deal definitions into a public website.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate deal files (default: deals/)")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path("deals")], metavar="PATH")
+    check = commands.add_parser("check", help="validate deal files (default: the project's deals, updates and content)")
+    check.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH")
+    check.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
     check.set_defaults(run=cmd_check)
 
     build = commands.add_parser("build", help="validate, then build the site into site/ (atomically)")
@@ -43,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
     serve.add_argument("--drafts", action="store_true", help="include drafts and embargoed content, with a banner")
     serve.set_defaults(run=cmd_serve)
+
+    export = commands.add_parser("export", help="write the site as a plain docs folder that builds without the dealsite plugin")
+    export.add_argument("folder", type=Path, metavar="DIR")
+    export.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    export.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    export.set_defaults(run=cmd_export)
 
     new = commands.add_parser("new", help="write a commented deal file deals/SLUG.yaml to fill in")
     new.add_argument("slug")
@@ -78,42 +85,65 @@ def _report(error: InvalidDeals) -> int:
 
 
 def cmd_check(args) -> int:
-    """Deal files; and, when run on the default deals/, the updates in content/updates too,
-    so a team finds a bad update before publishing rather than at build time."""
-    from .model.updates import UPDATES_DIR, load_updates
+    """The deal files named; with none named, the whole project as a build reads it (its deals,
+    updates and content, where mkdocs.yml says they are), so a team finds a bad update before
+    publishing rather than at build time."""
+    from .engine.pipeline import read_sources
 
-    updates_dir = Path("content") / UPDATES_DIR
-    with_updates = args.paths == [Path("deals")] and updates_dir.is_dir()
     try:
-        catalogue = load_catalogue(args.paths)
-        updates = load_updates(updates_dir, catalogue) if with_updates else []
+        if args.paths:
+            catalogue, updates = load_catalogue(args.paths), None
+        else:
+            sources = read_sources(_settings(args.config_file))
+            catalogue, updates = sources.catalogue, sources.updates
     except InvalidDeals as error:
         return _report(error)
     checked = f"{len(catalogue.deals)} deal{'s' * (len(catalogue.deals) != 1)}"
-    if with_updates:
+    if updates is not None:
         checked += f" and {len(updates)} update{'s' * (len(updates) != 1)}"
     print(f"ok: {checked} checked")
     return 0
 
 
+def _settings(config_file: Path):
+    """The project's settings from its mkdocs.yml, or the default folders beside it without one."""
+    from .engine.pipeline import Settings
+
+    if config_file.is_file():
+        from .engine.mkdocs.config import read_settings
+
+        return read_settings(config_file)
+    root = config_file.resolve().parent
+    return Settings(deals_dir=root / "deals", content_dir=root / "content", templates_dir=root / "site_templates")
+
+
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
-    from .engine.publish import BuildFailed
-    from .model.updates import UPDATES_DIR, load_updates
+    from .engine.pipeline import read_sources
+    from .engine.publish import BuildFailed, RefusedOutputFolder
+    from .model.clock import SourceDateEpochError
 
     quiet_logging(args.quiet)
-    config_dir = args.config_file.resolve().parent
     try:
         # Checked before MkDocs starts, so bad files get the check's report. No reference is
-        # kept: the plugin loads them again from the loader's cache.
-        load_updates(config_dir / "content" / UPDATES_DIR, load_catalogue([config_dir / "deals"]))
+        # kept: the plugin reads them again, from the loader's cache.
+        read_sources(_settings(args.config_file))
     except InvalidDeals as error:
         print("build stopped: site/ is unchanged", file=sys.stderr)
         return _report(error)
+    except BuildFailed as error:
+        print(f"build stopped, site/ is unchanged: {error}", file=sys.stderr)
+        return 1
     try:
         site = build_site(args.config_file, args.site_dir)
+    except RefusedOutputFolder as error:  # refused before anything was made or removed
+        print(f"build refused, nothing was changed: {error}", file=sys.stderr)
+        return 1
     except BuildFailed as error:
         print(f"build failed, site/ is unchanged: {error}", file=sys.stderr)
+        return 1
+    except SourceDateEpochError as error:
+        print(f"build stopped, site/ is unchanged: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("build interrupted, site/ is unchanged", file=sys.stderr)
@@ -130,6 +160,38 @@ def cmd_serve(args) -> int:
     from .engine.mkdocs.serve import serve_site
 
     serve_site(args.config_file, args.dev_addr, drafts=args.drafts)
+    return 0
+
+
+def cmd_export(args) -> int:
+    """The engine-free export (engine/export.py): the same pipeline and checks as a build, no engine."""
+    from .engine.export import export_site
+    from .engine.gate import UnsafeOutput
+    from .engine.publish import BuildFailed, RefusedOutputFolder
+
+    shown = args.folder
+    try:
+        exported = export_site(args.config_file, args.folder)
+    except InvalidDeals as error:
+        print(f"export stopped: {shown} is unchanged", file=sys.stderr)
+        return _report(error)
+    except RefusedOutputFolder as error:  # refused before anything was made or removed
+        print(f"export refused, nothing was changed: {error}", file=sys.stderr)
+        return 1
+    except (BuildFailed, UnsafeOutput) as error:
+        print(f"export failed, {shown} is unchanged: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"export interrupted, {shown} is unchanged", file=sys.stderr)
+        return 130
+    except Exception as error:  # a fault in a template or a page generator: a message, not a traceback
+        print(f"export failed, {shown} is unchanged: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(
+            f"exported {exported.pages} pages and {exported.files - exported.pages} other files to {exported.folder}; "
+            f"build it without dealsite: mkdocs build -f {exported.folder / 'mkdocs.yml'}"
+        )
     return 0
 
 

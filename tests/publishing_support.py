@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import copy_project  # noqa: F401 - one way to copy the project, re-exported
+
 from generator.engine.mkdocs.build import build_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,9 +44,32 @@ def source_date_epoch(seconds: int | None):
 
 
 def build(project: Path, site: Path, *, at: int | None, previews: bool = False) -> Path:
-    """A real build of project into site, with the build's clock at ``at`` (SOURCE_DATE_EPOCH)."""
+    """A real build of project into site, with the build's clock at ``at`` (SOURCE_DATE_EPOCH).
+
+    With ``previews``, the build ``dealsite serve --drafts`` makes on each change (MkDocs in
+    serve mode, drafts requested in this process), written to ``site`` so a test can read it:
+    the only way to get a preview, as no build, setting or variable gives one."""
     with source_date_epoch(at):
-        return build_site(project / "mkdocs.yml", site, previews=previews)
+        if not previews:
+            return build_site(project / "mkdocs.yml", site)
+        return _preview_build(project / "mkdocs.yml", site)
+
+
+def _preview_build(config_file: Path, site: Path) -> Path:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from generator.engine.mkdocs.plugin import DealsitePlugin
+
+    config = load_config(str(config_file), site_dir=str(site))
+    DealsitePlugin.drafts_requested = True
+    try:
+        config.plugins.on_startup(command="serve", dirty=False)
+        mkdocs_build(config)
+        config.plugins.on_shutdown()
+    finally:
+        DealsitePlugin.drafts_requested = False
+    return site
 
 
 def site_files(site: Path) -> dict[str, bytes]:

@@ -14,10 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import bench
 import corpus
+import pytest
 
 N = 20
 REPO = Path(__file__).resolve().parents[1]

@@ -15,9 +15,17 @@ import pytest
 
 from generator.compute.budget import ALL_BODIES, ALL_YEARS, budget_tables, budget_view
 from generator.compute.budget.arithmetic import payback_year
-from generator.compute.display import csv_pounds, money, number, per_head, percent, shown_pence, sums_when_shown
-from generator.model.load import load_catalogue
+from generator.compute.display import (
+    csv_pounds,
+    money,
+    number,
+    per_head,
+    percent,
+    shown_pence,
+    sums_when_shown,
+)
 from generator.model import Deal
+from generator.model.load import load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 M = 100_000_000  # pence in £1m

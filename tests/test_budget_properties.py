@@ -16,7 +16,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.compute.budget import ALL_BODIES, ALL_STREAMS, ALL_YEARS, budget_tables, budget_view
+from generator.compute.budget import (
+    ALL_BODIES,
+    ALL_STREAMS,
+    ALL_YEARS,
+    budget_tables,
+    budget_view,
+)
 from generator.compute.display import money, shown_percent, sums_when_shown
 from generator.model import UNIT_PENCE, Deal, Deflators, Unit
 from generator.pages.render import environment

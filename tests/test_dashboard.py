@@ -26,7 +26,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from publishing_support import build
 
 REPO = Path(__file__).resolve().parent.parent

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from publishing_support import build
 
 from generator.cli import main
+from generator.compute.embargo import publish
 from generator.compute.history import changes, history
+from generator.model import Catalogue
+from generator.model.git import GitError, Reader
+from generator.model.load import load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -158,8 +162,13 @@ def test_diff_of_an_invalid_revision_names_the_problem(repo, capsys):
     assert "HEAD:deals/testshire.yaml:3: status: signed-off is not allowed" in capsys.readouterr().err
 
 
+def _public_history(deals: Path, now: str = "2026-03-01T12:00:00+00:00"):
+    publication = publish(load_catalogue([deals]), (), dt.datetime.fromisoformat(now))
+    return history(Reader(deals), publication)
+
+
 def test_history_lists_changes_newest_first_with_commit_dates(repo):
-    found = changes(history(repo / "deals"))
+    found = changes(_public_history(repo / "deals"))
     assert [c.date.date().isoformat() for c in found] == ["2026-02-01", "2026-01-01"]
     assert found[0].lines == EXPECTED
     assert found[1].lines == ["testshire: deal added (Testshire deal)"]
@@ -168,7 +177,9 @@ def test_history_lists_changes_newest_first_with_commit_dates(repo):
 def test_history_is_none_outside_a_git_repository(tmp_path):
     deals = tmp_path / "deals"
     deals.mkdir()
-    assert history(deals) is None
+    with pytest.raises(GitError):
+        Reader(deals)
+    assert history(None, publish(Catalogue(deals=[], rounds=[], powers=[]), (), dt.datetime.now(dt.timezone.utc))) is None
 
 
 # --- the changes page, built for real from a repository's history --------------------------------

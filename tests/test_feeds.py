@@ -6,7 +6,6 @@ import datetime as dt
 
 import feedparser
 import pytest
-
 from publishing_support import SITE_URL, build, copy_project, epoch
 
 # Three updates with known dates; the example updates are removed so the expectations are exact.

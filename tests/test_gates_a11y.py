@@ -8,7 +8,6 @@ import shutil
 
 import lxml.html
 import pytest
-
 from browser import WIDTHS, open_page, run_axe
 from gates import html_files, page_types, page_url
 

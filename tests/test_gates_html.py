@@ -8,7 +8,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from gates import VNU_FILTERS, check_html, html_files, run_vnu
 
 pytestmark = pytest.mark.xdist_group("vnu")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from browser import DESKTOP, open_page
 from gates import page_types
 

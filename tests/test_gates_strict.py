@@ -7,10 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from mkdocs.config import load_config
-
 from conftest import REPO
 from gates import tree_digest
+from mkdocs.config import load_config
 
 BROKEN_LINK_PAGE = "# A page with a broken link\n\nSee [the missing page](no-such-page.md).\n"
 

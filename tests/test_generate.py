@@ -7,13 +7,13 @@ must give exactly the site a plain, single-process build gives.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from generator.compute.embargo import public_catalogue
+from generator.compute.embargo import publish
 from generator.model.load import load_catalogue
-from generator.compute.embargo import public_updates
 from generator.model.updates import load_updates
 from generator.pages.bundle import Bundle
 from generator.pages.generate import DealMemo, generate
@@ -25,14 +25,11 @@ NOW = dt.datetime(2016, 6, 1, 12, tzinfo=dt.timezone.utc)
 @pytest.fixture(scope="module")
 def inputs():
     catalogue = load_catalogue([REPO / "deals"])
-    public = public_catalogue(catalogue, NOW)
-    updates = public_updates(load_updates(REPO / "content" / "updates", catalogue), public, NOW)
-    return public, updates
+    return publish(catalogue, load_updates(REPO / "content" / "updates", catalogue), NOW)
 
 
-def _generate(inputs, **kwargs) -> Bundle:
-    public, updates = inputs
-    return generate(public, NOW, REPO / "site_templates", updates=updates, **kwargs)
+def _generate(publication, **kwargs) -> Bundle:
+    return generate(publication, REPO / "site_templates", **kwargs)
 
 
 def _files(bundle: Bundle) -> dict[str, bytes]:
@@ -69,13 +66,11 @@ def test_a_preview_reuses_every_unchanged_deal(inputs):
 
 
 def test_a_preview_regenerates_a_changed_deal_and_only_that_deal(inputs):
-    public, updates = inputs
     memo = DealMemo()
     first = _generate(inputs, jobs=1, memo=memo)
+    public = inputs.catalogue
     renamed = [d.model_copy(update={"title": "Kent renamed"}) if d.slug == "kent" else d for d in public.deals]
-    second = generate(
-        public.model_copy(update={"deals": renamed}), NOW, REPO / "site_templates", updates=updates, jobs=1, memo=memo
-    )
+    second = _generate(replace(inputs, catalogue=public.model_copy(update={"deals": renamed})), jobs=1, memo=memo)
     before = {p.src_uri: p for p in first.pages}
     after = {p.src_uri: p for p in second.pages}
     assert "Kent renamed" in after["deals/kent.md"].html
@@ -85,19 +80,17 @@ def test_a_preview_regenerates_a_changed_deal_and_only_that_deal(inputs):
 
 
 def test_a_preview_regenerates_every_deal_on_a_new_day(inputs):
-    public, updates = inputs
     memo = DealMemo()
     first = _generate(inputs, jobs=1, memo=memo)
-    later = generate(public, NOW + dt.timedelta(days=1), REPO / "site_templates", updates=updates, jobs=1, memo=memo)
+    later = _generate(replace(inputs, now=NOW + dt.timedelta(days=1)), jobs=1, memo=memo)
     before = {p.src_uri: p for p in first.pages}
     assert all(p is not before[p.src_uri] for p in later.pages if p.src_uri.startswith("deals/"))
 
 
 def test_a_preview_forgets_a_deal_that_is_no_longer_published(inputs):
-    public, _ = inputs
     memo = DealMemo()
     _generate(inputs, jobs=1, memo=memo)
-    remaining = [d for d in public.deals if d.slug != "kent"]
+    remaining = [d for d in inputs.catalogue.deals if d.slug != "kent"]
     assert memo.keep_only(remaining) == ["kent"]
     assert memo.keep_only(remaining) == []
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
-
 from browser import DESKTOP, injected, open_page
 from conftest import REPO, build_project, copy_project
 from gates import check_html, check_links, html_files, page_types, page_url

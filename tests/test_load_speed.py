@@ -15,13 +15,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from corpus import write_project
+from test_load import REPO, assert_reported, only_problem, write_deal
 
 from generator.model import load
 from generator.model import yaml as strict_yaml
-from corpus import write_project
 from generator.model.load import InvalidDeals, Problem, load_catalogue
-
-from test_load import REPO, assert_reported, only_problem, write_deal
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import zipfile
 import zlib
@@ -13,16 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from publishing_support import build, copy_project
 
-from generator.pages import downloads
-from generator.compute.embargo import public_catalogue
-from generator.model.load import load_catalogue
+from generator.compute.embargo import public_catalogue, publish
 from generator.model import UNIT_PENCE
-from generator.pages.render import environment
+from generator.model.load import load_catalogue
+from generator.pages import downloads, ods
 from generator.pages.bundle import Bundle, Context
 from generator.pages.generate import DealMemo, generate
+from generator.pages.render import environment
 
 REPO = Path(__file__).resolve().parent.parent
 EPOCH = "1370088000"  # 2013-06-01T12:00:00Z
@@ -55,6 +55,78 @@ negotiation: {rounds: [forerunners]}
 """
 DRAFT = EMBARGOED.replace("title: Testshire deal", "title: Secret deal\ndraft: true")
 
+# A deal whose text begins with what spreadsheets run as a formula (= + - @), in every kind of text
+# that reaches a table, with negative numbers in number columns (a reading, net benefits). Text
+# cannot begin with a tab or a carriage return: deal text is stripped on loading (csv_cells is
+# tested with them below).
+FORMULA = """\
+title: "=HYPERLINK(\\"http://evil.example/\\",\\"Formulashire\\")"
+summary: A deal whose text begins with what spreadsheets take for a formula.
+status: in-delivery
+dates: {invited: 2011-10-01, agreed: 2012-10-31}
+place:
+  name: "+Formulashire"
+  level: county
+  population: 100000
+  partners:
+    - {name: "=Formulashire Council", kind: council}
+    - {name: "+NHS Formulashire", kind: health}
+    - {name: "-Formulashire Police", kind: police}
+    - {name: "@Jobcentre Formulashire", kind: jobcentre}
+accountable_figure: {role: mayor, chosen: directly-elected, scrutinised_by: ["=Scrutiny"]}
+outcomes:
+  - id: jobs
+    title: "=1+1 more jobs"
+    indicator: "+Employment rate"
+    unit: "-percent"
+    baseline: {value: "60.0", date: 2012-04-01}
+    target: {value: "70.0", date: 2016-04-01}
+    owner: "=Formulashire Council"
+    readings:
+      - {date: 2013-03-31, value: "-1.5", commentary: "=cmd|' /C calc'!A0", remedial_action: "@SUM(1+1)"}
+      - {date: 2013-05-31, value: "62.5", commentary: "-2+3, \\"quoted\\"\\nand a new line", remedial_action: "+remedy"}
+  - id: health
+    title: "@More health"
+    indicator: "-Admissions"
+    unit: "=per 1,000"
+    baseline: {value: "255.0", date: 2012-04-01}
+    target: {value: "230.0", date: 2015-03-31}
+    owner: "+NHS Formulashire"
+    readings:
+      - {date: 2013-03-31, value: "249.5", commentary: "+Rapid response"}
+powers:
+  - {power: community-health, status: agreed, from_body: "=Department of Health", conditions: "+Pooled", note: "-A power note", round: second-tranche}
+  - {power: worklessness, status: requested, from_body: "@DWP", note: "=A power note"}
+budget:
+  unit: £m
+  years: [2012-13, 2013-14]
+  reduction_percent: 3
+  savings_share_percent: 50
+  lines:
+    - {body: "=Formulashire Council", stream: "+Adult social care", amounts: {2012-13: "98.4", 2013-14: "97.1"}}
+    - {body: "-Formulashire Police", stream: "@Neighbourhood policing", amounts: {2012-13: "21.3", 2013-14: "20.7"}}
+    - {body: "+NHS Formulashire", stream: "=Community health", amounts: {2012-13: "74.6", 2013-14: "75.8"}}
+  schemes:
+    - name: "=HYPERLINK(\\"http://evil.example/\\",\\"scheme\\")"
+      description: "-An invest-to-save scheme."
+      bodies:
+        - body: "=Formulashire Council"
+          investment: {2012-13: "10.0", 2013-14: "8.0", 2014-15: "1.0"}
+          benefit: {2012-13: "1.2", 2013-14: "4.0", 2014-15: "20.0"}
+        - body: "@Jobcentre Formulashire"
+          investment: {2012-13: "2.0", 2013-14: "1.5", 2014-15: "0.5"}
+          benefit: {2012-13: "0.5", 2013-14: "1.7", 2014-15: "0.25"}
+negotiation:
+  rounds: [second-tranche]
+  events:
+    - {title: "=Invitation", kind: milestone, planned: 2011-10-01, actual: 2011-10-01, note: "+On the day"}
+    - {title: "+Plan submitted", kind: milestone, planned: 2012-03-30, actual: 2012-04-16, note: "@Late"}
+    - {title: "-Leaders meet", kind: meeting, planned: 2012-09-12, round: second-tranche}
+    - {title: "@Budget in place", kind: milestone, planned: 2013-04-01, note: "=Overdue"}
+"""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
 
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
@@ -62,6 +134,7 @@ def project(tmp_path_factory) -> Path:
     copy_project(project)
     (project / "deals" / "testshire.yaml").write_text(EMBARGOED, encoding="utf-8")
     (project / "deals" / "secretshire.yaml").write_text(DRAFT, encoding="utf-8")
+    (project / "deals" / "formulashire.yaml").write_text(FORMULA, encoding="utf-8")
     return project
 
 
@@ -199,6 +272,123 @@ def test_combined_csv_keeps_a_value_with_a_line_break_quotes_and_a_comma(site):
     assert [r["commentary"] for r in rows] == ['Ahead, "well" ahead\nof plan & <on> track']
 
 
+# --- CSV injection: text a spreadsheet would run as a formula --------------------------------------
+
+
+def _field_types(csv_path: Path) -> dict[str, str]:
+    descriptor = json.loads((csv_path.parent / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in descriptor["resources"] if r["path"] == csv_path.name)
+    return {f["name"]: f["type"] for f in resource["schema"]["fields"]}
+
+
+def test_no_text_cell_of_any_csv_begins_like_a_formula_and_numbers_stay_numbers(site):
+    guarded = negative = 0
+    paths = sorted(site.rglob("*.csv"))
+    assert site / "data" / "readings.csv" in paths and site / "deals" / "formulashire" / "readings.csv" in paths
+    for path in paths:
+        types = _field_types(path)
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.reader(f)
+            header = next(reader)
+            for row in reader:
+                for name, value in zip(header, row, strict=True):
+                    if types[name] in ("number", "integer"):
+                        assert value == "" or PLAIN_NUMBER.fullmatch(value), (path, name, value)
+                        negative += value.startswith("-")
+                    else:
+                        assert not value.startswith(FORMULA_START), (path, name, value)
+                        guarded += value.startswith("'")
+    assert guarded >= 40 and negative >= 6  # the formula deal's text, in its files and data/; its losses
+
+
+@pytest.mark.parametrize("folder", ["deals/formulashire", "data"])
+def test_formula_text_gets_a_leading_apostrophe_in_the_csv(site, folder):
+    rows = [r for r in read_csv(site / folder / "readings.csv") if r.get("deal", "formulashire") == "formulashire"]
+    assert [(r["commentary"], r["remedial_action"], r["unit"]) for r in rows] == [
+        ("'=cmd|' /C calc'!A0", "'@SUM(1+1)", "'-percent"),
+        ("'-2+3, \"quoted\"\nand a new line", "'+remedy", "'-percent"),
+        ("'+Rapid response", "", "'=per 1,000"),
+    ]
+    milestones = [r for r in read_csv(site / folder / "milestones.csv") if r.get("deal", "formulashire") == "formulashire"]
+    assert [(r["title"], r["note"]) for r in milestones] == [
+        ("'=Invitation", "'+On the day"),
+        ("'+Plan submitted", "'@Late"),
+        ("'-Leaders meet", ""),
+        ("'@Budget in place", "'=Overdue"),
+    ]
+    lines = [r for r in read_csv(site / folder / "budget-baseline.csv") if r["level"] == "line" and r.get("deal", "formulashire") == "formulashire"]
+    assert {(r["body"], r["stream"]) for r in lines} == {
+        ("'=Formulashire Council", "'+Adult social care"),
+        ("'-Formulashire Police", "'@Neighbourhood policing"),
+        ("'+NHS Formulashire", "'=Community health"),
+    }
+    outcomes = [r for r in read_csv(site / folder / "outcomes-progress.csv") if r.get("deal", "formulashire") == "formulashire"]
+    assert [(r["outcome"], r["indicator"]) for r in outcomes] == [("'=1+1 more jobs", "'+Employment rate"), ("'@More health", "'-Admissions")]
+    schemes = [r for r in read_csv(site / folder / "invest-to-save.csv") if r.get("deal", "formulashire") == "formulashire"]
+    assert {r["scheme"] for r in schemes} == {"'=HYPERLINK(\"http://evil.example/\",\"scheme\")"}
+    assert [r["body"] for r in schemes][:2] == ["'=Formulashire Council", "'@Jobcentre Formulashire"]
+
+
+@pytest.mark.parametrize("folder", ["deals/formulashire", "data"])
+def test_negative_numbers_in_number_columns_are_exact_and_unchanged(site, source, folder):
+    deal = next(d for d in source.deals if d.slug == "formulashire")
+    pounds = Decimal(UNIT_PENCE[deal.budget.unit]) / 100
+    scheme = deal.budget.schemes[0]
+    years = [r for r in read_csv(site / folder / "invest-to-save-by-year.csv") if r.get("deal", "formulashire") == "formulashire"]
+    by_year = {r["financial_year"]: r for r in years}
+    for year in ("2012-13", "2013-14", "2014-15"):
+        net = sum(b.benefit[year] - b.investment[year] for b in scheme.bodies) * pounds
+        assert Decimal(by_year[year]["net_benefit_gbp"]) == net
+    assert by_year["2012-13"]["net_benefit_gbp"] == "-10300000.00"  # (1.2 + 0.5) - (10.0 + 2.0) £m
+    schemes = {r["body"]: r for r in read_csv(site / folder / "invest-to-save.csv") if r.get("deal", "formulashire") == "formulashire"}
+    jobcentre = scheme.bodies[1]
+    assert Decimal(schemes["'@Jobcentre Formulashire"]["net_benefit_gbp"]) == (sum(jobcentre.benefit.values()) - sum(jobcentre.investment.values())) * pounds
+    readings = [r for r in read_csv(site / folder / "readings.csv") if r.get("deal", "formulashire") == "formulashire"]
+    assert [Decimal(r["value"]) for r in readings] == [r.value for o in deal.outcomes for r in o.readings]
+    assert readings[0]["value"] == "-1.5"
+
+
+def test_workbooks_and_json_keep_formula_text_as_it_is(site, source):
+    deal = next(d for d in source.deals if d.slug == "formulashire")
+    originals = [r.commentary for o in deal.outcomes for r in o.readings]
+    assert originals[0] == "=cmd|' /C calc'!A0"
+    for workbook in (site / "deals" / "formulashire" / "formulashire.ods", site / "data" / "deals.ods"):
+        readings = pd.read_excel(workbook, engine="odf", sheet_name="readings", dtype=object)
+        if "deal" in readings:
+            readings = readings[readings["deal"] == "formulashire"]
+        assert list(readings["commentary"]) == originals, workbook
+        milestones = pd.read_excel(workbook, engine="odf", sheet_name="milestones", dtype=object)
+        assert "=Invitation" in list(milestones["title"]) and "@Budget in place" in list(milestones["title"])
+    with zipfile.ZipFile(site / "deals" / "formulashire" / "formulashire.ods") as ods:
+        content = ods.read("content.xml").decode("utf-8")
+    assert '<table:table-cell office:value-type="string"><text:p>=cmd|\' /C calc\'!A0</text:p></table:table-cell>' in content
+    published = json.loads((site / "deals" / "formulashire" / "deal.json").read_text(encoding="utf-8"))
+    assert published["title"] == '=HYPERLINK("http://evil.example/","Formulashire")'
+    assert published["outcomes"][0]["readings"][0]["commentary"] == "=cmd|' /C calc'!A0"
+    assert [p["note"] for p in published["powers"]] == ["-A power note", "=A power note"]
+
+
+def test_csv_cells_guards_text_columns_only_and_tabs_and_carriage_returns_too():
+    text = downloads.Column("note", "Note", "string")
+    number = downloads.Column("amount_gbp", "Amount", "number")
+    integer = downloads.Column("slippage_days", "Slippage", "integer")
+    date = downloads.Column("planned", "Planned", "date")
+    assert downloads.csv_cells(text, ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "", "plain", "a=b", "'quoted", " =x"]) == [
+        "'=1+1", "'+1", "'-1", "'@A1", "'\tx", "'\rx", "", "plain", "a=b", "'quoted", " =x"
+    ]
+    assert downloads.csv_cells(number, ["-12.50", "12.50", "", "-3", "=1+1", "-1+2", "+5"]) == ["-12.50", "12.50", "", "-3", "'=1+1", "'-1+2", "'+5"]
+    assert downloads.csv_cells(integer, ["-17", "0"]) == ["-17", "0"]
+    assert downloads.csv_cells(date, ["2013-04-01", ""]) == ["2013-04-01", ""]
+
+
+def test_the_rule_is_documented_on_the_data_page_and_in_the_data_packages(site):
+    page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    assert "leading apostrophe" in page and "do not run it as a formula" in page
+    for folder in (site / "data", site / "deals" / "formulashire"):
+        descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        assert "leading apostrophe (')" in descriptor["description"]
+
+
 # --- JSON -----------------------------------------------------------------------------------------
 
 
@@ -242,7 +432,7 @@ def test_workbook_cells_are_typed_by_their_column(site):
 
 def test_workbook_text_drops_characters_xml_cannot_hold():
     column = downloads.Column("note", "Note", "string")
-    assert downloads.ods_cells(column, ["a\x01b<", ""]) == [
+    assert ods.ods_cells(column, ["a\x01b<", ""]) == [
         '<table:table-cell office:value-type="string"><text:p>ab&lt;</text:p></table:table-cell>',
         "<table:table-cell/>",
     ]
@@ -250,7 +440,7 @@ def test_workbook_text_drops_characters_xml_cannot_hold():
 
 def test_workbook_number_that_is_not_a_number_is_kept_as_text():
     column = downloads.Column("value", "Value", "number")
-    assert downloads.ods_cells(column, ["1.50", "n/a", ""]) == [
+    assert ods.ods_cells(column, ["1.50", "n/a", ""]) == [
         '<table:table-cell office:value-type="float" office:value="1.50"/>',
         '<table:table-cell office:value-type="string"><text:p>n/a</text:p></table:table-cell>',
         "<table:table-cell/>",
@@ -271,10 +461,10 @@ def test_site_workbook_is_every_deal_workbook_with_a_deal_column(site, source):
 def test_deflate_segments_splice_into_one_stream_with_the_combined_crc():
     # The site workbook's content.xml is deflate segments made one by one, then joined.
     pieces = [b"<a>" * 1000, b"", b"<b>kent</b>", bytes(range(256)) * 50]
-    segments = [downloads._segment(p) for p in pieces if p] + [downloads._segment(b"</end>", final=True)]
+    segments = [ods.segment(p) for p in pieces if p] + [ods.segment(b"</end>", final=True)]
     crc, size = 0, 0
     for _, part_crc, part_size, part_zeros in segments:
-        crc = downloads._crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
+        crc = ods._crc_combine(crc, part_crc, part_size, part_zeros) if size else part_crc
         size += part_size
     whole = b"".join(pieces) + b"</end>"
     assert zlib.decompress(b"".join(s[0] for s in segments), -15) == whole
@@ -300,8 +490,8 @@ def test_workbook_is_stamped_with_the_build_time(site):
 def test_two_generations_give_byte_identical_downloads(project, source):
     from generator.pages.generate import generate
 
-    first = generate(source, NOW, project / "site_templates").files
-    second = generate(source, NOW, project / "site_templates").files
+    first = generate(publish(source, (), NOW), project / "site_templates").files
+    second = generate(publish(source, (), NOW), project / "site_templates").files
     assert first.keys() == second.keys()
     assert [p for p in first if first[p] != second[p]] == []
     assert "data/deals.ods" in first and "deals/kent/kent.ods" in first
@@ -312,7 +502,7 @@ def test_site_files_are_rebuilt_from_the_published_deal_files_alone(site, source
     shutil.copytree(site / "deals", tmp_path / "deals", ignore=shutil.ignore_patterns("*.html", "*.gz", "*.svg"))
     bundle = Bundle(out_dir=tmp_path)
     bundle.written = [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*")) if p.is_file()]
-    downloads.add(Context(source, NOW, environment(project / "site_templates")), bundle)
+    downloads.add(Context(publish(source, (), NOW), environment(project / "site_templates")), bundle)
     rebuilt = sorted(p.name for p in (tmp_path / "data").iterdir())
     assert rebuilt == sorted(p.name for p in (site / "data").iterdir() if p.suffix != ".html" and p.name != "index.html")
     assert [name for name in rebuilt if (tmp_path / "data" / name).read_bytes() != (site / "data" / name).read_bytes()] == []
@@ -323,16 +513,16 @@ def test_site_workbook_is_never_spliced_from_a_changed_deal_workbook(project, so
     # build date changes every deal's workbook (its date, its statuses) and must start afresh.
     memo = DealMemo()
     later = NOW + dt.timedelta(days=400)
-    generate(source, NOW, project / "site_templates", memo=memo)  # keeps the deals' pieces as of NOW
-    kept = generate(source, later, project / "site_templates", memo=memo).files["data/deals.ods"]
-    fresh = generate(source, later, project / "site_templates").files["data/deals.ods"]
+    generate(publish(source, (), NOW), project / "site_templates", memo=memo)  # keeps the deals' pieces as of NOW
+    kept = generate(publish(source, (), later), project / "site_templates", memo=memo).files["data/deals.ods"]
+    fresh = generate(publish(source, (), later), project / "site_templates").files["data/deals.ods"]
     assert kept == fresh
 
 
 def test_a_preview_splices_an_unchanged_deal_from_its_kept_pieces(project, source):
     memo = DealMemo()
-    first = generate(source, NOW, project / "site_templates", memo=memo)
-    again = generate(source, NOW, project / "site_templates", memo=memo)
+    first = generate(publish(source, (), NOW), project / "site_templates", memo=memo)
+    again = generate(publish(source, (), NOW), project / "site_templates", memo=memo)
     assert again.files["data/deals.ods"] == first.files["data/deals.ods"]
     assert again.files["data/readings.csv"] == first.files["data/readings.csv"]
     assert ("downloads", source.deals[0].slug) in memo.values

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from generator.model import Deal, Event, Outcome
 from generator.compute.progress import (
     Status,
     budget_progress,
@@ -25,6 +24,7 @@ from generator.compute.progress import (
     progress_tables,
     rounded,
 )
+from generator.model import Deal, Event, Outcome
 
 D = dt.date
 

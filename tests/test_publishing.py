@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from publishing_support import build, copy_project, epoch, site_files, where
 
 EMBARGO = "2030-01-01T09:00:00+00:00"

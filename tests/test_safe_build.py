@@ -15,9 +15,17 @@ import time
 from pathlib import Path
 
 import pytest
+from publishing_support import (
+    REPO,
+    build,
+    copy_project,
+    epoch,
+    leftovers,
+    source_date_epoch,
+    tree_hash,
+)
 
 from generator.cli import main
-from publishing_support import REPO, build, copy_project, epoch, leftovers, source_date_epoch, tree_hash
 
 NOW = epoch("2026-06-01T12:00:00+00:00")
 DEALSITE = [sys.executable, "-m", "generator.cli"]

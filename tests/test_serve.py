@@ -17,7 +17,6 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
-
 from publishing_support import copy_project
 
 pytestmark = pytest.mark.xdist_group("serve")

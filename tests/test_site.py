@@ -14,8 +14,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from generator.model.clock import build_time
 from generator.compute.embargo import public_catalogue
+from generator.model.clock import build_time
 from generator.model.load import load_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
@@ -215,6 +215,7 @@ def bench_deal_site(tmp_path_factory):
     """The benchmark's corpus of one deal (benchmarks/corpus.py): 20 outcomes of 12 readings, 10
     powers, 30 budget lines over 3 years, 2 invest-to-save schemes, 5 events, 3 updates."""
     import corpus as bench
+
     from generator.engine.mkdocs.build import build_site
 
     project = tmp_path_factory.mktemp("bench-deal") / "project"

@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser import MOBILE, WIDTHS, open_page, run_axe
-from generator.model.clock import build_time
+
 from generator.compute.embargo import public_catalogue
+from generator.model.clock import build_time
 from generator.model.load import load_catalogue
 
 pytestmark = pytest.mark.xdist_group("browser")

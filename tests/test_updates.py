@@ -8,13 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from publishing_support import REPO, build, copy_project, epoch
 
 from generator.cli import main
+from generator.compute.embargo import publish
 from generator.model.git import last_changed
 from generator.model.load import load_catalogue
-from generator.compute.embargo import public_updates
 from generator.model.updates import InvalidUpdates, load_updates
-from publishing_support import REPO, build, copy_project, epoch
 
 UTC = dt.timezone.utc
 
@@ -111,15 +111,15 @@ def test_a_bare_date_embargo_lifts_at_midnight_london_time(tmp_path, catalogue):
         GOOD.replace("2026-03-02", "2026-05-01").replace("summary:", "publish_after: 2026-06-01\nsummary:"), encoding="utf-8"
     )
     updates = load_updates(tmp_path, catalogue)
-    assert public_updates(updates, catalogue, dt.datetime(2026, 5, 31, 22, 59, 59, tzinfo=UTC)) == []
-    assert public_updates(updates, catalogue, dt.datetime(2026, 5, 31, 23, 0, 0, tzinfo=UTC)) == updates
+    assert publish(catalogue, updates, dt.datetime(2026, 5, 31, 22, 59, 59, tzinfo=UTC)).updates == ()
+    assert publish(catalogue, updates, dt.datetime(2026, 5, 31, 23, 0, 0, tzinfo=UTC)).updates == tuple(updates)
 
 
 def test_an_update_about_a_held_back_deal_is_held_back_with_it(tmp_path, catalogue):
     (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
     updates = load_updates(tmp_path, catalogue)
     without_kent = catalogue.model_copy(update={"deals": [d for d in catalogue.deals if d.slug != "kent"]})
-    assert public_updates(updates, without_kent, dt.datetime(2030, 1, 1, tzinfo=UTC)) == []
+    assert publish(without_kent, updates, dt.datetime(2030, 1, 1, tzinfo=UTC)).updates == ()
 
 
 # --- scaffolding ------------------------------------------------------------------
@@ -175,14 +175,18 @@ def _git(repo: Path, *args: str, when: str = "2024-05-06T10:00:00+00:00") -> Non
 
 @pytest.fixture
 def repo(tmp_path):
-    """A project in its own git repository: deals committed 2024-05-06, kent again 2025-01-20."""
+    """A project in its own git repository: deals committed 2024-05-06, kent's title changed
+    2025-01-20 and a comment added to essex 2025-03-03 (which changes nothing the public sees)."""
     project = copy_project(tmp_path / "project")
     _git(project, "init", "-q")
     _git(project, "add", "deals")
     _git(project, "commit", "-q", "-m", "deals")
     kent = project / "deals" / "kent.yaml"
-    kent.write_text(kent.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    kent.write_text(kent.read_text(encoding="utf-8").replace("title: Kent county deal", "title: Kent county deal (renamed)", 1), encoding="utf-8")
     _git(project, "commit", "-q", "-am", "kent", when="2025-01-20T23:30:00+00:00")
+    essex = project / "deals" / "essex.yaml"
+    essex.write_text(essex.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    _git(project, "commit", "-q", "-am", "essex comment", when="2025-03-03T12:00:00+00:00")
     return project
 
 
@@ -190,7 +194,7 @@ def test_last_changed_is_the_last_commit_touching_each_deal_file(repo):
     times = last_changed([repo / "deals" / "kent.yaml", repo / "deals" / "essex.yaml"])
     assert times == {
         "kent": dt.datetime(2025, 1, 20, 23, 30, tzinfo=UTC),
-        "essex": dt.datetime(2024, 5, 6, 10, 0, tzinfo=UTC),
+        "essex": dt.datetime(2025, 3, 3, 12, 0, tzinfo=UTC),  # git's answer; the page says 6 May 2024
     }
 
 
@@ -217,7 +221,8 @@ def test_the_deal_page_shows_when_its_data_last_changed(repo, tmp_path):
     site = build(repo, tmp_path / "site", at=epoch("2026-01-01T00:00:00+00:00"))
     kent = (site / "deals" / "kent" / "index.html").read_text(encoding="utf-8")
     essex = (site / "deals" / "essex" / "index.html").read_text(encoding="utf-8")
-    # 2025-01-20T23:30Z is 23:30 GMT in London: still 20 January.
+    # 2025-01-20T23:30Z is 23:30 GMT in London: still 20 January. Essex's comment of 2025-03-03
+    # changed nothing the public sees, so its data last changed when it was first committed.
     assert 'Data last changed: <time datetime="2025-01-20">20 January 2025</time>' in kent
     assert 'Data last changed: <time datetime="2024-05-06">6 May 2024</time>' in essex
 

@@ -1,40 +1,112 @@
 """The publication gate: what the public may see at a moment, decided once, right after loading.
 
-Everything downstream (pages, search, feeds, downloads, counts, history) sees only what
-this returns, so nothing held back can leak through a forgotten path. An item is held
-back while it is a draft or before its ``publish_after`` moment; an update is held back
-too while any deal it is about is held back (it would give the deal away).
+Everything downstream (pages, search, feeds, downloads, counts, history) sees only the
+:class:`Publication` this returns, so nothing held back can leak through a forgotten
+path. An item is held back while it is a draft or before its ``publish_after`` moment;
+an update is held back too while any deal it is about is held back (it would give the
+deal away). What is held back is listed, with the text that must appear nowhere, so the
+last check before a site goes live can look for it in every byte of the output.
+
+Previews (``dealsite serve --drafts`` only) show everything, each held-back item marked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Optional
 
-from ..model import Catalogue, Deal, Publishable
+from ..model import LONDON, Catalogue, Deal, Publishable
 from ..model.updates import Update
+from .display import long_date
 
 
 def is_public(item: Publishable, now: dt.datetime) -> bool:
     return not item.draft and (item.publish_after is None or item.publish_after <= now)
 
 
-def public_catalogue(catalogue: Catalogue, now: dt.datetime, *, previews: bool = False) -> Catalogue:
-    """The catalogue as the public may see it at ``now``; with previews, everything."""
+def moment_text(moment: dt.datetime) -> str:
+    """'2 March 2026 at 09:30 UK time'."""
+    local = moment.astimezone(LONDON)
+    return f"{long_date(local.date())} at {local:%H:%M} UK time"
+
+
+def hold_reason(item: Publishable, now: dt.datetime) -> str:
+    """Why the public cannot see item yet ('' if it can)."""
+    if item.draft:
+        return "Draft: not published until draft: true is removed"
+    if item.publish_after is not None and item.publish_after > now:
+        return f"Embargoed until {moment_text(item.publish_after)}"
+    return ""
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """One item the public may not see yet, and how to recognise it in the output."""
+
+    kind: str  # "deal", "update" or "reading"
+    name: str  # as a person names it: the deal's title, the update's file, the reading's outcome and date
+    reason: str  # hold_reason, or why an update waits for its deals
+    deal: Optional[str] = None  # the slug of the deal it belongs to (deals and readings)
+    texts: tuple[str, ...] = ()  # distinctive text of the item that must appear nowhere public
+    date: Optional[dt.date] = None  # a reading's date
+    outcome: Optional[str] = None  # a reading's outcome id
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The catalogue and updates as a build may show them, and what is held back.
+
+    ``catalogue`` and ``updates`` are what pages may show: the public ones, or, in a
+    preview, everything (then ``held`` says what each preview banner must name).
+    """
+
+    now: dt.datetime
+    previews: bool
+    catalogue: Catalogue
+    updates: tuple[Update, ...]
+    held: tuple[HeldBack, ...]
+
+    def public_reading_keys(self) -> set[tuple[str, str, dt.date]]:
+        """(deal slug, outcome id, reading date) of every reading the public may see."""
+        held = {(h.deal, h.outcome, h.date) for h in self.held if h.kind == "reading"}
+        return {
+            (d.slug, o.id, r.date)
+            for d in self.catalogue.deals
+            for o in d.outcomes
+            for r in o.readings
+            if (d.slug, o.id, r.date) not in held
+        }
+
+    def public_slugs(self) -> set[str]:
+        held = {h.deal for h in self.held if h.kind == "deal"}
+        return {d.slug for d in self.catalogue.deals if d.slug not in held}
+
+
+def publish(catalogue: Catalogue, updates: Iterable[Update], now: dt.datetime, *, previews: bool = False) -> Publication:
+    """The one publication gate: everything a build shows at ``now`` passes through here."""
+    updates = tuple(updates)
+    held = tuple(_held_deals(catalogue, now)) + tuple(_held_readings(catalogue, now))
+    public = public_catalogue(catalogue, now)
+    slugs = {d.slug for d in public.deals}
+    held += tuple(_held_updates(updates, catalogue, slugs, now))
     if previews:
-        return catalogue
+        return Publication(now, True, catalogue, updates, held)
+    return Publication(now, False, public, tuple(u for u in updates if visible(u, slugs, now)), held)
+
+
+def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
+    """The catalogue as the public may see it at ``now``: held-back deals and readings dropped."""
     deals = [_public_deal(d, now) for d in catalogue.deals if is_public(d, now)]
     return catalogue.model_copy(update={"deals": deals})
 
 
 def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
-    # The deal itself when nothing in it is held back: a preview server reuses the pages of
-    # deals it has already seen, recognising them as the same object.
+    # The deal itself when nothing in it is held back, so a deal that did not change is the
+    # same object from build to build.
     if all(is_public(r, now) for o in deal.outcomes for r in o.readings):
         return deal
-    outcomes = [
-        o.model_copy(update={"readings": [r for r in o.readings if is_public(r, now)]}) for o in deal.outcomes
-    ]
+    outcomes = [o.model_copy(update={"readings": [r for r in o.readings if is_public(r, now)]}) for o in deal.outcomes]
     return deal.model_copy(update={"outcomes": outcomes})
 
 
@@ -44,10 +116,32 @@ def visible(update: Update, public_deals: set[str], now: dt.datetime) -> bool:
     return is_public(update, now) and all(slug in public_deals for slug in update.deals)
 
 
-def public_updates(updates: Iterable[Update], public: Catalogue, now: dt.datetime, *, previews: bool = False) -> list[Update]:
-    """The updates the public may see at ``now`` given the embargo-filtered catalogue;
-    with previews, all of them."""
-    if previews:
-        return list(updates)
-    slugs = {d.slug for d in public.deals}
-    return [u for u in updates if visible(u, slugs, now)]
+def _held_deals(catalogue: Catalogue, now: dt.datetime):
+    for deal in catalogue.deals:
+        reason = hold_reason(deal, now)
+        if reason:
+            outcome_titles = tuple(o.title for o in deal.outcomes)
+            yield HeldBack("deal", deal.title, reason, deal=deal.slug, texts=(deal.title, deal.summary, *outcome_titles))
+
+
+def _held_readings(catalogue: Catalogue, now: dt.datetime):
+    for deal in catalogue.deals:
+        for outcome in deal.outcomes:
+            for reading in outcome.readings:
+                reason = hold_reason(reading, now)
+                if reason:
+                    texts = tuple(t for t in (reading.commentary, reading.remedial_action) if t)
+                    name = f"reading of {long_date(reading.date)} for \u201c{outcome.title}\u201d ({deal.title})"
+                    yield HeldBack("reading", name, reason, deal=deal.slug, texts=texts, date=reading.date, outcome=outcome.id)
+
+
+def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slugs: set[str], now: dt.datetime):
+    titles = {d.slug: d.title for d in catalogue.deals}
+    for update in updates:
+        reason = hold_reason(update, now)
+        if not reason:
+            waiting = [titles.get(s, s) for s in update.deals if s not in public_slugs]
+            if waiting:
+                reason = "Held back: it is about a deal that is not yet public (" + ", ".join(waiting) + ")"
+        if reason:
+            yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary))

@@ -1,86 +1,140 @@
-"""The public history of ``deals/``: what changed between commits, and when readings arrived.
+"""The public history of ``deals/``: what changed on the public site, and when readings arrived.
 
-Floor: compute. Reads revisions through :mod:`generator.model.git` and judges each
-through the publication gate (:mod:`generator.compute.embargo`).
+History is judged by what the public could see, never by what a file once said. The
+site at a moment ``t`` shows the newest revision committed by ``t``, passed through the
+publication gate at ``t``; history is that sequence of public states, taken at every
+commit and at every embargo moment that falls between two commits. On top, only items
+public *today* appear at all: a deal whose embargo was extended, that was withdrawn
+before its moment, later made a draft, or is held back only in the working tree, and a
+reading whose embargo was extended, never appear in history, whatever past files said.
+
+In a preview (``dealsite serve --drafts``) every revision is shown whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..model import Catalogue
 from ..model.git import GitError, Reader
 from ..model.problems import InvalidDeals
 from .diff import diff_catalogues
-from .embargo import public_catalogue
+from .embargo import Publication, public_catalogue
 
 HISTORY_LIMIT = 50
-
-# --- the history of deals/ --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Revision:
+    """The public state of the deals from ``date``: a commit, or an embargo lifting after it."""
+
     commit: str
-    date: dt.datetime  # the commit date
+    date: dt.datetime  # the commit date, or the moment an embargo lifted
     catalogue: Optional[Catalogue]  # None when deals/ did not validate at this commit
+    lifted: bool = False  # an embargo lifted at ``date``, with no commit
+
+    @property
+    def id(self) -> str:
+        """A stable, unique name for it (an anchor on the changes page)."""
+        return f"{self.commit[:12]}-{self.date:%Y%m%d%H%M}" if self.lifted else self.commit[:12]
 
 
 @dataclass(frozen=True)
 class Change:
-    commit: str
-    date: dt.datetime
+    revision: Revision
     lines: list[str]
     invalid: bool = False  # deals/ did not validate at this commit: compared across it
 
+    @property
+    def commit(self) -> str:
+        return self.revision.commit
 
-def history(deals_dir: Path, now: Optional[dt.datetime] = None, *, previews: bool = False,
-            limit: int = HISTORY_LIMIT) -> Optional[list[Revision]]:
-    """The last ``limit`` commits touching deals/, oldest first, plus the one before them.
+    @property
+    def date(self) -> dt.datetime:
+        return self.revision.date
 
-    None when deals/ is not in a git repository. With ``now``, each catalogue is
-    embargo-filtered as the public would see it at ``now``, right after loading.
-    """
+
+def history(reader: Optional[Reader], publication: Publication, *, limit: int = HISTORY_LIMIT) -> Optional[list[Revision]]:
+    """The public states of deals/ over its last ``limit`` commits, oldest first, plus the
+    state before them; None outside git. Each commit's catalogue is checked like the files."""
+    if reader is None:
+        return None
     try:
-        reader = Reader(deals_dir)
-        commits = reader.commits(limit + 1)
+        commits = list(reversed(reader.commits(limit + 1)))
     except GitError:
         return None
-    revisions = []
-    for commit, date in reversed(commits):
+    today = _Today(publication)
+    revisions: list[Revision] = []
+    for i, (commit, date) in enumerate(commits):
         try:
             catalogue = reader.catalogue(commit)
-            if now is not None:
-                catalogue = public_catalogue(catalogue, now, previews=previews)
         except (InvalidDeals, GitError):
-            catalogue = None
-        revisions.append(Revision(commit, date, catalogue))
+            revisions.append(Revision(commit, date, None))
+            continue
+        until = commits[i + 1][1] if i + 1 < len(commits) else publication.now
+        for moment, lifted in [(date, False), *((m, True) for m in _moments(catalogue, date, until, publication.now))]:
+            state = catalogue if publication.previews else today.filter(public_catalogue(catalogue, moment))
+            revisions.append(Revision(commit, moment, state, lifted))
     return revisions
 
 
-def changes(revisions: list[Revision], limit: int = HISTORY_LIMIT) -> list[Change]:
-    """Consecutive revisions compared, newest first. The oldest of ``limit + 1`` revisions is
-    only a starting point unless it is the first commit, when it is compared with nothing."""
+def _moments(catalogue: Catalogue, after: dt.datetime, until: dt.datetime, now: dt.datetime) -> list[dt.datetime]:
+    """Embargo moments in the catalogue strictly after ``after`` and before ``until`` (and not after now)."""
+    found = {
+        item.publish_after
+        for deal in catalogue.deals
+        for item in (deal, *(r for o in deal.outcomes for r in o.readings))
+        if item.publish_after is not None and not item.draft and after < item.publish_after < until and item.publish_after <= now
+    }
+    return sorted(found)
+
+
+class _Today:
+    """Keeps, in a past state, only what is public today."""
+
+    def __init__(self, publication: Publication):
+        self.slugs = publication.public_slugs()
+        self.readings = publication.public_reading_keys()
+
+    def filter(self, catalogue: Catalogue) -> Catalogue:
+        deals = []
+        for deal in catalogue.deals:
+            if deal.slug not in self.slugs:
+                continue
+            if all((deal.slug, o.id, r.date) in self.readings for o in deal.outcomes for r in o.readings):
+                deals.append(deal)
+                continue
+            outcomes = [
+                o.model_copy(update={"readings": [r for r in o.readings if (deal.slug, o.id, r.date) in self.readings]})
+                for o in deal.outcomes
+            ]
+            deals.append(deal.model_copy(update={"outcomes": outcomes}))
+        return catalogue.model_copy(update={"deals": deals})
+
+
+def changes(revisions: Sequence[Revision], limit: int = HISTORY_LIMIT) -> list[Change]:
+    """Consecutive public states compared, newest first. The oldest commit is only a starting
+    point when there are more than ``limit`` commits; otherwise it is compared with nothing."""
     empty = Catalogue(deals=[], rounds=[], powers=[])
+    commits = {r.commit for r in revisions}
     result = []
-    previous = None if len(revisions) > limit else empty
+    previous = None if len(commits) > limit else empty
     for revision in revisions:
         if revision.catalogue is None:
-            result.append(Change(revision.commit, revision.date, [], invalid=True))
+            result.append(Change(revision, [], invalid=True))
             continue
         if previous is not None:
             lines = diff_catalogues(previous, revision.catalogue)
             if lines:
-                result.append(Change(revision.commit, revision.date, lines))
+                result.append(Change(revision, lines))
         previous = revision.catalogue
     return list(reversed(result))
 
 
-def reading_added_dates(revisions: list[Revision]) -> dict[tuple[str, str, dt.date], dt.datetime]:
-    """(deal slug, outcome id, reading date) -> date of the first commit that had it."""
+def reading_added_dates(revisions: Sequence[Revision]) -> dict[tuple[str, str, dt.date], dt.datetime]:
+    """(deal slug, outcome id, reading date) -> when it first appeared on the public site."""
     first: dict = {}
     for revision in revisions:
         if revision.catalogue is None:
@@ -92,3 +146,41 @@ def reading_added_dates(revisions: list[Revision]) -> dict[tuple[str, str, dt.da
     return first
 
 
+
+def last_public_change(
+    revisions: Optional[Sequence[Revision]], publication: Publication, file_times: dict[str, dt.datetime]
+) -> dict[str, dt.datetime]:
+    """Deal slug -> when what the public sees of it last changed.
+
+    Judged by the public history, never by when a file was last written: committing an
+    embargoed reading must not move a public deal's "data last changed" date (it would say
+    that something unpublished changed). A deal that differs from the newest revision's
+    public state (edited but not committed) changed now. A deal that did not change within
+    the history read changed at the latest when that history starts, so its file's time
+    (``file_times``, from git or the file system) is cut back to that moment. Outside git
+    a deal with anything held back gets no date, as its file's time could give it away.
+    """
+    now = publication.now
+    if not revisions:
+        held = {h.deal for h in publication.held}
+        return {slug: min(when, now) for slug, when in file_times.items() if slug not in held}
+    states = [r for r in revisions if r.catalogue is not None]
+    changed: dict[str, dt.datetime] = {}
+    previous: dict = {}
+    for revision in states:
+        current = {d.slug: d for d in revision.catalogue.deals}
+        for slug, deal in current.items():
+            if slug not in previous or (previous[slug] is not deal and previous[slug] != deal):
+                changed[slug] = revision.date
+        previous = current
+    start = states[0].date if states else now
+    result = {}
+    for deal in publication.catalogue.deals:
+        if deal.slug in previous and (previous[deal.slug] is deal or previous[deal.slug] == deal):
+            first_seen = changed.get(deal.slug)
+            if first_seen is None or first_seen <= start:  # unchanged within the history read
+                first_seen = min(file_times.get(deal.slug, start), start)
+            result[deal.slug] = min(first_seen, now)
+        else:
+            result[deal.slug] = now
+    return result

@@ -21,9 +21,10 @@ from typing import Iterable
 
 from .catalogue import Catalogue
 from .deal import Deal
+from .files import LINK, NOT_A_FILE
 from .load import SHARED, assemble, is_deal_name, name_problem
 from .problems import Problem, field_path, line_of, validate
-from .yaml import LINK, MAX_BYTES, NOT_A_FILE, YamlError, parse, too_big
+from .yaml import MAX_BYTES, YamlError, parse, too_big
 
 
 class GitError(Exception):

@@ -18,11 +18,12 @@ from typing import Iterable, Iterator, Optional
 from ..runtime import PARALLEL_FROM, jobs_available, paused
 from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
+from .files import read
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate
 from .scrutiny import Scrutiny
 from .shared import Deflators, PowersMenu, Timetable
 from .types import SLUG_RE
-from .yaml import Document, YamlError, parse, read
+from .yaml import Document, YamlError, parse
 
 ROUNDS_FILE = "_rounds.yaml"
 POWERS_FILE = "_powers.yaml"

@@ -16,9 +16,10 @@ OverflowError pages later. Only ASCII 0-9 count as digits: Python's ``\\d``, ``i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Optional
 from zoneinfo import ZoneInfo
 
@@ -119,6 +120,8 @@ def _decimal(value: Any, *, money: bool, places: int | None = None) -> Decimal:
     """
     number = _number(value, money=money)
     _, digits, exponent = number.as_tuple()
+    if len(digits) <= MAX_DIGITS and (places is None or exponent >= -places):
+        return number  # as written, short enough: most numbers
     written = "".join(map(str, digits))
     kept = written.rstrip("0")
     significant = len(kept.lstrip("0"))
@@ -131,33 +134,33 @@ def _decimal(value: Any, *, money: bool, places: int | None = None) -> Decimal:
 
 
 def _number(value: Any, *, money: bool) -> Decimal:
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        text = value.strip()
+        if DECIMAL_RE.fullmatch(text):
+            return Decimal(text)
+        if "," in text and DECIMAL_RE.fullmatch(text.replace(",", "")):
+            if not GROUPED_RE.fullmatch(text):
+                raise ValueError(
+                    f"{text} has a comma that is not a thousands separator "
+                    f'(write a decimal point, e.g. "12.5", or group thousands, e.g. "1,250.0")'
+                )
+            return Decimal(text.replace(",", ""))
+    elif kind is int:
+        return Decimal(value)
+    elif kind is bool:
         raise ValueError(f"{str(value).lower()} is a yes/no value (expected a number)")
-    if isinstance(value, FloatLiteral):
+    elif kind is FloatLiteral:
         if money:
             raise ValueError(
                 f"{value} is an unquoted decimal (expected an exact amount: write it in quotes, "
                 f'"{value}", or as a whole number)'
             )
         return Decimal(value)
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         return value
-    if isinstance(value, float):
+    elif kind is float:
         raise ValueError(f"{value} is a binary float (expected an exact amount in quotes)")
-    if isinstance(value, str) and "," in value and DECIMAL_RE.fullmatch(value.strip().replace(",", "")):
-        if not GROUPED_RE.fullmatch(value.strip()):
-            raise ValueError(
-                f"{value.strip()} has a comma that is not a thousands separator "
-                f'(write a decimal point, e.g. "12.5", or group thousands, e.g. "1,250.0")'
-            )
-        value = value.replace(",", "")
-    if isinstance(value, str) and DECIMAL_RE.fullmatch(value.strip()):
-        try:
-            return Decimal(value.strip())
-        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-            pass
     raise ValueError(f"{_show(value)} is not a number (expected e.g. 12 or \"12.5\")")
 
 
@@ -176,34 +179,40 @@ def _measure(value: Any) -> Decimal:
 
 
 def _financial_year(value: Any) -> str:
-    text = value if isinstance(value, str) else None
-    match = YEAR_RE.fullmatch(text or "")
+    if type(value) is str:
+        return _financial_year_text(value)
+    raise ValueError(f"{_show(value)} is not a financial year (expected e.g. 2025-26)")
+
+
+@functools.lru_cache(maxsize=1024)  # a deal names the same few years hundreds of times
+def _financial_year_text(text: str) -> str:
+    match = YEAR_RE.fullmatch(text)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise ValueError(f"{_show(value)} is not a financial year (expected e.g. 2025-26)")
+        raise ValueError(f"{_show(text)} is not a financial year (expected e.g. 2025-26)")
     if not FIRST_YEAR <= int(match.group(1)) < LAST_YEAR:
         raise ValueError(f"{text} is not between {FIRST_YEAR}-{(FIRST_YEAR + 1) % 100:02} and {LAST_YEAR - 1}-{LAST_YEAR % 100:02} (check the year)")
     return text
 
 
-def _in_years(day: dt.date, shown: str) -> None:
+def _in_years(day: dt.date) -> None:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValueError(f"{shown} is not between {FIRST_YEAR} and {LAST_YEAR} (check the year)")
+        raise ValueError(f"{day.isoformat()} is not between {FIRST_YEAR} and {LAST_YEAR} (check the year)")
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        raise ValueError(f"{value.isoformat()} has a time (expected a date, YYYY-MM-DD)")
-    day = None
-    if isinstance(value, dt.date):
+    kind = type(value)
+    if kind is dt.date:
         day = value
-    elif isinstance(value, str):
+    elif kind is str:
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    if day is None:
+            raise ValueError(f"{_show(value)} is not a date (expected YYYY-MM-DD)") from None
+    elif isinstance(value, dt.datetime):
+        raise ValueError(f"{value.isoformat()} has a time (expected a date, YYYY-MM-DD)")
+    else:
         raise ValueError(f"{_show(value)} is not a date (expected YYYY-MM-DD)")
-    _in_years(day, day.isoformat())
+    _in_years(day)
     return day
 
 
@@ -212,10 +221,10 @@ def _moment(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError(f"{value.isoformat()} has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)")
-        _in_years(value, value.isoformat())
+        _in_years(value)
         return value
     if isinstance(value, dt.date):
-        _in_years(value, value.isoformat())
+        _in_years(value)
         return dt.datetime.combine(value, dt.time(0, 0), tzinfo=LONDON)
     if isinstance(value, str):
         try:
@@ -372,7 +381,7 @@ class Model(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _not_blank(cls, data: Any, info: ValidationInfo) -> Any:
-        if info.context is WRITTEN and isinstance(data, dict):
+        if info.context is WRITTEN and type(data) is dict and None in data.values():
             optional = _optional_fields(cls)
             for name, value in data.items():
                 if value is None and name in optional:
@@ -473,7 +482,7 @@ def _partial_date(value: Any) -> PartialDate:
     if isinstance(value, dt.datetime):
         raise ValueError(f"{value.isoformat()} has a time (expected a date: 2017-05-04, 2017-05 or 2017)")
     if isinstance(value, dt.date):
-        _in_years(value, value.isoformat())
+        _in_years(value)
         return PartialDate.of(value)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)

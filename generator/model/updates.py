@@ -32,11 +32,12 @@ from typing import Iterable, Optional
 from pydantic import Field
 
 from .catalogue import Catalogue
+from .files import read
 from .limits import first_suspect
 from .outcomes import Publishable
 from .problems import InvalidDeals, Problem, line_of, validate
 from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
-from .yaml import YamlError, decode, parse, read
+from .yaml import YamlError, decode, parse
 
 UPDATES_DIR = "updates"  # inside docs_dir (content/)
 INDEX = "index.md"  # the hand-written list page, not an update

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -131,80 +129,92 @@ def _tag_name(tag: str) -> str:
 def _compose(next_event: Callable[[], object], lines: Optional[dict]) -> object:
     """The document's data from its events; ``lines`` (when a dict) receives the line map.
 
-    Iterative, with an explicit stack of open collections, so depth costs no recursion.
-    Each frame is [container, path, pending key, pending key's line]; a collection is put
-    into its parent when it starts, and its parent's key is released when it ends.
+    Iterative, with an explicit stack of open collections, so depth costs no recursion. The
+    innermost open collection is kept in locals (``top``, whether it is a mapping, its path,
+    its pending key and that key's line), the ones around it on ``stack``. A collection is
+    put into its parent when it starts; its parent's key is released when it ends.
     """
     next_event()  # StreamStartEvent
     event = next_event()
     if event.__class__ is StreamEndEvent:
         raise YamlError(1, (), EMPTY)
-    stack: list[list] = []
-    root = _NO_KEY
+    stack: list[tuple] = []
+    top: object = None
+    is_map, path, key, key_line = False, (), _NO_KEY, 0
+    depth = 0  # open collections; the node being read is at depth + 1 (the root is at 1)
     while True:
         event = next_event()
         cls = event.__class__
         if cls is MappingEndEvent or cls is SequenceEndEvent:
-            stack.pop()
-            if not stack:
+            depth -= 1
+            if not depth:
                 break
-            parent = stack[-1]
-            if parent[2] is not _NO_KEY:
-                parent[2] = _NO_KEY
+            top, is_map, path, key, key_line = stack.pop()
+            key = _NO_KEY
             continue
         if cls is AliasEvent:
             raise YamlError(
                 event.start_mark.line + 1, (), f"*{event.anchor} is an alias (repeat the value instead: aliases are not allowed)"
             )
-        if len(stack) >= MAX_DEPTH:  # this node would be at depth MAX_DEPTH + 1 (the root is at 1)
+        if depth >= MAX_DEPTH:
             raise YamlError(event.start_mark.line + 1, (), f"nesting is deeper than {MAX_DEPTH} levels")
-        frame = stack[-1] if stack else None
-        if frame is not None and frame[2] is _NO_KEY and frame[0].__class__ is dict:
-            _key(event, frame, lines)
-            continue
-        # a value: where it goes, and its path
-        if frame is None:
-            path: tuple = ()
-        elif frame[0].__class__ is dict:
-            path = frame[1] + (frame[2],)
-        else:
-            path = frame[1] + (len(frame[0]),)
         tag = event.tag
+        if is_map and key is _NO_KEY:  # a mapping's next key: plain text, not <<, not given before
+            if cls is not ScalarEvent:
+                raise YamlError(event.start_mark.line + 1, path, "a key must be plain text")
+            key = event.value
+            if tag is not None or key == "<<" or key in top:
+                _bad_key(event, top, path, lines)
+            if lines is not None:
+                key_line = event.start_mark.line + 1
+            continue
         if cls is ScalarEvent:
-            if tag is not None and tag != "!":
-                if tag != _STR:
-                    raise YamlError(event.start_mark.line + 1, path, f"tag {_tag_name(tag)} is not allowed (write plain values)")
-                value: object = event.value
-            elif event.style:
+            if tag is None or tag == "!":
+                value = event.value
+                if not event.style:
+                    value = _plain_cached(value) if len(value) <= 64 else _plain(value)
+                    if value.__class__ is _Trap:
+                        raise YamlError(event.start_mark.line + 1, _child(top, is_map, path, key), value.message)
+            elif tag == _STR:
                 value = event.value
             else:
-                text = event.value
-                value = _plain_cached(text) if len(text) <= 64 else _plain(text)
-                if value.__class__ is _Trap:
-                    raise YamlError(event.start_mark.line + 1, path, value.message)
-            collection = None
-        else:  # SequenceStartEvent, MappingStartEvent
-            if tag is not None and tag != "!":
-                raise YamlError(event.start_mark.line + 1, path, f"tag {_tag_name(tag)} is not allowed (write plain values)")
-            value = collection = {} if cls is MappingStartEvent else []
-        if frame is None:
-            root = value
+                raise YamlError(event.start_mark.line + 1, _child(top, is_map, path, key), _tag_refused(tag))
+            if is_map:
+                top[key] = value
+                if lines is not None:
+                    lines[path + (key,)] = key_line
+                key = _NO_KEY
+            elif top is not None:
+                if lines is not None:
+                    lines[path + (len(top),)] = event.start_mark.line + 1
+                top.append(value)
+            else:  # the whole document is one scalar
+                if lines is not None:
+                    lines[()] = event.start_mark.line + 1
+                root = value
+                break
+            continue
+        # SequenceStartEvent or MappingStartEvent
+        child = _child(top, is_map, path, key)
+        if tag is not None and tag != "!":
+            raise YamlError(event.start_mark.line + 1, child, _tag_refused(tag))
+        collection: object = {} if cls is MappingStartEvent else []
+        if is_map:
+            top[key] = collection
+            if lines is not None:
+                lines[child] = key_line  # a nested block starts below its key; point at the key
+        elif top is not None:
+            top.append(collection)
+            if lines is not None:
+                lines[child] = event.start_mark.line + 1
+        else:
+            root = collection
             if lines is not None:
                 lines[()] = event.start_mark.line + 1
-        elif frame[0].__class__ is dict:
-            frame[0][frame[2]] = value
-            if lines is not None:
-                lines[path] = frame[3]  # a nested block starts below its key; point at the key
-            if collection is None:
-                frame[2] = _NO_KEY
-        else:
-            frame[0].append(value)
-            if lines is not None:
-                lines[path] = event.start_mark.line + 1
-        if collection is not None:
-            stack.append([collection, path, _NO_KEY, 0])
-        elif frame is None:
-            break
+        if depth:
+            stack.append((top, is_map, path, key, key_line))
+        depth += 1
+        top, is_map, path, key = collection, cls is MappingStartEvent, child, _NO_KEY
     next_event()  # DocumentEndEvent
     event = next_event()
     if event.__class__ is DocumentStartEvent:
@@ -212,24 +222,28 @@ def _compose(next_event: Callable[[], object], lines: Optional[dict]) -> object:
     return root
 
 
-def _key(event, frame: list, lines: Optional[dict]) -> None:
-    """A mapping's next key: plain text, no tag other than !!str, not <<, not given before."""
-    line = event.start_mark.line + 1
-    if event.__class__ is not ScalarEvent:
-        raise YamlError(line, frame[1], "a key must be plain text")
-    key = event.value
-    tag = event.tag
+def _child(top, is_map: bool, path: tuple, key) -> tuple:
+    """The path of the node being read: under the pending key, or next in the list."""
+    if is_map:
+        return path + (key,)
+    return path + (len(top),) if top is not None else ()
+
+
+def _tag_refused(tag: str) -> str:
+    return f"tag {_tag_name(tag)} is not allowed (write plain values)"
+
+
+def _bad_key(event, top: dict, path: tuple, lines: Optional[dict]) -> None:
+    """Raise for a key with a tag other than !!str, a merge key or a duplicate; return for a good one."""
+    line, key, tag = event.start_mark.line + 1, event.value, event.tag
     if tag is not None and tag != "!" and tag != _STR:
-        raise YamlError(line, frame[1] + (key,), f"tag {_tag_name(tag)} is not allowed (write plain values)")
-    if key == "<<" and not event.style and tag is None:
+        raise YamlError(line, path + (key,), _tag_refused(tag))
+    if key == "<<" and not event.style and tag in (None, "!"):
         raise YamlError(line, (), "<< merge keys are not allowed (repeat the values instead)")
-    if key in frame[0]:
+    if key in top:
         if lines is None:
             raise _NeedLines
-        path = frame[1] + (key,)
-        raise YamlError(line, path, f"duplicate key {key} (first given on line {lines[path]})")
-    frame[2] = key
-    frame[3] = line
+        raise YamlError(line, path + (key,), f"duplicate key {key} (first given on line {lines[path + (key,)]})")
 
 
 def _plain(text: str) -> object:
@@ -317,57 +331,6 @@ def decode(raw: bytes) -> str:
 
 def too_big(size: int) -> str:
     return f"file is {size:,} bytes (expected at most {MAX_BYTES:,})"
-
-
-NOT_A_FILE = {
-    stat.S_IFDIR: "is a directory, not a file (rename or remove it)",
-    stat.S_IFIFO: "is a named pipe, not a file (remove it)",
-    stat.S_IFCHR: "is a device, not a file (remove it)",
-    stat.S_IFBLK: "is a device, not a file (remove it)",
-    stat.S_IFSOCK: "is a socket, not a file (remove it)",
-}
-LINK = "is a symbolic link (copy the file here instead: links are not followed)"
-
-
-def read(path) -> bytes:
-    """The bytes of a regular file, or a :class:`YamlError` at line 1 saying why not.
-
-    Only a regular file is opened: a symbolic link is refused without looking at what it
-    points to (a link to /dev/zero or to a file outside the project), and a named pipe or a
-    device never opened (opening a pipe waits for a writer). The size is checked before
-    reading, and at most MAX_BYTES + 1 bytes are read, in case the file grows meanwhile.
-    """
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError as error:
-        raise YamlError(1, (), f"cannot be read ({error.strerror})") from None
-    if stat.S_ISLNK(mode):
-        raise YamlError(1, (), LINK)
-    if not stat.S_ISREG(mode):
-        raise YamlError(1, (), NOT_A_FILE.get(stat.S_IFMT(mode), "is not a regular file (remove it)"))
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as error:  # replaced since lstat: by a link (ELOOP), or removed
-        raise YamlError(1, (), f"cannot be read ({error.strerror})") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlError(1, (), NOT_A_FILE.get(stat.S_IFMT(info.st_mode), "is not a regular file (remove it)"))
-        if info.st_size > MAX_BYTES:
-            raise YamlError(1, (), too_big(info.st_size))
-        chunks, size = [], 0
-        while size <= MAX_BYTES:
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    finally:
-        os.close(fd)
-    if size > MAX_BYTES:
-        raise YamlError(1, (), f"file is more than {MAX_BYTES:,} bytes (it grew while being read)")
-    return b"".join(chunks)
 
 
 def _composed(text: str, lines: Optional[dict], python: bool) -> tuple[object, bool]:

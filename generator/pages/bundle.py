@@ -8,12 +8,13 @@ Python-Markdown never parses our tables, the measured bottleneck of a plain MkDo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TypeVar
 
 from jinja2 import Environment
 
+from ..compute.embargo import Publication
 from ..model import Catalogue, Deal
 from .links import page_location
 
@@ -27,15 +28,18 @@ class Heading:
     title: str  # plain text; escaped by whoever writes it out
 
 
-@dataclass
+@dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str  # as if in docs_dir, e.g. "deals/kent.md" -> /deals/kent/
     title: str  # plain text
     html: str  # escaped, ready to place in the theme's content block
-    headings: list[Heading] = field(default_factory=list)
+    headings: tuple[Heading, ...] = ()
     description: str = ""  # plain text
     search: bool = True  # False keeps the page out of the search index
     preview: bool = False  # not yet public: shown only under --drafts, with a banner
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headings", tuple(self.headings))
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,9 @@ def index_by_summary(bundle: "Bundle", pages: Sequence[GeneratedPage], text: dic
     Their tables repeat what each deal page is indexed by; Material's search would parse
     half a megabyte of HTML per page at 1,000 deals, on every build and every preview edit.
     """
+    indexed = {id(page) for page in pages}
+    bundle.pages = [replace(page, search=False) if id(page) in indexed else page for page in bundle.pages]
     for page in pages:
-        page.search = False
         bundle.search.append(SearchEntry(page_location(page.src_uri), page.title, (text or {}).get(page.src_uri, page.description)))
 
 
@@ -111,20 +116,33 @@ class Bundle:
 class Context:
     """What every page generator may use; nothing else reaches it."""
 
-    catalogue: Catalogue  # already embargo-filtered (unless previews)
-    now: dt.datetime  # the build time (clock.build_time)
+    publication: Publication  # what the build may show (the public catalogue, unless a preview)
     env: Environment
-    previews: bool = False
-    updates: Sequence = ()  # generator.updates.Update, public ones only unless previews
     last_changed: dict = field(default_factory=dict)  # slug -> datetime the deal file last changed
     site_url: str = ""  # mkdocs.yml site_url, for the absolute links feeds need
-    history: Optional[Sequence] = None  # diff.Revision of deals/ in git, oldest first; None outside git
+    history: Optional[Sequence] = None  # compute.history.Revision, oldest first; None outside git
     pack_pdf: bool = False  # also render the committee pack as pack.pdf (WeasyPrint)
     # Lookups a section works out once per build from the fields above (in its prepare, so
     # forked workers inherit them), keyed by the section's module name.
     derived: dict = field(default_factory=dict)
     # Under `dealsite serve`, per-deal values kept from earlier builds (see reused); None otherwise.
     reuse: Optional[dict] = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.publication.catalogue
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.publication.now
+
+    @property
+    def previews(self) -> bool:
+        return self.publication.previews
+
+    @property
+    def updates(self) -> Sequence:
+        return self.publication.updates
 
 
 def reused(ctx: Context, deal: Deal, name: str, compute: Callable[[], T]) -> T:

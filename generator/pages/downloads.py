@@ -20,7 +20,8 @@ table schema. Output is byte-identical for the same input and build time: JSON k
 in the model's order, CSV values written exactly (``Decimal`` never in exponent form),
 ODS zip entries stamped with the build time. Values are turned into text one column at
 a time, and ODS cells written from string templates, column by column: at a thousand
-deals these files are several million cells.
+deals these files are several million cells. CSV text that a spreadsheet would run as a
+formula gets a leading apostrophe, in one place (:func:`csv_cells`); ODS and JSON keep it.
 """
 
 from __future__ import annotations
@@ -128,18 +129,46 @@ def table_texts(table: Table) -> list[list[str]]:
     return [texts(by_column[position[c.name]]) for c in table.columns]
 
 
-def csv_text(header: Sequence[str], columns: list[list[str]]) -> str:
-    """UTF-8 CSV text: a header row, then the columns' values row by row, Unix newlines."""
+# CSV injection (OWASP): a spreadsheet opening a CSV runs a cell that begins with one of these
+# as a formula (=HYPERLINK(...), +cmd|..., @SUM(...), -2+3). Such a cell is written with a
+# leading apostrophe, which spreadsheets take as "this is text".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+FORMULA_NOTE = (
+    "In the CSV files, text that begins with =, +, -, @, a tab or a carriage return is written with a "
+    "leading apostrophe (') so that spreadsheets do not run it as a formula; numbers are written as they are."
+)
+# What a number column's cells are (cell(): exact decimals, never exponent form). A negative
+# number begins with "-" and stays as it is: it is a value, not a formula, in any spreadsheet.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_NUMBER_TYPES = ("number", "integer")
+
+
+def csv_cells(column: Column, values: list[str]) -> list[str]:
+    """One column's CSV texts made safe to open in a spreadsheet: the one place every cell of
+    every CSV goes through (each deal's CSVs by :func:`csv_text`, and the deal's cell the
+    site-wide CSVs put in front of its records, by :func:`_deal_cell`). A cell beginning with
+    a character of ``FORMULA_START`` gets a leading apostrophe, unless it is a number in a
+    number column; dates, booleans and numbers never begin with one. The ODS and JSON files
+    keep the text as it is: their cells are typed, and JSON is data."""
+    if column.type in _NUMBER_TYPES:
+        return [FORMULA_GUARD + v if v.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(v) else v for v in values]
+    return [FORMULA_GUARD + v if v.startswith(FORMULA_START) else v for v in values]
+
+
+def csv_text(columns: Sequence[Column], values: list[list[str]]) -> str:
+    """UTF-8 CSV text: a header row (the columns' names: lowercase letters, digits and
+    underscores), then the columns' values row by row through :func:`csv_cells`, Unix newlines."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(zip(*columns))
+    writer.writerow([c.name for c in columns])
+    writer.writerows(zip(*(csv_cells(c, v) for c, v in zip(columns, values))))
     return out.getvalue()
 
 
 def table_csv(table: Table) -> bytes:
     """UTF-8 CSV with the documented columns in order, Unix newlines."""
-    return csv_text([c.name for c in table.columns], table_texts(table)).encode("utf-8")
+    return csv_text(table.columns, table_texts(table)).encode("utf-8")
 
 
 def _json(data) -> bytes:
@@ -199,14 +228,13 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     content = [CONTENT_START]
     resources = []
     for table in deal_tables(ctx, deal):
-        header = [c.name for c in table.columns]
-        values = table_texts(table)
-        bundle.add_file(table_path(deal, table), csv_text(header, values).encode("utf-8"))
-        content += [sheet_start(table.name, header), ods_rows(table.columns, values), END_SHEET]
+        values = table_texts(table)  # as they are: the workbook's cells are typed, the CSV's made safe
+        bundle.add_file(table_path(deal, table), csv_text(table.columns, values).encode("utf-8"))
+        content += [sheet_start(table.name, [c.name for c in table.columns]), ods_rows(table.columns, values), END_SHEET]
         resources.append(resource(table, f"{table.name}.csv", table.columns))
     content.append(CONTENT_END)
     bundle.add_file(f"{base}/deal.json", deal.model_dump_json().encode("utf-8") + b"\n")
-    description = f"The tables of {deal.title}, as published on its page. Units are given for each field."
+    description = f"The tables of {deal.title}, as published on its page. Units are given for each field. {FORMULA_NOTE}"
     bundle.add_file(f"{base}/{PACKAGE}", _json(package(f"dealsite-{deal.slug}", deal.title, description, ctx.now, resources)))
     bundle.add_file(f"{base}/{deal.slug}.ods", workbook([segment("".join(content).encode("utf-8"), final=True)], ctx.now))
 
@@ -257,9 +285,10 @@ def _prefixed(body: bytes, prefix: bytes) -> bytes:
     return prefix + prefix.join(records)
 
 
-def _csv_cell(value: str) -> str:
+def _deal_cell(slug: str) -> str:
+    """The deal column's cell, as the site-wide CSVs put it in front of the deal's records."""
     out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([value])
+    csv.writer(out, lineterminator="").writerow(csv_cells(DEAL_COLUMN, [slug]))
     return out.getvalue()
 
 
@@ -284,7 +313,7 @@ class _Published:
 
 def _published(bundle: Bundle, deal: Deal) -> _Published:
     segments = deal_sheet_segments(bundle.read_file(f"deals/{deal.slug}/{deal.slug}.ods"), deal.slug)
-    prefix = _csv_cell(deal.slug).encode("utf-8") + b","
+    prefix = _deal_cell(deal.slug).encode("utf-8") + b","
     headers, rows = {}, {}
     for name in segments:
         data = bundle.read_file(f"deals/{deal.slug}/{name}.csv")
@@ -334,7 +363,7 @@ def add(ctx: Context, bundle: Bundle) -> None:
             package(
                 "dealsite",
                 "Place deals: all tables",
-                "Every table of every published deal, combined, with a deal column. Units are given for each field.",
+                f"Every table of every published deal, combined, with a deal column. Units are given for each field. {FORMULA_NOTE}",
                 ctx.now,
                 [resource(t, f"{t.name}.csv", t.columns) for t in site_tables],
             )

@@ -8,15 +8,16 @@ reused between previews: it may use only ``ctx`` and that deal).
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing as mp
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ..model import Catalogue, Deal
+from ..compute.embargo import Publication
+from ..model import Deal
 from ..runtime import PARALLEL_FROM, jobs_available, paused
 from . import deal, downloads, progress, public, updates
 from .bundle import Bundle, Context
+from .previews import with_banners
 from .render import environment
 
 # The page groups, in the order they run. updates first: it gives the deal template its
@@ -134,12 +135,9 @@ def _deal_bundles(ctx: Context, deals: list[Deal], sections: list, out_dir: Opti
 
 
 def generate(
-    catalogue: Catalogue,
-    now: dt.datetime,
+    publication: Publication,
     templates_dir: Path,
     *,
-    previews: bool = False,
-    updates: Sequence = (),
     last_changed: dict | None = None,
     site_url: str = "",
     history: Optional[Sequence] = None,
@@ -148,11 +146,15 @@ def generate(
     memo: Optional[DealMemo] = None,
     jobs: Optional[int] = None,
 ) -> Bundle:
-    """The whole generated site. ``out_dir``: write files there rather than keep them;
-    ``memo``: reuse unchanged deals' outputs from an earlier call (previews);
-    ``jobs``: worker processes for per-deal work (default: the cores, above a few dozen deals)."""
+    """The whole generated site, from what the publication gate lets through.
+
+    ``out_dir``: write files there rather than keep them; ``memo``: reuse unchanged deals'
+    outputs from an earlier call (previews); ``jobs``: worker processes for per-deal work
+    (default: the cores, above a few dozen deals). In a preview, every page showing
+    something held back carries a banner saying what and why."""
+    catalogue = publication.catalogue
     ctx = Context(
-        catalogue, now, environment(templates_dir), previews, tuple(updates), last_changed or {}, site_url, history, pack_pdf,
+        publication, environment(templates_dir), last_changed or {}, site_url, history, pack_pdf,
         reuse=memo.values if memo is not None else None,
     )
     sections = SECTIONS
@@ -174,4 +176,4 @@ def generate(
         for section in sections:
             if hasattr(section, "add"):
                 section.add(ctx, bundle)
-    return bundle
+    return with_banners(bundle, publication) if publication.previews else bundle

@@ -417,7 +417,7 @@ def _changes(ctx: Context, bundle: Bundle) -> None:
         changes=found, titles=titles, today=ctx.now.date(),
         links={"dashboard": href(CHANGES_URI, DASHBOARD_URI)},
     )
-    headings = [Heading(2, f"change-{c.commit[:12]}", f"{c.date.date().isoformat()} ({c.commit[:7]})") for c in found or []]
+    headings = [Heading(2, f"change-{c.revision.id}", f"{c.date.date().isoformat()} ({c.commit[:7]})") for c in found or []]
     bundle.pages.append(
         GeneratedPage(
             CHANGES_URI,

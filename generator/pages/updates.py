@@ -17,11 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from markupsafe import escape
-
-from ..compute.display import long_date
-from ..compute.embargo import is_public
-from ..model import LONDON, Catalogue, Deal, Publishable
+from ..model import LONDON, Deal
 from ..model.updates import UPDATES_DIR, Update
 from .bundle import Bundle, Context
 from .feeds import ALL_UPDATES, atom, deal_feed_path
@@ -54,107 +50,10 @@ class DealNews:
     last_changed: Optional[dt.date] = None
 
 
-# --- previews -------------------------------------------------------------------
-
-
-def moment_text(moment: dt.datetime) -> str:
-    """'2 March 2026 at 09:30 UK time'."""
-    local = moment.astimezone(LONDON)
-    return f"{long_date(local.date())} at {local:%H:%M} UK time"
-
-
-def hold_reason(item: Publishable, now: dt.datetime) -> str:
-    """Why the public cannot see item yet ('' if it can)."""
-    if item.draft:
-        return "Draft: not published until draft: true is removed"
-    if item.publish_after is not None and item.publish_after > now:
-        return f"Embargoed until {moment_text(item.publish_after)}"
-    return ""
-
-
-def update_hold_reason(update: Update, catalogue: Catalogue, now: dt.datetime) -> str:
-    own = hold_reason(update, now)
-    if own:
-        return own
-    held = [d.title for d in catalogue.deals if d.slug in update.deals and not is_public(d, now)]
-    if held:
-        return "Held back: it is about a deal that is not yet public (" + ", ".join(held) + ")"
-    return ""
-
-
-def deal_hold_notes(deal: Deal, now: dt.datetime) -> list[str]:
-    """What on a deal's page the public cannot see yet: the deal itself, or some readings."""
-    notes = []
-    own = hold_reason(deal, now)
-    if own:
-        notes.append(f"This deal: {_lower_first(own)}")
-    for outcome in deal.outcomes:
-        for reading in outcome.readings:
-            reason = hold_reason(reading, now)
-            if reason:
-                notes.append(f"The reading of {long_date(reading.date)} for \u201c{outcome.title}\u201d: {_lower_first(reason)}")
-    return notes
-
-
-def banner_html(notes: list[str]) -> str:
-    """A visible, escaped banner: 'Preview: not yet public' and why."""
-    items = "".join(f"<li>{escape(n)}</li>" for n in notes)
-    return (
-        '<div class="admonition warning dealsite-preview" role="note" data-search-exclude>'
-        '<p class="admonition-title">Preview: not yet public</p>'
-        f"<p>This page is shown only in a preview (dealsite serve --drafts). The public site leaves out:</p><ul>{items}</ul>"
-        "</div>\n"
-    )
-
-
-def _after_h1(html: str, banner: str) -> str:
-    end = html.find("</h1>")
-    if end < 0:
-        return banner + html
-    end += len("</h1>")
-    return html[:end] + "\n" + banner + html[end:]
-
-
-def mark_previews(bundle: Bundle, catalogue: Catalogue, now: dt.datetime) -> None:
-    """Previews only: flag and banner every generated page that shows something not yet public.
-
-    A deal's own pages (deals/<slug>.md and deals/<slug>/...) say what of the deal is held
-    back; any other page or fragment that links to a held-back deal names it.
-    """
-    notes = {d.slug: deal_hold_notes(d, now) for d in catalogue.deals}
-    held = {d.slug: f"The deal {d.title}: {_lower_first(hold_reason(d, now))}" for d in catalogue.deals if not is_public(d, now)}
-
-    def mentioned(html: str) -> list[str]:
-        return [note for slug, note in held.items() if f"deals/{slug}/" in html]
-
-    for page in bundle.pages:
-        slug = _deal_of(page.src_uri)
-        found = notes.get(slug, []) if slug else mentioned(page.html)
-        if found:
-            page.preview = True
-            page.html = _after_h1(page.html, banner_html(found))
-    for name, html in list(bundle.fragments.items()):
-        found = mentioned(html)
-        if found and not name.startswith(f"{UPDATES_DIR}/"):
-            bundle.fragments[name] = banner_html(found) + html
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _deal_of(src_uri: str) -> Optional[str]:
-    """'deals/kent.md' or 'deals/kent/progress.md' -> 'kent'."""
-    if not src_uri.startswith("deals/"):
-        return None
-    rest = src_uri[len("deals/") :]
-    return rest.split("/", 1)[0] if "/" in rest else rest.removesuffix(".md")
-
-
 # --- lists ----------------------------------------------------------------------
 
 
-def _items(updates, catalogue: Catalogue, now: dt.datetime, to_root: str, previews: bool, titles: dict[str, str]) -> list[UpdateItem]:
+def _items(updates, to_root: str, titles: dict[str, str], notes: Optional[dict[str, str]] = None) -> list[UpdateItem]:
     return [
         UpdateItem(
             title=u.title,
@@ -162,7 +61,7 @@ def _items(updates, catalogue: Catalogue, now: dt.datetime, to_root: str, previe
             day=u.day,
             summary=u.summary,
             deals=[DealLink(titles[s], f"{to_root}deals/{s}/") for s in u.deals if s in titles],
-            note=update_hold_reason(u, catalogue, now) if previews else "",
+            note=(notes or {}).get(u.src_uri, ""),
         )
         for u in updates
     ]
@@ -198,7 +97,7 @@ def prepare(ctx: Context) -> None:
 
     def deal_news(deal: Deal) -> DealNews:
         return DealNews(
-            updates=_items(lookup.by_deal.get(deal.slug, []), ctx.catalogue, ctx.now, "../../", ctx.previews, lookup.titles),
+            updates=_items(lookup.by_deal.get(deal.slug, []), "../../", lookup.titles),
             feed="feed.xml",
             last_changed=_last_changed(ctx, deal.slug),
         )
@@ -227,16 +126,13 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
 
 def add(ctx: Context, bundle: Bundle) -> None:
     updates = list(ctx.updates)  # newest first; public only unless previews
-    catalogue = ctx.catalogue
 
     # The list page (content/updates/index.md) and each update's byline.
     bundle.fragments["update-list"] = ctx.env.get_template("partials/update_list.html").render(
-        items=_items(updates, catalogue, ctx.now, "../", ctx.previews, _lookup(ctx).titles), feed="../feeds/updates.xml"
+        items=_items(updates, "../", _lookup(ctx).titles, {h.name: h.reason for h in ctx.publication.held if h.kind == "update"} if ctx.previews else None), feed="../feeds/updates.xml"
     )
-    for item, update in zip(_items(updates, catalogue, ctx.now, "../../", ctx.previews, _lookup(ctx).titles), updates):
+    for item, update in zip(_items(updates, "../../", _lookup(ctx).titles), updates):
         byline = ctx.env.get_template("partials/update_byline.html").render(item=item, update=update)
-        if item.note:
-            byline = banner_html([f"This update: {_lower_first(item.note)}"]) + byline
         bundle.fragments[f"{UPDATES_DIR}/{update.stem}"] = byline
 
     bundle.add_file(

@@ -16,21 +16,17 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from ..publish import BuildFailed, remove_abandoned, swap, umask_mode
-from .plugin import PREVIEW_ENV
-
-
-@contextmanager
-def _preview_env(previews: bool):
-    old = os.environ.get(PREVIEW_ENV)
-    os.environ[PREVIEW_ENV] = "1" if previews else "0"
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(PREVIEW_ENV, None)
-        else:
-            os.environ[PREVIEW_ENV] = old
+from ..publish import (
+    BuildFailed,
+    check_output_dir,
+    mark_site,
+    project_sources,
+    remove_abandoned,
+    swap,
+    umask_mode,
+)
+from . import ENGINE
+from .config import settings_from
 
 
 @contextmanager
@@ -50,22 +46,34 @@ def _terminate_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None, *, previews: bool = False) -> Path:
-    """Build into a temporary directory, then swap it into place. Returns the site dir."""
+def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None) -> Path:
+    """Build into a temporary directory, then swap it into place. Returns the site dir.
+
+    A build is always the public site: previews exist only under ``dealsite serve --drafts``."""
     config_file = Path(config_file).resolve()
-    with _preview_env(previews), _terminate_as_interrupt():
+    with _terminate_as_interrupt():
         config = load_config(str(config_file), strict=True)
-        target = Path(site_dir or config.site_dir).resolve()
+        given = Path(site_dir or config.site_dir)
+        # Before anything is made or removed: never a source, never a folder dealsite did not make.
+        settings = settings_from(config)
+        check_output_dir(given, project_sources(config_file, settings.content_dir, deals_dir=settings.deals_dir, templates_dir=settings.templates_dir))
+        target = given.resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned(target.parent)
         staging = Path(tempfile.mkdtemp(prefix=f".dealsite-build-{os.getpid()}-", dir=target.parent))
         umask_mode(staging)  # mkdtemp makes it private (0700); a site is for serving
         try:
+            mark_site(staging)  # from the start, so a killed build's staging is known as ours (MkDocs keeps dotfiles)
             config.site_dir = str(staging)
+            # As `mkdocs build` does: a plugin kept from an earlier run in this process (MkDocs
+            # keeps those that define on_startup) must learn that this run is a build.
+            config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config)
             except MkDocsException as error:
                 raise BuildFailed(str(error)) from None
+            finally:
+                config.plugins.on_shutdown()
             swap(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -87,8 +95,9 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def quiet_logging(quiet: bool) -> None:
-    """MkDocs logs through 'mkdocs'; show its warnings always, its progress unless quiet."""
-    logger = logging.getLogger("mkdocs")
+    """The engine logs through 'mkdocs' (ProperDocs: 'properdocs', our 'mkdocs.*' loggers beneath
+    it); show its warnings always, its progress unless quiet."""
+    logger = logging.getLogger(ENGINE)
     if not logger.handlers or all(isinstance(h, _StderrHandler) for h in logger.handlers):
         for handler in list(logger.handlers):
             logger.removeHandler(handler)

@@ -1,8 +1,10 @@
-"""The MkDocs plugin: a thin adapter that puts the generated bundle into a build.
+"""The MkDocs plugin: a thin adapter that puts the pipeline's bundle into a MkDocs build.
 
-Everything it publishes comes from :func:`generator.site.generate`; this module
-only translates it into MkDocs' files, pages and table of contents, so that
-``mkdocs build``, ``mkdocs serve`` and ``dealsite build`` make the same site.
+Everything it publishes comes from :mod:`generator.engine.pipeline`; this module only
+translates the result into MkDocs' files, pages and table of contents, so that
+``mkdocs build``, ``mkdocs serve``, ``properdocs build`` and ``dealsite build`` make the
+same site. It is the one place that imports MkDocs; each MkDocs or Material behaviour it
+relies on has a test in tests/test_engine_mkdocs.py that fails loudly if it changes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import ClassVar, Optional
 
 from markupsafe import escape
 from mkdocs.config import config_options as opt
@@ -23,18 +26,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ...compute.embargo import public_catalogue, public_updates
-from ...compute.history import history as deals_history
-from ...model.clock import build_time, source_date_epoch
-from ...model.git import last_changed
-from ...model.load import InvalidDeals, deal_files, forget_loaded, load_catalogue
-from ...model.updates import UPDATES_DIR, load_updates
-from ...pages.bundle import Bundle, GeneratedPage
-from ...pages.generate import DealMemo, generate
+from ...model.clock import build_time
+from ...model.load import InvalidDeals, forget_loaded
+from ...model.updates import UPDATES_DIR
+from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
-from ...pages.updates import mark_previews
+from ..gate import UnsafeOutput, check_site
+from ..pipeline import Built, Session, Sources, build, read_sources
+from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
+from .config import settings_from
 
-PREVIEW_ENV = "DEALSITE_PREVIEW"  # set by `dealsite serve --drafts`
 log = logging.getLogger("mkdocs.plugins.dealsite")  # progress: shown by `dealsite build`, hidden by --quiet
 
 
@@ -72,34 +73,45 @@ _FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")
 
 
 class DealsitePlugin(BasePlugin[DealsiteConfig]):
+    # Set only by `dealsite serve --drafts`, in its own process, before MkDocs starts; honoured
+    # only by `serve`. Previews never come from the environment or from mkdocs.yml, so no build
+    # can publish what is held back.
+    drafts_requested: ClassVar[bool] = False
+
     # Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds (MkDocs
     # caches such plugins), which is how a preview reuses the deals that did not change.
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+        self.previews = command == "serve" and DealsitePlugin.drafts_requested
         # Reusing a deal's files needs them still in site_dir: only dirty rebuilds keep it.
-        self.memo = DealMemo() if command == "serve" and dirty else None
+        self.session: Optional[Session] = Session() if command == "serve" and dirty else None
         self.previous: dict[str, str] = {}  # page src_uri or fragment name -> HTML of the last preview build
         self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
 
+    def on_shutdown(self) -> None:
+        # MkDocs keeps this object for the next run in the same process: forget this one.
+        self.on_startup(command="build", dirty=False)
+
     def on_config(self, config):
-        if not hasattr(self, "memo"):  # used without on_startup (e.g. MkDocs' build function called directly)
+        if not hasattr(self, "command"):  # used without on_startup (e.g. MkDocs' build function called directly)
             self.on_startup(command="build", dirty=False)
-        self.root = Path(config.config_file_path).parent
-        self.previews = os.environ.get(PREVIEW_ENV) == "1"
-        self.deals_dir = self.root / self.config.deals_dir
+        self.settings = settings_from(config)
+        if self.command == "build":  # `mkdocs build -d deals` would empty deals/ before building
+            sources = project_sources(
+                Path(config.config_file_path), self.settings.content_dir,
+                deals_dir=self.settings.deals_dir, templates_dir=self.settings.templates_dir,
+            )
+            try:
+                check_output_dir(Path(config.site_dir), sources)
+            except RefusedOutputFolder as error:
+                raise PluginError(f"build refused, nothing was changed: {error}") from None
         try:
-            self.catalogue = load_catalogue([self.deals_dir])
-            updates = load_updates(Path(config.docs_dir) / UPDATES_DIR, self.catalogue)
+            self.sources: Optional[Sources] = read_sources(self.settings)
         except InvalidDeals as error:  # bad updates are reported the same way
             raise PluginError(f"the deal or update files have problems:\n{error}") from None
         self.now = build_time()
-        self.site_url_for_feeds = config.site_url or ""
-        self.public = public_catalogue(self.catalogue, self.now, previews=self.previews)
-        # Updates are filtered here, once, like deals: drafts, embargoes, and updates about held-back deals.
-        self.updates_all = {u.src_uri: u for u in updates}
-        self.updates = {u.src_uri: u for u in public_updates(updates, self.public, self.now, previews=self.previews)}
         log.info(
-            f"loaded {_count(len(self.catalogue.deals), 'deal')} ({len(self.public.deals)} public) and "
-            f"{_count(len(updates), 'update')} ({len(self.updates)} public)"
+            f"loaded {_count(len(self.sources.catalogue.deals), 'deal')} and {_count(len(self.sources.updates), 'update')}"
             + (" - previews on: drafts and embargoed content included" if self.previews else "")
         )
         return config
@@ -107,67 +119,53 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         # Generated here, after MkDocs has emptied site_dir, so files can be written straight into it.
         site_dir = Path(config.site_dir)
-        self.bundle = self._generate(site_dir)
-        self.pages: dict[str, GeneratedPage] = {p.src_uri: p for p in self.bundle.pages}
-        log.info(f"generated {_count(len(self.bundle.pages), 'page')} and {_count(len(self.bundle.file_paths()), 'data file')}")
-
+        self.built = self._build(site_dir)
+        bundle = self.built.bundle
+        self.pages: dict[str, GeneratedPage] = {p.src_uri: p for p in bundle.pages}
+        self.updates = {u.src_uri: u for u in self.built.publication.updates}
+        public = self.built.publication.catalogue
+        log.info(
+            f"published {_count(len(public.deals), 'deal')} and {_count(len(self.updates), 'update')}; "
+            f"generated {_count(len(bundle.pages), 'page')} and {_count(len(bundle.file_paths()), 'data file')}"
+        )
         # Updates not yet public never reach MkDocs: no page, search entry, sitemap line or feed.
+        all_updates = {u.src_uri for u in self.sources_updates}
         for file in list(files):
-            if file.src_uri in self.updates_all:
+            if file.src_uri in all_updates:
                 if file.src_uri in self.updates:
                     file.inclusion = InclusionLevel.NOT_IN_NAV  # listed on updates/, not in the nav
                 else:
                     files.remove(file)
-        current = {p.src_uri: p.html for p in self.bundle.pages} | dict(self.bundle.fragments)
+        current = {p.src_uri: p.html for p in bundle.pages} | dict(bundle.fragments)
         changed = {name for name, html in current.items() if self.previous.get(name) != html}  # all, the first time
-        for page in self.bundle.pages:
+        for page in bundle.pages:
             # Deal pages stay out of the nav: every page carries the whole nav (ARCHITECTURE.md).
             inclusion = InclusionLevel.NOT_IN_NAV if page.src_uri.startswith("deals/") else InclusionLevel.UNDEFINED
             file = _PageFile.generated(config, page.src_uri, content=f"# {page.src_uri}\n", inclusion=inclusion)
             file.modified = page.src_uri in changed
             files.append(file)
-        for path, content in sorted(self.bundle.files.items()):
+        for path, content in sorted(bundle.files.items()):
             files.append(File.generated(config, path, content=content))
-        for path in self.bundle.written:
+        for path in bundle.written:
             written = _WrittenFile(path, None, config.site_dir, config.use_directory_urls)
             written.abs_src_path = written.abs_dest_path
             files.append(written)
-        if self.memo is not None:
-            self._mark_pages_showing(files, {name for name in changed if name in self.bundle.fragments})
-        if self.memo is not None:  # only a preview is built again
+        if self.session is not None:  # only a preview is built again
+            self._mark_pages_showing(files, {name for name in changed if name in bundle.fragments})
             self.previous = current
         return files
 
-    def _generate(self, site_dir: Path) -> Bundle:
-        files, _ = deal_files([self.deals_dir])
-        templates = self.root / self.config.templates_dir
-        if self.memo is not None:
-            stamp = max((f.stat().st_mtime_ns for f in templates.rglob("*") if f.is_file()), default=0)
-            if stamp != getattr(self, "templates_stamp", None):  # an edited template changes every deal page
-                self.memo, self.templates_stamp = DealMemo(), stamp
-        bundle = generate(
-            self.public,
-            self.now,
-            templates,
-            previews=self.previews,
-            updates=list(self.updates.values()),
-            last_changed=last_changed(files, clamp=source_date_epoch()),
-            site_url=self.site_url_for_feeds,
-            history=deals_history(self.deals_dir, self.now, previews=self.previews),  # for the changes page
-            pack_pdf=self.config.pack_pdf,
-            out_dir=site_dir,
-            memo=self.memo,
-        )
-        if self.memo is not None:
-            for slug in self.memo.keep_only(self.public.deals):  # unpublished or deleted since the last preview
-                shutil.rmtree(site_dir / "deals" / slug, ignore_errors=True)
-        if self.previews:
-            mark_previews(bundle, self.catalogue, self.now)
-        if self.memo is None:
+    def _build(self, site_dir: Path) -> Built:
+        sources = self.sources
+        self.sources_updates = sources.updates
+        built = build(self.settings, sources, self.now, previews=self.previews, out_dir=site_dir, session=self.session)
+        for slug in built.gone:  # a preview showed them before; unpublished or deleted since
+            shutil.rmtree(site_dir / "deals" / slug, ignore_errors=True)
+        if self.session is None:
             # One build: the pages are made, so the deals need not stay in memory while MkDocs renders.
-            self.catalogue = self.public = None
+            self.sources = None
             forget_loaded()
-        return bundle
+        return built
 
     def _mark_pages_showing(self, files: Files, fragments: set[str]) -> None:
         """A dirty build skips content pages whose source did not change; those showing a changed
@@ -213,18 +211,25 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         env.bytecode_cache = COMPILED  # serve: the theme's templates are not compiled again on every change
         return env
 
+    @event_priority(-100)  # after Material's search plugin (priority 0), whatever their order in mkdocs.yml
     def on_post_build(self, *, config) -> None:
-        """Add our own search entries to the index Material's search plugin has just written
-        (it runs first: it is listed before us in mkdocs.yml)."""
+        """Add our own search entries to the index Material's search plugin has just written,
+        then run the last check before publishing over the whole built site."""
+        bundle = self.built.bundle
         index = Path(config.site_dir) / "search" / "search_index.json"
-        if not self.bundle.search or not index.exists():
-            return
-        data = json.loads(index.read_text(encoding="utf-8"))
-        # Material renders titles and text as HTML, so plain deal text is escaped here.
-        data["docs"] += [
-            {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in self.bundle.search
-        ]
-        index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+        if bundle.search and index.exists():
+            data = json.loads(index.read_text(encoding="utf-8"))
+            # Material renders titles and text as HTML, so plain deal text is escaped here.
+            data["docs"] += [
+                {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in bundle.search
+            ]
+            index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+        if self.command == "build":
+            try:
+                check_site(Path(config.site_dir), self.built.publication, own_scripts=config.extra_javascript)
+            except UnsafeOutput as error:
+                raise PluginError(str(error)) from None
+            mark_site(Path(config.site_dir))  # a site dealsite made: the next build may replace it
 
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
         # Our pages arrive as HTML: give Python-Markdown nothing to parse.
@@ -263,5 +268,5 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         return context
 
     def _fill_fragments(self, html: str) -> str:
-        fragments = self.bundle.fragments
+        fragments = self.built.bundle.fragments
         return _FRAGMENT.sub(lambda m: fragments.get(m.group(1), m.group(0)), html)

@@ -1,0 +1,283 @@
+"""The last line of defence: every byte of a staged site, checked before it replaces the live one.
+
+The publication gate (``compute/embargo.py``) decides once what a build may show, and
+escaping by construction keeps deal text from becoming markup. This scan assumes both
+could fail anyway, through a path nobody listed. It reads every file of the built site
+(sitemaps decompressed, ODS and other zip members unpacked, PDF text extracted) and looks
+for:
+
+* anything held back: the title, summary and address of a held-back deal, the title and
+  summary of a held-back update, the commentary of a held-back reading, and the reading
+  itself in the deal's published data;
+* unsafe HTML: any ``on*`` attribute; a ``javascript:``, ``vbscript:`` or ``data:`` URL in
+  any attribute; elements that run or embed other documents (iframe, object, embed,
+  base, a refreshing meta); and a ``<script>`` that is not one of the site's own (a file
+  of the theme or of ``extra_javascript``, or an inline script the theme writes on every
+  page, such as the one on ``404.html``).
+
+Any finding stops the build: the caller names each file and item and leaves the live site
+untouched. Text that a public item also contains is not looked for (two deals may share a
+phrase).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import html
+import io
+import json
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import lxml.etree
+import lxml.html
+
+from ..compute.embargo import HeldBack, Publication
+
+MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str  # relative to the site
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.what}"
+
+
+class UnsafeOutput(Exception):
+    """The staged site shows something it must not; nothing was published."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = sorted(findings)
+        shown = "\n".join(f"  {f}" for f in self.findings[:50])
+        more = f"\n  ... and {len(self.findings) - 50} more" if len(self.findings) > 50 else ""
+        super().__init__(f"the built site failed the last check before publishing ({len(self.findings)} found):\n{shown}{more}")
+
+
+def check_site(site: Path, publication: Publication, own_scripts: Iterable[str] = ()) -> None:
+    """Raise :class:`UnsafeOutput` if the built site at ``site`` shows anything it must not."""
+    findings = scan(site, publication, own_scripts)
+    if findings:
+        raise UnsafeOutput(findings)
+
+
+def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = ()) -> list[Finding]:
+    """Every finding in the site; ``own_scripts``: site paths of the site's own JavaScript files."""
+    held = _Needles(publication)
+    scripts = _Scripts(site, own_scripts)
+    findings: list[Finding] = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file() or p.is_symlink()):
+        name = path.relative_to(site).as_posix()
+        if path.is_symlink():
+            findings.append(Finding(name, "is a symbolic link (a site holds only its own files)"))
+            continue
+        findings += held.in_path(name)
+        for member, data in _contents(name, path.read_bytes()):
+            findings += held.in_text(member, _text_of(member, data))
+            findings += held.in_data(member, data)
+            if member.endswith((".html", ".htm", ".svg", ".xhtml")):
+                findings += _unsafe_markup(member, data, scripts)
+    return findings
+
+
+# --- what a file holds ---------------------------------------------------------------------------
+
+
+def _contents(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of the file and of everything packed inside it."""
+    if name.endswith(".gz"):
+        data = gzip.decompress(data)
+        name = name[: -len(".gz")]
+    if data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.namelist():
+                yield from _contents(f"{name}!{member}", archive.read(member))
+        return
+    yield name, data
+
+
+def _text_of(name: str, data: bytes) -> str:
+    """The readable text of a file, entities and escapes undone, for looking up held-back text."""
+    if data[:5] == b"%PDF-":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    text = data.decode("utf-8", errors="replace")
+    if name.endswith(".json"):
+        try:
+            return "\n".join(_strings(json.loads(text)))
+        except ValueError:
+            return text
+    if name.endswith(".csv"):
+        return "\n".join("\n".join(row) for row in csv.reader(io.StringIO(text)))
+    return html.unescape(text)
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif value is not None:
+        yield str(value)
+
+
+def _squeeze(text: str) -> str:
+    """Case and spacing removed: how text is compared (a PDF breaks lines anywhere)."""
+    return re.sub(r"\s+", "", text).casefold()
+
+
+# --- held-back items ------------------------------------------------------------------------------
+
+
+class _Needles:
+    """What to look for, for every held-back item; text a public item also has is left out."""
+
+    def __init__(self, publication: Publication):
+        public = _squeeze("\n".join(_public_texts(publication)))
+        self.held = [h for h in publication.held]
+        self.texts: list[tuple[str, HeldBack]] = []
+        for item in self.held:
+            for text in item.texts:
+                needle = _squeeze(text)
+                if len(needle) >= MIN_NEEDLE and needle not in public:
+                    self.texts.append((needle, item))
+        self.addresses = [(f"deals/{h.deal}/", h) for h in self.held if h.kind == "deal"]
+        self.addresses += [(h.name.removesuffix(".md") + "/", h) for h in self.held if h.kind == "update"]
+        self.readings = {(h.deal, h.outcome, h.date): h for h in self.held if h.kind == "reading"}
+
+    def in_path(self, name: str) -> list[Finding]:
+        return [Finding(name, f"is the page or file of {_named(h)}") for address, h in self.addresses if name.startswith(address)]
+
+    def in_text(self, name: str, text: str) -> list[Finding]:
+        found: list[Finding] = []
+        squeezed = _squeeze(text)
+        raw = text
+        for needle, item in self.texts:
+            if needle in squeezed:
+                found.append(Finding(name, f"shows text of {_named(item)}"))
+        for address, item in self.addresses:
+            if address in raw or address.rstrip("/") + "." in raw:
+                found.append(Finding(name, f"links to {_named(item)}"))
+        return found
+
+    def in_data(self, name: str, data: bytes) -> list[Finding]:
+        """A held-back reading in published deal data (deal.json, deals.json)."""
+        if not self.readings or not name.endswith(".json"):
+            return []
+        try:
+            value = json.loads(data)
+        except ValueError:
+            return []
+        deals = value.get("deals", [value]) if isinstance(value, dict) else []
+        found = []
+        for deal in deals:
+            if not isinstance(deal, dict):
+                continue
+            for outcome in deal.get("outcomes") or []:
+                for reading in outcome.get("readings") or []:
+                    key = (deal.get("slug"), outcome.get("id"), _date(reading.get("date")))
+                    if key in self.readings:
+                        found.append(Finding(name, f"holds {_named(self.readings[key])}"))
+        return found
+
+
+def _date(value):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _named(item: HeldBack) -> str:
+    what = {"deal": "the held-back deal", "update": "the held-back update", "reading": "the held-back"}[item.kind]
+    return f"{what} {item.name} ({item.reason[:1].lower()}{item.reason[1:]})"
+
+
+def _public_texts(publication: Publication) -> Iterator[str]:
+    """The text the public may see, so that a phrase a held-back item shares with it is not a finding."""
+    held_deals = {h.deal for h in publication.held if h.kind == "deal"}
+    held_updates = {h.name for h in publication.held if h.kind == "update"}
+    for deal in publication.catalogue.deals:
+        if deal.slug in held_deals:
+            continue
+        yield from _strings(deal.model_dump(mode="json"))
+    for update in publication.updates:
+        if update.src_uri not in held_updates:
+            yield update.title
+            yield update.summary
+            yield update.body
+
+
+# --- unsafe markup -------------------------------------------------------------------------------
+
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+UNSAFE_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+_SCOPE = re.compile(r'new URL\("[^"]*",location\)')  # the one part of the theme's inline scripts that varies by page
+
+
+class _Scripts:
+    """The site's own scripts: files of the theme and of extra_javascript, and the theme's inline ones."""
+
+    def __init__(self, site: Path, own: Iterable[str]):
+        self.files = {p.strip("/") for p in own}
+        self.files |= {p.relative_to(site).as_posix() for p in (site / "assets" / "javascripts").rglob("*.js")}
+        self.inline: set[str] = set()
+        sample = site / "404.html"  # every theme page has these; 404 shows no deal text at all
+        if sample.is_file():
+            for element in lxml.html.fromstring(sample.read_bytes()).iter("script"):
+                if not element.get("src") and element.get("type") != "application/json":
+                    self.inline.add(_SCOPE.sub("", element.text or ""))
+
+    def allowed(self, page: str, element) -> bool:
+        src = element.get("src")
+        if src is not None:
+            if "://" in src or src.startswith("//"):
+                return False
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), src.split("?")[0].split("#")[0]))
+            return target.lstrip("/") in self.files
+        if (element.get("type") or "").strip().lower() == "application/json":
+            return True  # data, never run
+        return _SCOPE.sub("", element.text or "") in self.inline
+
+
+def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
+    try:
+        root = lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.html.fromstring(data)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return [] if not data.strip() else [Finding(name, "could not be read as HTML or SVG")]
+    found = []
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if not tag:
+            continue
+        if tag in UNSAFE_ELEMENTS:
+            found.append(Finding(name, f"has a <{tag}> element"))
+        if tag == "script" and not scripts.allowed(name.split("!")[0], element):
+            found.append(Finding(name, "has a <script> that is not one of the site's own"))
+        if tag == "meta" and (element.get("http-equiv") or "").strip().lower() == "refresh":
+            found.append(Finding(name, "has a refreshing <meta> (it can redirect)"))
+        for attribute, value in element.attrib.items():
+            local = attribute.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                found.append(Finding(name, f"has an {local} attribute on <{tag}>"))
+            squeezed = re.sub(r"[\x00-\x20]+", "", html.unescape(value)).lower()
+            if squeezed.startswith(UNSAFE_SCHEMES) or ("url(" in squeezed and "javascript:" in squeezed):
+                found.append(Finding(name, f"has a script-capable URL in {local} on <{tag}>"))
+            if local == "srcdoc":
+                found.append(Finding(name, f"has a srcdoc attribute on <{tag}>"))
+    return found

@@ -1,0 +1,33 @@
+"""The project's settings as mkdocs.yml gives them: read once, validated by MkDocs, handed on engine-free."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import load_config
+from mkdocs.exceptions import ConfigurationError
+
+from ..pipeline import Settings
+from ..publish import BuildFailed
+
+
+def settings_from(config) -> Settings:
+    """The pipeline's settings from a loaded MkDocs configuration (the dealsite plugin's options)."""
+    root = Path(config.config_file_path).parent
+    plugin = config.plugins.get("dealsite")
+    options = plugin.config if plugin is not None else {}
+    return Settings(
+        deals_dir=root / options.get("deals_dir", "deals"),
+        content_dir=Path(config.docs_dir),
+        templates_dir=root / options.get("templates_dir", "site_templates"),
+        site_url=config.site_url or "",
+        pack_pdf=bool(options.get("pack_pdf", False)),
+    )
+
+
+def read_settings(config_file: Path) -> Settings:
+    """The settings of the project whose configuration is ``config_file``; BuildFailed if it is not valid."""
+    try:
+        return settings_from(load_config(str(config_file)))
+    except ConfigurationError as error:
+        raise BuildFailed(f"{config_file}: {error}") from None

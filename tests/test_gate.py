@@ -1,0 +1,196 @@
+"""The last check before publishing: a built site is scanned byte by byte, and refused if it
+shows anything held back or any markup that could run script.
+
+Each planted case is put into a real built site (a copy of the example site), so the scan
+is shown to find it where it really lands; a clean site must give no finding at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+from publishing_support import epoch, tree_hash
+
+from generator.compute.embargo import publish
+from generator.engine.gate import scan
+from generator.model.load import load_catalogue
+from generator.model.updates import load_updates
+
+pytestmark = pytest.mark.xdist_group("gate")
+
+NOW = "2026-03-01T12:00:00+00:00"
+HELD_TITLE = "Zqxgate Vale devolution deal"
+HELD_SUMMARY = "Vale agrees zqxgate things that nobody may read before the embargo lifts."
+HELD = f"""title: {HELD_TITLE}
+summary: {HELD_SUMMARY}
+publish_after: 2030-01-01T09:00:00+00:00
+status: agreed
+place:
+  name: Vale
+  level: county
+  partners:
+    - name: Vale County Council
+      kind: council
+accountable_figure:
+  role: mayor
+  chosen: directly-elected
+  scrutinised_by: [Vale scrutiny committee]
+negotiation:
+  rounds: [forerunners]
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("gate") / "project")
+    (root / "deals" / "zqxvale.yaml").write_text(HELD, encoding="utf-8")
+    return root
+
+
+def _build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    env = {"SOURCE_DATE_EPOCH": str(epoch(NOW)), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "-q", "-d", str(site)], cwd=project, env=env, capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def built(project, tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("built") / "site"
+    done = _build(project, site)
+    assert done.returncode == 0, done.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def publication(project):
+    catalogue = load_catalogue([project / "deals"])
+    updates = load_updates(project / "content" / "updates", catalogue)
+    return publish(catalogue, updates, dt.datetime.fromisoformat(NOW))
+
+
+@pytest.fixture
+def site(built, tmp_path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def _scripts(project: Path) -> list[str]:
+    return ["assets/dealsite.js", "assets/progress.js"]
+
+
+def test_a_clean_site_gives_no_finding(site, publication, project):
+    assert scan(site, publication, _scripts(project)) == []
+
+
+def test_the_held_back_deal_is_really_held_back_in_the_example(publication):
+    assert [h.name for h in publication.held if h.kind == "deal"] == [HELD_TITLE]
+
+
+def test_a_held_back_title_planted_in_a_page_is_found_with_file_and_item(site, publication, project):
+    page = site / "powers" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"</main>", f"<p>{HELD_TITLE}</p></main>".encode()))
+    [finding] = scan(site, publication, _scripts(project))
+    assert finding.file == "powers/index.html"
+    assert HELD_TITLE in finding.what and "embargoed until 1 January 2030" in finding.what
+
+
+def test_held_back_text_is_found_through_entities_and_line_breaks(site, publication, project):
+    page = site / "index.html"
+    spread = HELD_SUMMARY.replace(" ", "\n  ").replace("a", "&#97;", 1)
+    page.write_bytes(page.read_bytes().replace(b"</main>", f"<p>{spread}</p></main>".encode()))
+    assert [f.file for f in scan(site, publication, _scripts(project))] == ["index.html"]
+
+
+def test_a_held_back_address_in_the_sitemap_is_found_inside_the_gzip(site, publication, project):
+    sitemap = gzip.decompress((site / "sitemap.xml.gz").read_bytes())
+    planted = sitemap.replace(b"</urlset>", b"<url><loc>https://deals.example.org/deals/zqxvale/</loc></url></urlset>")
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(planted))
+    assert [f.file for f in scan(site, publication, _scripts(project))] == ["sitemap.xml"]
+
+
+def test_held_back_text_inside_a_workbook_member_is_found(site, publication, project):
+    ods = site / "data" / "deals.ods"
+    out = io.BytesIO()
+    with zipfile.ZipFile(ods) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "content.xml":
+                data = data.replace(b"</office:spreadsheet>", f"<text:p>{HELD_TITLE}</text:p></office:spreadsheet>".encode())
+            new.writestr(item, data)
+    ods.write_bytes(out.getvalue())
+    assert [f.file for f in scan(site, publication, _scripts(project))] == ["data/deals.ods!content.xml"]
+
+
+def test_a_page_of_the_held_back_deal_is_found_by_its_address(site, publication, project):
+    (site / "deals" / "zqxvale").mkdir()
+    (site / "deals" / "zqxvale" / "index.html").write_text("<html><body>x</body></html>", encoding="utf-8")
+    findings = scan(site, publication, _scripts(project))
+    assert [f.file for f in findings] == ["deals/zqxvale/index.html"]
+
+
+@pytest.mark.parametrize(
+    "markup, found",
+    [
+        ('<img src="x" onerror="alert(1)">', "onerror attribute on <img>"),
+        ('<a href="jav&#x61;script:alert(1)">x</a>', "script-capable URL in href on <a>"),
+        ('<a href=" JaVaScRiPt\t:alert(1)">x</a>', "script-capable URL in href on <a>"),
+        ('<form action="data:text/html,x"><button>x</button></form>', "script-capable URL in action on <form>"),
+        ("<script>alert(1)</script>", "<script> that is not one of the site's own"),
+        ('<script src="https://cdn.example.com/x.js"></script>', "<script> that is not one of the site's own"),
+        ('<iframe src="about:blank"></iframe>', "<iframe> element"),
+        ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "script-capable URL in xlink:href on <a>"),
+        ('<meta http-equiv="refresh" content="0;url=https://example.com/">', "refreshing <meta>"),
+        ('<div style="background:url(javascript:alert(1))">x</div>', "script-capable URL in style on <div>"),
+    ],
+)
+def test_unsafe_markup_planted_in_a_page_is_found(site, publication, project, markup, found):
+    page = site / "deals" / "kent" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"</main>", markup.encode() + b"</main>"))
+    findings = scan(site, publication, _scripts(project))
+    assert [f.file for f in findings] == ["deals/kent/index.html"]
+    assert found in findings[0].what
+
+
+def test_a_held_back_reading_in_published_deal_data_is_found(tmp_path, project):
+    catalogue = load_catalogue([project / "deals"])
+    kent = catalogue.deal("kent")
+    outcome, reading = kent.outcomes[0], kent.outcomes[0].readings[-1]
+    held = reading.model_copy(update={"publish_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)})
+    embargoed = kent.model_copy(update={"outcomes": [outcome.model_copy(update={"readings": [*outcome.readings[:-1], held]}), *kent.outcomes[1:]]})
+    publication = publish(catalogue.model_copy(update={"deals": [embargoed]}), (), dt.datetime.fromisoformat(NOW))
+    site = tmp_path / "site"
+    (site / "deals" / "kent").mkdir(parents=True)
+    (site / "deals" / "kent" / "deal.json").write_text(kent.model_dump_json(), encoding="utf-8")  # the reading still in it
+    findings = scan(site, publication)
+    assert {f.file for f in findings} == {"deals/kent/deal.json"}
+    held = "the held-back reading of 31 March 2014 for \u201cMore services online and at Gateways\u201d (Kent county deal)"
+    assert sorted(f.what.split(" (embargoed")[0] for f in findings) == [
+        f"holds {held}",  # the reading itself, in the deal's data
+        f"shows text of {held}",  # its commentary
+        f"shows text of {held}",  # its remedial action
+    ]
+
+
+def test_a_build_that_would_leak_is_refused_and_leaves_the_site_untouched(project, tmp_path):
+    site = tmp_path / "site"
+    assert _build(project, site).returncode == 0
+    before = tree_hash(site)
+    leaky = copy_project(tmp_path / "leaky")
+    shutil.copy(project / "deals" / "zqxvale.yaml", leaky / "deals" / "zqxvale.yaml")
+    home = leaky / "content" / "index.md"
+    home.write_text(home.read_text(encoding="utf-8") + f"\nComing soon: the {HELD_TITLE}.\n", encoding="utf-8")
+    done = _build(leaky, site)
+    assert done.returncode == 1
+    assert "index.html: shows text of the held-back deal Zqxgate Vale devolution deal" in done.stderr
+    assert tree_hash(site) == before

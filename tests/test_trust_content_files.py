@@ -1,0 +1,123 @@
+"""Issue 12, content files: a stray update-like file or a symlink in content/ is refused.
+
+Only content/updates/YYYY-MM-DD-slug.md files are checked updates. A draft saved in a
+subfolder, under another extension, outside updates/, or an editor's backup copy is published
+by MkDocs as it is (a page, or a static file copied byte for byte), draft or not. A symlink
+in content/ publishes a file of the build machine. Each must make `dealsite check` (no
+arguments, in the project) and `dealsite build` exit 1, naming the file with a reason, and
+leave the existing site/ byte-identical.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from trust_support import (
+    NOW,
+    copy_project,
+    dealsite,
+    problem_lines,
+    site_files,
+    tree_hash,
+    update,
+    where,
+    write,
+)
+
+pytestmark = pytest.mark.xdist_group("trust-content")
+
+CANARY = "zqxstraycanary"
+DRAFT = update("Stray draft", "2026-01-01", f"The {CANARY} text, not yet public.\n", extra="draft: true\n")
+
+# (path in content/, what it is); each is one case.
+STRAY = {
+    "updates/sub/2026-01-01-x.md": "a draft update in a subfolder of updates/",
+    "updates/2026-01-01-x.markdown": "an update with the .markdown extension",
+    "2026-01-01-x.md": "an update-like draft outside updates/",
+    "updates/2026-01-01-x.md~": "an editor's backup (~)",
+    "updates/2026-01-01-x.md.bak": "an editor's backup (.bak)",
+    "updates/2026-01-01-X.MD": "an update with an upper-case name and extension",
+    # Not named in issue 12, same class: MkDocs reads these extensions as Markdown pages too.
+    "updates/2026-01-01-x.mdown": "an update with the .mdown extension",
+    "updates/2026-01-01-x.mkd": "an update with the .mkd extension",
+}
+SYMLINKS = {
+    "notes.md": "a symlink (a page) to a file outside the project",
+    "assets/host.txt": "a symlink (a static file) to a file outside the project",
+    # Not named in issue 12, same class: MkDocs follows symlinked folders too.
+    "machine": "a symlink to a folder outside the project",
+}
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    """A project with a site/ built by `dealsite build`; tests take copies."""
+    project = copy_project(tmp_path_factory.mktemp("content") / "project")
+    result = dealsite(project, "build", "-q")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="module")
+def secret(tmp_path_factory) -> Path:
+    """A file of the build machine, outside the project."""
+    path = tmp_path_factory.mktemp("machine") / "secret.md"
+    path.write_text(f"# Secret\n\nroot:x:0:0:{CANARY}:/root:/bin/bash\n", encoding="utf-8")
+    return path
+
+
+def _copy(good: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(good, tmp_path / "project", symlinks=True))
+
+
+def _plant(project: Path, name: str, secret: Path) -> None:
+    path = project / "content" / name
+    if name in SYMLINKS:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(secret.parent if name == "machine" else secret)
+    else:
+        write(path, DRAFT)
+
+
+CASES = [pytest.param(name, id=name) for name in [*STRAY, *SYMLINKS]]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_check_refuses_a_stray_content_file(name, good, secret, tmp_path):
+    project = _copy(good, tmp_path)
+    _plant(project, name, secret)
+    result = dealsite(project, "check")
+    assert result.returncode == 1, f"exit {result.returncode}: {result.stdout}{result.stderr}"
+    assert problem_lines(result.stderr, name), f"no line naming {name} with a reason:\n{result.stderr}"
+    assert "Traceback" not in result.stderr
+    assert CANARY not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_build_refuses_a_stray_content_file_and_leaves_site_unchanged(name, good, secret, tmp_path):
+    project = _copy(good, tmp_path)
+    before = tree_hash(project / "site")
+    _plant(project, name, secret)
+    result = dealsite(project, "build", at=NOW)
+    leaked = where(site_files(project / "site"), CANARY)
+    assert result.returncode == 1, f"exit {result.returncode}; the canary is in {leaked}"
+    assert problem_lines(result.stderr, name), f"no line naming {name} with a reason:\n{result.stderr[-3000:]}"
+    assert CANARY not in result.stdout + result.stderr
+    assert tree_hash(project / "site") == before
+
+
+def test_an_update_check_accepts_also_builds(good, tmp_path):
+    # Not named in issue 12: "whatever check accepts, build builds" fails for an update with a
+    # link to a page that does not exist (MkDocs' strict mode stops the build; check never looks).
+    project = _copy(good, tmp_path)
+    name = "updates/2026-05-01-broken-link.md"
+    write(project / "content" / name, update("A broken link", "2026-05-01", "See [the page](no-such-page.md).\n"))
+    check = dealsite(project, "check")
+    assert "Traceback" not in check.stderr
+    if check.returncode == 1:
+        assert problem_lines(check.stderr, name), check.stderr[-3000:]
+        return
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, f"check accepted it; build failed:\n{built.stderr[-3000:]}"
