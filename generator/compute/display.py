@@ -93,6 +93,22 @@ def number(value: Decimal | int, places: int = 1) -> str:
     return (MINUS + text) if rounded < 0 else text
 
 
+def is_percent(unit: str) -> bool:
+    return unit.strip().lower() in ("percent", "%", "per cent")
+
+
+def written_places(value: Decimal) -> int:
+    """Decimal places as the value was written: 46.0 has one, 2140 none."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def measure(value: Decimal, unit: str, places: int | None = None) -> str:
+    """A reading as written, with thousands separators: 2140 admissions per 100,000; 46.0%."""
+    text = number(value, written_places(value) if places is None else places)
+    return f"{text}%" if is_percent(unit) else f"{text} {unit}"
+
+
 def percent(value: Decimal | float, places: int = 1) -> str:
     return number(Decimal(str(value)), places) + "%"
 

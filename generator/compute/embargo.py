@@ -8,6 +8,10 @@ deal away). What is held back is listed, with the text that must appear nowhere,
 last check before a site goes live can look for it in every byte of the output.
 
 Previews (``dealsite serve --drafts`` only) show everything, each held-back item marked.
+
+An archive (``as_of``) is the public site as it stood on a past day: ``now`` is the end of
+that day, so embargoes are judged then, and what happened after it is cut first
+(``archive.as_known_on``: later readings, actual dates, follow-ons; updates dated after it).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Iterable, Optional
 
 from ..model import LONDON, Catalogue, Deal, Publishable
 from ..model.updates import Update
+from .archive import as_known_on
 from .display import long_date
 
 
@@ -66,6 +71,7 @@ class Publication:
     catalogue: Catalogue
     updates: tuple[Update, ...]
     held: tuple[HeldBack, ...]
+    archive: Optional[dt.date] = None  # an archive of the site as of this day (``now`` is its end)
 
     def public_reading_keys(self) -> set[tuple[str, str, dt.date]]:
         """(deal slug, outcome id, reading date) of every reading the public may see."""
@@ -83,16 +89,22 @@ class Publication:
         return {d.slug for d in self.catalogue.deals if d.slug not in held}
 
 
-def publish(catalogue: Catalogue, updates: Iterable[Update], now: dt.datetime, *, previews: bool = False) -> Publication:
-    """The one publication gate: everything a build shows at ``now`` passes through here."""
+def publish(
+    catalogue: Catalogue, updates: Iterable[Update], now: dt.datetime, *, previews: bool = False, as_of: Optional[dt.date] = None
+) -> Publication:
+    """The one publication gate: everything a build shows at ``now`` passes through here.
+    ``as_of``: an archive as of that day (``now`` its end): only what was known by then."""
     updates = tuple(updates)
+    if as_of is not None:
+        catalogue = as_known_on(catalogue, as_of)
+        updates = tuple(u for u in updates if u.date <= now)
     held = tuple(_held_deals(catalogue, now)) + tuple(_held_readings(catalogue, now))
     public = public_catalogue(catalogue, now)
     slugs = {d.slug for d in public.deals}
     held += tuple(_held_updates(updates, catalogue, slugs, now))
     if previews:
-        return Publication(now, True, catalogue, updates, held)
-    return Publication(now, False, public, tuple(u for u in updates if visible(u, slugs, now)), held)
+        return Publication(now, True, catalogue, updates, held, as_of)
+    return Publication(now, False, public, tuple(u for u in updates if visible(u, slugs, now)), held, as_of)
 
 
 def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:

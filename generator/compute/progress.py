@@ -37,11 +37,14 @@ The status is the first of these that applies:
    start of the path), the outcome is on track if the reading is no worse than
    expected and off track if it is worse.
 
+**Final results** (``final.py``): once the deal's programme is over or the target date is
+long past, steps 2 to 5 give way to **achieved** ("Target met") or **missed**, by how much.
+
 The target used is always the deal's current target: when a deal moves a target
 the status follows the new one, and the changes page records the move.
 
 A milestone (negotiation or delivery event) is **overdue** when it has no actual
-date and its planned date is before ``today``. Its slippage is actual - planned
+date and its planned date is before ``today`` (once the programme is over: "not recorded"). Its slippage is actual - planned
 in days (positive is late); for an overdue milestone, today - planned so far.
 """
 
@@ -58,6 +61,7 @@ import pandas as pd
 
 from ..model import UNIT_PENCE, Deal, Event, Outcome, Point, Reading
 from .display import csv_pounds
+from .final import FinalResult, final_result, programme_over
 from .tables import Column, Table
 
 RECENT_DAYS = 400
@@ -70,6 +74,7 @@ class Status(str, Enum):
     on_track = "on-track"
     at_risk = "at-risk"
     off_track = "off-track"
+    missed = "missed"  # final: the programme is over and the target was not met
     no_recent_data = "no-recent-data"
     monitoring = "monitoring"  # no target: readings are shown, no status is judged
     cannot_rate = "cannot-be-rated"  # too vague to measure, with the reason
@@ -84,12 +89,13 @@ STATUS_LABELS = {
     Status.on_track: "On track",
     Status.at_risk: "At risk",
     Status.off_track: "Off track",
+    Status.missed: "Target missed",
     Status.no_recent_data: "No recent data",
     Status.monitoring: "Monitored, no target",
     Status.cannot_rate: "Cannot be rated",
 }
 STATUS_ORDER = [
-    Status.achieved, Status.on_track, Status.at_risk, Status.off_track, Status.no_recent_data, Status.monitoring, Status.cannot_rate,
+    Status.achieved, Status.on_track, Status.at_risk, Status.off_track, Status.missed, Status.no_recent_data, Status.monitoring, Status.cannot_rate,
 ]
 
 
@@ -103,6 +109,7 @@ class OutcomeProgress:
     gap: Optional[Decimal] = None  # latest - expected (in the outcome's unit; sign as measured)
     share: Optional[Decimal] = None  # progress / expected progress, as a fraction (1 = on the path)
     direction: int = 1  # +1 higher is better, -1 lower is better
+    final: Optional[FinalResult] = None  # set once the result is final (final_result)
 
     @property
     def commentary(self) -> Optional[str]:
@@ -122,11 +129,14 @@ class EventProgress:
     event: Event
     slippage_days: Optional[int]  # actual - planned; today - planned while overdue; None if not due
     overdue: bool
+    not_recorded: bool = False  # no actual date, and the deal's programme is over: no longer waited for
 
     @property
     def state(self) -> str:
         if self.overdue:
             return "overdue"
+        if self.not_recorded:
+            return "not recorded"
         if self.event.actual is None:
             return "not yet due"
         if self.slippage_days is None:  # a date known only to the month or year
@@ -201,8 +211,8 @@ def latest_reading(outcome: Outcome, today: dt.date) -> Optional[Reading]:
     return max(counted, key=lambda r: r.date) if counted else None
 
 
-def outcome_progress(outcome: Outcome, today: dt.date) -> OutcomeProgress:
-    """The status of an outcome on ``today`` by the rule in this module's docstring."""
+def outcome_progress(outcome: Outcome, today: dt.date, over: bool = False) -> OutcomeProgress:
+    """The status of an outcome on ``today`` by the rule in this module's docstring (``over``: the deal's programme is)."""
     sign = direction(outcome)
     latest = latest_reading(outcome, today)
     if outcome.cannot_rate:
@@ -217,6 +227,10 @@ def outcome_progress(outcome: Outcome, today: dt.date) -> OutcomeProgress:
     progress = (latest.value - outcome.baseline.value) * sign
     wanted = (expected - outcome.baseline.value) * sign
     share = progress / wanted if wanted > 0 else None
+    final = final_result(outcome, latest, today, over)
+    if final is not None:
+        status = Status.achieved if final.met else Status.missed
+        return OutcomeProgress(outcome, status, "the result is final: " + final.text, share=share, final=final, **common)
     if (latest.value - outcome.target.value) * sign >= 0:
         return OutcomeProgress(outcome, Status.achieved, "the latest reading meets the target", share=share, **common)
     if today > outcome.target.date:
@@ -238,27 +252,31 @@ def outcome_progress(outcome: Outcome, today: dt.date) -> OutcomeProgress:
 
 def deal_outcome_progress(deal: Deal, today: dt.date) -> dict[str, OutcomeProgress]:
     """Outcome id -> progress, in the deal's order."""
-    return {o.id: outcome_progress(o, today) for o in deal.outcomes}
+    over = programme_over(deal, today)
+    return {o.id: outcome_progress(o, today, over) for o in deal.outcomes}
 
 
 # --- milestones ---------------------------------------------------------------------
 
 
-def event_progress(event: Event, today: dt.date) -> EventProgress:
+def event_progress(event: Event, today: dt.date, over: bool = False) -> EventProgress:
     """Slippage in days where both dates are known to the day; an event planned for a month or
-    a year is overdue once that whole month or year has passed."""
+    a year is overdue once that whole month or year has passed (not recorded once ``over``)."""
     if event.actual is not None:
         planned, actual = event.planned.exact, event.actual.exact
         if planned is not None and actual is not None:
             return EventProgress(event, (actual - planned).days, False)
         return EventProgress(event, None, False)
     if event.planned.latest < today:
+        if over:
+            return EventProgress(event, None, False, not_recorded=True)
         return EventProgress(event, (today - event.planned.latest).days, True)
     return EventProgress(event, None, False)
 
 
 def deal_event_progress(deal: Deal, today: dt.date) -> list[EventProgress]:
-    return [event_progress(e, today) for e in deal.negotiation.events]
+    over = programme_over(deal, today)
+    return [event_progress(e, today, over) for e in deal.negotiation.events]
 
 
 # --- budget ----------------------------------------------------------------------
@@ -335,7 +353,7 @@ OUTCOME_COLUMNS = [
     Column("progress_percent", "Share of expected progress", "number", "percent",
            "(latest - baseline) / (expected - baseline) x 100, rounded half up to 1 decimal place"),
     Column("status", "Status", "string",
-           description="achieved, on-track, at-risk, off-track or no-recent-data (rule: dashboard page, 'How status is worked out')"),
+           description="achieved, on-track, at-risk, off-track, missed (final), no-recent-data, monitoring or cannot-be-rated (rule: dashboard page, 'How status is worked out')"),
     Column("commentary", "Commentary", "string", description="With the latest reading"),
     Column("remedial_action", "Planned remedial action", "string", description="With the latest reading"),
 ]
@@ -368,7 +386,7 @@ MILESTONE_COLUMNS = [
            "Actual minus planned (positive is late), where both are known to the day; for an overdue milestone, "
            "build date minus the last day it was planned for"),
     Column("overdue", "Overdue", "boolean", description="No actual date and the planned date is before the build date"),
-    Column("state", "State", "string", description="on time, early, late, done (dates too imprecise to say), overdue or not yet due"),
+    Column("state", "State", "string", description="on time, early, late, done (dates too imprecise to say), overdue, not yet due, or not recorded (no actual date and the deal's programme is over)"),
     Column("note", "Note", "string"),
 ]
 

@@ -1,28 +1,37 @@
-"""Geometry of the negotiation timeline charts: planned against actual, at build time.
+"""Geometry of the negotiation charts: planned against actual, at build time.
 
-The national rounds are bands across the chart; each row holds events, each a
-planned mark and, once it happened, an actual mark joined to it, so slippage is
-a visible line. Positions are computed here, in Python, so the templates only
-write the numbers into inline SVG (deal text stays escaped by Jinja there).
-The same code draws the timetable page (a row per deal) and each deal page
-(a row per event).
+A chart is a time axis with the national rounds as bands behind it, and rows: on a deal's
+page a row per meeting, milestone and follow-on agreement; on the timetable a row per deal.
+Each meeting or milestone has a planned mark and, once it happened, an actual mark, joined
+by a line when it was late or early, so slippage is visible; one still waited for is joined
+to today. A date known only to the month or the year is drawn as a span of that month or
+year, never as a made-up day.
+
+Positions are percentages of the track's width (0 at the axis start, 100 at its end), so a
+track stretches to any screen while its text (in HTML beside it) keeps its size and wraps
+whole. Everything is computed here; the templates only write the numbers into inline SVG.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
-from ..model import Event, NegotiationRound
+from ..model import Event, FollowOn, NegotiationRound, PartialDate
 
-WIDTH = 720  # the SVG's user units: about the content column's width, so text stays near 12px
-LABEL_WIDTH = 190  # left column for row labels
-RIGHT_PAD = 16
-TOP = 46  # room for the round numbers and the year axis
-ROW_HEIGHT = 24
-BOTTOM = 12
-LABEL_CHARS = 28  # longer labels are shortened in the chart (the table has them whole)
+TRACK_HEIGHT = 24  # px: a row's strip; marks sit on its centre line
+MID = 12
+YEAR_Y = 13  # px: baseline of the year labels in the axis strip
+LANE_Y = (29, 41)  # px: baselines of the round numbers, in up to two lanes
+AXIS_HEIGHT = 46
+LABEL_GAP = 2.5  # percent: round numbers closer than this to the last in a lane go to the next lane
+LAST_LABEL = 94.0  # percent: a year label starting further right would run off the chart
+
+
+def year_step(years: int) -> int:
+    """Label every year on a short axis, every other on a middling one, every fifth on a long one."""
+    return 1 if years <= 8 else 2 if years <= 16 else 5
 
 
 @dataclass(frozen=True)
@@ -56,115 +65,316 @@ def slippage(event: Event) -> Slippage:
     return Slippage((actual - planned).days if planned and actual else None, happened=True)
 
 
+# --- the axis --------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class Band:
-    number: int  # the key's number, shown in the band and beside the round in the key
-    round: NegotiationRound
+class Span:
+    """Where a date sits: from ``x`` for ``width`` percent (0 wide when known to the day)."""
+
     x: float
     width: float
-    text_x: float
+
+    @property
+    def end(self) -> float:
+        return round(self.x + self.width, 2)
+
+    @property
+    def mid(self) -> float:
+        return round(self.x + self.width / 2, 2)
 
 
 @dataclass(frozen=True)
 class Tick:
     x: float
-    label: str
+    label: str  # "" for a year left unlabelled (see year_step)
+
+
+@dataclass(frozen=True)
+class Band:
+    number: int  # the round's number in the national timetable (the key and the rounds table)
+    round: NegotiationRound
+    x: float
+    width: float
+    label_x: float
+    label_y: Optional[int]  # None: too close to its neighbours to number in the chart (the key has it)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """Whole calendar years, from 1 January of the first to 1 January after the last."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def x(self, day: dt.date) -> float:
+        return round((day - self.start).days / self.days * 100, 2)
+
+    def span(self, when: PartialDate) -> Span:
+        x = self.x(when.earliest)
+        if when.exact is not None:
+            return Span(x, 0.0)
+        return Span(x, round(self.x(when.latest + dt.timedelta(days=1)) - x, 2))
+
+    def holds(self, day: dt.date) -> bool:
+        return self.start <= day < self.end
+
+    def ticks(self) -> list[Tick]:
+        years = self.end.year - self.start.year
+        step = year_step(years)
+        ticks = []
+        for year in range(self.start.year, self.end.year):
+            x = self.x(dt.date(year, 1, 1))
+            labelled = (year - self.start.year) % step == 0 and x <= LAST_LABEL
+            ticks.append(Tick(x, str(year) if labelled else ""))
+        return ticks
+
+    def bands(self, rounds: Sequence[NegotiationRound], numbers: dict[str, int]) -> list[Band]:
+        """The rounds that overlap the axis, cut to it, numbered as in the national timetable;
+        each number goes in the first lane where it clears the last one by LABEL_GAP percent."""
+        lanes: list[Optional[float]] = [None] * len(LANE_Y)
+        bands = []
+        for r in sorted(rounds, key=lambda r: r.start):
+            first, after = max(r.start, self.start), min(r.end + dt.timedelta(days=1), self.end)
+            if first >= after:
+                continue
+            x0, x1 = self.x(first), self.x(after)
+            centre = round((x0 + x1) / 2, 2)
+            lane = next((i for i, last in enumerate(lanes) if last is None or centre - last >= LABEL_GAP), None)
+            if lane is not None:
+                lanes[lane] = centre
+            bands.append(Band(numbers[r.id], r, x0, round(x1 - x0, 2), centre, LANE_Y[lane] if lane is not None else None))
+        return bands
+
+
+def axis_for(days: Iterable[dt.date]) -> Axis:
+    found = list(days)
+    if not found:
+        return Axis(dt.date(2010, 1, 1), dt.date(2011, 1, 1))
+    return Axis(dt.date(min(found).year, 1, 1), dt.date(max(found).year + 1, 1, 1))
+
+
+def event_days(events: Iterable[Event]) -> list[dt.date]:
+    return [d for e in events for w in (e.planned, e.actual) if w for d in (w.earliest, w.latest)]
+
+
+def follow_on_days(follow_ons: Iterable[FollowOn]) -> list[dt.date]:
+    return [d for f in follow_ons for w in (f.date, f.signed, f.withdrawn) if w for d in (w.earliest, w.latest)]
+
+
+# --- marks -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Mark:
-    kind: str  # "meeting" or "milestone"
-    planned_x: float
-    actual_x: Optional[float]
-    slip: Slippage
+    """One meeting, milestone or follow-on agreement on a track.
+
+    ``state``: on-time, early, late, happened (the dates are too imprecise to say), overdue
+    (planned date passed, not yet happened), not-due, not-recorded (no actual date, and the
+    deal's programme is over, so it is no longer waited for), agreed or withdrawn (follow-ons).
+    ``line``: the stretch drawn between planned and actual (late or early), from the planned
+    date to today (overdue), or from a follow-on to its withdrawal.
+    """
+
+    kind: str  # meeting, milestone or follow-on
+    planned: Optional[Span]  # None for a follow-on: it is drawn where it happened
+    actual: Optional[Span]
+    state: str
+    line: Optional[tuple[float, float]] = None
+    withdrawn: Optional[Span] = None
+
+
+def event_state(event: Event, today: dt.date, finished: bool = False) -> str:
+    if event.actual is not None:
+        days = slippage(event).days
+        if days is None:
+            if event.planned.before(event.actual):
+                return "late"
+            return "early" if event.actual.before(event.planned) else "happened"
+        return "late" if days > 0 else "early" if days < 0 else "on-time"
+    if event.planned.latest < today:
+        return "not-recorded" if finished else "overdue"
+    return "not-due"
+
+
+def event_mark(axis: Axis, event: Event, today: dt.date, finished: bool = False) -> Mark:
+    planned = axis.span(event.planned)
+    actual = axis.span(event.actual) if event.actual else None
+    state = event_state(event, today, finished)
+    line = None
+    if actual is not None and state in ("late", "early"):
+        line = (planned.mid, actual.mid)
+    elif state == "overdue":
+        line = (planned.end, axis.x(today) if axis.holds(today) else 100.0)
+    return Mark(event.kind, planned, actual, state, line)
+
+
+STATE_WORDS = {
+    "on-time": "on time", "early": "early", "late": "late", "happened": "happened",
+    "overdue": "planned date passed, not yet happened", "not-due": "not yet due",
+    "not-recorded": "no date recorded, and the programme is over",
+}
+
+
+def event_words(event: Event, today: dt.date, finished: bool = False) -> str:
+    """The row's marks in words, for its text alternative: 'Planned 9 March 2011; happened 22 June 2011: 105 days late'."""
+    planned = f"Planned {event.planned.words()}"
+    if event.actual is None:
+        return f"{planned}: {STATE_WORDS[event_state(event, today, finished)]}"
+    slip = slippage(event)
+    how = slip.text if slip.days is not None else STATE_WORDS[event_state(event, today, finished)]
+    return f"{planned}; happened {event.actual.words()}: {how}"
+
+
+def follow_on_words(follow_on: FollowOn) -> str:
+    """'Announced 2 December 2022; withdrawn 5 April 2023'."""
+    text = f"Announced {follow_on.date.words()}"
+    if follow_on.signed is not None and follow_on.signed != follow_on.date:
+        text += f"; signed {follow_on.signed.words()}"
+    return text + (f"; withdrawn {follow_on.withdrawn.words()}" if follow_on.withdrawn else "")
+
+
+def follow_on_mark(axis: Axis, follow_on: FollowOn) -> Mark:
+    at = axis.span(follow_on.date)
+    if follow_on.withdrawn is None:
+        return Mark("follow-on", None, at, "agreed")
+    gone = axis.span(follow_on.withdrawn)
+    return Mark("follow-on", None, at, "withdrawn", (at.mid, gone.mid), gone)
+
+
+# --- charts ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Row:
-    label: str  # shortened for the chart
-    y: float  # centre line of the row
-    marks: list[Mark]
-    stripe: bool  # alternate rows are shaded
+    label: str  # whole: the page wraps it, never cuts it
+    marks: tuple[Mark, ...]
+    words: str = ""  # the marks in words: the track's text alternative
+    tag: str = ""  # what kind of row, where the label does not say: "Follow-on agreement"
+    key: object = None  # what the row stands for (an Event, a FollowOn or a deal view), for the template
 
 
 @dataclass(frozen=True)
 class Chart:
-    width: int
-    height: int
-    left: float
-    right: float
-    top: float
-    bottom: float
-    label_x: float
+    axis: Axis
     bands: list[Band]
     ticks: list[Tick]
+    today: Optional[float]  # x of the build date, when it falls on the axis
     rows: list[Row]
-    start: dt.date
-    end: dt.date
+    drawn: frozenset = frozenset()  # what the key must explain (see shown)
+    track_height: int = TRACK_HEIGHT
+    mid: int = MID
+    axis_height: int = AXIS_HEIGHT
+    year_y: int = YEAR_Y
 
 
-def shorten(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+def numbering(rounds: Sequence[NegotiationRound]) -> dict[str, int]:
+    """Each round's number in the national timetable: 1 for the earliest."""
+    return {r.id: i for i, r in enumerate(sorted(rounds, key=lambda r: r.start), start=1)}
 
 
-def _extent(rounds: Sequence[NegotiationRound], rows: Sequence[tuple[str, Sequence[Event]]]) -> tuple[dt.date, dt.date]:
-    dates = [d for r in rounds for d in (r.start, r.end)]
-    dates += [d.earliest for _, events in rows for e in events for d in (e.planned, e.actual) if d]
-    if not dates:
-        return dt.date(2010, 1, 1), dt.date(2011, 1, 1)
-    # Whole calendar years either side, so the axis starts and ends on a year tick.
-    return dt.date(min(dates).year, 1, 1), dt.date(max(dates).year + 1, 1, 1)
+def shown(rows: Sequence[Row]) -> frozenset:
+    """What the rows draw, for the key to explain only that: 'planned', the kinds of what happened
+    (milestone, meeting, follow-on), 'span' (a date known only to the month or year) and the
+    states drawn differently (late, early, overdue, not-recorded, withdrawn)."""
+    found = set()
+    for row in rows:
+        for m in row.marks:
+            if m.planned is not None:
+                found.add("planned")
+            if m.actual is not None:
+                found.add(m.kind)
+            if any(s is not None and s.width for s in (m.planned, m.actual)):
+                found.add("span")
+            if m.state in ("late", "early", "overdue", "not-recorded", "withdrawn"):
+                found.add(m.state)
+    return frozenset(found)
 
 
-def chart(rounds: Sequence[NegotiationRound], rows: Sequence[tuple[str, Sequence[Event]]]) -> Chart:
-    """Lay out rows of events (label, events) against the national rounds."""
-    start, end = _extent(rounds, rows)
-    left, right = float(LABEL_WIDTH), float(WIDTH - RIGHT_PAD)
-    span = (end - start).days
+def _chart(axis: Axis, rounds: Sequence[NegotiationRound], rows: list[Row], today: dt.date) -> Chart:
+    today_x = axis.x(today) if axis.holds(today) else None
+    return Chart(axis, axis.bands(rounds, numbering(rounds)), axis.ticks(), today_x, rows, shown(rows))
 
-    def x(day: dt.date) -> float:
-        return round(left + (day - start).days / span * (right - left), 1)
 
-    height = TOP + ROW_HEIGHT * max(len(rows), 1) + BOTTOM
-    bands = []
-    for number, r in enumerate(sorted(rounds, key=lambda r: r.start), start=1):
-        # A round lasts to the end of its last day.
-        x0, x1 = x(r.start), x(r.end + dt.timedelta(days=1))
-        bands.append(Band(number, r, x0, round(x1 - x0, 1), round((x0 + x1) / 2, 1)))
-    # A tick at the start of each year; the end boundary (the next 1 January) gets none.
-    ticks = [Tick(x(dt.date(year, 1, 1)), str(year)) for year in range(start.year, end.year)]
-    laid = []
-    for i, (label, events) in enumerate(rows):
-        marks = [
-            Mark(e.kind, x(e.planned.earliest), x(e.actual.earliest) if e.actual else None, slippage(e))
-            for e in sorted(events, key=lambda e: e.planned)
-        ]
-        laid.append(Row(shorten(label), TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2, marks, i % 2 == 1))
-    return Chart(WIDTH, height, left, right, TOP, height - BOTTOM, 8.0, bands, ticks, laid, start, end)
+def deal_chart(
+    rounds: Sequence[NegotiationRound], events: Sequence[Event], follow_ons: Sequence[FollowOn], today: dt.date,
+    finished: bool = False,
+) -> Chart:
+    """A deal's own chart: a row per meeting or milestone and per follow-on agreement, in date
+    order, on an axis spanning that deal's own dates (whole years), not the programme's."""
+    axis = axis_for(event_days(events) + follow_on_days(follow_ons))
+    dated = [
+        (e.planned.earliest, 0, Row(e.title, (event_mark(axis, e, today, finished),), event_words(e, today, finished), key=e))
+        for e in events
+    ]
+    dated += [(f.date.earliest, 1, Row(f.title, (follow_on_mark(axis, f),), follow_on_words(f), "Follow-on agreement", f)) for f in follow_ons]
+    rows = [row for _, _, row in sorted(dated, key=lambda t: (t[0], t[1]))]
+    return _chart(axis, rounds, rows, today)
+
+
+def timetable_axis(rounds: Sequence[NegotiationRound], deals: Iterable, today: dt.date) -> Axis:
+    """One axis for every page of the timetable: the rounds, every deal's dates and today."""
+    days = [d for r in rounds for d in (r.start, r.end)] + [today]
+    for deal in deals:
+        days += event_days(deal.negotiation.events) + follow_on_days(deal.follow_ons)
+    return axis_for(days)
+
+
+def deal_row(axis: Axis, deal, label: str, today: dt.date, finished: bool = False, key: object = None) -> Row:
+    """A deal's row on the timetable: its meetings and milestones, then its follow-on agreements."""
+    events = sorted(deal.negotiation.events, key=lambda e: e.planned)
+    marks = [event_mark(axis, e, today, finished) for e in events]
+    marks += [follow_on_mark(axis, f) for f in deal.follow_ons]
+    return Row(label, tuple(marks), row_words([m.state for m in marks[: len(events)]], len(deal.follow_ons)), key=key)
+
+
+def row_words(states: Sequence[str], follow_ons: int) -> str:
+    """A timetable row in words: '7 meetings and milestones: 2 on time, 4 late, 1 planned date passed, not yet happened; 2 follow-on agreements'."""
+    if not states:
+        text = "No meetings or milestones recorded"
+    else:
+        counted = {}
+        for s in states:
+            key = "on-time" if s in ("on-time", "early", "happened") else s
+            counted[key] = counted.get(key, 0) + 1
+        shown = {"on-time": "happened on time or early", **{k: v for k, v in STATE_WORDS.items() if k != "on-time"}}
+        parts = [f"{counted[k]} {shown[k]}" for k in ("on-time", "late", "overdue", "not-due", "not-recorded") if k in counted]
+        noun = "meeting or milestone" if len(states) == 1 else "meetings and milestones"
+        text = f"{len(states)} {noun}: " + ", ".join(parts)
+    if follow_ons:
+        text += f"; {follow_ons} follow-on agreement{'s' if follow_ons != 1 else ''}"
+    return text
+
+
+def timetable_chart(axis: Axis, rounds: Sequence[NegotiationRound], rows: list[Row], today: dt.date) -> Chart:
+    return _chart(axis, rounds, rows, today)
 
 
 # --- the timetable page: meetings and milestones counted by round -----------------------------
 
-# An event's state on the build date, in the order the bars stack them (left to right).
+# An event's state on the build date, in the order the counts table gives them.
 STATES = [
     ("on-time", "Happened on time or early"),
     ("late", "Happened late"),
     ("overdue", "Planned date passed, not yet happened"),
     ("not-due", "Not yet due"),
+    ("not-recorded", "No date recorded, programme over"),
 ]
 NO_ROUND = "Not in a national round"
-BAR_HEIGHT = 18
-BAR_GAP = 10
-BAR_TOP = 8
-BAR_LABEL_WIDTH = 250
-COUNT_ROOM = 60  # right of the longest bar, for its total
-MIN_SEGMENT_TEXT = 26  # a segment narrower than this (user units) carries no figure; the table has it
 
 
-def state(event: Event, today: dt.date) -> str:
+def state(event: Event, today: dt.date, finished: bool = False) -> str:
+    """The event's column in the counts: happened early or on time (or, with imprecise dates, not
+    certainly late), happened late, overdue, not yet due, or no longer waited for."""
     if event.actual is not None:
         return "late" if event.planned.before(event.actual) else "on-time"
-    return "overdue" if event.planned.latest < today else "not-due"
+    if event.planned.latest < today:
+        return "not-recorded" if finished else "overdue"
+    return "not-due"
 
 
 @dataclass(frozen=True)
@@ -179,44 +389,16 @@ class RoundCount:
     longest_delay: Optional[int]  # days: the longest delay of those that happened late
 
 
-@dataclass(frozen=True)
-class Segment:
-    state: str
-    x: float
-    width: float
-    count: int
-    text_x: float
-    labelled: bool  # wide enough to carry its figure
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str  # shortened for the chart
-    y: float  # top of the bar
-    height: float
-    text_y: float  # baseline of the bar's texts
-    segments: list[Segment]
-    total: int
-    total_x: float
-
-
-@dataclass(frozen=True)
-class BarChart:
-    width: int
-    height: int
-    label_x: float
-    bars: list[Bar]
-
-
-def round_counts(rounds: Sequence[NegotiationRound], events: Sequence[Event], today: dt.date) -> list[RoundCount]:
-    """Every event counted by round (rounds in date order, then events in no known round) and state."""
+def round_counts(rounds: Sequence[NegotiationRound], events: Sequence[tuple[Event, bool]], today: dt.date) -> list[RoundCount]:
+    """Every event (with whether its deal's programme is over) counted by round (rounds in date
+    order, then events in no known round) and state."""
     ordered = sorted(rounds, key=lambda r: r.start)
     known = {r.id for r in ordered}
     found: dict[Optional[str], dict[str, int]] = {}
     delay: dict[Optional[str], int] = {}
-    for e in events:
+    for e, finished in events:
         key = e.round if e.round in known else None
-        s = state(e, today)
+        s = state(e, today, finished)
         counts = found.setdefault(key, {k: 0 for k, _ in STATES})
         counts[s] += 1
         days = slippage(e).days
@@ -229,23 +411,3 @@ def round_counts(rounds: Sequence[NegotiationRound], events: Sequence[Event], to
     if None in found:
         rows.append(RoundCount("round-none", NO_ROUND, None, found[None], sum(found[None].values()), delay.get(None)))
     return rows
-
-
-def bar_chart(rows: Sequence[RoundCount]) -> BarChart:
-    """Stacked horizontal bars, one per round, scaled to the largest total."""
-    left, right = float(BAR_LABEL_WIDTH), float(WIDTH - COUNT_ROOM)
-    most = max((r.total for r in rows), default=0) or 1
-    bars = []
-    for i, r in enumerate(rows):
-        y = BAR_TOP + i * (BAR_HEIGHT + BAR_GAP)
-        x, segments = left, []
-        for key, _ in STATES:
-            n = r.counts[key]
-            if not n:
-                continue
-            width = round(n / most * (right - left), 1)
-            segments.append(Segment(key, round(x, 1), width, n, round(x + width / 2, 1), width >= MIN_SEGMENT_TEXT))
-            x += width
-        bars.append(Bar(shorten(r.title, 36), y, BAR_HEIGHT, y + BAR_HEIGHT - 5, segments, r.total, round(x + 6, 1)))
-    height = BAR_TOP * 2 + len(rows) * (BAR_HEIGHT + BAR_GAP)
-    return BarChart(WIDTH, height, 8.0, bars)

@@ -51,12 +51,13 @@ import lxml.html
 import yaml
 from markupsafe import escape
 
+from ..compute.display import long_date
 from ..model.clock import build_time
 from ..model.updates import UPDATES_DIR, Update, split_front_matter
 from ..pages.bundle import GeneratedPage
 from ..pages.links import page_location
 from .gate import check_site
-from .pipeline import Built, Settings, build, read_sources
+from .pipeline import Built, Settings, build, build_moment, parse_as_of, read_sources
 from .publish import (
     BuildFailed,
     check_output_dir,
@@ -168,10 +169,25 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         templates_dir=root / text(options.get("templates_dir", "site_templates"), "dealsite: templates_dir"),
         site_url=text(config.get("site_url") or "", "site_url"),
         pack_pdf=bool(options.get("pack_pdf", False)),
+        as_of=_as_of(options.get("as_of"), config_file),
     )
 
 
+def _as_of(value, config_file: Path):
+    try:
+        return parse_as_of(value)
+    except ValueError as error:
+        raise BuildFailed(f"{config_file}: {error}") from None
+
+
 # --- the export ----------------------------------------------------------------------------------
+
+
+def _moment(settings: Settings, config_file: Path):
+    try:
+        return build_moment(settings, build_time())
+    except ValueError as error:
+        raise BuildFailed(f"{config_file}: {error}") from None
 
 
 def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> Exported:
@@ -197,7 +213,7 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
         mark_site(staging)
         docs = staging / DOCS
         shutil.copytree(settings.content_dir, docs, symlinks=True)  # a symlink stays one: the check refuses it
-        built = build(settings, sources, build_time(), out_dir=docs, jobs=jobs)
+        built = build(settings, sources, _moment(settings, config_file), out_dir=docs, jobs=jobs)
         public = {u.src_uri: u for u in built.publication.updates}
         for update in sources.updates:
             if update.src_uri not in public:  # never published: not even copied
@@ -366,6 +382,8 @@ def _write_config(staging: Path, config: dict, root: Path, built: Built, public:
     config["plugins"], _ = _plugins(config)
     config["docs_dir"], config["site_dir"] = DOCS, "site"
     config.pop("watch", None)  # deals/ and site_templates/ are not in the export
+    if built.publication.archive is not None:  # an archive: the banner on every page (overrides/main.html)
+        config["extra"] = {**(config.get("extra") or {}), "dealsite_archive": long_date(built.publication.archive)}
     if "nav" in config:
         config["nav"] = _nav(config["nav"], moved)
     # Kept out of the nav, as the plugin keeps them (InclusionLevel.NOT_IN_NAV).

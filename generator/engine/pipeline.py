@@ -16,13 +16,15 @@ engine, and previews exist only when the caller asks for them explicitly (``deal
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
+from ..compute.archive import as_known_on
+from ..compute.display import long_date
 from ..compute.embargo import Publication, publish
 from ..compute.history import history, last_public_change
-from ..model import Catalogue
+from ..model import LONDON, Catalogue
 from ..model.clock import source_date_epoch
 from ..model.git import GitError, Reader, last_changed
 from ..model.load import deal_files, load_catalogue
@@ -40,6 +42,7 @@ class Settings:
     templates_dir: Path
     site_url: str = ""  # for the absolute links feeds need
     pack_pdf: bool = False  # the committee pack as PDF too
+    as_of: Optional[dt.date] = None  # an archive: the public site as it stood at the end of this day
 
     @property
     def updates_dir(self) -> Path:
@@ -48,6 +51,41 @@ class Settings:
     def source_dirs(self) -> tuple[Path, ...]:
         """The folders a build reads and must never write into."""
         return (self.deals_dir, self.content_dir, self.templates_dir)
+
+
+def parse_as_of(value) -> Optional[dt.date]:
+    """The ``as_of`` option: a day (YAML reads 2014-03-31 as one) or an ISO date string; None
+    when not given. ValueError, naming the option, for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"as_of: {value.isoformat()} has a time (expected a day, e.g. 2014-03-31)")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"as_of: {value!r} is not a day (expected e.g. 2014-03-31)") from None
+
+
+def archive_words(settings: Settings) -> str:
+    """An archive's day in words, for the banner on every page ('' when the site is not an archive)."""
+    return long_date(settings.as_of) if settings.as_of else ""
+
+
+def archive_moment(day: dt.date) -> dt.datetime:
+    """The moment an archive as of ``day`` is judged at: the last second of that day in the UK."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), LONDON).astimezone(dt.timezone.utc)
+
+
+def build_moment(settings: Settings, clock: dt.datetime) -> dt.datetime:
+    """The ``now`` a build is made as of: the end of ``as_of`` for an archive, else the clock's.
+    An archive of a day after the clock's is refused (it would publish the future)."""
+    if settings.as_of is None:
+        return clock
+    if settings.as_of > clock.astimezone(LONDON).date():
+        raise ValueError(f"as_of: {settings.as_of.isoformat()} is after today, {clock.astimezone(LONDON).date().isoformat()} (an archive is of a past day)")
+    return archive_moment(settings.as_of)
 
 
 @dataclass(frozen=True)
@@ -100,11 +138,13 @@ def build(
 ) -> Built:
     """The generated site as of ``now``. ``out_dir``: write data files straight into it;
     ``session``: reuse what an earlier build of the same preview made."""
-    publication = publish(sources.catalogue, sources.updates, now, previews=previews)
+    publication = publish(sources.catalogue, sources.updates, now, previews=previews, as_of=settings.as_of)
     if session is not None:
         session.start(settings)
     files, _ = deal_files([settings.deals_dir])
     revisions = history(_reader(settings.deals_dir), publication)
+    if settings.as_of is not None and revisions is not None:  # an archive: the history up to its day
+        revisions = [replace(r, catalogue=as_known_on(r.catalogue, settings.as_of)) if r.catalogue else r for r in revisions if r.date <= now]
     bundle = generate(
         publication,
         settings.templates_dir,

@@ -8,8 +8,10 @@ the tables page (``deals/<slug>/tables/``), which the deal page links to.
 from __future__ import annotations
 
 from ..compute.budget import budget_view
-from ..compute.timeline import chart
-from ..model import Deal, Event
+from ..compute.final import programme_over
+from ..compute.progress_chart import outcome_chart
+from ..compute.timeline import deal_chart
+from ..model import Deal
 from .bundle import Bundle, Context, GeneratedPage, Heading, SearchEntry
 from .links import deal_tables_uri, deal_uri, href, site_links
 from .progress import deal_progress
@@ -26,16 +28,24 @@ DEAL_SECTIONS = [
     ("sources", "Sources"),
 ]
 
+# The contents list names each outcome for a deal with at most this many (the summary links every
+# outcome whatever their number): twenty titles in the sidebar were 4 KB of a 20-outcome page.
+TOC_OUTCOMES = 8
 
 
 def deal_search_entries(deal: Deal, outcomes: list) -> list[SearchEntry]:
-    """What search finds a deal by: its page (title, summary, place, figure, partners) and each
+    """What search finds a deal by: its page (title, summary, place, partners, the places and
+    councils it covers, figure) and each
     outcome by its title, which leads straight to it. Figures and tables stay out, as on the
     page itself; the search page shows each outcome under its deal, so the outcome entry
     repeats nothing (the index must stay under 5 MB at 1,000 deals of 20 outcomes)."""
     base = f"deals/{deal.slug}/"
     figure = deal.accountable_figure
-    about = [deal.summary, deal.place.name, *(p.name for p in deal.place.partners), figure.title or figure.role, figure.holder.name if figure.holder else ""]
+    # Every place and council it names finds it: a resident may know only their district or town.
+    about = [
+        deal.summary, deal.place.name, *(p.name for p in deal.place.partners), *deal.place.covers,
+        figure.title or figure.role, figure.holder.name if figure.holder else "",
+    ]
     entries = [SearchEntry(base, deal.title, " ".join(t for t in about if t))]
     entries += [SearchEntry(f"{base}#{view.anchor}", view.outcome.title, "") for view in outcomes]
     return entries
@@ -51,34 +61,40 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     view = views.deal(deal, uri)
     outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
     events = views.events(view)
-    timeline = chart(rounds, [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
+    today = ctx.now.date()
+    timeline = deal_chart(rounds, deal.negotiation.events, deal.follow_ons, today, programme_over(deal, today))
     budget = budget_view(deal, ctx.catalogue.deflators)
     tables_uri = deal_tables_uri(deal)
+    progress = deal_progress(ctx, deal, uri)  # statuses by the progress rule (pages/progress.py)
     html = ctx.env.get_template("deal.html").render(
         deal=deal,
         view=view,
         outcomes=outcomes,
         events=events,
         timeline=timeline,
+        finished=programme_over(deal, today),
         key_dates=key_dates(deal),
         budget=budget,
         tables=href(uri, tables_uri),
         links=site_links(uri),
-        progress=deal_progress(ctx, deal, uri),  # statuses by the progress rule (pages/progress.py)
+        progress=progress,
+        charts={oid: outcome_chart(row.progress, today) for oid, row in progress["outcomes"].items()},
         rounds=rounds,
         now=ctx.now,
     )
     headings = []
     for anchor, title in DEAL_SECTIONS:
         headings.append(Heading(2, anchor, title))
-        if anchor == "outcomes":
+        if anchor == "outcomes" and len(outcomes) <= TOC_OUTCOMES:
             headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
     bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
     bundle.search += deal_search_entries(deal, outcomes)
     html = ctx.env.get_template("deal_tables.html").render(
-        deal=deal, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri)
+        deal=deal, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri),
+        events=events, finished=programme_over(deal, today),
     )
-    headings = [Heading(2, "readings", "Readings by outcome")]
+    headings = [Heading(2, "milestones", "Meetings and milestones")] if events else []
+    headings.append(Heading(2, "readings", "Readings by outcome"))
     headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
     headings.append(Heading(2, "budget-lines", "Baseline by body and stream"))
     if budget and budget.schemes:
@@ -91,9 +107,5 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
         )
     )
 
-
-
-def _sorted_events(deal: Deal) -> list[Event]:
-    return sorted(deal.negotiation.events, key=lambda e: (e.planned, e.title))
 
 

@@ -15,14 +15,14 @@ from typing import Optional, Sequence
 from ..compute.embargo import Publication
 from ..model import Deal
 from ..runtime import PARALLEL_FROM, jobs_available, paused
-from . import deal, downloads, progress, public, updates
+from . import deal, downloads, home, progress, public, timetable, updates
 from .bundle import Bundle, Context
 from .previews import with_banners
 from .render import environment
 
 # The page groups, in the order they run. updates first: it gives the deal template its
 # updates (the deal_news global).
-SECTIONS = [updates, deal, public, progress, downloads]
+SECTIONS = [updates, deal, public, home, timetable, progress, downloads]
 
 
 class DealMemo:

@@ -32,6 +32,11 @@ def deal_tables_uri(deal: Deal) -> str:
     return f"deals/{deal.slug}/tables.md"
 
 
+def timetable_page_uri(number: int) -> str:
+    """Page ``number`` of the timetable: the first is timetable/, the next timetable/2/."""
+    return TIMETABLE_URI if number == 1 else f"timetable/{number}.md"
+
+
 def page_location(src_uri: str) -> str:
     """A page's address: "powers.md" is "powers/", "index.md" is "", "deals/kent.md" is "deals/kent/"."""
     return _directory(src_uri) + "/" if _directory(src_uri) != "." else ""

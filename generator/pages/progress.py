@@ -174,7 +174,7 @@ def _count_row(anchor: str, title: str, found: Counter, deals: set, not_agreed: 
 
 def _deal_statuses(deal: Deal, today: dt.date) -> tuple[list[str], list]:
     """Each outcome's status, in order, and the deal's overdue milestones."""
-    return [outcome_progress(o, today).status for o in deal.outcomes], [e for e in deal_event_progress(deal, today) if e.overdue]
+    return [p.status for p in deal_outcome_progress(deal, today).values()], [e for e in deal_event_progress(deal, today) if e.overdue]
 
 
 class Review:

@@ -1,4 +1,5 @@
-"""The pages across deals that residents read: the home list, powers, accountability, compare, timetable.
+"""The pages across deals that residents read: the home list, powers, accountability, compare
+(the timetable is pages/timetable.py).
 
 Each is one row per deal (or a count per power or round), so it stays small at a
 thousand deals; a deal's detail is on its own page.
@@ -6,52 +7,22 @@ thousand deals; a deal's detail is on its own page.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, replace
-from typing import Optional
+from dataclasses import replace
 
-from ..compute.timeline import STATES, bar_chart, round_counts, slippage
-from ..compute.timeline import state as event_state
-from ..model import PartialDate
 from .bundle import Bundle, Context, GeneratedPage, index_by_summary
 from .links import (
     ACCOUNTABILITY_URI,
     COMPARE_URI,
     HOME_URI,
     POWERS_URI,
-    TIMETABLE_URI,
     href,
     site_links,
 )
-from .views import NOT_ASKED, POWER_LABEL, DealView, Views, power_counts, toc
-
-
-@dataclass(frozen=True)
-class DealEvents:
-    """One deal's meetings and milestones on the timetable page, counted by state."""
-
-    view: DealView
-    counts: dict  # timeline.STATES key -> number
-    total: int
-    longest_delay: Optional[int]  # days, of those that happened late
-    next_planned: Optional[PartialDate]  # the next planned date not yet passed
-
-
-def deal_events(view: DealView, today: dt.date) -> DealEvents:
-    counts = {key: 0 for key, _ in STATES}
-    delays, coming = [], []
-    for e in view.deal.negotiation.events:
-        s = event_state(e, today)
-        counts[s] += 1
-        if s == "late" and slippage(e).days is not None:
-            delays.append(slippage(e).days)
-        elif s == "not-due":
-            coming.append(e.planned)
-    return DealEvents(view, counts, len(view.deal.negotiation.events), max(delays, default=None), min(coming, default=None))
+from .views import NOT_ASKED, POWER_LABEL, Views, power_counts, toc
 
 
 def add(ctx: Context, bundle: Bundle) -> None:
-    """The pages across deals: the home page's list, powers, accountability, compare, timetable.
+    """The pages across deals: the home page's list, powers, accountability, compare.
 
     Each is one row per deal (or a count per power or round), so it stays small at a thousand
     deals; a deal's detail is on its own page. The views are built once: every one of these
@@ -59,8 +30,6 @@ def add(ctx: Context, bundle: Bundle) -> None:
     """
     first = len(bundle.pages)
     views = Views(ctx.catalogue)
-    rounds = sorted(ctx.catalogue.rounds, key=lambda r: r.start)
-    today = ctx.now.date()
     deals = views.deals(POWERS_URI)
 
     home = href(HOME_URI, "deals/index.md")  # "deals/": the home page is the site's root
@@ -101,25 +70,6 @@ def add(ctx: Context, bundle: Bundle) -> None:
         )
     )
 
-    by_round = round_counts(rounds, [e for d in ctx.catalogue.deals for e in d.negotiation.events], today)
-    bundle.pages.append(
-        GeneratedPage(
-            TIMETABLE_URI,
-            "Timetable of negotiation rounds",
-            ctx.env.get_template("timetable.html").render(
-                by_round=by_round,
-                bars=bar_chart(by_round),
-                states=STATES,
-                deals=[deal_events(v, today) for v in deals if v.deal.negotiation.events],
-                without=sum(1 for v in deals if not v.deal.negotiation.events),
-                links=site_links(TIMETABLE_URI),
-                rounds=rounds,
-                now=ctx.now,
-            ),
-            toc([(2, "rounds", "National rounds"), (2, "chart", "Meetings and milestones by round"), (2, "events", "Each deal's meetings and milestones")]),
-            description="The national rounds of negotiation, and every deal's meetings and milestones counted by round: on time, late or still to come.",
-        )
-    )
     # Found by title and description; the powers page by its menu of powers too.
     menu = " ".join(f"{p.title}. {p.description}" for p in ctx.catalogue.powers)
     powers = next(p for p in bundle.pages[first:] if p.src_uri == POWERS_URI)

@@ -13,6 +13,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 
 from ..compute.display import FILTERS
+from ..compute.final import FINAL_AFTER_DAYS
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -49,4 +50,5 @@ def environment(templates_dir: Path) -> Environment:
         keep_trailing_newline=False,
     )
     env.filters.update(FILTERS)
+    env.globals["final_after_days"] = FINAL_AFTER_DAYS  # the status rule's final results (progress/rule.html)
     return env

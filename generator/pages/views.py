@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Optional
 
-from ..compute.display import number
+from ..compute.display import measure  # noqa: F401 - pages import it from here
 from ..compute.timeline import Slippage, slippage
 from ..model import (
     Catalogue,
@@ -115,13 +115,6 @@ def figure(deal: Deal) -> Figure:
         visibility=f.visibility or "",
         scrutinised_by=list(f.scrutinised_by),
     )
-
-
-def measure(value: Decimal, unit: str) -> str:
-    """A reading as written, with thousands separators: 2140 admissions per 100,000; 46.0%."""
-    places = max(0, -value.as_tuple().exponent) if isinstance(value.as_tuple().exponent, int) else 0
-    text = number(value, places)
-    return f"{text}%" if unit.strip().lower() in ("percent", "%", "per cent") else f"{text} {unit}"
 
 
 @dataclass(frozen=True)

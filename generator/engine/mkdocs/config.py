@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
-from ..pipeline import Settings
+from ..pipeline import Settings, parse_as_of
 from ..publish import BuildFailed
 
 
@@ -22,7 +23,16 @@ def settings_from(config) -> Settings:
         templates_dir=root / options.get("templates_dir", "site_templates"),
         site_url=config.site_url or "",
         pack_pdf=bool(options.get("pack_pdf", False)),
+        as_of=as_of_date(options.get("as_of")),
     )
+
+
+def as_of_date(value) -> dt.date | None:
+    """The plugin's ``as_of`` option (pipeline.parse_as_of), as a configuration error when it is not a day."""
+    try:
+        return parse_as_of(value)
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
 
 
 def read_settings(config_file: Path) -> Settings:

@@ -9,6 +9,7 @@ relies on has a test in tests/test_engine_mkdocs.py that fails loudly if it chan
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -32,7 +33,7 @@ from ...model.updates import UPDATES_DIR
 from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
 from ..gate import UnsafeOutput, check_site
-from ..pipeline import Built, Session, Sources, build, read_sources
+from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
 
@@ -47,6 +48,7 @@ class DealsiteConfig(Config):
     deals_dir = opt.Type(str, default="deals")
     templates_dir = opt.Type(str, default="site_templates")
     pack_pdf = opt.Type(bool, default=False)  # the committee pack as PDF too (WeasyPrint; about a second per few deals)
+    as_of = opt.Optional(opt.Type((str, dt.date)))  # an archive: the public site as it stood on this day (config.as_of_date)
 
 
 class _PageFile(File):
@@ -96,6 +98,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if not hasattr(self, "command"):  # used without on_startup (e.g. MkDocs' build function called directly)
             self.on_startup(command="build", dirty=False)
         self.settings = settings_from(config)
+        # An archive says so on every page (overrides/main.html); an export carries it the same way.
+        config.extra["dealsite_archive"] = archive_words(self.settings)
         if self.command == "build":  # `mkdocs build -d deals` would empty deals/ before building
             sources = project_sources(
                 Path(config.config_file_path), self.settings.content_dir,
@@ -109,7 +113,10 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.sources: Optional[Sources] = read_sources(self.settings)
         except InvalidDeals as error:  # bad updates are reported the same way
             raise PluginError(f"the deal or update files have problems:\n{error}") from None
-        self.now = build_time()
+        try:
+            self.now = build_moment(self.settings, build_time())
+        except ValueError as error:
+            raise PluginError(str(error)) from None
         log.info(
             f"loaded {_count(len(self.sources.catalogue.deals), 'deal')} and {_count(len(self.sources.updates), 'update')}"
             + (" - previews on: drafts and embargoed content included" if self.previews else "")
@@ -208,6 +215,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
 
     def on_env(self, env, *, config, files):
         env.globals["dealsite_nav"] = {}  # the theme's nav, once per depth (site_templates/overrides/main.html)
+
         env.bytecode_cache = COMPILED  # serve: the theme's templates are not compiled again on every change
         return env
 
