@@ -33,6 +33,7 @@ from pydantic import Field
 
 from .catalogue import Catalogue
 from .deal import Publishable
+from .frontmatter import split_front_matter
 from .problems import InvalidDeals, Problem, line_of, validate
 from .types import LONDON, SLUG_RE, Moment, Slug, Text
 from .yaml import YamlError, decode, parse
@@ -40,7 +41,6 @@ from .yaml import YamlError, decode, parse
 UPDATES_DIR = "updates"  # inside docs_dir (content/)
 INDEX = "index.md"  # the hand-written list page, not an update
 NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-FENCE = "---"
 
 
 class InvalidUpdates(InvalidDeals):
@@ -82,17 +82,6 @@ def update_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX)
-
-
-def split_front_matter(text: str) -> tuple[Optional[str], str, int]:
-    """(front matter, body, line of the front matter's first line); None if there is none."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FENCE:
-        return None, text, 1
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() == FENCE:
-            return "".join(lines[1:i]), "".join(lines[i + 1 :]), 2
-    return None, text, 1
 
 
 # Update bodies go through Python-Markdown, which passes raw HTML through and links any
