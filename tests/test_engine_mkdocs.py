@@ -1,16 +1,19 @@
 """Each MkDocs internal dealsite relies on, tested so that an upgrade that changes it fails here, loudly.
 
 dealsite reads some files the way MkDocs reads them, so that nothing MkDocs would publish
-escapes our checks: front matter (model/frontmatter.py).
+escapes our checks: front matter (model/frontmatter.py), which files count as Markdown and
+which are left out (model/content.py).
 """
 
 from __future__ import annotations
 
 import pytest
 import yaml
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel, _default_exclude
+from mkdocs.utils import markdown_extensions
 from mkdocs.utils.meta import get_data
 
+from generator.model.content import MARKDOWN
 from generator.model.frontmatter import as_mkdocs_reads, multimarkdown_keys, split_front_matter
 
 TEXTS = {
@@ -77,3 +80,21 @@ def test_our_multimarkdown_keys_are_mkdocs_keys(text):
 
 def test_the_multimarkdown_keys_have_their_lines():
     assert multimarkdown_keys(MULTIMARKDOWN["keys at the top"]) == {"title": 1, "template": 2, "location": 4}
+
+
+def test_mkdocs_reads_the_markdown_extensions_content_py_knows():
+    assert set(markdown_extensions) == set(MARKDOWN)
+    assert File("a.MD", "/d", "/s", True).is_documentation_page() is False  # copied as it is: refused
+
+
+@pytest.mark.parametrize(
+    "path, excluded",
+    [(".hidden.md", True), ("a/.git/x.md", True), ("templates/x.html", True), ("a/templates/x.md", False), ("page.md", False)],
+)
+def test_mkdocs_leaves_out_what_content_py_ignores(path, excluded):
+    # model/content.py ignores hidden names anywhere and the root folder templates/, as here
+    assert _default_exclude.match_file(path) is excluded
+
+
+def test_files_mkdocs_leaves_out_are_not_even_served():
+    assert not InclusionLevel.EXCLUDED.is_in_serve() and not InclusionLevel.EXCLUDED.is_included()

@@ -79,9 +79,11 @@ class Update(FrontMatter):
 
 
 def update_files(directory: Path) -> list[Path]:
+    """The update files of directory: every ``*.md`` in it but index.md. Symbolic links and
+    anything not a regular file are never opened (``content.py`` refuses them)."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX)
+    return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX and not p.is_symlink() and p.is_file())
 
 
 # Update bodies go through Python-Markdown, which passes raw HTML through and links any
