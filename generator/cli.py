@@ -77,16 +77,38 @@ def _report(error: InvalidDeals) -> int:
     return 1
 
 
-def cmd_check(args) -> int:
-    """Deal files; and, when run on the default deals/, the updates in content/updates too,
-    so a team finds a bad update before publishing rather than at build time."""
-    from .model.updates import UPDATES_DIR, load_updates
+def _now():
+    """The build's clock, or None if SOURCE_DATE_EPOCH cannot be read (the build reports that)."""
+    from .model.clock import build_time
 
-    updates_dir = Path("content") / UPDATES_DIR
-    with_updates = args.paths == [Path("deals")] and updates_dir.is_dir()
     try:
-        catalogue = load_catalogue(args.paths)
-        updates = load_updates(updates_dir, catalogue) if with_updates else []
+        return build_time()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _read_sources(project: Path):
+    """Everything a build of the project reads, checked as the build checks it (engine/pipeline.py)."""
+    from .engine.pipeline import Settings, read_sources
+
+    settings = Settings(deals_dir=project / "deals", content_dir=project / "content", templates_dir=project / "site_templates")
+    return read_sources(settings, _now())
+
+
+def cmd_check(args) -> int:
+    """Deal files; and, when run on the default deals/, everything in content/ too (each file
+    accounted for, the updates checked, their links followed), so a team finds a bad file
+    before publishing rather than at build time."""
+    from .model.updates import UPDATES_DIR
+
+    whole = args.paths == [Path("deals")] and Path("content").is_dir()
+    with_updates = whole and (Path("content") / UPDATES_DIR).is_dir()
+    try:
+        if whole:
+            sources = _read_sources(Path("."))
+            catalogue, updates = sources.catalogue, sources.updates
+        else:
+            catalogue, updates = load_catalogue(args.paths), ()
     except InvalidDeals as error:
         return _report(error)
     checked = f"{len(catalogue.deals)} deal{'s' * (len(catalogue.deals) != 1)}"
@@ -99,14 +121,13 @@ def cmd_check(args) -> int:
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
     from .engine.publish import BuildFailed
-    from .model.updates import UPDATES_DIR, load_updates
 
     quiet_logging(args.quiet)
     config_dir = args.config_file.resolve().parent
     try:
         # Checked before MkDocs starts, so bad files get the check's report. No reference is
-        # kept: the plugin loads them again from the loader's cache.
-        load_updates(config_dir / "content" / UPDATES_DIR, load_catalogue([config_dir / "deals"]))
+        # kept: the plugin reads them again, mostly from the loaders' caches.
+        _read_sources(config_dir)
     except InvalidDeals as error:
         print("build stopped: site/ is unchanged", file=sys.stderr)
         return _report(error)

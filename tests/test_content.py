@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from generator.cli import main
 from generator.model.content import read_content
 
 DRAFT = "---\ntitle: A draft\ndate: 2026-01-01\ndeals: []\nsummary: S.\ndraft: true\n---\n\nText.\n"
@@ -158,3 +159,18 @@ def test_a_yaml_trap_in_a_page_is_reported_at_its_line(tmp_path):
     root = _content(tmp_path, {"p.md": "---\ntitle: P\nsearch:\n  exclude: yes\n---\n\nText.\n"})
     [problem] = _problems(root)
     assert problem.startswith(f"{root / 'p.md'}:4: ") and "yes/no" in problem
+
+
+# --- dealsite check reports them with the deal problems --------------------------------------
+
+
+def test_check_reports_content_problems_with_deal_problems(tmp_path, monkeypatch, capsys):
+    shutil.copytree(REPO / "deals", tmp_path / "deals")
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "deals" / "kent.yaml").write_text("title: Kent\n", encoding="utf-8")
+    (tmp_path / "content" / "updates" / "2026-01-01-x.md~").write_text(DRAFT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "content/updates/2026-01-01-x.md~:1: is an editor's backup copy" in err
+    assert "deals/kent.yaml:1: " in err
