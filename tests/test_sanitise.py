@@ -270,3 +270,32 @@ def test_nothing_in_a_grammar_of_hostile_html_survives_either_allow_list(parts, 
 def test_sanitising_twice_changes_nothing(text):
     once = update(text, lambda u: u)
     assert clean_update(once, lambda u: u) == once
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("./\\#?%:;@&=+ abc.mdＡｊ\x00\t\n")) | st.characters(), max_size=40))
+def test_resolving_any_address_never_raises(written):
+    # The sanitiser calls it for every relative address; an exception there would only be
+    # printed (nh3 reports it through sys.unraisablehook) and the address dropped.
+    resolved = resolve_relative("updates/2026-03-02-x.md", written)
+    assert resolved.url is None or isinstance(resolved.url, str)
+    assert bool(resolved.problem) == (resolved.url is None)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(element(), SCHEME.map(lambda s: f"[x]({s}alert(1)) ![y]({s}x) <{s}z>"),
+                          st.sampled_from(["[a](../deals/kent.md)", "[b](..\\\\..\\\\x)", "[c](ｊavascript:alert(1))", "{: onclick=alert(1) }"])),
+                min_size=1, max_size=5))
+def test_an_update_page_body_with_its_links_rewritten_has_nothing_to_find(parts):
+    import datetime as dt
+
+    from generator.model.updates import Update
+    from generator.pages.updates import render_body
+
+    body = "\n\n".join(parts)
+    update_ = Update.model_construct(title="t", date=dt.datetime(2026, 3, 2, tzinfo=dt.timezone.utc), deals=[], summary="s",
+                                     stem="2026-03-02-x", body=body, body_line=8, draft=False, publish_after=None)
+    rendered = render_body(update_)
+    assert findings(rendered.html) == [], rendered.html
+    for line, _written, target in rendered.links:
+        assert line >= 8 and not target.startswith("..")

@@ -90,7 +90,7 @@ def resolve_relative(from_uri: str, written: str) -> Resolved:
         address = href(from_uri, target)
     else:
         address = posixpath.relpath(target, _directory(from_uri))
-    return Resolved(quote(address) + question + query + hash_ + fragment, target)
+    return Resolved(quote(address, errors="replace") + question + query + hash_ + fragment, target)
 
 
 def site_links(page_uri: str) -> dict[str, str]:
