@@ -84,6 +84,16 @@ def _report(error: InvalidDeals) -> int:
     return 1
 
 
+def _now():
+    """The build's clock, or None if SOURCE_DATE_EPOCH cannot be read (the build reports that)."""
+    from .model.clock import build_time
+
+    try:
+        return build_time()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 def cmd_check(args) -> int:
     """The deal files named; with none named, the whole project as a build reads it (its deals,
     updates and content, where mkdocs.yml says they are), so a team finds a bad update before
@@ -94,7 +104,7 @@ def cmd_check(args) -> int:
         if args.paths:
             catalogue, updates = load_catalogue(args.paths), None
         else:
-            sources = read_sources(_settings(args.config_file))
+            sources = read_sources(_settings(args.config_file), _now())
             catalogue, updates = sources.catalogue, sources.updates
     except InvalidDeals as error:
         return _report(error)
@@ -127,7 +137,7 @@ def cmd_build(args) -> int:
     try:
         # Checked before MkDocs starts, so bad files get the check's report. No reference is
         # kept: the plugin reads them again, from the loader's cache.
-        read_sources(_settings(args.config_file))
+        read_sources(_settings(args.config_file), _now())
     except InvalidDeals as error:
         print("build stopped: site/ is unchanged", file=sys.stderr)
         return _report(error)

@@ -17,9 +17,11 @@ The front matter goes through the same strict YAML reader and the same
 problem reporting as the deal files (``file:line: field: message``), so an
 update with a typo is an error message, never a broken or leaky page.
 
-The engine renders the Markdown body; this module only knows which updates
-exist and what they say about themselves. Which of them the public may see is
-the publication gate's business (``compute/embargo.py``).
+The front matter is split off exactly as MkDocs would (``frontmatter.py``: a closing
+``---`` or ``...``). This module only knows which updates exist and what they say about
+themselves: the body is rendered and sanitised by the pages layer (``pages/updates.py``,
+``pages/sanitise.py``), never by the engine, and which updates the public may see is the
+publication gate's business (``compute/embargo.py``).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pydantic import Field
 
 from .catalogue import Catalogue
 from .deal import Publishable
+from .frontmatter import split_front_matter
 from .problems import InvalidDeals, Problem, line_of, validate
 from .limits import first_suspect
 from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
@@ -42,7 +45,6 @@ from .yaml import YamlError, decode, parse
 UPDATES_DIR = "updates"  # inside docs_dir (content/)
 INDEX = "index.md"  # the hand-written list page, not an update
 NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-FENCE = "---"
 
 
 class InvalidUpdates(InvalidDeals):
@@ -63,6 +65,7 @@ class Update(FrontMatter):
 
     stem: str  # "2026-03-02-greater-manchester-signs" (file name without .md)
     body: str  # the Markdown after the front matter
+    body_line: int = 1  # the line of the file the body starts on (for problems found in it)
 
     @property
     def src_uri(self) -> str:
@@ -81,53 +84,11 @@ class Update(FrontMatter):
 
 
 def update_files(directory: Path) -> list[Path]:
+    """The update files of directory: every ``*.md`` in it but index.md. Symbolic links and
+    anything not a regular file are never opened (``content.py`` refuses them)."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX)
-
-
-def split_front_matter(text: str) -> tuple[Optional[str], str, int]:
-    """(front matter, body, line of the front matter's first line); None if there is none."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FENCE:
-        return None, text, 1
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() == FENCE:
-            return "".join(lines[1:i]), "".join(lines[i + 1 :]), 2
-    return None, text, 1
-
-
-# Update bodies go through Python-Markdown, which passes raw HTML through and links any
-# scheme: both would let an update carry script. Plain Markdown is all an update needs.
-RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|<\?")
-AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>")
-UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*((?:javascript|data|vbscript|file)\s*:)", re.IGNORECASE)
-
-
-def body_problems(body: str) -> list[tuple[int, str]]:
-    """(line within body, message) for a hidden or control character (other than tab and line
-    endings) anywhere, and raw HTML or script-capable links outside code blocks."""
-    found, fenced = [], False
-    hidden = first_suspect(body, allowed="\r")
-    if hidden is not None:
-        at, what, advice = hidden
-        line = body.count("\n", 0, at)
-        column = at - (body.rfind("\n", 0, at) + 1) + 1
-        found.append((line, f"contains {what} (U+{ord(body[at]):04X}) at character {column} of the line{advice}"))
-    for i, line in enumerate(body.splitlines()):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or line.startswith(("    ", "\t")):
-            continue
-        text = re.sub(r"`[^`]*`", "", AUTOLINK.sub("", line))
-        link = UNSAFE_LINK.search(text)
-        if link:
-            found.append((i, f"a link to {link.group(1).lower()} is not allowed (expected https://, mailto: or a page of this site)"))
-        elif RAW_HTML.search(text):
-            tag = RAW_HTML.search(text).group(0)
-            found.append((i, f"raw HTML ({tag}) is not allowed in an update (write plain Markdown)"))
-    return found
+    return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX and not p.is_symlink() and p.is_file())
 
 
 # Valid updates by file, with the file's (mtime, size) when read: `dealsite serve` loads every
@@ -174,18 +135,17 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
         return None, [Problem(file, error.line + offset, "", error.message)]
     if not isinstance(doc.data, dict):
         return None, [Problem(file, first, "", "expected front matter fields (title:, date:, summary:)")]
-    for key in ("stem", "body"):
+    for key in ("stem", "body", "body_line"):
         if key in doc.data:
             return None, [Problem(file, line_of(doc, (key,)) + offset, key, "is not a known field (check the spelling; see content/publishing.md)")]
     doc.lines = {k: v + offset for k, v in doc.lines.items()}
-    update, problems = validate(Update, {**doc.data, "stem": path.stem, "body": body}, doc, file)
+    body_line = first + front.count("\n") + 1
+    update, problems = validate(Update, {**doc.data, "stem": path.stem, "body": body, "body_line": body_line}, doc, file)
     problems = [Problem(p.file, p.line, p.field, p.message.replace("content/deal-format.md", "content/publishing.md")) for p in problems]
     if update is None:
         return None, problems
-    body_line = first + front.count("\n") + 1
     if not body.strip():
         problems.append(Problem(file, body_line, "", "has no text after the front matter"))
-    problems += [Problem(file, body_line + i, "", message) for i, message in body_problems(body)]
     if update.day.isoformat() != match.group(1):
         problems.append(
             Problem(file, line_of(doc, ("date",)), "date", f"{update.day.isoformat()} does not match the date in the file name ({match.group(1)})")

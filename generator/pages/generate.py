@@ -14,9 +14,11 @@ from typing import Optional, Sequence
 
 from ..compute.embargo import Publication
 from ..model import Deal
+from ..model.content import Content
 from ..runtime import PARALLEL_FROM, jobs_available, paused
 from . import deal, downloads, progress, public, updates
 from .bundle import Bundle, Context
+from .links import generated_page_uris
 from .previews import with_banners
 from .render import environment
 
@@ -145,13 +147,15 @@ def generate(
     out_dir: Optional[Path] = None,
     memo: Optional[DealMemo] = None,
     jobs: Optional[int] = None,
+    content: Optional[Content] = None,
 ) -> Bundle:
     """The whole generated site, from what the publication gate lets through.
 
     ``out_dir``: write files there rather than keep them; ``memo``: reuse unchanged deals'
     outputs from an earlier call (previews); ``jobs``: worker processes for per-deal work
-    (default: the cores, above a few dozen deals). In a preview, every page showing
-    something held back carries a banner saying what and why."""
+    (default: the cores, above a few dozen deals); ``content``: content/'s pages and files,
+    which links in updates may point to. In a preview, every page showing something held
+    back carries a banner saying what and why."""
     catalogue = publication.catalogue
     ctx = Context(
         publication, environment(templates_dir), last_changed or {}, site_url, history, pack_pdf,
@@ -176,4 +180,8 @@ def generate(
         for section in sections:
             if hasattr(section, "add"):
                 section.add(ctx, bundle)
+        made_pages = {p.src_uri for p in bundle.pages}
+        if made_pages != generated_page_uris(catalogue.deals):  # what `dealsite check` checks update links against
+            raise RuntimeError(f"links.generated_page_uris is out of date: {sorted(made_pages ^ generated_page_uris(catalogue.deals))}")
+        updates.add_pages(ctx, bundle, content if content is not None else Content())
     return with_banners(bundle, publication) if publication.previews else bundle

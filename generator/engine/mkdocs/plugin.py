@@ -31,6 +31,7 @@ from ...model.load import InvalidDeals, forget_loaded
 from ...model.updates import UPDATES_DIR
 from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
+from ...pages.sanitise import clean_page
 from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, build, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
@@ -105,11 +106,12 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 check_output_dir(Path(config.site_dir), sources)
             except RefusedOutputFolder as error:
                 raise PluginError(f"build refused, nothing was changed: {error}") from None
-        try:
-            self.sources: Optional[Sources] = read_sources(self.settings)
-        except InvalidDeals as error:  # bad updates are reported the same way
-            raise PluginError(f"the deal or update files have problems:\n{error}") from None
         self.now = build_time()
+        try:
+            self.sources: Optional[Sources] = read_sources(self.settings, self.now)
+        except InvalidDeals as error:  # bad updates and content files are reported the same way
+            raise PluginError(f"the deal, update or content files have problems:\n{error}") from None
+        self.content = self.sources.content
         log.info(
             f"loaded {_count(len(self.sources.catalogue.deals), 'deal')} and {_count(len(self.sources.updates), 'update')}"
             + (" - previews on: drafts and embargoed content included" if self.previews else "")
@@ -119,28 +121,30 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         # Generated here, after MkDocs has emptied site_dir, so files can be written straight into it.
         site_dir = Path(config.site_dir)
-        self.built = self._build(site_dir)
+        self._check_files(files)
+        try:
+            self.built = self._build(site_dir)
+        except InvalidDeals as error:  # an update's link to a page the build did not make (read_sources checks first)
+            raise PluginError(f"the update files have problems:\n{error}") from None
         bundle = self.built.bundle
         self.pages: dict[str, GeneratedPage] = {p.src_uri: p for p in bundle.pages}
-        self.updates = {u.src_uri: u for u in self.built.publication.updates}
-        public = self.built.publication.catalogue
+        public = self.built.publication
         log.info(
-            f"published {_count(len(public.deals), 'deal')} and {_count(len(self.updates), 'update')}; "
+            f"published {_count(len(public.catalogue.deals), 'deal')} and {_count(len(public.updates), 'update')}; "
             f"generated {_count(len(bundle.pages), 'page')} and {_count(len(bundle.file_paths()), 'data file')}"
         )
-        # Updates not yet public never reach MkDocs: no page, search entry, sitemap line or feed.
-        all_updates = {u.src_uri for u in self.sources_updates}
+        # Update files never reach MkDocs: their pages are ours (rendered and sanitised by the
+        # core), and those not yet public have none: no page, search entry, sitemap line or feed.
         for file in list(files):
-            if file.src_uri in all_updates:
-                if file.src_uri in self.updates:
-                    file.inclusion = InclusionLevel.NOT_IN_NAV  # listed on updates/, not in the nav
-                else:
-                    files.remove(file)
+            if file.src_uri in self.content.updates:
+                files.remove(file)
         current = {p.src_uri: p.html for p in bundle.pages} | dict(bundle.fragments)
         changed = {name for name, html in current.items() if self.previous.get(name) != html}  # all, the first time
         for page in bundle.pages:
-            # Deal pages stay out of the nav: every page carries the whole nav (ARCHITECTURE.md).
-            inclusion = InclusionLevel.NOT_IN_NAV if page.src_uri.startswith("deals/") else InclusionLevel.UNDEFINED
+            # Deal and update pages stay out of the nav: every page carries the whole nav
+            # (ARCHITECTURE.md); updates are listed on updates/.
+            outside = page.src_uri.startswith(("deals/", f"{UPDATES_DIR}/"))
+            inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.UNDEFINED
             file = _PageFile.generated(config, page.src_uri, content=f"# {page.src_uri}\n", inclusion=inclusion)
             file.modified = page.src_uri in changed
             files.append(file)
@@ -155,9 +159,19 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.previous = current
         return files
 
+    def _check_files(self, files: Files) -> None:
+        """Every file MkDocs found in content/ and will publish was accounted for by
+        read_sources (model/content.py): a second look, in MkDocs' own terms."""
+        docs = Path(self.settings.content_dir).resolve()
+        known = self.content.published()
+        for file in files:
+            if file.src_uri in known or file.inclusion.is_excluded() or file.src_dir is None:
+                continue
+            if Path(file.src_dir).resolve() == docs:
+                raise PluginError(f"{self.content.path(file.src_uri)}:1: MkDocs would publish it, but dealsite did not account for it (see content/publishing.md)")
+
     def _build(self, site_dir: Path) -> Built:
         sources = self.sources
-        self.sources_updates = sources.updates
         built = build(self.settings, sources, self.now, previews=self.previews, out_dir=site_dir, session=self.session)
         for slug in built.gone:  # a preview showed them before; unpublished or deleted since
             shutil.rmtree(site_dir / "deals" / slug, ignore_errors=True)
@@ -169,7 +183,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
 
     def _mark_pages_showing(self, files: Files, fragments: set[str]) -> None:
         """A dirty build skips content pages whose source did not change; those showing a changed
-        fragment (the home page's deal list, an update's byline) must be rendered again."""
+        fragment (the home page's deal list, the list of updates) must be rendered again."""
         if not fragments:
             return
         for file in files.documentation_pages():
@@ -180,9 +194,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             if cached is None or cached[0] != mtime:
                 text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
                 cached = self.markers[file.src_uri] = (mtime, frozenset(_FRAGMENT.findall(text)))
-            update = self.updates.get(file.src_uri)
-            shown = cached[1] | ({f"{UPDATES_DIR}/{update.stem}"} if update else set())  # bylines go in on_page_markdown
-            if shown & fragments:
+            if cached[1] & fragments:
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
     def on_serve(self, server, *, config, builder):
@@ -235,19 +247,18 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         # Our pages arrive as HTML: give Python-Markdown nothing to parse.
         if page.file.src_uri in self.pages:
             return ""
-        update = self.updates.get(page.file.src_uri)
-        if update is not None:
-            # Material prints meta title and description unescaped: give it escaped text.
-            page.meta["title"] = str(escape(update.title))
-            page.meta["description"] = str(escape(update.summary))
-            # The byline (date, deals; a banner in previews) is a fragment, filled in below.
-            return f"<!-- dealsite:{UPDATES_DIR}/{update.stem} -->\n\n{markdown}"
+        # A hand-written page: Material prints meta title and description unescaped.
+        for key in ("title", "description"):
+            if page.meta.get(key) is not None:
+                page.meta[key] = str(escape(page.meta[key]))
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
-            return self._fill_fragments(html)
+            # Hand-written by an editor: sanitised like an update (a wider allow-list), and only
+            # then the fragments (made by our templates, escaped by construction) filled in.
+            return clean_page(html, self.built.bundle.fragments)
         page.title = str(escape(generated.title))  # the theme prints titles as HTML
         page.toc = get_toc(
             [{"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []} for h in generated.headings]
@@ -266,7 +277,3 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if generated is not None and not generated.search:
             page.content = generated.html
         return context
-
-    def _fill_fragments(self, html: str) -> str:
-        fragments = self.built.bundle.fragments
-        return _FRAGMENT.sub(lambda m: fragments.get(m.group(1), m.group(0)), html)
