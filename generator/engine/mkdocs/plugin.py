@@ -33,6 +33,7 @@ from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
 from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Settings, Sources, build, read_sources
+from .watch import hear_edits
 
 log = logging.getLogger("mkdocs.plugins.dealsite")  # progress: shown by `dealsite build`, hidden by --quiet
 
@@ -182,24 +183,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
     def on_serve(self, server, *, config, builder):
-        """Hear about edits at once. MkDocs polls the watched folders every half second, reading
-        every file's status each time (4,000 files at the benchmark's scale); the platform's
-        own notifications (inotify on Linux) cost nothing while idle. MkDocs 1.6 keeps the
-        watched folders only in a private attribute, so they are moved across as they are."""
-        watched = dict(getattr(server, "_watched_paths", {}))
-        try:
-            from watchdog.observers import Observer
-
-            notifying = Observer()
-        except (ImportError, OSError):
-            return server  # keep polling
-        for path, count in watched.items():
-            for _ in range(count):
-                server.unwatch(path)
-        server.observer = notifying
-        for path, count in watched.items():
-            for _ in range(count):
-                server.watch(path)
+        """Hear about edits at once, and only about edits (watch.py)."""
+        hear_edits(server)
         return server
 
     def on_env(self, env, *, config, files):
