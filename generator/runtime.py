@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -24,6 +25,18 @@ def jobs_available() -> int:
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def worker_started() -> None:
+    """The first thing a forked worker does (a Pool's initializer): leave Ctrl-C to its parent,
+    and die of SIGTERM as a process does by default.
+
+    A worker inherits its parent's signal handlers: Python's, which would print a
+    KeyboardInterrupt traceback from every worker when Ctrl-C reaches the whole terminal, or
+    one that turns SIGTERM into KeyboardInterrupt (``dealsite build``), which would print one
+    when the pool ends its workers. The parent stops the workers in either case."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
