@@ -1,8 +1,8 @@
 """What the MkDocs adapter relies on in MkDocs, checked so that an upgrade fails here, loudly.
 
 Each test names the behaviour or the private attribute the adapter uses and where; at run
-time each of them has a fallback (the server keeps polling), so a change upstream makes
-``dealsite serve`` slower, not broken.
+time each of them has a fallback (the server keeps polling, Ctrl-C behaves as Python's
+default), so a change upstream makes ``dealsite serve`` slower or plainer, not broken.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 
+from generator.engine.mkdocs import serve as dealsite_serve
 from generator.engine.mkdocs.watch import EditsObserver, edit_events, hear_edits, platform_observer
 
 
@@ -182,3 +186,70 @@ def test_notifications_that_cannot_start_fall_back_to_polling(tmp_path, caplog):
             server.shutdown()
             thread.join(10)
     assert "watch limit reached" in caplog.text and "polling" in caplog.text
+
+
+# --- serve.py: `server.url`, `server.builder`, the build function, logger names ----------------
+
+
+@pytest.mark.parametrize("site_url", ["https://deals.example.org/", "https://example.org/deals", "", None])
+def test_the_address_shown_before_the_first_build_is_where_mkdocs_serves(tmp_path, site_url):
+    config = SimpleNamespace(dev_addr=("127.0.0.1", 8123), site_url=site_url)
+    from urllib.parse import urlsplit
+
+    server = LiveReloadServer(builder=print, host="127.0.0.1", port=8123, root=str(tmp_path), mount_path=urlsplit(site_url or "/").path)
+    assert dealsite_serve.serving_address(config) == server.url
+
+
+def _tiny_project(tmp_path: Path, hook: str = "") -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Hello\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: t\nstrict: true\n" + ("hooks: [hook.py]\n" if hook else ""), encoding="utf-8")
+    if hook:
+        (tmp_path / "hook.py").write_text(hook, encoding="utf-8")
+    return config
+
+
+def test_ctrl_c_can_tell_when_the_main_thread_is_inside_a_build(tmp_path):
+    """serve._in_build looks for MkDocs' build function (its code object) among the main
+    thread's frames: it must be the function MkDocs' serve calls, and on the stack in hooks."""
+    import mkdocs.commands.serve
+
+    assert mkdocs.commands.serve.build is mkdocs_build and inspect.isfunction(mkdocs_build)
+    seen = tmp_path / "seen.txt"
+    config = _tiny_project(
+        tmp_path,
+        "import sys\nfrom pathlib import Path\nfrom generator.engine.mkdocs.serve import _in_build\n"
+        f"def on_pre_build(config):\n    Path({str(seen)!r}).write_text(str(_in_build(sys._getframe())))\n",
+    )
+    mkdocs_build(load_config(str(config), site_dir=str(tmp_path / "site")))
+    assert seen.read_text() == "True"
+    assert dealsite_serve._in_build(sys._getframe()) is False
+
+
+@pytest.fixture
+def engine_logging():
+    """The engine loggers' handlers, levels and filters, put back after the test."""
+    names = [*dealsite_serve._ENGINES, *dealsite_serve._BUILD_LOGGERS]
+    saved = {n: (list(logging.getLogger(n).handlers), logging.getLogger(n).level, list(logging.getLogger(n).filters)) for n in names}
+    yield
+    for name, (handlers, level, filters) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers[:], logger.filters[:] = handlers, filters
+        logger.setLevel(level)
+
+
+def test_the_dirty_build_warning_is_filtered_on_the_engines_own_logger(tmp_path, engine_logging):
+    """Strict mode counts warnings before any handler sees them: the filter must sit on the
+    logger that emits the warning, named after the engine's build module (mkdocs.* or
+    properdocs.*), or every `dealsite serve` rebuild would abort."""
+    config = _tiny_project(tmp_path)
+    site = tmp_path / "site"
+    emitter = logging.getLogger(mkdocs_build.__module__)
+    emitter.removeFilter(dealsite_serve._not_dirty_warning)
+    with pytest.raises(Abort, match="strict mode"):
+        mkdocs_build(load_config(str(config), site_dir=str(site)), dirty=True)
+    dealsite_serve.show_problems_only()
+    assert dealsite_serve._not_dirty_warning in emitter.filters
+    mkdocs_build(load_config(str(config), site_dir=str(site)), dirty=True)

@@ -79,9 +79,10 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def quiet_logging(quiet: bool) -> None:
-    """MkDocs logs through 'mkdocs'; show its warnings always, its progress unless quiet."""
-    logger = logging.getLogger("mkdocs")
+def quiet_logging(quiet: bool, name: str = "mkdocs") -> None:
+    """MkDocs logs through 'mkdocs' (ProperDocs through 'properdocs'); show its warnings always,
+    its progress unless quiet."""
+    logger = logging.getLogger(name)
     if not logger.handlers or all(isinstance(h, _StderrHandler) for h in logger.handlers):
         for handler in list(logger.handlers):
             logger.removeHandler(handler)

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import ClassVar, Optional
+from typing import Any, Callable, ClassVar, Optional
 
 from markupsafe import escape
 from mkdocs.config import config_options as opt
@@ -76,6 +76,9 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     # only by `serve`. Previews never come from the environment or from mkdocs.yml, so no build
     # can publish what is held back.
     drafts_requested: ClassVar[bool] = False
+    # Set only by `dealsite serve`, in its own process: called with MkDocs' preview server once
+    # the first build is done (serve.py).
+    serve_hook: ClassVar[Optional[Callable[[Any], Any]]] = None
 
     # Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds (MkDocs
     # caches such plugins), which is how a preview reuses the deals that did not change.
@@ -183,8 +186,11 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
     def on_serve(self, server, *, config, builder):
-        """Hear about edits at once, and only about edits (watch.py)."""
+        """Hear about edits at once, and only about edits (watch.py); then hand the server to
+        ``dealsite serve``, if that is what runs (serve.py: build times, problems, Ctrl-C)."""
         hear_edits(server)
+        if DealsitePlugin.serve_hook is not None:
+            server = DealsitePlugin.serve_hook(server) or server
         return server
 
     def on_env(self, env, *, config, files):
