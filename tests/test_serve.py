@@ -340,3 +340,19 @@ def test_a_failed_rebuild_is_one_line_and_counts_as_done():
     with contextlib.redirect_stdout(out):
         Preview().rebuilder(lambda: None)()
     assert re.fullmatch(r"rebuilt in \d+\.\d s\n", out.getvalue())
+
+
+def test_serve_on_an_address_in_use_says_so_in_a_line(tmp_path):
+    project = copy_project(tmp_path / "project")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project, capture_output=True, text=True, timeout=300,
+            env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+        )
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert f"dealsite serve: cannot serve on http://127.0.0.1:{port}/: " in done.stderr, done.stderr[-3000:]

@@ -89,6 +89,9 @@ def serve_site(config_file: Path, dev_addr: str, *, drafts: bool, check: Optiona
     except MkDocsException:  # the first build failed; MkDocs has logged why
         print("dealsite serve: the first build failed (see above); fix it and start dealsite serve again", file=sys.stderr)
         return 1
+    except OSError as error:  # the address is taken, or not this machine's
+        print(f"dealsite serve: cannot serve on {preview.address or dev_addr}: {error.strerror or error}", file=sys.stderr)
+        return 1
     finally:
         DealsitePlugin.serve_hook = None
         DealsitePlugin.drafts_requested = False
