@@ -115,8 +115,11 @@ def _without_reload_epoch(html: str) -> str:
 def _served_when(url: str, wanted: str, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if wanted in _get(url)[1]:
-            return True
+        try:
+            if wanted in _get(url)[1]:
+                return True
+        except OSError:  # MkDocs holds page requests while it rebuilds: a slow rebuild is "not yet"
+            pass
         time.sleep(0.2)
     return False
 
