@@ -169,8 +169,28 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from .engine.mkdocs.serve import serve_site
 
-    serve_site(args.config_file, args.dev_addr, drafts=args.drafts)
-    return 0
+    def checked() -> bool:
+        problems = _check_before_engine(args.config_file)
+        if problems is not None:
+            _report(problems)
+            print("dealsite serve: not started; fix these and start it again", file=sys.stderr)
+        return problems is None
+
+    return serve_site(args.config_file, args.dev_addr, drafts=args.drafts, check=checked)
+
+
+def _check_before_engine(config_file: Path) -> InvalidDeals | None:
+    """The deals and updates beside config_file, checked before MkDocs starts (as cmd_build
+    does), so bad files get the check's report rather than stopping the first build. No
+    reference is kept: the plugin loads them again from the loader's cache."""
+    from .model.updates import UPDATES_DIR, load_updates
+
+    config_dir = config_file.resolve().parent
+    try:
+        load_updates(config_dir / "content" / UPDATES_DIR, load_catalogue([config_dir / "deals"]))
+    except InvalidDeals as error:
+        return error
+    return None
 
 
 def cmd_export(args) -> int:

@@ -2,7 +2,7 @@
 their documented plugin API, each checked here so that an upgrade which changes it fails
 loudly, naming what changed, instead of quietly degrading the site.
 
-One test (or more) per internal, as /work/scratch/engines/REPORT.md §2 listed them:
+One test (or more) per internal:
 ``File.generated`` on a subclass, files a plugin wrote into site_dir, ``InclusionLevel.NOT_IN_NAV``,
 the dirty-build ``is_modified`` protocol, ``get_toc``, ``event_priority`` against Material's
 search, Material's search index (path, ``docs`` format, ``search.exclude``), the theme's inline

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from ..runtime import PARALLEL_FROM, jobs_available, paused
+from ..runtime import PARALLEL_FROM, jobs_available, paused, worker_started
 from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate
@@ -194,7 +194,7 @@ def _load_many(paths: list[Path], jobs: Optional[int]) -> list:
     global _PENDING
     _PENDING = theirs
     try:
-        with mp.get_context("fork").Pool(jobs - 1) as pool:
+        with mp.get_context("fork").Pool(jobs - 1, initializer=worker_started) as pool:
             found = pool.map_async(_load_pending, range(len(theirs)), chunksize=max(1, len(theirs) // (jobs * 8)))
             own = [_load_deal(path) for path in paths[len(theirs):]]
             received = found.get()

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 from ..compute.embargo import Publication
 from ..model import Deal
 from ..model.content import Content
-from ..runtime import PARALLEL_FROM, jobs_available, paused
+from ..runtime import PARALLEL_FROM, jobs_available, paused, worker_started
 from . import deal, downloads, progress, public, updates
 from .bundle import Bundle, Context
 from .links import generated_page_uris
@@ -127,7 +127,7 @@ def _deal_bundles(ctx: Context, deals: list[Deal], sections: list, out_dir: Opti
     global _WORK
     _WORK = (ctx, deals, sections, out_dir)
     try:
-        with mp.get_context("fork").Pool(len(shares) - 1) as pool:
+        with mp.get_context("fork").Pool(len(shares) - 1, initializer=worker_started) as pool:
             pending = pool.imap(_work, batches)
             mine = _work(shares[0])
             theirs = [bundle for results in pending for bundle in results]

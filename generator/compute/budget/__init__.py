@@ -65,22 +65,23 @@ def budget_view(deal: Deal, deflators: Optional[Deflators]) -> Optional[BudgetVi
 
 
 # Pages and downloads both ask for a deal's budget: compute it once per (deal, deflators).
-# Keyed by identity and holding the objects themselves, so an id is never reused while cached.
-_CACHE: dict[tuple[int, int], tuple[Deal, Optional[Deflators], tuple]] = {}
+# One entry per deal file (slug), for the deal and deflators objects it holds: an edited deal
+# replaces its entry, so a preview server, which loads a new object for each edit, keeps one
+# budget per deal rather than one per edit.
+_CACHE: dict[str, tuple[Deal, Optional[Deflators], tuple]] = {}
 _CACHE_SIZE = 4096
 
 
 def _computed(deal: Deal, deflators: Optional[Deflators]):
     if deal.budget is None:
         return None
-    key = (id(deal), id(deflators))
-    hit = _CACHE.get(key)
+    hit = _CACHE.get(deal.slug)
     if hit is not None and hit[0] is deal and hit[1] is deflators:
         return hit[2]
     result = _compute(deal, deflators)
-    if len(_CACHE) >= _CACHE_SIZE:
+    if deal.slug not in _CACHE and len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (deal, deflators, result)
+    _CACHE[deal.slug] = (deal, deflators, result)
     return result
 
 

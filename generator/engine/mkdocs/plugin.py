@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import ClassVar, Optional
+from typing import Any, Callable, ClassVar, Optional
 
 from markupsafe import escape
 from mkdocs.config import config_options as opt
@@ -36,6 +36,7 @@ from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, build, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
+from .watch import hear_edits
 
 log = logging.getLogger("mkdocs.plugins.dealsite")  # progress: shown by `dealsite build`, hidden by --quiet
 
@@ -78,6 +79,9 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     # only by `serve`. Previews never come from the environment or from mkdocs.yml, so no build
     # can publish what is held back.
     drafts_requested: ClassVar[bool] = False
+    # Set only by `dealsite serve`, in its own process: called with MkDocs' preview server once
+    # the first build is done (serve.py).
+    serve_hook: ClassVar[Optional[Callable[[Any], Any]]] = None
 
     # Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds (MkDocs
     # caches such plugins), which is how a preview reuses the deals that did not change.
@@ -198,24 +202,11 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
     def on_serve(self, server, *, config, builder):
-        """Hear about edits at once. MkDocs polls the watched folders every half second, reading
-        every file's status each time (4,000 files at the benchmark's scale); the platform's
-        own notifications (inotify on Linux) cost nothing while idle. MkDocs 1.6 keeps the
-        watched folders only in a private attribute, so they are moved across as they are."""
-        watched = dict(getattr(server, "_watched_paths", {}))
-        try:
-            from watchdog.observers import Observer
-
-            notifying = Observer()
-        except (ImportError, OSError):
-            return server  # keep polling
-        for path, count in watched.items():
-            for _ in range(count):
-                server.unwatch(path)
-        server.observer = notifying
-        for path, count in watched.items():
-            for _ in range(count):
-                server.watch(path)
+        """Hear about edits at once, and only about edits (watch.py); then hand the server to
+        ``dealsite serve``, if that is what runs (serve.py: build times, problems, Ctrl-C)."""
+        hear_edits(server)
+        if DealsitePlugin.serve_hook is not None:
+            server = DealsitePlugin.serve_hook(server) or server
         return server
 
     def on_env(self, env, *, config, files):
