@@ -264,7 +264,13 @@ def run_measured(cmd: list[str], cwd: Path, log: Path) -> Run:
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}); see {log}:\n{log.read_text()[-3000:]}")
+        how = f"was killed by {signal.Signals(-proc.returncode).name}" if proc.returncode < 0 else f"failed ({proc.returncode})"
+        if proc.returncode == -signal.SIGKILL:
+            how += " (perhaps the kernel's out-of-memory killer)"
+        raise SystemExit(
+            f"bench: {' '.join(map(str, cmd))} {how} after {wall:.1f} s, its process tree's summed PSS peaking at"
+            f" {sampler.peak_pss / 1024:.1f} MB; see {log}:\n{log.read_text()[-3000:]}"
+        )
     return Run(
         wall, sampler.peak_pss / 1024, largest_process_mb=usage.ru_maxrss / 1024, tree_rss_mb=sampler.peak_rss / 1024,
         samples=sampler.samples, longest_gap_ms=sampler.longest_gap * 1000,
