@@ -114,7 +114,7 @@ def baseline_page(d: dict) -> str:
     parts.append(_table(["Power", "Status", "From", "Round", "Conditions", "Note"], [[p["power"], p["status"], p["from_body"], p["round"], p.get("conditions", ""), p.get("note", "")] for p in d["powers"]]))
     parts.append("## Accountable figure\n")
     af = d["accountable_figure"]
-    parts.append(f"{af['holder']}, {af['chosen']}; scrutinised by {', '.join(af['scrutinised_by'])}.\n")
+    parts.append(f"{af['holders'][0]['name']}, {af['chosen']}; scrutinised by {', '.join(af['scrutinised_by'])}.\n")
     b = d["budget"]
     parts.append(f"## Budget\n\nAmounts in {b['unit']}. Reduction {b['reduction_percent']}%, savings share {b['savings_share_percent']}%.\n")
     parts.append(_table(["Body", "Stream", *b["years"], f"Actual {b['years'][0]}"], [[l["body"], l["stream"], *l["amounts"].values(), *l["actuals"].values()] for l in b["lines"]]))

@@ -270,7 +270,7 @@ def deal_data(i: int, menu: list[str], rounds: list[str]) -> dict:
         "accountable_figure": {
             "role": "mayor",
             "chosen": "directly-elected",
-            "holder": f"Mayor of {name}",
+            "holders": [{"name": f"Mayor of {name}"}],
             "scrutinised_by": [f"{name} overview and scrutiny committee"],
         },
         "outcomes": outcomes,

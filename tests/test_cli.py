@@ -56,7 +56,8 @@ def test_schema_describes_a_deal_file_without_its_slug(capsys):
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
     assert "slug" not in schema["properties"]
-    assert {"title", "place", "accountable_figure", "negotiation"} <= set(schema["required"])
+    assert {"title", "summary", "status", "place", "accountable_figure"} <= set(schema["required"])
+    assert "negotiation" not in schema["required"]  # a deal negotiated outside any national round has none
 
 
 def test_example_deals_point_editors_at_the_schema():

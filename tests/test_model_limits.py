@@ -409,9 +409,9 @@ def test_a_blank_publish_after_is_refused(tmp_path):
 def test_a_blank_optional_field_is_refused(tmp_path):
     path = write_deal(
         tmp_path,
-        "accountable_figure:\n  role: mayor\n  chosen: directly-elected\n  holder:\n  scrutinised_by: [Committee]\n",
+        "accountable_figure:\n  role: mayor\n  chosen: directly-elected\n  title:\n  scrutinised_by: [Committee]\n",
     )
-    assert_reported(only_problem(tmp_path), path, 4, "accountable_figure.holder", "is blank (remove the line if there is none, or give a value)")
+    assert_reported(only_problem(tmp_path), path, 4, "accountable_figure.title", "is blank (remove the line if there is none, or give a value)")
 
 
 def test_a_blank_draft_says_it_is_blank(tmp_path):

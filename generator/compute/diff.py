@@ -21,8 +21,12 @@ def _n(value: Decimal) -> str:
     return format(value, "f")
 
 
+def _point(point) -> str:
+    return f"{_n(point.value)} on {point.date.isoformat()}" if point is not None else "none"
+
+
 def _target(o: Outcome) -> str:
-    return f"{_n(o.target.value)} by {o.target.date.isoformat()}"
+    return f"{_n(o.target.value)} by {o.target.date.isoformat()}" if o.target else "none"
 
 
 def diff_catalogues(old: Catalogue, new: Catalogue) -> list[str]:
@@ -66,11 +70,10 @@ def _outcomes(a: Deal, b: Deal) -> Iterator[str]:
             yield f"outcome {o.id} added (target {_target(o)})"
             continue
         p = old[o.id]
-        if (p.target.value, p.target.date) != (o.target.value, o.target.date):
+        if p.target != o.target:
             yield f"outcome {o.id} target moved from {_target(p)} to {_target(o)}"
-        if (p.baseline.value, p.baseline.date) != (o.baseline.value, o.baseline.date):
-            yield (f"outcome {o.id} baseline changed from {_n(p.baseline.value)} on {p.baseline.date.isoformat()} "
-                   f"to {_n(o.baseline.value)} on {o.baseline.date.isoformat()}")
+        if p.baseline != o.baseline:
+            yield f"outcome {o.id} baseline changed from {_point(p.baseline)} to {_point(o.baseline)}"
         if _points(p.milestones) != _points(o.milestones):
             yield f"outcome {o.id} interim milestones changed from {_show_points(p.milestones)} to {_show_points(o.milestones)}"
         for field in ("title", "indicator", "unit", "owner"):
@@ -142,7 +145,8 @@ def _budget(a: Optional[PlaceBudget], b: Optional[PlaceBudget]) -> Iterator[str]
         yield f"budget years changed from {', '.join(a.years) or 'none'} to {', '.join(b.years)}"
     for field in ("reduction_percent", "savings_share_percent"):
         if getattr(a, field) != getattr(b, field):
-            yield f"budget {field.replace('_', ' ')} changed from {_n(getattr(a, field))} to {_n(getattr(b, field))}"
+            was, now = (("none" if v is None else _n(v)) for v in (getattr(a, field), getattr(b, field)))
+            yield f"budget {field.replace('_', ' ')} changed from {was} to {now}"
     old = {(l.body, l.stream): l for l in a.lines}
     new = {(l.body, l.stream): l for l in b.lines}
     for line in b.lines:
@@ -176,21 +180,21 @@ def _events(a: list[Event], b: list[Event]) -> Iterator[str]:
     for e in b:
         name = f'{e.kind} "{e.title}"'
         if e.title not in old:
-            yield f"{name} added (planned {e.planned.isoformat()})"
+            yield f"{name} added (planned {e.planned})"
             continue
         p = old[e.title]
         if p.planned != e.planned:
-            yield f"{name} planned date moved from {p.planned.isoformat()} to {e.planned.isoformat()}"
+            yield f"{name} planned date moved from {p.planned} to {e.planned}"
         if p.actual != e.actual:
             if p.actual is None:
-                yield f"{name} happened on {e.actual.isoformat()}"
+                yield f"{name} happened on {e.actual}"
             elif e.actual is None:
-                yield f"{name} actual date {p.actual.isoformat()} removed"
+                yield f"{name} actual date {p.actual} removed"
             else:
-                yield f"{name} actual date moved from {p.actual.isoformat()} to {e.actual.isoformat()}"
+                yield f"{name} actual date moved from {p.actual} to {e.actual}"
     for e in a:
         if e.title not in new:
-            yield f'{e.kind} "{e.title}" removed (was planned {e.planned.isoformat()})'
+            yield f'{e.kind} "{e.title}" removed (was planned {e.planned})'
 
 
 def diff_revisions(deals_dir: Path, rev_a: str, rev_b: str) -> list[str]:

@@ -97,13 +97,29 @@ def percent(value: Decimal | float, places: int = 1) -> str:
     return number(Decimal(str(value)), places) + "%"
 
 
-def long_date(value: dt.date | None) -> str:
-    """12 March 2013, the GOV.UK style."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+def given_percent(value: Decimal) -> str:
+    """A percentage as the deal gives it, never rounded: 3.5 is "3.5%", 8 is "8%"."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return number(value, max(0, -exponent) if isinstance(exponent, int) else 0) + "%"
 
 
-def iso_date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
+def long_date(value) -> str:
+    """12 March 2013, the GOV.UK style; a date known only to the month or year as "May 2017" or "2017"."""
+    if not value:
+        return ""
+    if hasattr(value, "words"):
+        return value.words()
+    return f"{value.day} {value:%B %Y}"
 
 
-FILTERS = {"money": money, "per_head": per_head, "number": number, "percent": percent, "long_date": long_date, "iso_date": iso_date}
+def iso_date(value) -> str:
+    """For a <time datetime>: 2017-05-04, or 2017-05 and 2017 for a date known only to the month or year."""
+    if not value:
+        return ""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+FILTERS = {
+    "money": money, "per_head": per_head, "number": number, "percent": percent, "given_percent": given_percent,
+    "long_date": long_date, "iso_date": iso_date,
+}

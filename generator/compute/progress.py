@@ -71,6 +71,8 @@ class Status(str, Enum):
     at_risk = "at-risk"
     off_track = "off-track"
     no_recent_data = "no-recent-data"
+    monitoring = "monitoring"  # no target: readings are shown, no status is judged
+    cannot_rate = "cannot-be-rated"  # too vague to measure, with the reason
 
     @property
     def label(self) -> str:
@@ -83,8 +85,12 @@ STATUS_LABELS = {
     Status.at_risk: "At risk",
     Status.off_track: "Off track",
     Status.no_recent_data: "No recent data",
+    Status.monitoring: "Monitored, no target",
+    Status.cannot_rate: "Cannot be rated",
 }
-STATUS_ORDER = [Status.achieved, Status.on_track, Status.at_risk, Status.off_track, Status.no_recent_data]
+STATUS_ORDER = [
+    Status.achieved, Status.on_track, Status.at_risk, Status.off_track, Status.no_recent_data, Status.monitoring, Status.cannot_rate,
+]
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,10 @@ class EventProgress:
             return "overdue"
         if self.event.actual is None:
             return "not yet due"
+        if self.slippage_days is None:  # a date known only to the month or year
+            if self.event.planned.before(self.event.actual):
+                return "late"
+            return "early" if self.event.actual.before(self.event.planned) else "done"
         if self.slippage_days > 0:
             return "late"
         if self.slippage_days < 0:
@@ -136,20 +146,22 @@ class YearSpend:
     planned_pence: int
     actual_pence: Optional[int]  # None where no line records an actual for the year
     variance_pence: Optional[int]  # actual - planned
-    savings_committed_pence: Decimal  # planned x reduction_percent / 100 (exact; may hold part-pence)
+    savings_committed_pence: Optional[Decimal]  # planned x reduction_percent / 100 (exact; may hold part-pence); None unless more for less
     savings_achieved_pence: Optional[int]
 
 
 @dataclass(frozen=True)
 class BudgetProgress:
     unit: str
-    reduction_percent: Decimal
+    reduction_percent: Optional[Decimal]  # None: not a "more for less" budget
     years: list[YearSpend]
     has_actuals: bool
     has_savings: bool
 
     @property
-    def savings_committed_pence(self) -> Decimal:
+    def savings_committed_pence(self) -> Optional[Decimal]:
+        if self.reduction_percent is None:
+            return None
         return sum((y.savings_committed_pence for y in self.years), Decimal(0))
 
     @property
@@ -161,11 +173,14 @@ class BudgetProgress:
 
 
 def direction(outcome: Outcome) -> int:
+    if outcome.target is None or outcome.baseline is None:
+        return 1
     return -1 if outcome.target.value < outcome.baseline.value else 1
 
 
 def path(outcome: Outcome) -> list[Point]:
-    return [outcome.baseline, *sorted(outcome.milestones, key=lambda p: p.date), outcome.target]
+    """Baseline, milestones and target: the expected path (an outcome without a target has none)."""
+    return [outcome.baseline, *sorted(outcome.milestones, key=lambda p: p.date), *([outcome.target] if outcome.target else [])]
 
 
 def expected_value(outcome: Outcome, on: dt.date, points: Optional[list[Point]] = None) -> Decimal:
@@ -190,6 +205,10 @@ def outcome_progress(outcome: Outcome, today: dt.date) -> OutcomeProgress:
     """The status of an outcome on ``today`` by the rule in this module's docstring."""
     sign = direction(outcome)
     latest = latest_reading(outcome, today)
+    if outcome.cannot_rate:
+        return OutcomeProgress(outcome, Status.cannot_rate, outcome.cannot_rate, latest=latest, direction=sign)
+    if outcome.target is None:
+        return OutcomeProgress(outcome, Status.monitoring, "it is monitored without a target", latest=latest, direction=sign)
     if latest is None:
         return OutcomeProgress(outcome, Status.no_recent_data, "no reading yet", direction=sign)
     expected = expected_value(outcome, latest.date)
@@ -226,10 +245,15 @@ def deal_outcome_progress(deal: Deal, today: dt.date) -> dict[str, OutcomeProgre
 
 
 def event_progress(event: Event, today: dt.date) -> EventProgress:
+    """Slippage in days where both dates are known to the day; an event planned for a month or
+    a year is overdue once that whole month or year has passed."""
     if event.actual is not None:
-        return EventProgress(event, (event.actual - event.planned).days, False)
-    if event.planned < today:
-        return EventProgress(event, (today - event.planned).days, True)
+        planned, actual = event.planned.exact, event.actual.exact
+        if planned is not None and actual is not None:
+            return EventProgress(event, (actual - planned).days, False)
+        return EventProgress(event, None, False)
+    if event.planned.latest < today:
+        return EventProgress(event, (today - event.planned.latest).days, True)
     return EventProgress(event, None, False)
 
 
@@ -263,7 +287,7 @@ def budget_progress(deal: Deal) -> Optional[BudgetProgress]:
                 planned_pence=planned,
                 actual_pence=actual,
                 variance_pence=None if actual is None else actual - planned,
-                savings_committed_pence=Decimal(planned) * budget.reduction_percent / 100,
+                savings_committed_pence=Decimal(planned) * budget.reduction_percent / 100 if budget.more_for_less else None,
                 savings_achieved_pence=None if achieved is None else int(achieved * per_pence),
             )
         )
@@ -338,12 +362,13 @@ MILESTONE_COLUMNS = [
     Column("title", "Milestone", "string"),
     Column("kind", "Kind", "string", description="meeting or milestone"),
     Column("round", "Round", "string", description="An id from the negotiation rounds; empty if none"),
-    Column("planned", "Planned", "date"),
-    Column("actual", "Actual", "date", description="Empty until it happens"),
+    Column("planned", "Planned", "string", description="As precisely as known: YYYY-MM-DD, YYYY-MM or YYYY"),
+    Column("actual", "Actual", "string", description="As precisely as known; empty until it happens"),
     Column("slippage_days", "Slippage", "integer", "days",
-           "Actual minus planned (positive is late); for an overdue milestone, build date minus planned"),
+           "Actual minus planned (positive is late), where both are known to the day; for an overdue milestone, "
+           "build date minus the last day it was planned for"),
     Column("overdue", "Overdue", "boolean", description="No actual date and the planned date is before the build date"),
-    Column("state", "State", "string", description="on time, early, late, overdue or not yet due"),
+    Column("state", "State", "string", description="on time, early, late, done (dates too imprecise to say), overdue or not yet due"),
     Column("note", "Note", "string"),
 ]
 
@@ -367,11 +392,12 @@ def progress_tables(deal: Deal, today: dt.date) -> list[Table]:
         Table("outcome-path", "Expected path of each outcome", PATH_COLUMNS, _frame(PATH_COLUMNS, [
             {"outcome_id": o.id, "point": kind, "date": p.date, "value": p.value, "unit": o.unit}
             for o in deal.outcomes
-            for kind, p in [("baseline", o.baseline), *(("milestone", m) for m in sorted(o.milestones, key=lambda m: m.date)), ("target", o.target)]
+            for kind, p in [*([("baseline", o.baseline)] if o.baseline else []), *(("milestone", m) for m in sorted(o.milestones, key=lambda m: m.date)), *([("target", o.target)] if o.target else [])]
         ]), description="Baseline, interim milestones and target: the points the expected straight-line path runs through."),
         Table("readings", "Readings", READING_COLUMNS, _frame(READING_COLUMNS, [
             {"outcome_id": o.id, "date": r.date, "value": r.value, "unit": o.unit,
-             "expected_value": rounded(expected_value(o, r.date, points), 4), "commentary": r.commentary, "remedial_action": r.remedial_action}
+             "expected_value": rounded(expected_value(o, r.date, points), 4) if o.target else None,
+             "commentary": r.commentary, "remedial_action": r.remedial_action}
             for o in deal.outcomes for points in [path(o)] for r in sorted(o.readings, key=lambda r: r.date)
         ]), description="Every published reading of every outcome, with the expected value on its date."),
         Table("milestones", "Milestones", MILESTONE_COLUMNS, _frame(MILESTONE_COLUMNS, [
@@ -400,10 +426,10 @@ def _outcome_row(p: OutcomeProgress) -> dict:
         "outcome": o.title,
         "indicator": o.indicator,
         "unit": o.unit,
-        "baseline_value": o.baseline.value,
-        "baseline_date": o.baseline.date,
-        "target_value": o.target.value,
-        "target_date": o.target.date,
+        "baseline_value": o.baseline.value if o.baseline else None,
+        "baseline_date": o.baseline.date if o.baseline else None,
+        "target_value": o.target.value if o.target else None,
+        "target_date": o.target.date if o.target else None,
         "latest_value": p.latest.value if p.latest else None,
         "latest_date": p.latest.date if p.latest else None,
         "expected_value": rounded(p.expected, 4),
@@ -421,8 +447,8 @@ def _event_row(p: EventProgress) -> dict:
         "title": e.title,
         "kind": e.kind,
         "round": e.round,
-        "planned": e.planned,
-        "actual": e.actual,
+        "planned": str(e.planned),
+        "actual": str(e.actual) if e.actual else None,
         "slippage_days": p.slippage_days,
         "overdue": p.overdue,
         "state": p.state,

@@ -27,14 +27,16 @@ LABEL_CHARS = 28  # longer labels are shortened in the chart (the table has them
 
 @dataclass(frozen=True)
 class Slippage:
-    """How late (positive) or early (negative) an event happened, in days; None if not yet."""
+    """How late (positive) or early (negative) an event happened, in days: None if not yet, or
+    if either date is known only to the month or year (then ``happened`` says whether it did)."""
 
     days: Optional[int]
+    happened: bool = False
 
     @property
     def text(self) -> str:
         if self.days is None:
-            return "no actual date yet"
+            return "happened" if self.happened else "no actual date yet"
         if self.days == 0:
             return "on time"
         unit = "day" if abs(self.days) == 1 else "days"
@@ -43,12 +45,15 @@ class Slippage:
     @property
     def kind(self) -> str:
         if self.days is None:
-            return "pending"
+            return "happened" if self.happened else "pending"
         return "late" if self.days > 0 else ("early" if self.days < 0 else "on-time")
 
 
 def slippage(event: Event) -> Slippage:
-    return Slippage(None if event.actual is None else (event.actual - event.planned).days)
+    if event.actual is None:
+        return Slippage(None)
+    planned, actual = event.planned.exact, event.actual.exact
+    return Slippage((actual - planned).days if planned and actual else None, happened=True)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def shorten(text: str, limit: int = LABEL_CHARS) -> str:
 
 def _extent(rounds: Sequence[NegotiationRound], rows: Sequence[tuple[str, Sequence[Event]]]) -> tuple[dt.date, dt.date]:
     dates = [d for r in rounds for d in (r.start, r.end)]
-    dates += [d for _, events in rows for e in events for d in (e.planned, e.actual) if d]
+    dates += [d.earliest for _, events in rows for e in events for d in (e.planned, e.actual) if d]
     if not dates:
         return dt.date(2010, 1, 1), dt.date(2011, 1, 1)
     # Whole calendar years either side, so the axis starts and ends on a year tick.
@@ -131,7 +136,7 @@ def chart(rounds: Sequence[NegotiationRound], rows: Sequence[tuple[str, Sequence
     laid = []
     for i, (label, events) in enumerate(rows):
         marks = [
-            Mark(e.kind, x(e.planned), x(e.actual) if e.actual else None, slippage(e))
+            Mark(e.kind, x(e.planned.earliest), x(e.actual.earliest) if e.actual else None, slippage(e))
             for e in sorted(events, key=lambda e: e.planned)
         ]
         laid.append(Row(shorten(label), TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2, marks, i % 2 == 1))
@@ -158,8 +163,8 @@ MIN_SEGMENT_TEXT = 26  # a segment narrower than this (user units) carries no fi
 
 def state(event: Event, today: dt.date) -> str:
     if event.actual is not None:
-        return "late" if event.actual > event.planned else "on-time"
-    return "overdue" if event.planned < today else "not-due"
+        return "late" if event.planned.before(event.actual) else "on-time"
+    return "overdue" if event.planned.latest < today else "not-due"
 
 
 @dataclass(frozen=True)
@@ -214,8 +219,9 @@ def round_counts(rounds: Sequence[NegotiationRound], events: Sequence[Event], to
         s = state(e, today)
         counts = found.setdefault(key, {k: 0 for k, _ in STATES})
         counts[s] += 1
-        if s == "late":
-            delay[key] = max(delay.get(key, 0), (e.actual - e.planned).days)
+        days = slippage(e).days
+        if s == "late" and days is not None:
+            delay[key] = max(delay.get(key, 0), days)
     rows = [
         RoundCount(f"round-{r.id}", r.title, r, found.get(r.id, {k: 0 for k, _ in STATES}), sum(found.get(r.id, {}).values()), delay.get(r.id))
         for r in ordered

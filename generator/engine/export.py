@@ -57,7 +57,15 @@ from ..pages.bundle import GeneratedPage
 from ..pages.links import page_location
 from .gate import check_site
 from .pipeline import Built, Settings, build, read_sources
-from .publish import BuildFailed, check_output_dir, mark_site, project_sources, remove_abandoned, swap, umask_mode
+from .publish import (
+    BuildFailed,
+    check_output_dir,
+    mark_site,
+    project_sources,
+    remove_abandoned,
+    swap,
+    umask_mode,
+)
 
 DOCS, OVERRIDES, PLUGIN = "docs", "overrides", "dealsite"
 FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")  # as the plugin's (tests/test_export.py keeps them equal)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .types import Amount, FieldError, FinancialYear, LongText, Model, Percent, Text, YearAmounts
+from .types import (
+    Amount,
+    FieldError,
+    FinancialYear,
+    LongText,
+    Model,
+    Percent,
+    Text,
+    YearAmounts,
+)
 
 # --- limits ----------------------------------------------------------------------------------
 # No amount may be more than £1,000bn, 10^14 pence: far above any public budget (the UK's whole
@@ -31,11 +40,22 @@ MAX_BODIES = 20  # in one scheme
 Amounts = Annotated[YearAmounts, Field(max_length=MAX_YEARS)]
 
 
+class MoneyKind(str, Enum):
+    """Where a line's money comes from: not every budget is "more for less" of existing spending."""
+
+    pooled = "pooled"  # existing spending of several bodies, run as one budget
+    new = "new"  # money the deal adds
+    transferred = "transferred"  # a budget moved from a national body to the place
+
+
 class BudgetLine(Model):
     body: Text
     stream: Text
     amounts: Amounts
     actuals: Amounts = Field({}, description="Spend recorded so far, for the progress review")
+    money: MoneyKind = Field(MoneyKind.pooled, description="pooled (existing spending run as one), new, or transferred")
+    as_published: Literal["exact", "up-to", "about"] = Field("exact", description="exact, a cap (up-to) or an estimate (about)")
+    illustrative: bool = Field(False, description="Invented or estimated for the example, not from the record")
 
 
 class SchemeShare(Model):
@@ -68,12 +88,13 @@ UNIT_PENCE = {Unit.pounds: 100, Unit.thousands: 100_000, Unit.millions: 100_000_
 
 
 class PlaceBudget(Model):
-    """The "more for less" single place budget over a spending-review period."""
+    """The single place budget over a spending-review period: "more for less" when it has a
+    reduction, otherwise pooled, new or transferred money run as one."""
 
     unit: Unit
     years: list[FinancialYear] = Field(min_length=1, max_length=MAX_YEARS)
-    reduction_percent: Percent = Field(description="How much less than the baseline the place agrees to spend")
-    savings_share_percent: Percent = Field(description="The share of the savings the place keeps")
+    reduction_percent: Optional[Percent] = Field(None, description="\"More for less\": how much less than the baseline the place agrees to spend")
+    savings_share_percent: Optional[Percent] = Field(None, description="With a reduction: the share of the savings the place keeps")
     lines: list[BudgetLine] = Field(min_length=1, max_length=MAX_LINES)
     stated_total: Optional[Amount] = Field(None, description="The baseline total as published, checked against the lines")
     # May be below zero: spending above the baseline is a result the progress review reports.
@@ -81,8 +102,17 @@ class PlaceBudget(Model):
     schemes: list[Scheme] = Field([], max_length=MAX_SCHEMES)
     illustrative: bool = False
 
+    @property
+    def more_for_less(self) -> bool:
+        """Whether the place agreed to spend less than the baseline (and may keep savings)."""
+        return self.reduction_percent is not None
+
     @model_validator(mode="after")
     def _consistent(self) -> "PlaceBudget":
+        if not self.more_for_less:
+            for name, given in (("savings_share_percent", self.savings_share_percent is not None), ("savings_achieved", bool(self.savings_achieved))):
+                if given:
+                    raise FieldError((name,), "is only for a \"more for less\" budget: give reduction_percent too, or remove it")
         years = [int(y[:4]) for y in self.years]
         for i, year in enumerate(years[1:], start=1):
             if year != years[0] + i:

@@ -7,6 +7,7 @@ from typing import Optional
 from pydantic import BaseModel
 
 from .deal import Deal
+from .scrutiny import Scrutiny
 from .shared import Deflators, MenuPower, NegotiationRound
 from .types import Model
 
@@ -18,6 +19,7 @@ class Catalogue(Model):
     rounds: list[NegotiationRound]
     powers: list[MenuPower]
     deflators: Optional[Deflators] = None
+    scrutiny: Scrutiny = Scrutiny()
 
     def deal(self, slug: str) -> Deal:
         return next(d for d in self.deals if d.slug == slug)

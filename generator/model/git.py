@@ -21,9 +21,9 @@ from typing import Iterable
 
 from .catalogue import Catalogue
 from .deal import Deal
-from .load import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE, SHARED, cross_checks, is_deal_name, name_problem
-from .problems import InvalidDeals, Problem, field_path, line_of, validate
 from .files import LINK, NOT_A_FILE
+from .load import SHARED, assemble, is_deal_name, name_problem
+from .problems import Problem, field_path, line_of, validate
 from .yaml import MAX_BYTES, YamlError, parse, too_big
 
 
@@ -153,23 +153,10 @@ def _parse_file(file: str, name: str, raw: bytes) -> tuple:
 
 
 def _assemble(label: str, parsed: dict[str, tuple]) -> Catalogue:
-    problems: list[Problem] = []
-    for name in (ROUNDS_FILE, POWERS_FILE):
-        if name not in parsed:
-            problems.append(Problem(label + name, 1, "", "is missing (the deals refer to it)"))
-    for _, _, found in parsed.values():
-        problems += found
-    timetable = parsed.get(ROUNDS_FILE, (None,))[0]
-    menu = parsed.get(POWERS_FILE, (None,))[0]
-    deflators = parsed.get(DEFLATORS_FILE, (None,))[0]
+    problems: list[Problem] = [p for _, _, found in parsed.values() for p in found]
+    shared = {name: (parsed[name][0], parsed[name][1], label + name) if name in parsed else (None, None, label + name) for name in SHARED}
     deals = [(m, doc, label + name) for name, (m, doc, _) in sorted(parsed.items()) if isinstance(m, Deal)]
-    if timetable is not None and menu is not None:
-        rounds, powers = {r.id for r in timetable.rounds}, {p.id for p in menu.powers}
-        for deal, doc, file in deals:
-            problems += [Problem(file, line_of(doc, p), field_path(p), m) for p, m in cross_checks(deal, rounds, powers)]
-    if problems:
-        raise InvalidDeals(problems)
-    return Catalogue(deals=[d for d, _, _ in deals], rounds=timetable.rounds, powers=menu.powers, deflators=deflators)
+    return assemble(shared, deals, problems)
 
 
 # --- when each file last changed ----------------------------------------------------------

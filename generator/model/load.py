@@ -18,16 +18,19 @@ from typing import Iterable, Iterator, Optional
 from ..runtime import PARALLEL_FROM, jobs_available, paused, worker_started
 from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
+from .files import read
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate
+from .scrutiny import Scrutiny
 from .shared import Deflators, PowersMenu, Timetable
 from .types import SLUG_RE
-from .files import read
 from .yaml import Document, YamlError, parse
 
 ROUNDS_FILE = "_rounds.yaml"
 POWERS_FILE = "_powers.yaml"
 DEFLATORS_FILE = "_deflators.yaml"
-SHARED = {ROUNDS_FILE: Timetable, POWERS_FILE: PowersMenu, DEFLATORS_FILE: Deflators}
+SCRUTINY_FILE = "_scrutiny.yaml"
+SHARED = {ROUNDS_FILE: Timetable, POWERS_FILE: PowersMenu, DEFLATORS_FILE: Deflators, SCRUTINY_FILE: Scrutiny}
+REQUIRED = (ROUNDS_FILE, POWERS_FILE)
 
 # --- files -----------------------------------------------------------------------
 
@@ -208,15 +211,16 @@ def _load_pending(i: int) -> tuple[Optional[Deal], list[Problem]]:
     return deal, problems
 
 
-def _load_shared(directory: Path, name: str, required: bool):
+def _load_shared(directory: Path, name: str) -> tuple:
+    """(model or None, document or None, file) of a shared file; a missing one is None."""
     path = directory / name
     if not os.path.lexists(path):
-        problem = Problem(str(path), 1, "", "is missing (the deals refer to it)")
-        return None, ([problem] if required else [])
+        return None, None, str(path), []
     doc, problems = _read(path)
     if doc is None:
-        return None, problems
-    return validate(SHARED[name], doc.data, doc, str(path))
+        return None, None, str(path), problems
+    model, problems = validate(SHARED[name], doc.data, doc, str(path))
+    return model, doc, str(path), problems
 
 
 def load_catalogue(paths: Iterable[Path] = (Path("deals"),), *, jobs: Optional[int] = None) -> Catalogue:
@@ -233,25 +237,45 @@ def load_catalogue(paths: Iterable[Path] = (Path("deals"),), *, jobs: Optional[i
 def _load_catalogue(paths: list[Path], jobs: Optional[int]) -> Catalogue:
     files, problems = deal_files(paths)
     shared_dir = paths[0] if paths and paths[0].is_dir() else (files[0].parent if files else Path("deals"))
-    timetable, found = _load_shared(shared_dir, ROUNDS_FILE, required=True)
-    problems += found
-    menu, found = _load_shared(shared_dir, POWERS_FILE, required=True)
-    problems += found
-    deflators, found = _load_shared(shared_dir, DEFLATORS_FILE, required=False)
-    problems += found
-
+    shared = {}
+    for name in SHARED:
+        model, doc, file, found = _load_shared(shared_dir, name)
+        shared[name] = (model, doc, file)
+        problems += found
     loaded = []
     for path, (deal, doc, found) in zip(files, _load_deals(files, jobs)):
         problems += found
         if deal is not None:
             loaded.append((deal, doc, str(path)))
+    return assemble(shared, loaded, problems)
 
+
+def assemble(shared: dict[str, tuple], loaded: list[tuple], problems: list[Problem]) -> Catalogue:
+    """The catalogue of checked files, once the rules that need several files hold.
+
+    ``shared``: each shared file's (model or None, document, file name), None where missing;
+    ``loaded``: each valid deal's (deal, document, file name); ``problems``: those found so
+    far. Raises :class:`InvalidDeals` with every problem; the same for a folder and for a
+    revision in git.
+    """
+    problems = list(problems)
+    for name in REQUIRED:
+        model, doc, file = shared.get(name, (None, None, name))
+        if model is None and doc is None and not any(p.file == file for p in problems):
+            problems.append(Problem(file, 1, "", "is missing (the deals refer to it)"))
+    timetable, menu = shared.get(ROUNDS_FILE, (None,))[0], shared.get(POWERS_FILE, (None,))[0]
+    deflators, scrutiny = shared.get(DEFLATORS_FILE, (None,))[0], shared.get(SCRUTINY_FILE, (None,))[0]
     problems += _duplicates(loaded)
+    problems += _shared_duplicates(shared)
     if timetable is not None and menu is not None:
         rounds = {r.id for r in timetable.rounds}
         powers = {p.id for p in menu.powers}
         for deal, doc, file in loaded:
             problems += [Problem(file, line_of(doc, path), field_path(path), message) for path, message in cross_checks(deal, rounds, powers)]
+    if scrutiny is not None:
+        _, doc, file = shared[SCRUTINY_FILE]
+        slugs = {deal.slug for deal, _, _ in loaded}
+        problems += [Problem(file, line_of(doc, path), field_path(path), message) for path, message in scrutiny_checks(scrutiny, slugs)]
     if problems:
         raise InvalidDeals(problems)
     return Catalogue(
@@ -259,7 +283,52 @@ def _load_catalogue(paths: list[Path], jobs: Optional[int]) -> Catalogue:
         rounds=timetable.rounds,
         powers=menu.powers,
         deflators=deflators,
+        scrutiny=scrutiny if scrutiny is not None else Scrutiny(),
     )
+
+
+def _shared_duplicates(shared: dict[str, tuple]) -> list[Problem]:
+    """An id given twice in a shared file: the pages would show the first under both."""
+    problems = []
+    for name, field in ((ROUNDS_FILE, "rounds"), (POWERS_FILE, "powers")):
+        model, doc, file = shared.get(name, (None, None, name))
+        if model is None:
+            continue
+        seen: dict[str, int] = {}
+        for i, item in enumerate(getattr(model, field)):
+            if item.id in seen:
+                path = (field, i, "id")
+                problems.append(Problem(file, line_of(doc, path), field_path(path), f"{item.id} is also the id of {field}[{seen[item.id]}] (each id may appear once)"))
+            seen.setdefault(item.id, i)
+    return problems
+
+
+def scrutiny_checks(scrutiny: Scrutiny, deals: set[str]) -> Iterator[tuple[tuple, str]]:
+    """(path, message) for each reference in the committee's record that does not hold."""
+    sessions: dict[str, object] = {}
+    for i, session in enumerate(scrutiny.sessions):
+        if session.id in sessions:
+            yield ("sessions", i, "id"), f"{session.id} is also the id of another session (each id may appear once)"
+        sessions.setdefault(session.id, session)
+        for j, slug in enumerate(session.deals):
+            if slug not in deals:
+                yield ("sessions", i, "deals", j), f"{slug} is not a known deal (expected a file name in deals/, without .yaml)"
+    recommendations: dict[str, object] = {}
+    for i, recommendation in enumerate(scrutiny.recommendations):
+        if recommendation.id in recommendations:
+            yield ("recommendations", i, "id"), f"{recommendation.id} is also the id of another recommendation (each id may appear once)"
+        recommendations.setdefault(recommendation.id, recommendation)
+        session = sessions.get(recommendation.session)
+        if session is None:
+            yield ("recommendations", i, "session"), f"{recommendation.session} is not the id of a session (expected one of {', '.join(sessions) or 'none'})"
+        elif recommendation.deal is not None and recommendation.deal not in session.deals:
+            yield ("recommendations", i, "deal"), f"{recommendation.deal} was not examined at session {session.id} (its deals: {', '.join(session.deals)})"
+    for i, response in enumerate(scrutiny.responses):
+        answered = recommendations.get(response.recommendation)
+        if answered is None:
+            yield ("responses", i, "recommendation"), f"{response.recommendation} is not the id of a recommendation (expected one of {', '.join(recommendations) or 'none'})"
+        elif sessions.get(answered.session) is not None and response.date < sessions[answered.session].date:
+            yield ("responses", i, "date"), f"{response.date} is before the session that made the recommendation, {sessions[answered.session].date}"
 
 
 def _duplicates(loaded) -> list[Problem]:
@@ -295,7 +364,7 @@ def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tup
             if power_id not in powers:
                 yield ("outcomes", i, "powers", j), _unknown("power", power_id, powers)
         for j, reading in enumerate(outcome.readings):
-            if reading.date < outcome.baseline.date:
+            if outcome.baseline is not None and reading.date < outcome.baseline.date:
                 yield ("outcomes", i, "readings", j, "date"), f"{reading.date} is before the baseline date, {outcome.baseline.date}"
     if deal.budget:
         yield from _budget_checks(deal.budget)

@@ -6,7 +6,17 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from .types import Date, FieldError, FinancialYear, LongText, Measure, Model, Slug, Text, Title
+from .types import (
+    Date,
+    FieldError,
+    FinancialYear,
+    LongText,
+    Measure,
+    Model,
+    Slug,
+    Text,
+    Title,
+)
 
 # --- shared files -----------------------------------------------------------
 
@@ -14,10 +24,11 @@ DEFLATOR_LOW, DEFLATOR_HIGH = Decimal("0.01"), Decimal(10_000)
 
 
 class MenuPower(Model):
-    """One item on the menu of powers (route-map, section 7)."""
+    """One item on the menu of powers: the route-map's (section 7) and those the programme added since."""
 
     id: Slug
     title: Title
+    category: Slug = Field(description="What kind of power it is, e.g. transport, skills, housing, policing, health, fiscal")
     description: LongText
     themes: list[Slug] = []
 

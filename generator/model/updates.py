@@ -34,12 +34,12 @@ from typing import Iterable, Optional
 from pydantic import Field
 
 from .catalogue import Catalogue
-from .deal import Publishable
 from .frontmatter import split_front_matter
-from .problems import InvalidDeals, Problem, line_of, validate
-from .limits import first_suspect
-from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
 from .files import read
+from .limits import first_suspect
+from .outcomes import Publishable
+from .problems import InvalidDeals, Problem, line_of, validate
+from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
 from .yaml import YamlError, decode, parse
 
 UPDATES_DIR = "updates"  # inside docs_dir (content/)

@@ -35,7 +35,7 @@ def deal_search_entries(deal: Deal, outcomes: list) -> list[SearchEntry]:
     repeats nothing (the index must stay under 5 MB at 1,000 deals of 20 outcomes)."""
     base = f"deals/{deal.slug}/"
     figure = deal.accountable_figure
-    about = [deal.summary, deal.place.name, *(p.name for p in deal.place.partners), figure.title or figure.role, figure.holder or ""]
+    about = [deal.summary, deal.place.name, *(p.name for p in deal.place.partners), figure.title or figure.role, figure.holder.name if figure.holder else ""]
     entries = [SearchEntry(base, deal.title, " ".join(t for t in about if t))]
     entries += [SearchEntry(f"{base}#{view.anchor}", view.outcome.title, "") for view in outcomes]
     return entries

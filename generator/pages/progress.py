@@ -116,7 +116,7 @@ def places(*values: Optional[Decimal]) -> int:
 
 def outcome_row(deal: Deal, p: OutcomeProgress, from_uri: str, menu: dict, theme_titles: dict) -> OutcomeRow:
     o = p.outcome
-    shown = places(o.baseline.value, o.target.value, p.latest.value if p.latest else None)
+    shown = places(*(point.value for point in (o.baseline, o.target, p.latest) if point is not None))
     own = {power.power: power.status.value for power in deal.powers}
     return OutcomeRow(
         deal=deal,
@@ -130,7 +130,7 @@ def outcome_row(deal: Deal, p: OutcomeProgress, from_uri: str, menu: dict, theme
         if p.expected is not None else "",
         gap=(("+" if p.gap > 0 else "") + number(p.gap, shown)) if p.gap is not None else "",
         share=(number(p.share_percent, 0) + "%") if p.share is not None else "",
-        target=measure(o.target.value, o.unit),
+        target=measure(o.target.value, o.unit) if o.target else "",
         themes=[theme_titles.get(t, t) for t in o.themes],
         powers=[(pid, menu[pid].title if pid in menu else pid, own.get(pid, "not asked for")) for pid in o.powers],
     )

@@ -10,8 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from ..compute.timeline import STATES, bar_chart, round_counts
+from ..compute.timeline import STATES, bar_chart, round_counts, slippage
 from ..compute.timeline import state as event_state
+from ..model import PartialDate
 from .bundle import Bundle, Context, GeneratedPage, index_by_summary
 from .links import (
     ACCOUNTABILITY_URI,
@@ -33,7 +34,7 @@ class DealEvents:
     counts: dict  # timeline.STATES key -> number
     total: int
     longest_delay: Optional[int]  # days, of those that happened late
-    next_planned: Optional[dt.date]  # the next planned date not yet passed
+    next_planned: Optional[PartialDate]  # the next planned date not yet passed
 
 
 def deal_events(view: DealView, today: dt.date) -> DealEvents:
@@ -42,8 +43,8 @@ def deal_events(view: DealView, today: dt.date) -> DealEvents:
     for e in view.deal.negotiation.events:
         s = event_state(e, today)
         counts[s] += 1
-        if s == "late":
-            delays.append((e.actual - e.planned).days)
+        if s == "late" and slippage(e).days is not None:
+            delays.append(slippage(e).days)
         elif s == "not-due":
             coming.append(e.planned)
     return DealEvents(view, counts, len(view.deal.negotiation.events), max(delays, default=None), min(coming, default=None))

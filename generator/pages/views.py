@@ -110,7 +110,7 @@ def figure(deal: Deal) -> Figure:
     return Figure(
         role=role or "",
         chosen=CHOSEN_LABEL[f.chosen],
-        holder=f.holder or "Not yet known",
+        holder=f.holder.name if f.holder else "Not yet known",
         other_roles=list(f.other_roles),
         visibility=f.visibility or "",
         scrutinised_by=list(f.scrutinised_by),
@@ -141,8 +141,8 @@ class ReadingView:
 class OutcomeView:
     outcome: Outcome  # the model, for partials that compute more (progress status)
     anchor: str
-    baseline: ValueAt
-    target: ValueAt
+    baseline: Optional[ValueAt]  # None: the outcome cannot be rated
+    target: Optional[ValueAt]  # None: monitored without a target
     milestones: list[ValueAt]
     latest: Optional[ReadingView]
     readings: list[ReadingView]  # every reading, oldest first
@@ -158,8 +158,8 @@ def outcome_view(o: Outcome, menu: dict[str, MenuPower]) -> OutcomeView:
     return OutcomeView(
         outcome=o,
         anchor=f"outcome-{o.id}",
-        baseline=ValueAt(measure(o.baseline.value, o.unit), o.baseline.date),
-        target=ValueAt(measure(o.target.value, o.unit), o.target.date),
+        baseline=ValueAt(measure(o.baseline.value, o.unit), o.baseline.date) if o.baseline else None,
+        target=ValueAt(measure(o.target.value, o.unit), o.target.date) if o.target else None,
         milestones=[ValueAt(measure(m.value, o.unit), m.date) for m in sorted(o.milestones, key=lambda m: m.date)],
         latest=readings[-1] if readings else None,
         readings=readings,

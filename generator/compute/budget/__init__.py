@@ -90,8 +90,11 @@ def _compute(deal: Deal, deflators: Optional[Deflators]) -> tuple[tuple[Table, .
     population = deal.place.population
     factors = real_factors(budget.years, deflators)
     baseline, baseline_table, year_totals = baseline_of(budget, factors, population, deflators)
-    envelope, envelope_table = envelope_of(budget, year_totals, factors, population, deflators)
-    tables = [baseline_table, envelope_table]
+    tables = [baseline_table]
+    envelope = None
+    if budget.more_for_less:
+        envelope, envelope_table = envelope_of(budget, year_totals, factors, population, deflators)
+        tables.append(envelope_table)
     schemes: list[SchemeView] = []
     if budget.schemes:
         schemes, scheme_tables = invest_to_save_of(budget)

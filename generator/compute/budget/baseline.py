@@ -207,7 +207,7 @@ def envelope_of(budget: PlaceBudget, year_totals: list[int], factors, population
         savings = exact_percent_of(base, r)
         with localcontext(EXACT):
             envelope = Decimal(base) - savings
-        kept = exact_percent_of(savings, s)
+        kept = exact_percent_of(savings, s) if s is not None else None  # no savings share: nothing said of keeping them
         return EnvelopeRow(
             year,
             base,
@@ -225,7 +225,7 @@ def envelope_of(budget: PlaceBudget, year_totals: list[int], factors, population
             sum(year_totals),
             sum((x.envelope for x in rows), Decimal(0)),
             sum((x.savings for x in rows), Decimal(0)),
-            sum((x.kept for x in rows), Decimal(0)),
+            sum((x.kept for x in rows), Decimal(0)) if s is not None else None,
             None,
             None,
         )
@@ -234,7 +234,7 @@ def envelope_of(budget: PlaceBudget, year_totals: list[int], factors, population
                         total.envelope / population if population else None)
 
     checks = [([x.envelope, x.savings], x.baseline) for x in rows + [total]]
-    for attr in ("baseline", "envelope", "savings", "kept") + (("envelope_real",) if factors else ()):
+    for attr in ("baseline", "envelope", "savings") + (("kept",) if s is not None else ()) + (("envelope_real",) if factors else ()):
         checks.append(([getattr(x, attr) for x in rows], getattr(total, attr)))
     note = not all(sums_when_shown(p, t) for p, t in checks)
     if population:
@@ -249,8 +249,8 @@ def envelope_of(budget: PlaceBudget, year_totals: list[int], factors, population
             "reduction_percent": [format(r, "f")] * len(everything),
             "envelope_gbp": [csv_pounds(x.envelope) for x in everything],
             "savings_required_gbp": [csv_pounds(x.savings) for x in everything],
-            "savings_share_percent": [format(s, "f")] * len(everything),
-            "savings_kept_gbp": [csv_pounds(x.kept) for x in everything],
+            "savings_share_percent": [format(s, "f") if s is not None else ""] * len(everything),
+            "savings_kept_gbp": [csv_pounds(x.kept) if x.kept is not None else "" for x in everything],
             "envelope_real_terms_gbp": [csv_decimal(x.envelope_real / HUNDRED if x.envelope_real is not None else None, 2) for x in everything],
             "envelope_per_head_gbp": [csv_decimal(x.envelope_per_head / HUNDRED if x.envelope_per_head is not None else None, 2) for x in everything],
         }
@@ -269,7 +269,7 @@ def envelope_of(budget: PlaceBudget, year_totals: list[int], factors, population
             Column("reduction_percent", "Reduction (%)", "number", "percent", "How much less than the baseline the place agreed to spend, as given in the deal."),
             Column("envelope_gbp", "Agreed budget (£, cash)", "number", "GBP", "baseline_gbp x (1 - reduction_percent / 100). " + exact),
             Column("savings_required_gbp", "Savings required (£, cash)", "number", "GBP", "baseline_gbp x reduction_percent / 100, so envelope_gbp + savings_required_gbp = baseline_gbp. " + exact),
-            Column("savings_share_percent", "Share of savings kept (%)", "number", "percent", "The share of the savings the place keeps, as given in the deal."),
+            Column("savings_share_percent", "Share of savings kept (%)", "number", "percent", "The share of the savings the place keeps, as given in the deal; empty when the deal gives none."),
             Column("savings_kept_gbp", "Savings kept by the place (£, cash)", "number", "GBP", "savings_required_gbp x savings_share_percent / 100. " + exact),
             Column("envelope_real_terms_gbp", "Agreed budget in real terms (£)", "number", "GBP", f"envelope_gbp x index(base year) / index(year), {base_note}; rounded to the nearest penny."),
             Column("envelope_per_head_gbp", "Agreed budget per head (£)", "number", "GBP", "envelope_gbp divided by the place's population, rounded to the nearest penny; empty when the deal gives no population."),

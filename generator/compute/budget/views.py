@@ -70,7 +70,7 @@ class EnvelopeRow:
     baseline: int
     envelope: Decimal
     savings: Decimal
-    kept: Decimal
+    kept: Optional[Decimal]  # None when the deal gives no savings share
     envelope_real: Optional[Decimal]
     envelope_per_head: Optional[Decimal]
 
@@ -78,7 +78,7 @@ class EnvelopeRow:
 @dataclass(frozen=True)
 class Envelope:
     reduction_percent: Decimal
-    savings_share_percent: Decimal
+    savings_share_percent: Optional[Decimal]  # None: the deal says nothing of keeping savings
     rows: list[EnvelopeRow]  # one per year
     total: EnvelopeRow
     rounding_note: bool
@@ -126,7 +126,7 @@ class SchemeView:
 class BudgetView:
     illustrative: bool
     baseline: Baseline
-    envelope: Envelope
+    envelope: Optional[Envelope]  # only for a "more for less" budget
     schemes: list[SchemeView]  # one per scheme, then "All schemes" when there are several
     base_year: Optional[str]  # of real-terms figures, None when not shown
     deflator_source: Optional[str]

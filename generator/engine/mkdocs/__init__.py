@@ -21,9 +21,8 @@ import logging
 try:
     import mkdocs as _engine
 except ImportError:  # ProperDocs alone
-    import properdocs.replacement  # noqa: F401  (sys.modules["mkdocs"] is now properdocs)
-
     import mkdocs as _engine
+    import properdocs.replacement  # noqa: F401  (sys.modules["mkdocs"] is now properdocs)
 
 ENGINE: str = _engine.__name__  # "mkdocs", or "properdocs" standing in for it
 if ENGINE != "mkdocs":
