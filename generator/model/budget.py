@@ -109,6 +109,14 @@ class PlaceBudget(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> "PlaceBudget":
+        if self.reduction_percent == 0:
+            # The old format required a reduction, so a budget that is not "more for less" had to
+            # write 0; now that is said by leaving it out, and 0 would be shown as "0% less".
+            raise FieldError(
+                ("reduction_percent",),
+                "0 is no reduction: a budget that is not \"more for less\" leaves reduction_percent out "
+                "(and savings_share_percent with it)",
+            )
         if not self.more_for_less:
             for name, given in (("savings_share_percent", self.savings_share_percent is not None), ("savings_achieved", bool(self.savings_achieved))):
                 if given:
