@@ -93,7 +93,7 @@ class PlaceBudget(Model):
 
     unit: Unit
     years: list[FinancialYear] = Field(min_length=1, max_length=MAX_YEARS)
-    reduction_percent: Optional[Percent] = Field(None, description="\"More for less\": how much less than the baseline the place agrees to spend")
+    reduction_percent: Optional[Percent] = Field(None, description="\"More for less\": how much less than the baseline the place agrees to spend (more than 0; leave out for a budget without a reduction)")
     savings_share_percent: Optional[Percent] = Field(None, description="With a reduction: the share of the savings the place keeps")
     lines: list[BudgetLine] = Field(min_length=1, max_length=MAX_LINES)
     stated_total: Optional[Amount] = Field(None, description="The baseline total as published, checked against the lines")
