@@ -43,6 +43,7 @@ def amount(pence: int, unit: Unit) -> str:
 
 
 percentages = st.integers(0, 10_000).map(lambda n: Decimal(n).scaleb(-2))  # 0.00 .. 100.00
+reductions = st.integers(1, 10_000).map(lambda n: Decimal(n).scaleb(-2))  # 0.01 .. 100.00: 0 is refused (no reduction is written by leaving it out)
 pence_amounts = st.integers(0, 10**13)  # up to £100bn a line (a line's amount is never below zero)
 
 
@@ -94,7 +95,7 @@ def deals(draw):
             "budget": {
                 "unit": unit.value,
                 "years": years,
-                "reduction_percent": str(draw(percentages)),
+                "reduction_percent": str(draw(reductions)),
                 "savings_share_percent": str(draw(percentages)),
                 "lines": lines,
                 "schemes": schemes,

@@ -10,6 +10,7 @@ majority).
 
 from __future__ import annotations
 
+import json
 from typing import Literal, Optional
 
 from pydantic import Field, model_validator
@@ -71,7 +72,15 @@ class AccountableFigure(Model):
     @classmethod
     def _moved_fields(cls, data):
         if isinstance(data, dict) and "holder" in data:
-            raise FieldError(("holder",), "has become holders, a list with dates: write holders: [{name: ...}] (see content/deal-format.md)")
+            name = data["holder"]
+            name = name.strip() if isinstance(name, str) and name.strip() else "..."
+            if any(c in name for c in ',[]{}:#"\''):
+                name = json.dumps(name, ensure_ascii=False)
+            raise FieldError(
+                ("holder",),
+                f"has become holders, a list of everyone who has held the role, with dates: write holders: [{{name: {name}}}] "
+                "instead (see content/deal-format.md)",
+            )
         return data
 
     @model_validator(mode="after")

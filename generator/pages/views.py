@@ -45,6 +45,7 @@ POWER_LABEL = {
     PowerStatus.requested: "Requested",
     PowerStatus.deferred: "Deferred",
     PowerStatus.declined: "Declined",
+    PowerStatus.withdrawn: "Withdrawn",  # agreed, then taken out of the deal
 }
 POWER_ORDER = {status: i for i, status in enumerate(POWER_LABEL)}
 NOT_ASKED = "Not asked"
