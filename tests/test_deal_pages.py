@@ -361,6 +361,16 @@ def test_the_budget_shows_its_lines_kinds_of_money_and_how_they_are_published(si
     ) in budget
 
 
+def test_the_tables_page_marks_each_line_that_is_not_existing_spending_published_exactly(site):
+    tbl = table(page(site, "deals/northshire/tables"), "Baseline spending by body and stream")
+    lines = [r[:2] for r in rows(tbl) if len(r) > 2 and r[1] != "" and not r[0].endswith("all streams")]
+    assert lines == [
+        ["Northshire County Council", "Adult social care"],
+        ["Northshire County Council", "Growth money (new money; up to)"],
+        ["Northshire NHS Trust", "Community health (transferred; illustrative)"],
+    ]
+
+
 def test_one_line_is_one_line(site):
     budget = text(section(page(site, "deals/southshire"), "budget"))
     assert "(1 line)" in budget and "1 lines" not in budget
@@ -457,7 +467,7 @@ def test_the_powers_matrix_counts_grants_and_names_them(site):
     cells = {text(tr.xpath("./th")[0]): tr.xpath("./td")[transport - 1] for tr in tbl.xpath("./tbody/tr")}
     assert set(cells) == set(TITLES.values())
     north = cells["Northshire devolution deal"]
-    assert north.text == "3 agreed"
+    assert north.text.strip() == "3 agreed"
     assert [text(li) for li in north.xpath(".//li")] == ["Bus franchising", "Key route network", "Smart ticketing"]
     assert text(cells["Northshire city deal"]) == "Declined"
     assert text(cells["Southshire deal"]) == "Not asked"

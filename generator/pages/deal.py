@@ -14,7 +14,7 @@ from .bundle import Bundle, Context, GeneratedPage, Heading, SearchEntry
 from .links import deal_tables_uri, deal_uri, href, site_links
 from .accountable import figure_history
 from .agreements import condition_views, follow_on_views, stage
-from .money import budget_kinds, fund_views, funds_summary
+from .money import budget_kinds, fund_views, funds_summary, line_marks
 from .progress import deal_progress
 from .views import Views, key_dates, outcome_view
 
@@ -106,7 +106,7 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     bundle.search += deal_search_entries(deal, outcomes)
     html = ctx.env.get_template("deal_tables.html").render(
         deal=deal, view=view, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri),
-        has_readings=any(o.readings for o in deal.outcomes),
+        has_readings=any(o.readings for o in deal.outcomes), line_marks=line_marks(deal),
     )
     headings = [Heading(2, "readings", "Readings by outcome")]
     headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]

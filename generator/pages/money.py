@@ -199,3 +199,20 @@ def funds_summary(views: list[FundView]) -> str:
     if len(views) > 1:
         words += f"; and {plural(len(views) - 1, 'other fund or sum', 'other funds and sums')}"
     return words + "."
+
+
+LINE_MONEY = {MoneyKind.new: "new money", MoneyKind.transferred: "transferred"}
+LINE_PUBLISHED = {"up-to": "up to", "about": "about"}
+
+
+def line_marks(deal: Deal) -> dict[tuple[str, str], str]:
+    """(body, stream) -> how a budget line differs from existing spending published exactly:
+    'new money; up to', 'transferred; illustrative'. Lines pooled exactly have no mark."""
+    marks: dict[tuple[str, str], list[str]] = {}
+    for line in deal.budget.lines if deal.budget else []:
+        found = marks.setdefault((line.body, line.stream), [])
+        for mark in (LINE_MONEY.get(line.money), LINE_PUBLISHED.get(line.as_published), "illustrative" if line.illustrative else None):
+            if mark and mark not in found:
+                found.append(mark)
+    return {key: "; ".join(found) for key, found in marks.items() if found}
+
