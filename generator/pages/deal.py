@@ -12,19 +12,47 @@ from ..compute.timeline import chart
 from ..model import Deal, Event
 from .bundle import Bundle, Context, GeneratedPage, Heading, SearchEntry
 from .links import deal_tables_uri, deal_uri, href, site_links
+from .accountable import figure_history
+from .agreements import condition_views, follow_on_views, stage
+from .money import budget_kinds, fund_views, funds_summary, line_marks
 from .progress import deal_progress
 from .views import Views, key_dates, outcome_view
 
 DEAL_SECTIONS = [
     ("summary", "Summary"),
+    ("conditions", "Conditions"),  # only for a deal subject to conditions
     ("outcomes", "Outcomes"),
     ("powers", "Powers"),
     ("accountability", "Accountable figure"),
+    ("money", "Funds and other money"),  # only for a deal with funds
     ("budget", "Budget"),
+    ("follow-ons", "Later agreements"),  # only for a deal with follow-on agreements
     ("negotiation", "Negotiation timeline"),
     ("updates", "Updates"),
     ("sources", "Sources"),
 ]
+
+
+def deal_sections(deal: Deal) -> list[tuple[str, str]]:
+    """The sections of this deal's page, in order: those that would be empty are left out."""
+    present = {"conditions": bool(deal.conditions), "money": bool(deal.funds), "follow-ons": bool(deal.follow_ons)}
+    return [(anchor, title) for anchor, title in DEAL_SECTIONS if present.get(anchor, True)]
+
+
+def deal_parts(ctx: Context, deal: Deal, view, views: Views) -> dict:
+    """The views of the deal page's sections for the deals signed since 2014: conditions, funds,
+    later agreements, the figure over time, and the summary's words for them."""
+    funds = fund_views(deal, ctx.now.date())
+    return dict(
+        stage=stage(deal, view.status_label),
+        conditions=condition_views(deal),
+        funds=funds,
+        funds_summary=funds_summary(funds),
+        budget_kinds=budget_kinds(deal),
+        follow_ons=follow_on_views(deal, {pid: p.title for pid, p in views.menu.items()}),
+        history=figure_history(deal.accountable_figure),
+        has_readings=any(o.readings for o in deal.outcomes),
+    )
 
 
 
@@ -67,16 +95,18 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
         progress=deal_progress(ctx, deal, uri),  # statuses by the progress rule (pages/progress.py)
         rounds=rounds,
         now=ctx.now,
+        **deal_parts(ctx, deal, view, views),
     )
     headings = []
-    for anchor, title in DEAL_SECTIONS:
+    for anchor, title in deal_sections(deal):
         headings.append(Heading(2, anchor, title))
         if anchor == "outcomes":
             headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
     bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
     bundle.search += deal_search_entries(deal, outcomes)
     html = ctx.env.get_template("deal_tables.html").render(
-        deal=deal, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri)
+        deal=deal, view=view, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri),
+        has_readings=any(o.readings for o in deal.outcomes), line_marks=line_marks(deal),
     )
     headings = [Heading(2, "readings", "Readings by outcome")]
     headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]

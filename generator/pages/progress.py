@@ -41,7 +41,8 @@ from ..compute.progress import (
 from ..model import Deal, Outcome, PowerStatus
 from .bundle import Bundle, Context, GeneratedPage, Heading, reused
 from .links import CHANGES_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_uri, href
-from .views import measure
+from .money import fund_views
+from .views import OPEN, STATUS_LABEL, Figure, figure, measure
 
 PACK_PDF = "pack.pdf"
 RECENT_READINGS_DAYS = 90  # the dashboard's default "readings added since": 90 days before the build
@@ -106,6 +107,10 @@ class DealProgress:
     events: list[EventProgress]
     budget: Optional[BudgetProgress]
     counts: dict  # Status -> number
+    status_label: str = ""  # the deal's status in words
+    figure: Optional[Figure] = None  # the accountable figure in words (the role's title, not its code)
+    funds: tuple = ()  # pages/money.py FundView: the money beside the budget
+    open: bool = False  # still proposed or negotiating
 
 
 def places(*values: Optional[Decimal]) -> int:
@@ -269,7 +274,10 @@ class Review:
         for deal in self.ctx.catalogue.deals:
             rows = [outcome_row(deal, p, from_uri, menu, themes) for p in deal_outcome_progress(deal, self.today).values()]
             found.append(
-                DealProgress(deal, href(from_uri, deal_uri(deal)), rows, deal_event_progress(deal, self.today), budget_progress(deal), counts(rows))
+                DealProgress(
+                    deal, href(from_uri, deal_uri(deal)), rows, deal_event_progress(deal, self.today), budget_progress(deal), counts(rows),
+                    STATUS_LABEL[deal.status], figure(deal), tuple(fund_views(deal, self.today)), deal.status in OPEN,
+                )
             )
         return found
 
