@@ -186,7 +186,20 @@ def test_a_yaml_yes_no_word_in_a_text_field_is_refused(tmp_path, word):
         summary: {word}
         """,
     )
-    assert_reported(only_problem(tmp_path), path, 2, "summary", f"{word} is read by YAML as a yes/no value (put it in quotes")
+    # text, so the advice is quotes, never "write true or false"
+    problem = only_problem(tmp_path)
+    assert str(problem) == f'{path}:2: summary: {word} is read by YAML as a yes/no value, not text (put it in quotes: summary: "{word}")'
+
+
+def test_a_yaml_yes_no_word_in_a_true_or_false_field_says_write_true_or_false(tmp_path):
+    path = write_deal(
+        tmp_path,
+        """\
+        title: Testshire deal
+        draft: yes
+        """,
+    )
+    assert str(only_problem(tmp_path)) == f"{path}:2: draft: yes is not true or false (write true or false)"
 
 
 def test_a_base_60_number_is_refused(tmp_path):

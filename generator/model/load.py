@@ -19,7 +19,7 @@ from ..runtime import PARALLEL_FROM, jobs_available, paused
 from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
 from .files import read
-from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate
+from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate, yaml_problem
 from .scrutiny import Scrutiny
 from .shared import Deflators, PowersMenu, Timetable
 from .types import SLUG_RE
@@ -93,11 +93,11 @@ def deal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _read(path: Path) -> tuple[Optional[Document], list[Problem]]:
+def _read(path: Path, model: Optional[type] = Deal) -> tuple[Optional[Document], list[Problem]]:
     try:
         return parse(read(path)), []
     except YamlError as error:
-        return None, [Problem(str(path), error.line, field_path(error.path), error.message)]
+        return None, [yaml_problem(error, str(path), model)]
 
 
 def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
@@ -134,6 +134,7 @@ class _DocumentOnDemand(Document):
 
     data = property(lambda self: self._parsed().data)  # type: ignore[assignment]
     lines = property(lambda self: self._parsed().lines)  # type: ignore[assignment]
+    source = property(lambda self: self._parsed().source)  # type: ignore[assignment]
 
 
 # Valid deals by file, with the file's (mtime, size) when read. One build reads deals/ twice (the
@@ -216,7 +217,7 @@ def _load_shared(directory: Path, name: str) -> tuple:
     path = directory / name
     if not os.path.lexists(path):
         return None, None, str(path), []
-    doc, problems = _read(path)
+    doc, problems = _read(path, SHARED[name])
     if doc is None:
         return None, None, str(path), problems
     model, problems = validate(SHARED[name], doc.data, doc, str(path))
