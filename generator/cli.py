@@ -28,9 +28,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dealsite", description="Turn YAML deal definitions into a public website.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate deal files (default: the project's deals, updates and content)")
+    check = commands.add_parser(
+        "check", help="validate deal files (default: the project's deals, updates and content): errors must be fixed, warnings are advice"
+    )
     check.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH")
     check.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text", help="text (default), json, or github (Actions annotations)")
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    check.add_argument("--all", action="store_true", dest="show_all", help="list every problem, even where one file has many of one kind")
     check.set_defaults(run=cmd_check)
 
     build = commands.add_parser("build", help="validate, then build the site into site/ (atomically)")
@@ -87,22 +92,25 @@ def _report(error: InvalidDeals) -> int:
 def cmd_check(args) -> int:
     """The deal files named; with none named, the whole project as a build reads it (its deals,
     updates and content, where mkdocs.yml says they are), so a team finds a bad update before
-    publishing rather than at build time."""
-    from .engine.pipeline import read_sources
+    publishing rather than at build time. Errors exit 1; warnings exit 0 unless --strict."""
+    from .engine.check import check_paths, check_project
+    from .engine.report import render
+    from .model.clock import SourceDateEpochError, build_time
 
     try:
-        if args.paths:
-            catalogue, updates = load_catalogue(args.paths), None
-        else:
-            sources = read_sources(_settings(args.config_file))
-            catalogue, updates = sources.catalogue, sources.updates
-    except InvalidDeals as error:
-        return _report(error)
-    checked = f"{len(catalogue.deals)} deal{'s' * (len(catalogue.deals) != 1)}"
-    if updates is not None:
-        checked += f" and {len(updates)} update{'s' * (len(updates) != 1)}"
-    print(f"ok: {checked} checked")
-    return 0
+        now = build_time()
+    except SourceDateEpochError as error:
+        print(f"dealsite check: {error}", file=sys.stderr)
+        return 1
+    if args.paths:
+        report = check_paths(args.paths, now)
+    else:
+        report = check_project(_settings(args.config_file), now)
+    rendered = render(report, args.format, strict=args.strict, show_all=args.show_all)
+    sys.stderr.write(rendered.err)
+    sys.stderr.flush()
+    sys.stdout.write(rendered.out)
+    return rendered.status
 
 
 def _settings(config_file: Path):

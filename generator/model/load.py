@@ -21,6 +21,7 @@ from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
 from .files import read
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate, yaml_problem
+from .placeholders import placeholder_message, placeholders
 from .scrutiny import Scrutiny
 from .shared import Deflators, PowersMenu, Timetable
 from .types import SLUG_RE
@@ -101,6 +102,11 @@ def _read(path: Path, model: Optional[type] = Deal) -> tuple[Optional[Document],
         return None, [yaml_problem(error, str(path), model)]
 
 
+def read_document(path: Path, model: Optional[type] = Deal) -> Optional[Document]:
+    """A file's parsed document (its data, lines and text), or None if it cannot be read."""
+    return _read(path, model)[0]
+
+
 def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
     file = str(path)
     problem = name_problem(path.name) or (None if path.suffix == ".yaml" else f"{path.name} should end in .yaml")
@@ -116,6 +122,13 @@ def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Pro
     if "slug" in data:
         return None, doc, [Problem(file, line_of(doc, ("slug",)), "slug", "comes from the file name (remove this field)")]
     deal, problems = validate(Deal, {"slug": slug, **data}, doc, file)
+    if deal is not None and not deal.draft:  # would go live with "TITLE" (a draft gets a warning: advice.py)
+        problems = [
+            Problem(file, line_of(doc, path), field_path(path), placeholder_message(text, draft=False), code="placeholder")
+            for path, text in placeholders(data)
+        ]
+        if problems:
+            return None, doc, problems
     if deal is not None:
         share_field_sets(deal)  # at once, so the next file's models reuse the memory freed
     return deal, doc, problems
