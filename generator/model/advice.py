@@ -68,7 +68,7 @@ def hash_cuts(text: str, first_line: int = 1) -> Iterator[tuple[int, tuple, str,
                     stack[-1][2] = getattr(event, "value", "")  # a key
                     continue
                 path = _next_path(stack)
-                if isinstance(event, ScalarEvent) and event.style is None and event.value:
+                if isinstance(event, ScalarEvent) and not event.style and event.value:
                     end = event.end_mark
                     rest = lines[end.line][end.column:] if end.line < len(lines) else ""
                     if rest.startswith(" #"):
