@@ -7,6 +7,7 @@ file once rather than once per error.
 
 from __future__ import annotations
 
+import difflib
 import multiprocessing as mp
 import os
 import re
@@ -19,7 +20,8 @@ from ..runtime import PARALLEL_FROM, jobs_available, paused, worker_started
 from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
 from .files import read
-from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate
+from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate, yaml_problem
+from .placeholders import placeholder_message, placeholders
 from .scrutiny import Scrutiny
 from .shared import Deflators, PowersMenu, Timetable
 from .types import SLUG_RE
@@ -93,11 +95,16 @@ def deal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _read(path: Path) -> tuple[Optional[Document], list[Problem]]:
+def _read(path: Path, model: Optional[type] = Deal) -> tuple[Optional[Document], list[Problem]]:
     try:
         return parse(read(path)), []
     except YamlError as error:
-        return None, [Problem(str(path), error.line, field_path(error.path), error.message)]
+        return None, [yaml_problem(error, str(path), model)]
+
+
+def read_document(path: Path, model: Optional[type] = Deal) -> Optional[Document]:
+    """A file's parsed document (its data, lines and text), or None if it cannot be read."""
+    return _read(path, model)[0]
 
 
 def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
@@ -115,6 +122,13 @@ def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Pro
     if "slug" in data:
         return None, doc, [Problem(file, line_of(doc, ("slug",)), "slug", "comes from the file name (remove this field)")]
     deal, problems = validate(Deal, {"slug": slug, **data}, doc, file)
+    if deal is not None and not deal.draft:  # would go live with "TITLE" (a draft gets a warning: advice.py)
+        problems = [
+            Problem(file, line_of(doc, path), field_path(path), placeholder_message(text, draft=False), code="placeholder")
+            for path, text in placeholders(data)
+        ]
+        if problems:
+            return None, doc, problems
     if deal is not None:
         share_field_sets(deal)  # at once, so the next file's models reuse the memory freed
     return deal, doc, problems
@@ -134,6 +148,7 @@ class _DocumentOnDemand(Document):
 
     data = property(lambda self: self._parsed().data)  # type: ignore[assignment]
     lines = property(lambda self: self._parsed().lines)  # type: ignore[assignment]
+    source = property(lambda self: self._parsed().source)  # type: ignore[assignment]
 
 
 # Valid deals by file, with the file's (mtime, size) when read. One build reads deals/ twice (the
@@ -216,7 +231,7 @@ def _load_shared(directory: Path, name: str) -> tuple:
     path = directory / name
     if not os.path.lexists(path):
         return None, None, str(path), []
-    doc, problems = _read(path)
+    doc, problems = _read(path, SHARED[name])
     if doc is None:
         return None, None, str(path), problems
     model, problems = validate(SHARED[name], doc.data, doc, str(path))
@@ -271,7 +286,10 @@ def assemble(shared: dict[str, tuple], loaded: list[tuple], problems: list[Probl
         rounds = {r.id for r in timetable.rounds}
         powers = {p.id for p in menu.powers}
         for deal, doc, file in loaded:
-            problems += [Problem(file, line_of(doc, path), field_path(path), message) for path, message in cross_checks(deal, rounds, powers)]
+            for path, message, others in cross_checks(deal, rounds, powers):
+                line = line_of(doc, path)
+                also = also_on(line_of(doc, other) for other in others if line_of(doc, other) != line)
+                problems.append(Problem(file, line, field_path(path), message + also, code="reference"))
     if scrutiny is not None:
         _, doc, file = shared[SCRUTINY_FILE]
         slugs = {deal.slug for deal, _, _ in loaded}
@@ -347,42 +365,62 @@ def _duplicates(loaded) -> list[Problem]:
 # --- rules that need more than one object ----------------------------------------
 
 
-def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tuple[tuple, str]]:
-    """(path, message) for each reference or total in a deal that does not hold."""
-    for i, round_id in enumerate(deal.negotiation.rounds):
-        if round_id not in rounds:
-            yield ("negotiation", "rounds", i), _unknown("round", round_id, rounds)
-    for i, event in enumerate(deal.negotiation.events):
-        if event.round and event.round not in rounds:  # may be a national step the deal only waited on
-            yield ("negotiation", "events", i, "round"), _unknown("round", event.round, rounds)
+def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tuple[tuple, str, tuple]]:
+    """(path, message, other paths) for each reference or total in a deal that does not hold.
+
+    One mistake gives one problem: an unknown id is reported once, at its first use, with
+    the other places it is used; and while one of the deal's own rounds is unknown, a power
+    settled in a known round is not also told to add that round (the fix is the typo).
+    """
+    references: list[tuple[str, str, tuple]] = []
+    references += [("round", r, ("negotiation", "rounds", i)) for i, r in enumerate(deal.negotiation.rounds)]
+    # an event's round may be a national step the deal only waited on: any known round
+    references += [("round", e.round, ("negotiation", "events", i, "round")) for i, e in enumerate(deal.negotiation.events) if e.round]
     for i, power in enumerate(deal.powers):
-        if power.power not in powers:
-            yield ("powers", i, "power"), _unknown("power", power.power, powers)
-        yield from _round_check(("powers", i, "round"), power.round, deal, rounds)
+        references.append(("power", power.power, ("powers", i, "power")))
+        if power.round is not None:
+            references.append(("round", power.round, ("powers", i, "round")))
     for i, outcome in enumerate(deal.outcomes):
-        for j, power_id in enumerate(outcome.powers):
-            if power_id not in powers:
-                yield ("outcomes", i, "powers", j), _unknown("power", power_id, powers)
+        references += [("power", p, ("outcomes", i, "powers", j)) for j, p in enumerate(outcome.powers)]
+    unknown: dict[tuple[str, str], list[tuple]] = {}
+    for kind, given, path in references:
+        if given not in (rounds if kind == "round" else powers):
+            unknown.setdefault((kind, given), []).append(path)
+    for (kind, given), paths in unknown.items():
+        yield paths[0], _unknown(kind, given, rounds if kind == "round" else powers), tuple(paths[1:])
+    own_rounds_known = all(r in rounds for r in deal.negotiation.rounds)
+    for i, power in enumerate(deal.powers):
+        if own_rounds_known and power.round in rounds and power.round not in deal.negotiation.rounds:
+            shown = ", ".join(deal.negotiation.rounds) or "none yet"
+            yield ("powers", i, "round"), f"{power.round} is not one of this deal's rounds (add it to negotiation.rounds: {shown})", ()
+    for i, outcome in enumerate(deal.outcomes):
         for j, reading in enumerate(outcome.readings):
             if outcome.baseline is not None and reading.date < outcome.baseline.date:
-                yield ("outcomes", i, "readings", j, "date"), f"{reading.date} is before the baseline date, {outcome.baseline.date}"
+                yield ("outcomes", i, "readings", j, "date"), f"{reading.date} is before the baseline date, {outcome.baseline.date}", ()
     if deal.budget:
-        yield from _budget_checks(deal.budget)
-
-
-def _round_check(path: tuple, round_id, deal: Deal, rounds: set[str]) -> Iterator[tuple[tuple, str]]:
-    """A power is settled in a round that exists and that this deal took part in."""
-    if round_id is None:
-        return
-    if round_id not in rounds:
-        yield path, _unknown("round", round_id, rounds)
-    elif round_id not in deal.negotiation.rounds:
-        yield path, f"{round_id} is not one of this deal's rounds (add it to negotiation.rounds: {', '.join(deal.negotiation.rounds)})"
+        yield from ((path, message, ()) for path, message in _budget_checks(deal.budget))
 
 
 def _unknown(kind: str, given: str, known: set[str]) -> str:
     file = ROUNDS_FILE if kind == "round" else POWERS_FILE
-    return f"{given} is not a known {kind} (expected one of {', '.join(sorted(known))}, from deals/{file})"
+    close = difflib.get_close_matches(given, sorted(known), n=1, cutoff=0.75)
+    if close:
+        return f"{given} is not a known {kind}: did you mean {close[0]}? (the {kind}s are listed in deals/{file})"
+    shown = sorted(known)
+    listed = ", ".join(shown[:MAX_LISTED]) + (f" and {len(shown) - MAX_LISTED} more" if len(shown) > MAX_LISTED else "")
+    return f"{given} is not a known {kind} (expected one of {listed}, from deals/{file})"
+
+
+MAX_LISTED = 20  # ids a message lists before saying how many more
+
+
+def also_on(lines: Iterable[int]) -> str:
+    """' (also on lines 12 and 30: correct them all)', or '' for none."""
+    shown = sorted(set(lines))
+    if not shown:
+        return ""
+    words = ", ".join(map(str, shown[:-1])) + f" and {shown[-1]}" if len(shown) > 1 else str(shown[0])
+    return f" (also on line{'s' * (len(shown) > 1)} {words}: correct {'them all' if len(shown) > 1 else 'both'})"
 
 
 def _budget_checks(budget) -> Iterator[tuple[tuple, str]]:

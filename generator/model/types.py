@@ -62,6 +62,7 @@ YEAR_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 DECIMAL_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 GROUPED_RE = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,250.0: commas only between thousands
+WHOLE_GROUPED_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")  # 2,682,528
 URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
 
@@ -100,6 +101,16 @@ def _text(value: Any, limit: int = MAX_SHORT) -> str:
     if isinstance(value, bool):
         raise ValueError(
             f"{str(value).lower()} was read by YAML as a yes/no value (expected text; put it in quotes)"
+        )
+    if isinstance(value, list):
+        raise ValueError(
+            "is a list, but it should be text (write the text after the field name; "
+            "if the text starts with [ or \"- \", put it all in quotes)"
+        )
+    if isinstance(value, dict):
+        raise ValueError(
+            "is a set of fields, but it should be text (write the text after the field name; "
+            "if the text contains \": \" or starts with {, put it all in quotes)"
         )
     raise ValueError(f"{_show(value)} is not text (put it in quotes)")
 
@@ -267,8 +278,10 @@ def _percent(value: Any) -> Decimal:
 def _population(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError(f"{str(value).lower()} was read by YAML as a yes/no value (expected a whole number)")
+    if isinstance(value, str) and WHOLE_GROUPED_RE.fullmatch(value.strip()):
+        value = int(value.strip().replace(",", ""))  # 2,682,528: commas between thousands, as figures are published
     if not isinstance(value, int):
-        raise ValueError(f"{_show(value)} is not a whole number")
+        raise ValueError(f"{_show(value)} is not a whole number (expected e.g. 2682528 or 2,682,528)")
     if value <= 0:
         raise ValueError(f"{value} is not a positive number")
     if value > MAX_POPULATION:
@@ -339,7 +352,11 @@ Moment = Annotated[
     WithJsonSchema({"type": "string", "description": "A date-time with zone, or a date (midnight in London)"}),
 ]
 Population = Annotated[
-    int, BeforeValidator(_population), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_POPULATION})
+    int,
+    BeforeValidator(_population),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_POPULATION}, {"type": "string", "pattern": "^[0-9]{1,3}(,[0-9]{3})+$"}]}
+    ),
 ]
 Year = Annotated[
     int,

@@ -38,7 +38,7 @@ from .frontmatter import split_front_matter
 from .files import read
 from .limits import first_suspect
 from .outcomes import Publishable
-from .problems import InvalidDeals, Problem, line_of, validate
+from .problems import InvalidDeals, Problem, line_of, validate, yaml_problem
 from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
 from .yaml import YamlError, decode, parse
 
@@ -132,7 +132,7 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
     try:
         doc = parse(front.encode("utf-8"))
     except YamlError as error:
-        return None, [Problem(file, error.line + offset, "", error.message)]
+        return None, [yaml_problem(error, file, FrontMatter, offset)]
     if not isinstance(doc.data, dict):
         return None, [Problem(file, first, "", "expected front matter fields (title:, date:, summary:)")]
     for key in ("stem", "body", "body_line"):
@@ -140,6 +140,7 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
             return None, [Problem(file, line_of(doc, (key,)) + offset, key, "is not a known field (check the spelling; see content/publishing.md)")]
     doc.lines = {k: v + offset for k, v in doc.lines.items()}
     body_line = first + front.count("\n") + 1
+    doc.source = text  # lines now count from the top of the file
     update, problems = validate(Update, {**doc.data, "stem": path.stem, "body": body, "body_line": body_line}, doc, file)
     problems = [Problem(p.file, p.line, p.field, p.message.replace("content/deal-format.md", "content/publishing.md")) for p in problems]
     if update is None:
