@@ -110,11 +110,11 @@ def _report(error: InvalidDeals) -> int:
 
 def _now():
     """The build's clock, or None if SOURCE_DATE_EPOCH cannot be read (the build reports that)."""
-    from .model.clock import build_time
+    from .model.clock import SourceDateEpochError, build_time
 
     try:
         return build_time()
-    except (ValueError, OverflowError, OSError):
+    except SourceDateEpochError:
         return None
 
 

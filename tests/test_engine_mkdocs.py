@@ -395,8 +395,8 @@ def test_the_server_keeps_its_watched_paths_in_a_private_dict_and_lets_on_serve_
         assert server._watched_paths == {str(tmp_path / "docs"): 1}
         server = DealsitePlugin().on_serve(server, config=None, builder=None)
         assert server._watched_paths == {str(tmp_path / "docs"): 1}
-        assert type(server.observer).__name__ != "PollingObserver"
-        assert len(server.observer.emitters) == 1  # the folder is scheduled on the new observer
+        assert type(server.observer).__name__ == "EditsObserver" and server.observer.native
+        assert len(server.observer._observer.emitters) == 1  # the folder is scheduled on the new observer
     finally:
         server.server_close()
 

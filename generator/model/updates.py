@@ -147,6 +147,11 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
         return None, problems
     if not body.strip():
         problems.append(Problem(file, body_line, "", "has no text after the front matter"))
+    hidden = first_suspect(body, allowed="\r")
+    if hidden is not None:  # the sanitiser keeps text as text: a control character would reach the page
+        at, what, advice = hidden
+        column = at - (body.rfind("\n", 0, at) + 1) + 1
+        problems.append(Problem(file, body_line + body.count("\n", 0, at), "", f"contains {what} (U+{ord(body[at]):04X}) at character {column} of the line{advice}"))
     if update.day.isoformat() != match.group(1):
         problems.append(
             Problem(file, line_of(doc, ("date",)), "date", f"{update.day.isoformat()} does not match the date in the file name ({match.group(1)})")
