@@ -28,9 +28,9 @@ from .types import (
     Text,
     Title,
     Url,
-    When,
     Year,
 )
+from .when import When
 
 MAX_ITEMS = 200  # powers, conditions, funds, follow-ons, events, sources, partners of one deal
 

@@ -15,7 +15,8 @@ from typing import Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .types import FieldError, LongText, Model, Text, Title, When
+from .types import FieldError, LongText, Model, Text, Title
+from .when import When
 
 Role = Literal["mayor", "sheriff", "governor", "commissioner", "other"]
 Chosen = Literal["directly-elected", "indirectly-elected", "appointed", "to-be-decided"]
