@@ -797,7 +797,8 @@ def _set(data, path, value):
 def _built(deal) -> None:
     """What the build computes from a deal: budget tables and view, progress on three days, CSV."""
     from generator.compute.budget import budget_tables, budget_view
-    from generator.compute.progress import budget_progress, progress_tables
+    from generator.compute.progress import budget_progress
+    from generator.compute.progress_tables import progress_tables
     from generator.model.load import load_catalogue as load
 
     deflators = load([REPO / "deals"]).deflators

@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..compute.agreements import agreement_tables
 from ..compute.budget import budget_tables
-from ..compute.progress import progress_tables
+from ..compute.progress_tables import progress_tables
 from ..compute.tables import Column, Table
 from ..model import Deal
 from .bundle import Bundle, Context, GeneratedPage, Heading, index_by_summary, reused
