@@ -116,3 +116,18 @@ def test_dealsite_check_reports_an_old_format_file_in_one_line_without_a_traceba
         "deals/testshire.yaml:13: accountable_figure.holder: has become holders, a list of everyone who has held the role, "
         "with dates: write holders: [{name: Jo Bloggs}] instead (see content/deal-format.md)"
     )
+
+
+def test_an_old_holder_that_is_not_plain_text_is_refused_without_echoing_it():
+    # Found by hypothesis: a lone surrogate copied into the migration message raised
+    # UnicodeEncodeError instead of a problem report.
+    from pydantic import ValidationError
+
+    from generator.model.figure import AccountableFigure
+    from generator.model.types import WRITTEN
+
+    with pytest.raises(ValidationError) as refused:
+        AccountableFigure.model_validate({"role": "mayor", "holder": "\ud800"}, context=WRITTEN)
+    message = refused.value.errors()[0]["msg"]
+    assert "write holders: [{name: ...}]" in message
+    message.encode("utf-8")  # no lone surrogate in what an editor is shown

@@ -15,6 +15,7 @@ from typing import Literal, Optional
 
 from pydantic import Field, model_validator
 
+from .limits import first_suspect
 from .types import FieldError, LongText, Model, Text, Title
 from .when import When
 
@@ -74,7 +75,10 @@ class AccountableFigure(Model):
     def _moved_fields(cls, data):
         if isinstance(data, dict) and "holder" in data:
             name = data["holder"]
-            name = name.strip() if isinstance(name, str) and name.strip() else "..."
+            # Echoed only when it is plain text: a lone surrogate or control character would break
+            # the message, and a long value would bury the advice.
+            plain = isinstance(name, str) and name.strip() and len(name) <= 80 and first_suspect(name) is None
+            name = name.strip() if plain else "..."
             if any(c in name for c in ',[]{}:#"\''):
                 name = json.dumps(name, ensure_ascii=False)
             raise FieldError(
