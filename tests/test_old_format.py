@@ -121,6 +121,7 @@ def test_dealsite_check_reports_an_old_format_file_in_one_line_without_a_traceba
 def test_an_old_holder_that_is_not_plain_text_is_refused_without_echoing_it():
     # Found by hypothesis: a lone surrogate copied into the migration message raised
     # UnicodeEncodeError instead of a problem report.
+    import pytest
     from pydantic import ValidationError
 
     from generator.model.figure import AccountableFigure
