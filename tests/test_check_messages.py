@@ -17,6 +17,9 @@ from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 KENT = (REPO / "deals" / "kent.yaml").read_text(encoding="utf-8")
+# Lines of kent.yaml named below by number, counted in the file: title 15, summary 16, status 20,
+# place.name 32, Kent Police 45, the first " after the header comments 85 (outcomes[0].baseline),
+# the budget line of the two NHS bodies 165.
 
 
 def _deals(tmp_path: Path, kent: str = KENT, *, menus: bool = True) -> Path:
@@ -62,12 +65,12 @@ SYNTAX = {
     "hash": ("title: Kent county deal", "title: #1 county deal", "title",
              'title: is empty: YAML reads a value starting with # as a comment (put the text in quotes: title: "#1 county deal")'),
     "open-quote": ("title: Kent county deal", 'title: "Kent county deal', "title",
-                   'title: the " that opens the text on this line is not closed on it, so YAML reads on to the next " (on line 84): close the quote on this line'),
+                   'title: the " that opens the text on this line is not closed on it, so YAML reads on to the next " (on line 85): close the quote on this line'),
     "indent-more": ("  level: county", "   level: county", "   level",
-                    "level: this line is indented more than the line above it (line 31), so YAML reads it as more of that line's text "
+                    "level: this line is indented more than the line above it (line 32), so YAML reads it as more of that line's text "
                     "(start it in the same column as the other fields of the same thing)"),
     "indent-less": ("    - name: Kent Police\n      kind: police", "    - name: Kent Police\n     kind: police", "     kind: police",
-                    "kind: this line starts in column 6 but the line above it (line 44) in column 7: fields of the same thing must "
+                    "kind: this line starts in column 6 but the line above it (line 45) in column 7: fields of the same thing must "
                     "start in the same column (indent with spaces)"),
     "no-colon": ("status: agreed", "status agreed", "status agreed",
                  'this line has no ": " after a field name (write name: value; if it continues the text of the line above, '
@@ -105,7 +108,7 @@ def test_text_cut_at_a_space_and_hash_is_a_warning_with_the_text_to_write(tmp_pa
     status, out, err = _check(capsys, str(deals / "kent.yaml"))
     assert (status, err) == (0, "")
     assert [l for l in _kent_lines(out, deals) if "title:" in l] == [
-        f"{deals / 'kent.yaml'}:14: title: the text stops at \" #\", which YAML reads as the start of a comment, so title is "
+        f"{deals / 'kent.yaml'}:15: title: the text stops at \" #\", which YAML reads as the start of a comment, so title is "
         '"Kent county deal" (put the whole text in quotes: title: "Kent county deal #2 for the coast"; if it is a comment, '
         "put two spaces before the #)"
     ]
@@ -146,7 +149,7 @@ def test_a_summary_above_the_gov_uk_reading_age_is_a_warning_with_the_figure(tmp
     text = KENT.replace(KENT[KENT.index("summary: >-"): KENT.index("status: agreed")], f"summary: {summary}\n")
     deals = _deals(tmp_path, text)
     _, out, _ = _check(capsys, str(deals / "kent.yaml"))
-    assert f"{deals / 'kent.yaml'}:15: summary: needs a reading age of 46; GOV.UK aims for 9 " \
+    assert f"{deals / 'kent.yaml'}:16: summary: needs a reading age of 46; GOV.UK aims for 9 " \
         "(use shorter sentences and everyday words: residents read this first)" in out.splitlines()
 
 
@@ -251,7 +254,7 @@ def test_json_lists_every_problem_with_its_severity(tmp_path, capsys):
     assert report["ok"] is False and report["errors"] == 1 and report["warnings"] == 0
     assert report["problems"] == [
         {
-            "severity": "error", "file": str(deals / "kent.yaml"), "line": 19, "field": "status", "code": "enum:status",
+            "severity": "error", "file": str(deals / "kent.yaml"), "line": 20, "field": "status", "code": "enum:status",
             "message": "signed-off is not allowed (expected one of proposed, negotiating, agreed, in-delivery, completed or withdrawn)",
         }
     ]
@@ -262,9 +265,9 @@ def test_github_format_writes_annotations(tmp_path, capsys):
     status, out, _ = _check(capsys, "--format", "github", str(deals / "kent.yaml"))
     assert status == 0
     lines = out.splitlines()
-    assert lines[0] == f"::warning file={deals / 'kent.yaml'},line=15,title=summary::needs a reading age of 16; GOV.UK aims for 9 " \
+    assert lines[0] == f"::warning file={deals / 'kent.yaml'},line=16,title=summary::needs a reading age of 16; GOV.UK aims for 9 " \
         "(use shorter sentences and everyday words%3A residents read this first)".replace("%3A", ":")
-    assert lines[1].startswith(f"::warning file={deals / 'kent.yaml'},line=164,title=budget.lines[3].body::")
+    assert lines[1].startswith(f"::warning file={deals / 'kent.yaml'},line=165,title=budget.lines[3].body::")
     assert lines[-1] == "ok: 1 deal checked; 2 warnings in 1 file (advice: the site still builds)"
 
 

@@ -766,14 +766,14 @@ def test_a_misspelt_round_of_the_deal_is_one_error_not_one_per_power(tmp_path):
 def test_a_round_misspelt_everywhere_is_one_error_naming_every_line(tmp_path):
     path = _kent_with(tmp_path, "second-tranche", "second-tranch", 99)
     lines = [n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if "second-tranch" in text]
-    first = lines.pop(lines.index(190))  # negotiation.rounds, the deal's own list, comes first
+    first = lines.pop(lines.index(191))  # negotiation.rounds, the deal's own list, comes first (line 191 of kent.yaml)
     with pytest.raises(InvalidDeals) as error:
         load_catalogue([path.parent])
     assert len(lines) == 9  # five powers, four events
     assert [str(p) for p in error.value.problems] == [
         f"{path}:{first}: negotiation.rounds[0]: second-tranch is not a known round: did you mean second-tranche? "
         "(the rounds are listed in deals/_rounds.yaml) "
-        "(also on lines 128, 133, 137, 142, 147, 196, 201, 206 and 211: correct them all)"
+        "(also on lines 129, 134, 138, 143, 148, 197, 202, 207 and 212: correct them all)"
     ]
 
 

@@ -33,7 +33,7 @@ def bench_deals(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def corpus(tmp_path, bench_deals) -> Path:
-    """The example deals and the bench deals in one folder: 13 deal files."""
+    """The example deals and the bench deals in one folder: 16 deal files (8 examples, 8 bench deals)."""
     folder = tmp_path / "deals"
     shutil.copytree(bench_deals, folder)
     for example in (REPO / "deals").glob("[a-z]*.yaml"):
@@ -72,12 +72,12 @@ def test_valid_deals_are_read_from_libyaml_without_the_python_parser(corpus, mon
 
     monkeypatch.setattr(strict_yaml, "_PythonParser", refuse)
     catalogue = load_catalogue([corpus])
-    assert len(catalogue.deals) == 13  # 5 examples + 8 bench deals
+    assert len(catalogue.deals) == 16  # 8 examples + 8 bench deals
 
 
 def test_libyaml_gives_the_same_data_and_lines_as_the_python_parser(corpus):
     files = _deal_files(corpus)
-    assert len(files) == 13
+    assert len(files) == 16
     for path in files:
         raw = path.read_bytes()
         fast, exact = strict_yaml.parse(raw), _exact(raw)
@@ -168,11 +168,12 @@ def _break(folder: Path) -> None:
     first, last = files[0], files[-1]
     # a YAML trap (read the exact way) in the first file
     first.write_text(first.read_text(encoding="utf-8").replace("title: ", "title: &t ", 1) + "extra: *t\n", encoding="utf-8")
-    # a power missing from the menu (a cross-file check needing a line) in the second and the last
+    # a power missing from the menu (a cross-file check needing a line) in the second and the last;
+    # "- power: " is an item of powers (a menu id), not scrutiny_powers' free-text power
     for path in (files[1], last):
         text = path.read_text(encoding="utf-8")
-        assert "power: " in text, path.name
-        path.write_text(text.replace("power: ", "power: no-such-", 1), encoding="utf-8")
+        assert "- power: " in text, path.name
+        path.write_text(text.replace("- power: ", "- power: no-such-", 1), encoding="utf-8")
     # a misspelt field (a validation error) in the third
     third = files[2]
     third.write_text(third.read_text(encoding="utf-8").replace("summary:", "sumary:", 1), encoding="utf-8")
@@ -189,7 +190,7 @@ def test_two_processes_load_the_same_catalogue_as_one(corpus):
     one = load_catalogue([corpus], jobs=1)
     load._DEAL_CACHE.clear()
     two = load_catalogue([corpus], jobs=2)
-    assert len(two.deals) == 13
+    assert len(two.deals) == 16
     assert two == one
 
 
@@ -229,14 +230,14 @@ def _parsing_pids(folder: Path, monkeypatch, tmp_path: Path) -> set[int]:
 
 def test_with_dealsite_jobs_2_and_parallel_from_files_a_worker_process_parses_some(corpus, monkeypatch, tmp_path):
     monkeypatch.setenv("DEALSITE_JOBS", "2")
-    monkeypatch.setattr(load, "PARALLEL_FROM", 13)  # the corpus has 13 deal files
+    monkeypatch.setattr(load, "PARALLEL_FROM", 16)  # the corpus has 16 deal files
     pids = _parsing_pids(corpus, monkeypatch, tmp_path)
     assert len(pids) == 2 and os.getpid() in pids
 
 
 def test_below_parallel_from_files_all_are_parsed_in_this_process(corpus, monkeypatch, tmp_path):
     monkeypatch.setenv("DEALSITE_JOBS", "2")
-    monkeypatch.setattr(load, "PARALLEL_FROM", 14)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 17)  # one more than the 16 files
     assert _parsing_pids(corpus, monkeypatch, tmp_path) == {os.getpid()}
 
 

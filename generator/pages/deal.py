@@ -48,12 +48,25 @@ def deal_parts(ctx: Context, deal: Deal, view, views: Views) -> dict:
         conditions=condition_views(deal),
         funds=funds,
         funds_summary=funds_summary(funds),
-        budget_kinds=budget_kinds(deal),
         follow_ons=follow_on_views(deal, {pid: p.title for pid, p in views.menu.items()}),
         history=figure_history(deal.accountable_figure),
         has_readings=any(o.readings for o in deal.outcomes),
     )
 
+
+def budget_context(deal: Deal, view, budget, tables: str) -> dict:
+    """What partials/budget.html reads: the deal and its view, its budget view (or none), the
+    link to its tables page, and the words on the kinds of money in the budget."""
+    return dict(deal=deal, view=view, budget=budget, tables=tables, budget_kinds=budget_kinds(deal))
+
+
+def tables_context(deal: Deal, view, outcomes: list, budget, deal_page: str) -> dict:
+    """What deal_tables.html reads: the deal and its view, its outcome views, its budget view
+    (or none), the link back to its page, and whether it has readings and marked lines."""
+    return dict(
+        deal=deal, view=view, outcomes=outcomes, budget=budget, deal_page=deal_page,
+        has_readings=any(o.readings for o in deal.outcomes), line_marks=line_marks(deal),
+    )
 
 
 def deal_search_entries(deal: Deal, outcomes: list) -> list[SearchEntry]:
@@ -83,14 +96,11 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     budget = budget_view(deal, ctx.catalogue.deflators)
     tables_uri = deal_tables_uri(deal)
     html = ctx.env.get_template("deal.html").render(
-        deal=deal,
-        view=view,
+        **budget_context(deal, view, budget, href(uri, tables_uri)),
         outcomes=outcomes,
         events=events,
         timeline=timeline,
         key_dates=key_dates(deal),
-        budget=budget,
-        tables=href(uri, tables_uri),
         links=site_links(uri),
         progress=deal_progress(ctx, deal, uri),  # statuses by the progress rule (pages/progress.py)
         rounds=rounds,
@@ -104,10 +114,7 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
             headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
     bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
     bundle.search += deal_search_entries(deal, outcomes)
-    html = ctx.env.get_template("deal_tables.html").render(
-        deal=deal, view=view, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri),
-        has_readings=any(o.readings for o in deal.outcomes), line_marks=line_marks(deal),
-    )
+    html = ctx.env.get_template("deal_tables.html").render(**tables_context(deal, view, outcomes, budget, href(tables_uri, uri)))
     headings = [Heading(2, "readings", "Readings by outcome")]
     headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
     headings.append(Heading(2, "budget-lines", "Baseline by body and stream"))
