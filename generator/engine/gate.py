@@ -255,7 +255,21 @@ class _Scripts:
         return _SCOPE.sub("", element.text or "") in self.inline
 
 
+# Elements whose content a browser reads as plain text, up to the first closing tag, where lxml
+# reads markup: `<noscript><p title="</noscript><img onerror=...>">` is an attribute to lxml and
+# an image with a handler to a browser running script. Such a page is scanned a second time as
+# the browser reads it.
+_RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
+
+
 def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
+    found = _unsafe_in(name, data, scripts)
+    if not name.endswith(".svg") and _RAW_TEXT.search(data):
+        found += [f for f in _unsafe_in(name, _RAW_TEXT.sub(rb"\1", data), scripts) if f not in found]
+    return found
+
+
+def _unsafe_in(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
     try:
         root = lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.html.fromstring(data)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
