@@ -12,8 +12,9 @@ Two allow-lists:
 
 * ``UPDATE``, for update bodies, which dealsite renders itself (:func:`render_markdown`):
   what plain Markdown with the extensions of ``EXTENSIONS`` makes, and nothing more.
-* ``PAGE``, for hand-written pages in content/ that MkDocs renders (the plugin passes their
-  HTML here): also ``class`` and ``id`` attributes, admonitions, headings with their ids and
+* ``PAGE``, for hand-written pages in content/, which MkDocs renders under the plugin (it
+  passes their HTML here) and dealsite renders for ``dealsite export`` (``PAGE_EXTENSIONS``,
+  ``pages/written.py``): also ``class`` and ``id`` attributes, admonitions, headings with their ids and
   permalinks, and the markers of our fragments, which :func:`clean_page` fills *after*
   sanitising (fragments are made by our templates and escaped by construction).
 
