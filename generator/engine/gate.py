@@ -15,6 +15,9 @@ for:
   of the theme or of ``extra_javascript``, or an inline script the theme writes on every
   page, such as the one on ``404.html``).
 
+Markdown pages are read as HTML as well (``dealsite export`` writes its pages as HTML in
+Markdown, and an engine passes that HTML through).
+
 Any finding stops the build: the caller names each file and item and leaves the live site
 untouched. Text that a public item also contains is not looked for (two deals may share a
 phrase).
@@ -40,6 +43,9 @@ import lxml.html
 from ..compute.embargo import HeldBack, Publication
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
+# Markdown pages (an export's: HTML in Markdown) are read as HTML too, since an engine passes
+# their HTML through to the pages it builds.
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 @dataclass(frozen=True, order=True)
@@ -82,7 +88,7 @@ def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = ()) 
         for member, data in _contents(name, path.read_bytes()):
             findings += held.in_text(member, _text_of(member, data))
             findings += held.in_data(member, data)
-            if member.endswith((".html", ".htm", ".svg", ".xhtml")):
+            if member.endswith((".html", ".htm", ".svg", ".xhtml", *MARKDOWN)):
                 findings += _unsafe_markup(member, data, scripts)
     return findings
 
