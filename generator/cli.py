@@ -316,7 +316,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_new(args) -> int:
-    if not SLUG_RE.match(args.slug):
+    if not SLUG_RE.fullmatch(args.slug):  # match() would let "kent\n" through ($ matches before a newline)
         print(f"dealsite new: {args.slug!r} is not a slug (expected lowercase letters, digits and hyphens)", file=sys.stderr)
         return 1
     target = args.deals_dir / f"{args.slug}.yaml"

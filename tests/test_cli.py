@@ -84,6 +84,13 @@ def test_new_refuses_a_bad_slug_and_an_existing_file(tmp_path, capsys):
     assert (deals / "york.yaml").read_text(encoding="utf-8") == "title: York\n"
 
 
+def test_new_refuses_a_slug_with_a_trailing_newline(tmp_path, capsys):
+    deals = _shared_into(tmp_path / "deals")
+    assert main(["new", "york\n", "--deals-dir", str(deals)]) == 1
+    assert "is not a slug" in capsys.readouterr().err
+    assert sorted(p.name for p in deals.iterdir() if not p.name.startswith("_")) == []
+
+
 def test_check_on_the_default_folder_also_checks_the_updates(tmp_path, monkeypatch, capsys):
     deals = _shared_into(tmp_path / "deals")
     shutil.copy(REPO / "deals" / "kent.yaml", deals / "kent.yaml")

@@ -2,7 +2,7 @@
 
 ::
 
-    read_sources (model: content/, deals/, updates; links in updates) -> Sources
+    read_sources (model: content/, deals/, updates; links in updates and pages) -> Sources
     publish      (compute.embargo: the one gate) -> Publication
     history      (compute.history: git, judged by today's publication state)
     generate     (pages: views rendered into a Bundle of pages, fragments, files, search entries)
@@ -24,14 +24,14 @@ from ..compute.embargo import Publication, publish
 from ..compute.history import history, last_public_change
 from ..model import Catalogue
 from ..model.clock import source_date_epoch
-from ..model.content import Content, read_content
+from ..model.content import Content, read_content, read_page
 from ..model.git import GitError, Reader, last_changed
 from ..model.load import deal_files, load_catalogue
 from ..model.problems import InvalidDeals
 from ..model.updates import UPDATES_DIR, Update, load_updates
 from ..pages.bundle import Bundle
 from ..pages.generate import DealMemo, generate
-from ..pages.updates import link_problems, site_targets
+from ..pages.written import link_problems, site_targets
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,9 @@ class Sources:
 
 def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sources:
     """Every file in content/ accounted for, the deals and updates checked, and every link in an
-    update checked against the pages and files the site will have at ``now`` (an update held
-    back then, against the site with nothing held back; without ``now``, every update so).
+    update or a hand-written page checked against the pages and files the site will have at
+    ``now`` (an update held back then, against the site with nothing held back; without
+    ``now``, every update and page so).
     Raises ``InvalidDeals`` naming every problem at once, before anything is built or written:
     `dealsite check`, `dealsite build`, `mkdocs build` and serve all refuse the same way."""
     content, problems = read_content(settings.content_dir)
@@ -81,6 +82,8 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
         public, shown = site_targets(publication.catalogue.deals, publication.updates, content), {u.src_uri for u in publication.updates}
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
+    for uri in sorted(content.pages):  # hand-written pages are always public
+        problems += link_problems(read_page(content, uri), content, public, everything)
     if problems:
         raise InvalidDeals(problems)
     return Sources(catalogue, updates, content)

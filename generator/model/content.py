@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .frontmatter import multimarkdown_keys, split_front_matter
+from .frontmatter import multimarkdown_keys, page_data, split_front_matter
 from .problems import Problem, line_of
 from .updates import INDEX, UPDATES_DIR
 from .yaml import YamlError, parse
@@ -72,6 +72,23 @@ class Content:
 
     def published(self) -> frozenset[str]:
         return self.pages | self.updates | self.files
+
+
+@dataclass(frozen=True)
+class Page:
+    """A hand-written page of content/, as MkDocs reads it: its fields and its Markdown body."""
+
+    src_uri: str  # relative to content/, as MkDocs names it ("publishing.md", "updates/index.md")
+    meta: dict  # its front matter (PAGE_FIELDS; read_content checks them)
+    body: str  # the Markdown after the front matter
+    body_line: int = 1  # the line of the file the body starts on (for problems found in it)
+
+
+def read_page(content: Content, uri: str) -> Page:
+    """One of ``content.pages``, read as MkDocs reads it (a byte that is not UTF-8 is replaced:
+    read_content reports it)."""
+    meta, body, line = page_data(content.path(uri).read_bytes().decode("utf-8", errors="replace"))
+    return Page(uri, meta, body, line)
 
 
 def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:

@@ -59,3 +59,42 @@ def multimarkdown_keys(text: str) -> dict[str, int]:
         elif not (META_MORE.match(line) and key):
             break
     return found
+
+
+def page_data(text: str) -> tuple[dict, str, int]:
+    """(fields, body, line of the file the body starts on) of a page, as MkDocs 1.6 reads them
+    (``mkdocs.utils.meta.get_data``): a YAML block whose content is a mapping, else
+    MultiMarkdown ``key: value`` lines up to the first blank line; a YAML block that is not a
+    mapping (or not YAML) stays in the body, as MkDocs leaves it. The body keeps the blank
+    lines MkDocs drops from its start, so that line numbers stay right."""
+    import yaml
+
+    text = as_mkdocs_reads(text)
+    match = YAML_BLOCK.match(text)
+    if match is not None:
+        try:
+            data = yaml.load(match.group(1), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except Exception:  # as MkDocs: any failure leaves the page as it is
+            data = None
+        if isinstance(data, dict):
+            return data, text[match.end() :], match.group(0).count("\n") + 1
+        return {}, text, 1
+    lines = text.split("\n")
+    data: dict = {}
+    key, used = None, 0
+    for line in lines:
+        if line.strip() == "":
+            used += 1
+            break
+        field = META_KEY.match(line)
+        more = META_MORE.match(line)
+        if field:
+            key = field.group("key").lower().strip()
+            value = field.group("value").strip()
+            data[key] = f"{data[key]} {value}" if key in data else value
+        elif more and key:
+            data[key] += f" {more.group('value').strip()}"
+        else:
+            break
+        used += 1
+    return data, "\n".join(lines[used:]), used + 1

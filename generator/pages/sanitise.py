@@ -12,8 +12,9 @@ Two allow-lists:
 
 * ``UPDATE``, for update bodies, which dealsite renders itself (:func:`render_markdown`):
   what plain Markdown with the extensions of ``EXTENSIONS`` makes, and nothing more.
-* ``PAGE``, for hand-written pages in content/ that MkDocs renders (the plugin passes their
-  HTML here): also ``class`` and ``id`` attributes, admonitions, headings with their ids and
+* ``PAGE``, for hand-written pages in content/, which MkDocs renders under the plugin (it
+  passes their HTML here) and dealsite renders for ``dealsite export`` (``PAGE_EXTENSIONS``,
+  ``pages/written.py``): also ``class`` and ``id`` attributes, admonitions, headings with their ids and
   permalinks, and the markers of our fragments, which :func:`clean_page` fills *after*
   sanitising (fragments are made by our templates and escaped by construction).
 
@@ -44,6 +45,9 @@ from markdown.extensions.toc import slugify
 # admonition (its markup needs classes, which updates do not get). Raw HTML is not an
 # extension: Markdown passes it through, and the sanitiser keeps its text and drops its tags.
 EXTENSIONS = ("tables", "fenced_code", "toc", "abbr")
+# A hand-written page's: an update's, and admonitions (``!!! note``: their classes are on the
+# PAGE allow-list). The same never-list: no attr_list, no md_in_html.
+PAGE_EXTENSIONS = ("admonition", *EXTENSIONS)
 
 
 def _heading_id(value: str, separator: str) -> str:
@@ -57,19 +61,19 @@ class Rendered:
     headings: tuple[tuple[int, str, str], ...]  # (level, id, plain text) of every h2 and h3
 
 
-_MARKDOWN: Optional[markdown.Markdown] = None
+_MARKDOWN: dict[tuple[str, ...], markdown.Markdown] = {}
 
 
-def render_markdown(text: str) -> Rendered:
-    """An update body's Markdown as HTML (to be sanitised), with its h2 and h3 headings."""
-    global _MARKDOWN
-    if _MARKDOWN is None:
-        _MARKDOWN = markdown.Markdown(
-            extensions=list(EXTENSIONS),
+def render_markdown(text: str, extensions: tuple[str, ...] = EXTENSIONS) -> Rendered:
+    """An update body's Markdown (or, with PAGE_EXTENSIONS, a hand-written page's) as HTML, to
+    be sanitised, with its h2 and h3 headings."""
+    md = _MARKDOWN.get(extensions)
+    if md is None:
+        md = _MARKDOWN[extensions] = markdown.Markdown(
+            extensions=list(extensions),
             extension_configs={"toc": {"slugify": _heading_id, "permalink": False}},
             output_format="html",
         )
-    md = _MARKDOWN
     md.reset()
     out = md.convert(text)
     headings: list[tuple[int, str, str]] = []
@@ -170,16 +174,28 @@ _LEFTOVER = re.compile(rf"</?{FRAGMENT_TAG}\b[^>]*>")  # one written as an eleme
 _AS_TEXT = re.compile(rf"&lt;{FRAGMENT_TAG} data-name=([A-Za-z0-9/_.-]+)&gt;&lt;/{FRAGMENT_TAG}&gt;")  # one that stayed text
 
 
-def clean_page(page_html: str, fragments: Mapping[str, str]) -> str:
+def clean_page(page_html: str, fragments: Mapping[str, str], relative: Optional[Callable[[str], Optional[str]]] = None) -> str:
     """A hand-written page's HTML (as MkDocs rendered it), sanitised, its fragment markers then
-    filled in. Comments are dropped; a marker of no known fragment shows nothing."""
+    filled in. Comments are dropped; a marker of no known fragment shows nothing. ``relative``:
+    as for :func:`clean_update` (None keeps relative addresses as they are)."""
+    return fill_fragments(clean_page_markup(page_html, relative), fragments)
+
+
+def clean_page_markup(page_html: str, relative: Optional[Callable[[str], Optional[str]]] = None) -> str:
+    """A hand-written page's HTML, sanitised, its fragment markers still to be filled in
+    (:func:`fill_fragments`)."""
     global _PAGE_CLEANER
-    if _PAGE_CLEANER is None:
+    if relative is None and _PAGE_CLEANER is None:
         _PAGE_CLEANER = _cleaner(PAGE_TAGS, PAGE_ATTRIBUTES, None)
+    cleaner = _PAGE_CLEANER if relative is None else _cleaner(PAGE_TAGS, PAGE_ATTRIBUTES, relative)
     # Unquoted, so that a marker inside a quoted attribute value stays inside it.
     marked = _MARKER.sub(lambda m: f"<{FRAGMENT_TAG} data-name={m.group(1)}></{FRAGMENT_TAG}>", page_html)
-    clean = _PAGE_CLEANER.clean(marked)
-    clean = _AS_TEXT.sub(lambda m: f"&lt;!-- dealsite:{m.group(1)} --&gt;", clean)
+    clean = cleaner.clean(marked)
+    return _AS_TEXT.sub(lambda m: f"&lt;!-- dealsite:{m.group(1)} --&gt;", clean)
+
+
+def fill_fragments(clean: str, fragments: Mapping[str, str]) -> str:
+    """The fragment markers of a page :func:`clean_page_markup` sanitised, filled in."""
     clean = _PLACEHOLDER.sub(lambda m: fragments.get(m.group(1), ""), clean)
     # Sanitised HTML escapes "<" and ">" in text and attribute values: each match is a real tag.
     return _LEFTOVER.sub("", clean) if f"<{FRAGMENT_TAG}" in clean or f"</{FRAGMENT_TAG}" in clean else clean

@@ -2,11 +2,8 @@
 
 Each public update becomes a generated page (``updates/<stem>.md``, as MkDocs would name its
 file, whose own copy the plugin drops): its title, a byline (date, deals) and its body, which
-is Markdown rendered and sanitised here by the core (``sanitise.py``), never by the engine.
-Links in a body are written as MkDocs links are, relative to the update's file
-(``[the deal](../deals/kent.md)``); they are rewritten for the page's address and checked
-against the pages and files the site will have: :func:`link_problems` names each that would
-be broken, with its file and line, for ``dealsite check`` and the build alike.
+is Markdown rendered and sanitised by the core (``written.py``, ``sanitise.py``), never by the
+engine; ``written.py`` checks its links as it checks every hand-written page's.
 
 This module also lists updates on ``updates/`` and on each deal's page (newest first), and
 writes the Atom feeds. The deal template reaches its updates through the Jinja global
@@ -17,9 +14,8 @@ know about updates.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 
 from markupsafe import Markup
 
@@ -27,10 +23,9 @@ from ..model import LONDON, Deal
 from ..model.content import Content
 from ..model.problems import Problem
 from ..model.updates import UPDATES_DIR, InvalidUpdates, Update
-from .bundle import Bundle, Context, GeneratedPage, Heading
+from .bundle import Bundle, Context, GeneratedPage
 from .feeds import ALL_UPDATES, atom, deal_feed_path
-from .links import generated_page_uris, resolve_relative
-from .sanitise import clean_update, render_markdown
+from .written import link_problems, render_body, site_targets
 
 UPDATES_PAGE = f"{UPDATES_DIR}/"  # content/updates/index.md
 
@@ -158,93 +153,6 @@ def add(ctx: Context, bundle: Bundle) -> None:
 
 
 # --- the update pages -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UpdateBody:
-    """An update's body as its page shows it, and every relative link in it."""
-
-    html: str  # sanitised; relative links rewritten for the page at updates/<stem>/
-    headings: tuple[Heading, ...]  # its h2 and h3, for the page's table of contents
-    links: tuple[tuple[int, str, str], ...]  # (line in the file, address as written, page or file it points to)
-    problems: tuple[tuple[int, str], ...]  # (line, message): links no page or file could ever mend
-
-
-# Bodies by update, kept while the text is the same: `dealsite check` and the build it runs
-# first read the same updates, and `dealsite serve` renders them again on every change.
-_BODIES: dict[str, tuple[tuple[str, int], UpdateBody]] = {}
-
-
-def render_body(update: Update) -> UpdateBody:
-    """The update's Markdown rendered (Python-Markdown) and sanitised (nh3), by the core."""
-    key = (update.body, update.body_line)
-    hit = _BODIES.get(update.src_uri)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    rendered = render_markdown(update.body)
-    links: list[tuple[int, str, str]] = []
-    problems: list[tuple[int, str]] = []
-    lines = update.body.split("\n")
-
-    def line_of(written: str) -> int:
-        """The line the address is written on: as a whole address if it can be found, else
-        anywhere, else the body's first line (Markdown keeps no line numbers)."""
-        exact = re.compile(r"(?:^|(?<=[(<\"'\s]))" + re.escape(written) + r"(?=$|[)>\"'\s])")
-        for found in (lambda line: exact.search(line), lambda line: written and written in line):
-            for i, line in enumerate(lines):
-                if found(line):
-                    return update.body_line + i
-        return update.body_line + next((i for i, line in enumerate(lines) if line.strip()), 0)
-
-    def relative(written: str) -> Optional[str]:
-        resolved = resolve_relative(update.src_uri, written)
-        if resolved.problem:
-            problems.append((line_of(written), f"the link {written} {resolved.problem}"))
-        elif resolved.target is not None:
-            links.append((line_of(written), written, resolved.target))
-        return resolved.url
-
-    html = clean_update(rendered.html, relative)
-    body = UpdateBody(html, tuple(Heading(*h) for h in rendered.headings), tuple(links), tuple(problems))
-    _BODIES[update.src_uri] = (key, body)
-    return body
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The pages (by src_uri) and files (by path) of a site, which links may point to."""
-
-    pages: frozenset[str]
-    files: frozenset[str]
-
-
-def site_targets(deals: Iterable[Deal], updates: Iterable[Update], content: Content, generated: Optional[Iterable[str]] = None) -> Targets:
-    """What a site of these deals and updates has: the generated pages (``generated``, or those
-    the deals will have), the update pages, and content/'s pages and files."""
-    pages = frozenset(generated if generated is not None else generated_page_uris(deals))
-    return Targets(pages | content.pages | {u.src_uri for u in updates}, content.files)
-
-
-def link_problems(update: Update, content: Content, targets: Targets, everything: Optional[Targets] = None) -> list[Problem]:
-    """Every link in the update's body that the site of ``targets`` would leave broken, named with
-    file and line. ``everything``: the site with nothing held back, to say when a target is only
-    not public yet."""
-    file = str(content.path(update.src_uri))
-    body = render_body(update)
-    found = [Problem(file, line, "", message) for line, message in body.problems]
-    for line, written, target in body.links:
-        if target in targets.pages or target in targets.files:
-            continue
-        if everything is not None and (target in everything.pages or target in everything.files):
-            why = "is not public yet (a draft, under embargo, or about a deal that is): the link would be broken until it is"
-        elif target.endswith(".md"):
-            why = "is not a page of this site (link to a page by its .md file, relative to this one, e.g. ../deals/kent.md)"
-        elif f"{target}.md" in targets.pages or f"{target}/index.md" in targets.pages:
-            why = "is a page's folder, not its file (link to the page's .md file, e.g. ../deals/kent.md)"
-        else:
-            why = "is not a file in content/ (link to a page by its .md file; a deal's downloads are listed on its page)"
-        found.append(Problem(file, line, "", f"the link {written} points to {target}, which {why}"))
-    return found
 
 
 def add_pages(ctx: Context, bundle: Bundle, content: Content) -> None:

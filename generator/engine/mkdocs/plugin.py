@@ -72,6 +72,7 @@ class _WrittenFile(File):
 
 
 _FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")
+_PLAIN_ID = re.compile(r"[\w.:-]+")
 
 
 class DealsitePlugin(BasePlugin[DealsiteConfig]):
@@ -101,7 +102,10 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if not hasattr(self, "command"):  # used without on_startup (e.g. MkDocs' build function called directly)
             self.on_startup(command="build", dirty=False)
         self.settings = settings_from(config)
-        if self.command == "build":  # `mkdocs build -d deals` would empty deals/ before building
+        # Every command but the preview server publishes: build, gh-deploy (which MkDocs reports
+        # as its own command) and any a later engine adds. `mkdocs build -d deals` or
+        # `mkdocs gh-deploy -d deals` would empty deals/ before building.
+        if self.command != "serve":
             sources = project_sources(
                 Path(config.config_file_path), self.settings.content_dir,
                 deals_dir=self.settings.deals_dir, templates_dir=self.settings.templates_dir,
@@ -227,7 +231,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in bundle.search
             ]
             index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
-        if self.command == "build":
+        if self.command != "serve":  # a preview may show what is held back, with its banner
             try:
                 check_site(Path(config.site_dir), self.built.publication, own_scripts=config.extra_javascript)
             except UnsafeOutput as error:
@@ -249,6 +253,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if generated is None:
             # Hand-written by an editor: sanitised like an update (a wider allow-list), and only
             # then the fragments (made by our templates, escaped by construction) filled in.
+            self._check_toc(page)
             return clean_page(html, self.built.bundle.fragments)
         page.title = str(escape(generated.title))  # the theme prints titles as HTML
         page.toc = get_toc(
@@ -261,6 +266,21 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             # (3 s for 2,000 deal and tables pages): the HTML joins the page after it has looked.
             return ""
         return generated.html
+
+    @staticmethod
+    def _check_toc(page: Page) -> None:
+        """The theme prints a hand-written page's heading ids into its table of contents as they
+        are, outside the sanitised page: an id written with an attribute list (if mkdocs.yml
+        enables attr_list) could close the attribute and open markup. Only plain names pass."""
+        stack = list(page.toc)
+        while stack:
+            item = stack.pop()
+            if not _PLAIN_ID.fullmatch(item.id or ""):
+                raise PluginError(
+                    f"{page.file.src_uri}: the heading '{item.title}' has the id {item.id!r}, which is not a plain name "
+                    "(an id may hold only letters, digits, -, _, . and :)"
+                )
+            stack += item.children
 
     @event_priority(-100)  # after Material's search (priority 0)
     def on_page_context(self, context, *, page: Page, config, nav):
