@@ -20,6 +20,7 @@ from test_load import REPO, assert_reported, only_problem, write_deal
 
 from generator.model import load
 from generator.model import yaml as strict_yaml
+from generator.model.digest import forget_caches
 from generator.model.load import InvalidDeals, Problem, load_catalogue
 
 
@@ -46,9 +47,9 @@ def corpus(tmp_path, bench_deals) -> Path:
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test reads its files afresh: the cache of unchanged deals is per process."""
-    load._DEAL_CACHE.clear()
+    forget_caches()
     yield
-    load._DEAL_CACHE.clear()
+    forget_caches()
 
 
 def _exact(raw: bytes) -> strict_yaml.Document:
@@ -180,7 +181,7 @@ def _break(folder: Path) -> None:
 
 
 def _problems(folder: Path, jobs: int) -> list[Problem]:
-    load._DEAL_CACHE.clear()
+    forget_caches()
     with pytest.raises(InvalidDeals) as refused:
         load_catalogue([folder], jobs=jobs)
     return refused.value.problems
@@ -188,7 +189,7 @@ def _problems(folder: Path, jobs: int) -> list[Problem]:
 
 def test_two_processes_load_the_same_catalogue_as_one(corpus):
     one = load_catalogue([corpus], jobs=1)
-    load._DEAL_CACHE.clear()
+    forget_caches()
     two = load_catalogue([corpus], jobs=2)
     assert len(two.deals) == 16
     assert two == one
@@ -218,10 +219,10 @@ def _parsing_pids(folder: Path, monkeypatch, tmp_path: Path) -> set[int]:
     log = tmp_path / "pids.txt"
     parse = load._load_deal
 
-    def logged(path):
+    def logged(path, raw=None):
         with open(log, "a", encoding="utf-8") as f:  # a worker's own list would die with it
             f.write(f"{os.getpid()}\n")
-        return parse(path)
+        return parse(path, raw)
 
     monkeypatch.setattr(load, "_load_deal", logged)
     load_catalogue([folder])

@@ -105,8 +105,8 @@ def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
 
 
 def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
-    # The deal itself when nothing in it is held back, so a deal that did not change is the
-    # same object from build to build.
+    # The deal itself when nothing in it is held back; a copy without the held-back readings gets a
+    # digest of its own (model/digest.py), which the caches of a deal's work are keyed by.
     if all(is_public(r, now) for o in deal.outcomes for r in o.readings):
         return deal
     outcomes = [o.model_copy(update={"readings": [r for r in o.readings if is_public(r, now)]}) for o in deal.outcomes]

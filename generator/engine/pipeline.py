@@ -91,19 +91,14 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
 
 @dataclass
 class Session:
-    """What a preview server keeps from one build to the next (``dealsite serve``).
+    """What a preview server keeps from one build to the next (``dealsite serve``): each deal's
+    outputs, keyed by the content they are made from, the templates' included (an edited
+    template changes every deal's key).
 
     A one-off build has none: it starts from nothing and keeps nothing.
     """
 
     memo: DealMemo = field(default_factory=DealMemo)
-    templates_stamp: Optional[int] = None
-
-    def start(self, settings: Settings) -> None:
-        """An edited template changes every deal's pages: forget them all."""
-        stamp = max((f.stat().st_mtime_ns for f in settings.templates_dir.rglob("*") if f.is_file()), default=0)
-        if stamp != self.templates_stamp:
-            self.memo, self.templates_stamp = DealMemo(), stamp
 
 
 @dataclass(frozen=True)
@@ -126,8 +121,6 @@ def build(
     """The generated site as of ``now``. ``out_dir``: write data files straight into it;
     ``session``: reuse what an earlier build of the same preview made."""
     publication = publish(sources.catalogue, sources.updates, now, previews=previews)
-    if session is not None:
-        session.start(settings)
     files, _ = deal_files([settings.deals_dir])
     revisions = history(_reader(settings.deals_dir), publication)
     bundle = generate(

@@ -15,6 +15,7 @@ from typing import Literal, Optional
 from pydantic import Field, model_validator
 
 from .budget import PlaceBudget
+from .digest import Digested
 from .figure import AccountableFigure
 from .money import Fund
 from .outcomes import Outcome, Publishable
@@ -199,7 +200,7 @@ class Source(Model):
     file: Optional[FileName] = Field(None, description="A seed document's file name")
 
 
-class Deal(Publishable):
+class Deal(Publishable, Digested):  # Digested: caches key a deal's work by the digest of its file (digest.py)
     """A deal between central government and a place. The slug comes from the file name."""
 
     slug: Slug = Field(description="Taken from the file name; not written in the file")

@@ -11,7 +11,6 @@ import difflib
 import multiprocessing as mp
 import os
 import re
-import stat
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
@@ -19,6 +18,7 @@ from typing import Iterable, Iterator, Optional
 from ..runtime import PARALLEL_FROM, jobs_available, paused, worker_started
 from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
+from .digest import Digested, cache, digest, stamped
 from .files import read
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate, yaml_problem
 from .placeholders import placeholder_message, placeholders
@@ -95,11 +95,17 @@ def deal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def _read(path: Path, model: Optional[type] = Deal) -> tuple[Optional[Document], list[Problem]]:
+def _read(path: Path, model: Optional[type] = Deal, raw: Optional[bytes] = None) -> tuple[Optional[Document], list[Problem], bytes]:
+    """(document, problems, the bytes read): from ``raw`` when the file was read already."""
     try:
-        return parse(read(path)), []
+        raw = read(path) if raw is None else raw
+        return parse(raw), [], raw
     except YamlError as error:
-        return None, [yaml_problem(error, str(path), model)]
+        return None, [yaml_problem(error, str(path), model)], b""
+
+
+def deal_digest(slug: str, raw: bytes) -> bytes:
+    return digest("deal", slug, raw)  # what a deal is made from: Deal.digest
 
 
 def read_document(path: Path, model: Optional[type] = Deal) -> Optional[Document]:
@@ -107,13 +113,13 @@ def read_document(path: Path, model: Optional[type] = Deal) -> Optional[Document
     return _read(path, model)[0]
 
 
-def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
+def _load_deal(path: Path, raw: Optional[bytes] = None) -> tuple[Optional[Deal], Optional[Document], list[Problem]]:
     file = str(path)
     problem = name_problem(path.name) or (None if path.suffix == ".yaml" else f"{path.name} should end in .yaml")
     if problem:
         return None, None, [Problem(file, 1, "", problem)]
     slug = path.stem
-    doc, problems = _read(path)
+    doc, problems, raw = _read(path, raw=raw)
     if doc is None:
         return None, None, problems
     data = doc.data
@@ -130,6 +136,7 @@ def _load_deal(path: Path) -> tuple[Optional[Deal], Optional[Document], list[Pro
         if problems:
             return None, doc, problems
     if deal is not None:
+        stamped(deal, deal_digest(slug, raw))  # of the bytes parsed, which a cache compares
         share_field_sets(deal)  # at once, so the next file's models reuse the memory freed
     return deal, doc, problems
 
@@ -151,43 +158,42 @@ class _DocumentOnDemand(Document):
     source = property(lambda self: self._parsed().source)  # type: ignore[assignment]
 
 
-# Valid deals by file, with the file's (mtime, size) when read. One build reads deals/ twice (the
-# CLI's check, then the plugin) and `dealsite serve` on every change: only changed files are parsed
-# again. Deals are frozen models, so sharing them is safe.
-_DEAL_CACHE: dict[Path, tuple[tuple[int, int], Deal]] = {}
+# Valid deals by file, each with the digest of its name and bytes. One build reads deals/ twice (the
+# CLI's check, then the plugin) and `dealsite serve` on every change: every file is read, and only
+# those whose bytes changed are parsed again. Deals are frozen models, so sharing them is safe.
+_DEAL_CACHE: dict[Path, Deal] = {}
+cache(_DEAL_CACHE.clear)
 
 
 def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[Deal], Optional[Document], list[Problem]]]:
-    """(deal, document, problems) for each file, in order; unchanged files come from the cache.
+    """(deal, document, problems) for each file, in order; files with unchanged bytes come from the cache.
 
     Files not in the cache are parsed and validated in forked worker processes when there
     are enough of them (a deal file takes a few milliseconds). A worker sends back the deal
     and its problems; the parent reads a file again only if a cross-file check needs a line.
     """
     results: list = [None] * len(files)
-    stale: list[tuple[int, Optional[Path], Optional[tuple[int, int]]]] = []
+    stale: list[tuple[int, Optional[Path], Optional[bytes]]] = []
     for i, path in enumerate(files):
         try:
-            info = os.lstat(path)
-        except OSError:
-            info = None
-        if info is None or not stat.S_ISREG(info.st_mode):  # read, to be refused with its reason
+            raw = read(path)
+        except YamlError:  # read again, to be refused with its reason
             stale.append((i, None, None))
             continue
-        key, stamp = path.resolve(), (info.st_mtime_ns, info.st_size)
+        key = path.resolve()
         hit = _DEAL_CACHE.get(key)
-        if hit is not None and hit[0] == stamp and hit[1].slug == path.stem:
-            results[i] = (hit[1], _DocumentOnDemand(path), [])
+        if hit is not None and hit.digest == deal_digest(path.stem, raw):
+            results[i] = (hit, _DocumentOnDemand(path), [])
         else:
-            stale.append((i, key, stamp))
-    for (i, key, stamp), result in zip(stale, _load_many([files[i] for i, _, _ in stale], jobs)):
+            stale.append((i, key, raw))
+    for (i, key, _), result in zip(stale, _load_many([(files[i], raw) for i, _, raw in stale], jobs)):
         results[i] = result
         if key is None:
             continue
         deal, _, problems = result
         if deal is not None and not problems:
             share_field_sets(deal)  # again: a deal from a worker shares sets only within itself
-            _DEAL_CACHE[key] = (stamp, deal)
+            _DEAL_CACHE[key] = deal  # keyed by the digest of the bytes it was parsed from
         else:
             _DEAL_CACHE.pop(key, None)
     return results
@@ -195,34 +201,34 @@ def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[D
 
 # Below this many files to parse (a few milliseconds each), starting a worker process costs
 # more than it saves.
-_PENDING: list[Path] = []  # the files the forked workers share with the parent
+_PENDING: list[tuple[Path, Optional[bytes]]] = []  # the files (and bytes) the forked workers share with the parent
 
 
-def _load_many(paths: list[Path], jobs: Optional[int]) -> list:
-    """_load_deal of each path, in order; with jobs > 1, shared with jobs - 1 forked workers."""
+def _load_many(files: list[tuple[Path, Optional[bytes]]], jobs: Optional[int]) -> list:
+    """_load_deal of each (path, bytes or None), in order; with jobs > 1, shared with jobs - 1 forked workers."""
     if jobs is None:
 
-        jobs = jobs_available() if len(paths) >= PARALLEL_FROM else 1
-    jobs = min(jobs, len(paths))
+        jobs = jobs_available() if len(files) >= PARALLEL_FROM else 1
+    jobs = min(jobs, len(files))
     if jobs <= 1 or "fork" not in mp.get_all_start_methods():
-        return [_load_deal(path) for path in paths]
+        return [_load_deal(path, raw) for path, raw in files]
     # The parent takes an equal share: receiving a worker's deal (unpickling it) costs about
     # a quarter of parsing and validating it, so the parent would otherwise mostly wait.
-    theirs = paths[: len(paths) - len(paths) // jobs]
+    theirs = files[: len(files) - len(files) // jobs]
     global _PENDING
     _PENDING = theirs
     try:
         with mp.get_context("fork").Pool(jobs - 1, initializer=worker_started) as pool:
             found = pool.map_async(_load_pending, range(len(theirs)), chunksize=max(1, len(theirs) // (jobs * 8)))
-            own = [_load_deal(path) for path in paths[len(theirs):]]
+            own = [_load_deal(path, raw) for path, raw in files[len(theirs):]]
             received = found.get()
     finally:
         _PENDING = []
-    return [(deal, _DocumentOnDemand(path), problems) for path, (deal, problems) in zip(theirs, received)] + own
+    return [(deal, _DocumentOnDemand(path), problems) for (path, _), (deal, problems) in zip(theirs, received)] + own
 
 
 def _load_pending(i: int) -> tuple[Optional[Deal], list[Problem]]:
-    deal, _, problems = _load_deal(_PENDING[i])
+    deal, _, problems = _load_deal(*_PENDING[i])
     return deal, problems
 
 
@@ -231,10 +237,12 @@ def _load_shared(directory: Path, name: str) -> tuple:
     path = directory / name
     if not os.path.lexists(path):
         return None, None, str(path), []
-    doc, problems = _read(path, SHARED[name])
+    doc, problems, raw = _read(path, SHARED[name])
     if doc is None:
         return None, None, str(path), problems
     model, problems = validate(SHARED[name], doc.data, doc, str(path))
+    if isinstance(model, Digested):  # the deflators, which budgets are keyed by
+        stamped(model, digest(name, raw))
     return model, doc, str(path), problems
 
 
@@ -448,8 +456,3 @@ def _budget_checks(budget) -> Iterator[tuple[tuple, str]]:
         if scheme.stated_net_benefit is not None and scheme.stated_net_benefit != gained - invested:
             yield ("budget", "schemes", i, "stated_net_benefit"), f"{scheme.stated_net_benefit} does not equal benefit less investment, {gained - invested}"
 
-
-def forget_loaded() -> None:
-    """Drop the cache of parsed deals: a one-off build calls this once its pages are made,
-    so a thousand deals do not stay in memory while MkDocs renders (serve keeps them)."""
-    _DEAL_CACHE.clear()

@@ -18,7 +18,6 @@ OverflowError pages later. Only ASCII 0-9 count as digits: Python's ``\\d``, ``i
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from decimal import Decimal
 from typing import Annotated, Any
@@ -34,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from .digest import memoised
 from .limits import (
     AMOUNT_LIMIT_TEXT,
     FIRST_POPULATION_YEAR,
@@ -196,7 +196,7 @@ def _financial_year(value: Any) -> str:
     raise ValueError(f"{_show(value)} is not a financial year (expected e.g. 2025-26)")
 
 
-@functools.lru_cache(maxsize=1024)  # a deal names the same few years hundreds of times
+@memoised(maxsize=1024)  # a deal names the same few years hundreds of times
 def _financial_year_text(text: str) -> str:
     match = YEAR_RE.fullmatch(text)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):

@@ -34,6 +34,7 @@ from typing import Iterable, Optional
 from pydantic import Field
 
 from .catalogue import Catalogue
+from .digest import Digested, cache, digest, stamped
 from .frontmatter import split_front_matter
 from .files import read
 from .limits import first_suspect
@@ -60,7 +61,7 @@ class FrontMatter(Publishable):
     summary: LongText = Field(description="One or two sentences, shown in lists and feeds")
 
 
-class Update(FrontMatter):
+class Update(FrontMatter, Digested):  # Digested: the digest of its file's name and bytes (digest.py)
     """An update as loaded: its front matter plus where it lives."""
 
     stem: str  # "2026-03-02-greater-manchester-signs" (file name without .md)
@@ -91,38 +92,47 @@ def update_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX and not p.is_symlink() and p.is_file())
 
 
-# Valid updates by file, with the file's (mtime, size) when read: `dealsite serve` loads every
-# update again on each change (3,000 files at the benchmark's scale), so unchanged files are
-# not parsed again. Updates are frozen models, so sharing them is safe.
-_UPDATE_CACHE: dict[Path, tuple[tuple[int, int], Update]] = {}
+# Valid updates by file (resolved path), each carrying the digest of its name and bytes:
+# `dealsite serve` loads every update again on each change (3,000 files at the benchmark's
+# scale), so files whose bytes the cache has seen are not parsed again. Updates are frozen
+# models, so sharing them is safe.
+_UPDATE_CACHE: dict[Path, Update] = {}
+cache(_UPDATE_CACHE.clear)
+
+
+def update_digest(name: str, raw: bytes) -> bytes:
+    """What an update is made from: its file's name and bytes (``Update.digest``)."""
+    return digest("update", name, raw)
 
 
 def _load_one_cached(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
     try:
-        stat = path.stat()
-    except OSError:
-        return _load_one(path, known)
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    hit = _UPDATE_CACHE.get(path)
+        raw = read(path)
+    except YamlError:
+        return _load_one(path, known)  # to be refused with its reason
+    key = path.resolve()
+    hit = _UPDATE_CACHE.get(key)
     # Only the check against the deals depends on more than the file: a cached update naming a
     # deal that has gone is read again, to report it with its line.
-    if hit is not None and hit[0] == stamp and all(slug in known for slug in hit[1].deals):
-        return hit[1], []
-    update, problems = _load_one(path, known)
+    if hit is not None and hit.digest == update_digest(path.name, raw) and all(slug in known for slug in hit.deals):
+        return hit, []
+    update, problems = _load_one(path, known, raw)
     if update is not None:
-        _UPDATE_CACHE[path] = (stamp, update)
+        _UPDATE_CACHE[key] = update
     else:
-        _UPDATE_CACHE.pop(path, None)
+        _UPDATE_CACHE.pop(key, None)
     return update, problems
 
 
-def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
+def _load_one(path: Path, known: set[str], raw: Optional[bytes] = None) -> tuple[Optional[Update], list[Problem]]:
+    """The update in path (from ``raw``, its bytes, when already read), with its digest."""
     file = str(path)
     match = NAME_RE.fullmatch(path.name)
     if not match:
         return None, [Problem(file, 1, "", f"{path.name} is not named like an update (expected YYYY-MM-DD-slug.md, e.g. 2026-03-02-deal-signed.md)")]
     try:
-        text = decode(read(path))
+        raw = read(path) if raw is None else raw
+        text = decode(raw)
     except YamlError as error:
         return None, [Problem(file, error.line, "", error.message)]
     front, body, first = split_front_matter(text)
@@ -162,7 +172,7 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
             problems.append(Problem(file, line_of(doc, ("deals", i)), f"deals[{i}]", f"{slug} is not a known deal (expected one of {shown}, from deals/)"))
     if len(set(update.deals)) != len(update.deals):
         problems.append(Problem(file, line_of(doc, ("deals",)), "deals", "names a deal twice"))
-    return (update if not problems else None), problems
+    return (stamped(update, update_digest(path.name, raw)) if not problems else None), problems
 
 
 def load_updates(directory: Path, catalogue: Catalogue) -> list[Update]:

@@ -24,7 +24,6 @@ which keeps unquoted decimals exact. ``load.py`` maps ``lines`` onto validation 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -46,6 +45,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from .digest import memoised
 from .syntax import explain, key_of
 from .types import FloatLiteral
 
@@ -292,7 +292,7 @@ def _plain(text: str) -> object:
 
 # Keys and short values repeat across a file and across files (97% hits on the bench deals);
 # every value it returns is immutable, so sharing one is safe.
-_plain_cached = functools.lru_cache(maxsize=8192)(_plain)
+_plain_cached = memoised(maxsize=8192)(_plain)
 
 
 def _int_trap(text: str) -> str:

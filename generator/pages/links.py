@@ -7,13 +7,13 @@ pages are relative so the site works from any folder or host.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from dataclasses import dataclass
 from typing import Iterable, Optional
 from urllib.parse import quote, unquote
 
 from ..model import Deal
+from ..model.digest import memoised
 
 HOME_URI = "index.md"
 POWERS_URI = "powers.md"
@@ -47,7 +47,7 @@ def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
-@functools.lru_cache(maxsize=65536)  # posixpath.relpath is slow, and pages across deals ask thousands of times
+@memoised(maxsize=65536)  # posixpath.relpath is slow, and pages across deals ask thousands of times
 def _relative_directory(from_uri: str, to_uri: str) -> str:
     path = posixpath.relpath(_directory(to_uri), _directory(from_uri))
     return "./" if path == "." else path + "/"

@@ -159,9 +159,9 @@ def _count_row(anchor: str, title: str, found: Counter, deals: set, not_agreed: 
     return CountRow(anchor, title, {s: found.get(s, 0) for s in STATUS_ORDER}, sum(found.values()), len(deals), not_agreed)
 
 
-def _deal_statuses(deal: Deal, today: dt.date) -> tuple[list[str], list]:
-    """Each outcome's status, in order, and the deal's overdue milestones."""
-    return [outcome_progress(o, today).status for o in deal.outcomes], [e for e in deal_event_progress(deal, today) if e.overdue]
+def _deal_statuses(deal: Deal, today: dt.date) -> tuple[tuple[str, ...], tuple]:
+    """Each outcome's status, in order, and the deal's overdue milestones (kept between previews: tuples)."""
+    return tuple(outcome_progress(o, today).status for o in deal.outcomes), tuple(e for e in deal_event_progress(deal, today) if e.overdue)
 
 
 class Review:

@@ -27,7 +27,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ...model.clock import build_time
-from ...model.load import InvalidDeals, forget_loaded
+from ...model.digest import forget_caches
+from ...model.load import InvalidDeals
 from ...model.updates import UPDATES_DIR
 from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
@@ -186,7 +187,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if self.session is None:
             # One build: the pages are made, so the deals need not stay in memory while MkDocs renders.
             self.sources = None
-            forget_loaded()
+            forget_caches()
         return built
 
     def _mark_pages_showing(self, files: Files, fragments: set[str]) -> None:
