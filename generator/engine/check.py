@@ -17,7 +17,8 @@ from ..compute.advice import stale_readings
 from ..model import Catalogue, Deal
 from ..model.advice import deal_warnings, text_file_warnings, unused_warnings, warning
 from ..model.files import read
-from ..model.load import SCRUTINY_FILE, SHARED, InvalidDeals, deal_files, load_catalogue, read_document
+from ..model.assemble import SCRUTINY_FILE, SHARED
+from ..model.load import InvalidDeals, deal_files, load_catalogue, read_document
 from ..model.problems import ERROR, WARNING, Problem
 from ..model.updates import FrontMatter, split_front_matter, update_files
 from ..model.yaml import YamlError, decode

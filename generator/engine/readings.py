@@ -29,7 +29,8 @@ from typing import Optional
 from pydantic import TypeAdapter, ValidationError
 
 from ..model import Deal, Reading
-from ..model.load import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE, InvalidDeals, load_catalogue
+from ..model.assemble import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE
+from ..model.load import InvalidDeals, load_catalogue
 from ..model.problems import Problem
 from ..model.types import WRITTEN, Moment
 from .sheet import FIELDS, SOURCE, ReadingsError, read_sheet, sheet_bytes, sheet_rows, unquoted

@@ -23,7 +23,8 @@ from .catalogue import Catalogue
 from .deal import Deal
 from .files import LINK, NOT_A_FILE
 from .digest import Digested, digest, stamped
-from .load import SHARED, assemble, deal_digest, is_deal_name, name_problem
+from .assemble import SHARED, assemble
+from .load import deal_digest, is_deal_name, name_problem
 from .problems import Problem, field_path, line_of, validate
 from .yaml import MAX_BYTES, YamlError, parse, too_big
 
