@@ -92,7 +92,7 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     view = views.deal(deal, uri)
     outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
     events = views.events(view)
-    timeline = chart(rounds, [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
+    timeline = chart(_own_rounds(deal, rounds), [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
     budget = budget_view(deal, ctx.catalogue.deflators)
     tables_uri = deal_tables_uri(deal)
     html = ctx.env.get_template("deal.html").render(
@@ -128,6 +128,14 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
         )
     )
 
+
+
+def _own_rounds(deal: Deal, rounds: list) -> list:
+    """The national rounds the deal's timeline draws as bands: those it took part in or its
+    events belong to. The others are on the national timetable; drawing them too widened the
+    chart to years the deal has nothing in, and cost a band and a key line each (issue 13)."""
+    own = set(deal.negotiation.rounds) | {e.round for e in deal.negotiation.events if e.round}
+    return [r for r in rounds if r.id in own]
 
 
 def _sorted_events(deal: Deal) -> list[Event]:

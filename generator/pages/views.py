@@ -246,6 +246,18 @@ class DealView:
             words += f", {personal} of them to the {self.figure.role} personally" if personal else f", none to the {self.figure.role} personally"
         return words
 
+    @property
+    def usual_round(self) -> str:
+        """The national round most of the deal's powers come from: named once above the powers
+        table, and on a row only where the power's round differs (issue 13: deal pages at most
+        80 KB). "" when no round is shared by two powers."""
+        counts: dict[str, int] = {}
+        for p in self.powers:
+            if p.round:
+                counts[p.round] = counts.get(p.round, 0) + 1
+        best = max(counts.items(), key=lambda item: item[1], default=("", 0))  # the first of equals
+        return best[0] if best[1] > 1 else ""
+
     def menu_groups(self, status: str) -> list[tuple[str, int]]:
         """(menu title, grants) of the powers with this status, each menu power once, in the
         deal's order: "Transport (4)" rather than "Transport, Transport, Transport, Transport"."""

@@ -76,6 +76,18 @@ _FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")
 _PLAIN_ID = re.compile(r"[\w.:-]+")
 
 
+# Whitespace that holds a line break, outside elements whose text is kept as written (the last
+# check compares the theme's inline scripts word for word).
+_LAYOUT_SPACE = re.compile(r"(<(script|pre|textarea|style)\b.*?</\2>)|\s*\n\s*", re.S | re.I)
+
+
+def squeeze_layout(html: str) -> str:
+    """The page with each run of whitespace that holds a line break written as one line break:
+    what the browser shows is the same, and the theme's indentation is about 4 KB of each deal
+    page (issue 13: at most 80 KB)."""
+    return _LAYOUT_SPACE.sub(lambda m: m.group(1) or "\n", html)
+
+
 class DealsitePlugin(BasePlugin[DealsiteConfig]):
     # Set only by `dealsite serve --drafts`, in its own process, before MkDocs starts; honoured
     # only by `serve`. Previews never come from the environment or from mkdocs.yml, so no build
@@ -282,6 +294,12 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                     "(an id may hold only letters, digits, -, _, . and :)"
                 )
             stack += item.children
+
+
+    def on_post_page(self, output: str, *, page: Page, config) -> str:
+        if page.file.src_uri in self.pages and page.file.src_uri.startswith("deals/"):
+            return squeeze_layout(output)
+        return output
 
     @event_priority(-100)  # after Material's search (priority 0)
     def on_page_context(self, context, *, page: Page, config, nav):
