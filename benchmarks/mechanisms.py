@@ -14,9 +14,9 @@ memory; nothing in generator/ changes. The mechanisms:
   nav-cache   the theme's nav rendered once per depth (the plugin's on_env no longer gives
               site_templates/overrides/main.html its dealsite_nav dict, so every page
               renders Material's nav)
-  gc-pause    the garbage collector paused while deals load and pages are made
-              (generator/runtime.py paused becomes contextlib.nullcontext)
   nothing     every mechanism on: the build as shipped
+
+(The pause of the garbage collector was measured the same way and removed: issue 13.)
 
 Usage, once for the corpus (1,000 deals and the git history benchmarks/bench.py gives them)::
 
@@ -36,7 +36,6 @@ as benchmarks/bench.py sets them, so each run builds the same site.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import os
 import shutil
@@ -85,22 +84,12 @@ def _without_nav_cache() -> None:
     plugin.DealsitePlugin.on_env = on_env
 
 
-def _without_gc_pause() -> None:
-    from generator import runtime
-    from generator.model import load
-    from generator.pages import generate
-
-    for module in (runtime, load, generate):
-        module.paused = contextlib.nullcontext
-
-
 MECHANISMS = {
     "nothing": lambda: None,
     "workers": _without_workers,
     "c-yaml": _without_c_yaml,
     "field-sets": _without_field_sets,
     "nav-cache": _without_nav_cache,
-    "gc-pause": _without_gc_pause,
 }
 
 
