@@ -9,7 +9,6 @@ way a file took.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 from pathlib import Path
@@ -240,16 +239,6 @@ def test_below_parallel_from_files_all_are_parsed_in_this_process(corpus, monkey
     monkeypatch.setenv("DEALSITE_JOBS", "2")
     monkeypatch.setattr(load, "PARALLEL_FROM", 17)  # one more than the 16 files
     assert _parsing_pids(corpus, monkeypatch, tmp_path) == {os.getpid()}
-
-
-def test_the_garbage_collector_is_on_again_after_loading_even_when_refused(corpus):
-    _break(corpus)
-    with pytest.raises(InvalidDeals):
-        load_catalogue([corpus])
-    assert gc.isenabled()
-
-
-# --- memory ---------------------------------------------------------------------------------------
 
 
 def test_loaded_models_with_the_same_fields_share_one_record_of_them():

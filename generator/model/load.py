@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..runtime import PARALLEL_FROM, jobs_available, paused, worker_started
+from ..runtime import PARALLEL_FROM, jobs_available, worker_started
 from .assemble import SHARED, assemble
 from .catalogue import Catalogue, share_field_sets
 from .deal import Deal
@@ -244,8 +244,7 @@ def load_catalogue(paths: Iterable[Path] = (Path("deals"),), *, jobs: Optional[i
     valid catalogue. ``jobs``: worker processes for parsing (default: one per
     core, or DEALSITE_JOBS, once there are PARALLEL_FROM files to parse).
     """
-    with paused():  # the loaded deals live for the whole build: see gcpause
-        return _load_catalogue([Path(p) for p in paths], jobs)
+    return _load_catalogue([Path(p) for p in paths], jobs)
 
 
 def _load_catalogue(paths: list[Path], jobs: Optional[int]) -> Catalogue:

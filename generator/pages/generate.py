@@ -17,7 +17,7 @@ from ..compute.embargo import Publication
 from ..model import Deal
 from ..model.content import Content
 from ..model.digest import cache, digest, digest_of
-from ..runtime import PARALLEL_FROM, jobs_available, paused, worker_started
+from ..runtime import PARALLEL_FROM, jobs_available, worker_started
 from . import deal, downloads, progress, public, updates
 from .bundle import Bundle, Context
 from .links import generated_page_uris
@@ -193,26 +193,25 @@ def generate(
         reuse=memo.values if memo is not None else None,
     )
     sections = SECTIONS
-    with paused():
-        for section in sections:
-            if hasattr(section, "prepare"):
-                section.prepare(ctx)
-        if memo is not None:
-            memo.start(ctx, templates_digest(templates_dir))
-        kept = {d.slug: memo.get(d) for d in catalogue.deals} if memo is not None else {}
-        todo = [d for d in catalogue.deals if kept.get(d.slug) is None]
-        made = dict(zip((d.slug for d in todo), _deal_bundles(ctx, todo, sections, out_dir, jobs)))
-        bundle = Bundle(out_dir=out_dir)
-        for deal in catalogue.deals:
-            part = kept.get(deal.slug)
-            if part is None:
-                part = made[deal.slug] if memo is None else memo.put(deal, made[deal.slug])
-            bundle.merge(part)
-        for section in sections:
-            if hasattr(section, "add"):
-                section.add(ctx, bundle)
-        made_pages = {p.src_uri for p in bundle.pages}
-        if made_pages != generated_page_uris(catalogue.deals):  # what `dealsite check` checks update links against
-            raise RuntimeError(f"links.generated_page_uris is out of date: {sorted(made_pages ^ generated_page_uris(catalogue.deals))}")
-        updates.add_pages(ctx, bundle, content if content is not None else Content())
+    for section in sections:
+        if hasattr(section, "prepare"):
+            section.prepare(ctx)
+    if memo is not None:
+        memo.start(ctx, templates_digest(templates_dir))
+    kept = {d.slug: memo.get(d) for d in catalogue.deals} if memo is not None else {}
+    todo = [d for d in catalogue.deals if kept.get(d.slug) is None]
+    made = dict(zip((d.slug for d in todo), _deal_bundles(ctx, todo, sections, out_dir, jobs)))
+    bundle = Bundle(out_dir=out_dir)
+    for deal in catalogue.deals:
+        part = kept.get(deal.slug)
+        if part is None:
+            part = made[deal.slug] if memo is None else memo.put(deal, made[deal.slug])
+        bundle.merge(part)
+    for section in sections:
+        if hasattr(section, "add"):
+            section.add(ctx, bundle)
+    made_pages = {p.src_uri for p in bundle.pages}
+    if made_pages != generated_page_uris(catalogue.deals):  # what `dealsite check` checks update links against
+        raise RuntimeError(f"links.generated_page_uris is out of date: {sorted(made_pages ^ generated_page_uris(catalogue.deals))}")
+    updates.add_pages(ctx, bundle, content if content is not None else Content())
     return with_banners(bundle, publication) if publication.previews else bundle
