@@ -44,8 +44,8 @@ FOLLOW_ON_KIND_LABEL = {
     "order": "Order",
     "other": "Other agreement",
 }
-# A follow-on's status, as the list of later agreements words it.
-FOLLOW_ON_STATUS_LABEL = {
+# A deal's status, and a follow-on's, as the pages word it.
+DEAL_STATUS_LABEL = {
     DealStatus.proposed: "Proposed",
     DealStatus.negotiating: "Negotiating",
     DealStatus.agreed: "Agreed",
@@ -108,7 +108,7 @@ def follow_on_views(deal: Deal, menu_titles: dict[str, str]) -> list[FollowOnVie
             f"{CONDITION_KIND_LABEL[c.kind]}: {CONDITION_STATUS_LABEL[c.status].lower()}" for c in deal.conditions if c.added_by == f.id
         ]
         views.append(
-            FollowOnView(f, f"follow-on-{f.id}", FOLLOW_ON_KIND_LABEL[f.kind], f.status.value, FOLLOW_ON_STATUS_LABEL[f.status], powers, funds, conditions)
+            FollowOnView(f, f"follow-on-{f.id}", FOLLOW_ON_KIND_LABEL[f.kind], f.status.value, DEAL_STATUS_LABEL[f.status], powers, funds, conditions)
         )
     return views
 

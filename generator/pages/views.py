@@ -26,21 +26,14 @@ from ..model import (
     Reading,
 )
 from .accountable import CHOSEN_LABEL, role_title
-from .agreements import FollowOnRef, follow_on_refs, recipient_words
+from .agreements import DEAL_STATUS_LABEL, FollowOnRef, follow_on_refs, recipient_words
 from .bundle import Heading
 from .links import deal_uri, href
 
 # --- labels -----------------------------------------------------------------
 
 LEVEL_LABEL = {Level.city: "City", Level.county: "County", Level.city_region: "City region"}
-STATUS_LABEL = {
-    DealStatus.proposed: "Proposed",
-    DealStatus.negotiating: "Negotiating",
-    DealStatus.agreed: "Agreed",
-    DealStatus.in_delivery: "In delivery",
-    DealStatus.completed: "Completed",
-    DealStatus.withdrawn: "Withdrawn",
-}
+STATUS_LABEL = DEAL_STATUS_LABEL
 STATUS_ORDER = {status: i for i, status in enumerate(STATUS_LABEL)}
 POWER_LABEL = {
     PowerStatus.agreed: "Agreed",
