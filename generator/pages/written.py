@@ -19,6 +19,7 @@ from typing import Iterable, Optional, Protocol
 
 from ..model import Deal
 from ..model.content import Content, Page
+from ..model.digest import cache
 from ..model.problems import Problem
 from ..model.updates import Update
 from .bundle import Heading
@@ -49,6 +50,7 @@ class Body:
 # Bodies by file, kept while the text is the same: `dealsite check` and the build it runs
 # first read the same files, and `dealsite serve` renders them again on every change.
 _BODIES: dict[tuple[bool, str], tuple[tuple[str, int], Body]] = {}
+cache(_BODIES.clear)
 
 
 def render_body(written: Written) -> Body:
