@@ -56,6 +56,8 @@ class HeldBack:
     texts: tuple[str, ...] = ()  # distinctive text of the item that must appear nowhere public
     date: Optional[dt.date] = None  # a reading's date
     outcome: Optional[str] = None  # a reading's outcome id
+    until: Optional[dt.datetime] = None  # when it becomes public (with what it waits on); None while a draft keeps it
+    path: str = ""  # where it will appear, relative to the site's root, e.g. "deals/kent/"
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def publish(
     public = public_catalogue(catalogue, now)
     slugs = {d.slug for d in public.deals}
     held += tuple(_held_updates(updates, catalogue, slugs, now))
+    held += tuple(_held_scrutiny(catalogue, now))
     if previews:
         return Publication(now, True, catalogue, updates, held, as_of)
     return Publication(now, False, public, tuple(u for u in updates if visible(u, slugs, now)), held, as_of)
@@ -114,8 +117,8 @@ def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
 
 
 def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
-    # The deal itself when nothing in it is held back, so a deal that did not change is the
-    # same object from build to build.
+    # The deal itself when nothing in it is held back; a copy without the held-back readings gets a
+    # digest of its own (model/digest.py), which the caches of a deal's work are keyed by.
     if all(is_public(r, now) for o in deal.outcomes for r in o.readings):
         return deal
     outcomes = [o.model_copy(update={"readings": [r for r in o.readings if is_public(r, now)]}) for o in deal.outcomes]
@@ -128,12 +131,23 @@ def visible(update: Update, public_deals: set[str], now: dt.datetime) -> bool:
     return is_public(update, now) and all(slug in public_deals for slug in update.deals)
 
 
+def release(*items: Publishable) -> Optional[dt.datetime]:
+    """When all of items are public: the latest embargo among them; None while any is a draft."""
+    if any(item.draft for item in items):
+        return None
+    moments = [item.publish_after for item in items if item.publish_after is not None]
+    return max(moments) if moments else None
+
+
 def _held_deals(catalogue: Catalogue, now: dt.datetime):
     for deal in catalogue.deals:
         reason = hold_reason(deal, now)
         if reason:
             outcome_titles = tuple(o.title for o in deal.outcomes)
-            yield HeldBack("deal", deal.title, reason, deal=deal.slug, texts=(deal.title, deal.summary, *outcome_titles))
+            yield HeldBack(
+                "deal", deal.title, reason, deal=deal.slug, texts=(deal.title, deal.summary, *outcome_titles),
+                until=release(deal), path=f"deals/{deal.slug}/",
+            )
 
 
 def _held_readings(catalogue: Catalogue, now: dt.datetime):
@@ -144,16 +158,37 @@ def _held_readings(catalogue: Catalogue, now: dt.datetime):
                 if reason:
                     texts = tuple(t for t in (reading.commentary, reading.remedial_action) if t)
                     name = f"reading of {long_date(reading.date)} for \u201c{outcome.title}\u201d ({deal.title})"
-                    yield HeldBack("reading", name, reason, deal=deal.slug, texts=texts, date=reading.date, outcome=outcome.id)
+                    yield HeldBack(
+                        "reading", name, reason, deal=deal.slug, texts=texts, date=reading.date, outcome=outcome.id,
+                        until=release(deal, reading), path=f"deals/{deal.slug}/",
+                    )
 
 
 def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slugs: set[str], now: dt.datetime):
-    titles = {d.slug: d.title for d in catalogue.deals}
+    deals = {d.slug: d for d in catalogue.deals}
     for update in updates:
         reason = hold_reason(update, now)
         if not reason:
-            waiting = [titles.get(s, s) for s in update.deals if s not in public_slugs]
+            waiting = [deals[s].title if s in deals else s for s in update.deals if s not in public_slugs]
             if waiting:
                 reason = "Held back: it is about a deal that is not yet public (" + ", ".join(waiting) + ")"
         if reason:
-            yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary))
+            until = release(update, *(deals[s] for s in update.deals if s in deals))
+            yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary), until=until, path=update.url)
+
+
+def _held_scrutiny(catalogue: Catalogue, now: dt.datetime):
+    """Items of the committee's record (deals/_scrutiny.yaml) held back like deals."""
+    record = catalogue.scrutiny
+    for kind, items in (("session", record.sessions), ("recommendation", record.recommendations), ("response", record.responses)):
+        for item in items:
+            reason = hold_reason(item, now)
+            if not reason:
+                continue
+            if kind == "response":
+                name, texts = f"response of {long_date(item.date)} to {item.recommendation}", (item.text,)
+            elif kind == "recommendation":
+                name, texts = f"recommendation {item.id}", (item.text,)
+            else:
+                name, texts = f"session {item.id}: {item.title}", (item.title,)
+            yield HeldBack(kind, name, reason, texts=texts, until=release(item), path="committee/")

@@ -295,17 +295,20 @@ def shown(rows: Sequence[Row]) -> frozenset:
     return frozenset(found)
 
 
-def _chart(axis: Axis, rounds: Sequence[NegotiationRound], rows: list[Row], today: dt.date) -> Chart:
+def _chart(axis: Axis, rounds: Sequence[NegotiationRound], rows: list[Row], today: dt.date, own: Optional[set] = None) -> Chart:
+    """``own``: draw only these rounds (by id), still numbered as in the national timetable."""
     today_x = axis.x(today) if axis.holds(today) else None
-    return Chart(axis, axis.bands(rounds, numbering(rounds)), axis.ticks(), today_x, rows, shown(rows))
+    drawn = [r for r in rounds if own is None or r.id in own]
+    return Chart(axis, axis.bands(drawn, numbering(rounds)), axis.ticks(), today_x, rows, shown(rows))
 
 
 def deal_chart(
     rounds: Sequence[NegotiationRound], events: Sequence[Event], follow_ons: Sequence[FollowOn], today: dt.date,
-    finished: bool = False,
+    finished: bool = False, own: Optional[set] = None,
 ) -> Chart:
     """A deal's own chart: a row per meeting or milestone and per follow-on agreement, in date
-    order, on an axis spanning that deal's own dates (whole years), not the programme's."""
+    order, on an axis spanning that deal's own dates (whole years), not the programme's; bands
+    for its ``own`` rounds only (all when None)."""
     axis = axis_for(event_days(events) + follow_on_days(follow_ons))
     dated = [
         (e.planned.earliest, 0, Row(e.title, (event_mark(axis, e, today, finished),), event_words(e, today, finished), key=e))
@@ -313,7 +316,7 @@ def deal_chart(
     ]
     dated += [(f.date.earliest, 1, Row(f.title, (follow_on_mark(axis, f),), follow_on_words(f), "Follow-on agreement", f)) for f in follow_ons]
     rows = [row for _, _, row in sorted(dated, key=lambda t: (t[0], t[1]))]
-    return _chart(axis, rounds, rows, today)
+    return _chart(axis, rounds, rows, today, own)
 
 
 def timetable_axis(rounds: Sequence[NegotiationRound], deals: Iterable, today: dt.date) -> Axis:

@@ -39,8 +39,9 @@ from typing import Sequence
 
 import pandas as pd
 
+from ..compute.agreements import agreement_tables
 from ..compute.budget import budget_tables
-from ..compute.progress import progress_tables
+from ..compute.progress_tables import progress_tables
 from ..compute.tables import Column, Table
 from ..model import Deal
 from .bundle import Bundle, Context, GeneratedPage, Heading, index_by_summary, reused
@@ -63,7 +64,10 @@ PACKAGE = "datapackage.json"
 
 
 def deal_tables(ctx: Context, deal: Deal) -> list[Table]:
-    return budget_tables(deal, ctx.catalogue.deflators) + progress_tables(deal, ctx.now.date())
+    """Every table the deal publishes. The agreement tables (compute/agreements.py) are only
+    those with rows: ``agreements.agreement_csvs(deal)`` names them for pages that link them."""
+    today = ctx.now.date()
+    return budget_tables(deal, ctx.catalogue.deflators) + progress_tables(deal, today) + agreement_tables(deal, ctx.catalogue.powers, today)
 
 
 def table_path(deal: Deal, table: Table) -> str:
