@@ -87,6 +87,39 @@
     table.caption.textContent += " (" + shown + " chosen)";
   }
 
+  /* The timetable: a filter box over a chart and its table, hiding the rows ([data-ds-row]) that
+     do not hold every word typed. Without it every row shows, grouped by round. */
+  function enhanceFilter(area, n) {
+    var rows = Array.prototype.slice.call(area.querySelectorAll("[data-ds-row]"));
+    var box = document.createElement("div");
+    box.className = "ds-filter";
+    var label = document.createElement("label");
+    label.htmlFor = "ds-rows-filter-" + n;
+    label.textContent = area.getAttribute("data-ds-filter-label") || "Filter by any word";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = label.htmlFor;
+    input.autocomplete = "off";
+    var status = document.createElement("p");
+    status.className = "ds-filter-status";
+    status.setAttribute("role", "status");
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+    area.parentNode.insertBefore(box, area);
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var shown = 0;
+      rows.forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        row.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+        if (!row.hidden && row.tagName === "LI") shown += 1;
+      });
+      status.textContent = words.length ? shown + " of " + area.querySelectorAll("li[data-ds-row]").length + " deals shown" : "";
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-ds-filter]"), enhanceFilter);
   Array.prototype.forEach.call(document.querySelectorAll("table[data-ds-sortable]"), enhanceTable);
   Array.prototype.forEach.call(document.querySelectorAll("form[data-ds-compare]"), enhanceCompare);
 

@@ -17,15 +17,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Optional
 
-from ..model import Outcome
-from .display import measure
-from .progress import OutcomeProgress, path
+from ..model import Outcome, PartialDate
+from .display import measure, written_places
+from .progress import OutcomeProgress, expected_value, path
 
 WIDTH, HEIGHT = 320, 100
 LEFT, RIGHT = 8.0, 312.0  # the plot's x range: the first and last dates
 TOP, BOTTOM = 22.0, 82.0  # the plot's y range: the largest and smallest values
 TEXT = 11  # the labels' size (user units): room a label needs above its baseline
 VERDICT_GAP = 9  # the verdict's text sits this far above (or below) the latest reading
+TABLE_READINGS = 4  # the latest readings in the chart's table for screen readers (every one: the tables page)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A reading in the chart's table: its month, its value and the expected value then."""
+
+    month: str
+    reading: str
+    expected: str  # "" without a target
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,17 @@ class OutcomeChart:
     latest: Optional[tuple[float, float]]
     status: str  # the Status value, for the verdict's look
     labels: list[Label]  # values at the baseline and target, then the verdict
+    table: tuple[TableRow, ...] = ()  # the latest readings (at most TABLE_READINGS), oldest first
+    earlier: int = 0  # readings before those in the table
+
+    @property
+    def caption(self) -> str:
+        shown = len(self.table)
+        return f"Latest {shown} of {shown + self.earlier} readings" if self.earlier else f"Reading{'s' if shown != 1 else ''}"
+
+    @property
+    def has_expected(self) -> bool:
+        return any(r.expected for r in self.table)
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -111,4 +132,16 @@ def outcome_chart(progress: OutcomeProgress, today: dt.date) -> Optional[Outcome
     else:
         # In the corner the path leaves clear: below a rising path, above a falling one.
         labels.append(Label(_r((LEFT + RIGHT) / 2), _r(BOTTOM if rising else TOP + TEXT), "No reading yet", "middle"))
-    return OutcomeChart(expected, line, dots, latest, progress.status.value, labels)
+    return OutcomeChart(expected, line, dots, latest, progress.status.value, labels, *reading_table(o, readings, points))
+
+
+def reading_table(o: Outcome, readings: list, points: list) -> tuple[tuple[TableRow, ...], int]:
+    """The latest readings against the expected value on each one's date, written to the places
+    the deal gives (the more of reading and target): the numbers the chart draws, for screen readers."""
+    shown = readings[-TABLE_READINGS:]
+    rows = []
+    for r in shown:
+        places = max(written_places(r.value), written_places(o.target.value) if o.target else 0)
+        wanted = measure(expected_value(o, r.date, points), o.unit, places) if o.target else ""
+        rows.append(TableRow(PartialDate(r.date.year, r.date.month).words(), measure(r.value, o.unit), wanted))
+    return tuple(rows), len(readings) - len(shown)

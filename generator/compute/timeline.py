@@ -27,6 +27,7 @@ LANE_Y = (29, 41)  # px: baselines of the round numbers, in up to two lanes
 AXIS_HEIGHT = 46
 LABEL_GAP = 2.5  # percent: round numbers closer than this to the last in a lane go to the next lane
 LAST_LABEL = 94.0  # percent: a year label starting further right would run off the chart
+MIN_SPAN = 1.5  # percent: a month or year narrower than this is drawn as a mark at its middle
 
 
 def year_step(years: int) -> int:
@@ -82,6 +83,13 @@ class Span:
     @property
     def mid(self) -> float:
         return round(self.x + self.width / 2, 2)
+
+    @property
+    def drawn_wide(self) -> bool:
+        """Drawn as a bar across its month or year: only when that is wide enough to see (a
+        month on a long axis is a sliver; it is drawn as a mark at its middle, and its words
+        say it is known only to the month)."""
+        return self.width >= MIN_SPAN
 
 
 @dataclass(frozen=True)
@@ -288,7 +296,7 @@ def shown(rows: Sequence[Row]) -> frozenset:
                 found.add("planned")
             if m.actual is not None:
                 found.add(m.kind)
-            if any(s is not None and s.width for s in (m.planned, m.actual)):
+            if any(s is not None and s.drawn_wide for s in (m.planned, m.actual)):
                 found.add("span")
             if m.state in ("late", "early", "overdue", "not-recorded", "withdrawn"):
                 found.add(m.state)
