@@ -1,18 +1,16 @@
 """Issue 13: deal pages at most 80 KB. What keeps them small without taking anything a resident
-reads: the theme's indentation squeezed, the timeline's shaded rows and year lines drawn as one
-path each, the round most powers share named once, and only the deal's own rounds charted.
+reads: the theme's indentation squeezed, the round most powers share named once, and only the
+deal's own rounds charted.
 
 Figures are worked out by hand from the example deal files (deals/*.yaml) named in each test.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import lxml.html
 
-from generator.compute.timeline import Chart, Row, Tick, num
 from generator.engine.mkdocs.plugin import squeeze_layout
 from generator.pages.views import DealView, PowerView
 
@@ -47,26 +45,9 @@ def test_a_built_deal_page_has_no_indented_lines(example_site):
     assert "\n " not in html and "\n\n" not in html
 
 
-# --- the timeline's paths ----------------------------------------------------------------------
-
-
-def _chart(rows: list[Row], ticks: list[Tick]) -> Chart:
-    return Chart(720, 120, 190.0, 704.0, 46, 108, 8, [], ticks, rows, dt.date(2014, 1, 1), dt.date(2016, 1, 1))
-
-
-def test_every_other_row_is_shaded_by_one_path_of_24_high_rectangles():
-    rows = [Row("a", 58, [], False), Row("b", 82, [], True), Row("c", 106, [], False), Row("d", 130, [], True)]
-    # row b is centred on 82: its band runs from 70 to 94, the full 720 wide
-    assert _chart(rows, []).stripes_path == "M0 70h720v24H0zM0 118h720v24H0z"
-
-
-def test_year_lines_are_one_path_from_above_the_years_to_the_bottom():
-    # top 46: lines start 30 above it, at 16; the bottom is 108
-    assert _chart([], [Tick(190.0, "2014"), Tick(447.3, "2015")]).ticks_path == "M190 16V108M447.3 16V108"
-
-
-def test_coordinates_are_written_without_a_needless_decimal():
-    assert [num(58.0), num(345.4), num(12.25), num(0.0)] == ["58", "345.4", "12.2", "0"]
+# --- the timeline ---------------------------------------------------------------------------------
+# Issue 16 redrew the timeline as HTML rows (whole labels, wrapped) beside small SVG tracks placed
+# in percent; its geometry is tested in tests/test_residents_charts.py.
 
 
 # --- the powers' round -------------------------------------------------------------------------
@@ -112,6 +93,8 @@ def test_a_deals_timeline_draws_only_the_rounds_it_took_part_in(example_site):
         "Devolution deals 2014-2016 (November 2014 to March 2016)",
         "Trailblazer deeper devolution deals 2023 (March 2023)",
     ]
-    # the first event is planned for 3 November 2014, the last in 2025: the axis runs 2014 to 2025
-    years = [t.text for t in figure.xpath(".//*[local-name()='g' and @class='ds-year']/*")]
-    assert years[0] == "2014" and years[-1] == "2025"
+    # the first event is planned for 3 November 2014, the last in 2025: the axis runs from 1 January
+    # 2014 to 1 January 2026, a line for each of the 12 years, labelled every other year (over 8 years)
+    years = [t.text for t in figure.xpath(".//*[local-name()='text' and @class='ds-year']")]
+    assert years == ["2014", "2016", "2018", "2020", "2022", "2024"]
+    assert len(figure.xpath(".//*[local-name()='line' and starts-with(@class,'ds-tick')]")) == 12
