@@ -180,12 +180,12 @@ def test_counts_by_status_equal_the_hand_count(dashboard):
     rows = table(dashboard, "Number of outcomes by status, for each deal and in all")
     # every outcome here has a target and can be rated: none is monitored only or cannot be rated
     assert rows[0] == [
-        "Deal", "Achieved", "On track", "At risk", "Off track", "No recent data", "Monitored, no target", "Cannot be rated",
+        "Deal", "Achieved", "On track", "At risk", "Off track", "Target missed", "No recent data", "Monitored, no target", "Cannot be rated",
         "All outcomes", "Overdue milestones",
     ]
-    assert rows[1] == ["Alphashire deal", "0", "1", "1", "1", "1", "0", "0", "4", "1"]
-    assert rows[2] == ["Bethshire deal", "1", "1", "0", "0", "1", "0", "0", "3", "1"]
-    assert rows[3] == ["All deals", "1", "2", "1", "1", "2", "0", "0", "7", "2"]
+    assert rows[1] == ["Alphashire deal", "0", "1", "1", "1", "0", "1", "0", "0", "4", "1"]
+    assert rows[2] == ["Bethshire deal", "1", "1", "0", "0", "0", "1", "0", "0", "3", "1"]
+    assert rows[3] == ["All deals", "1", "2", "1", "1", "0", "2", "0", "0", "7", "2"]
 
 
 def test_each_deal_is_one_row_linking_to_its_outcomes_on_its_page(dashboard):
@@ -219,21 +219,21 @@ def test_each_outcomes_figures_are_in_the_download_the_dashboard_points_to(dashb
 def test_outcomes_are_counted_by_theme_and_by_power_with_menu_titles(dashboard):
     rows = table(dashboard, "Number of outcomes by status, for each theme")
     assert rows[0] == [
-        "Theme", "Achieved", "On track", "At risk", "Off track", "No recent data", "Monitored, no target", "Cannot be rated",
+        "Theme", "Achieved", "On track", "At risk", "Off track", "Target missed", "No recent data", "Monitored, no target", "Cannot be rated",
         "All outcomes", "Deals",
     ]
     # skills: stalled (off track) only; employment: the other six, from both deals
     assert rows[1:] == [
-        ["Employment", "1", "2", "1", "0", "2", "0", "0", "6", "2"],
-        ["Skills", "0", "0", "0", "1", "0", "0", "0", "1", "1"],
+        ["Employment", "1", "2", "1", "0", "0", "2", "0", "0", "6", "2"],
+        ["Skills", "0", "0", "0", "1", "0", "0", "0", "0", "1", "1"],
     ]
     rows = table(dashboard, "Number of outcomes by status, for each power they rely on")
     assert rows[0][-1] == "Power not granted"
     # menu order; stalled relies on skills funding, which Alphashire was not granted (it has
     # worklessness only); the other six rely on worklessness, agreed in both deals
     assert rows[1:] == [
-        ["Skills funding", "0", "0", "0", "1", "0", "0", "0", "1", "1", "1"],
-        ["Worklessness and long-term unemployment", "1", "2", "1", "0", "2", "0", "0", "6", "2", "0"],
+        ["Skills funding", "0", "0", "0", "1", "0", "0", "0", "0", "1", "1", "1"],
+        ["Worklessness and long-term unemployment", "1", "2", "1", "0", "0", "2", "0", "0", "6", "2", "0"],
     ]
     assert '<tr id="power-worklessness">' in dashboard and '<tr id="theme-employment">' in dashboard
 
