@@ -219,15 +219,21 @@ def cmd_readings_import(args) -> int:
 
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
-    from .engine.pipeline import read_sources
+    from .engine.pipeline import build_moment, read_sources
     from .engine.publish import BuildFailed, RefusedOutputFolder
     from .model.clock import SourceDateEpochError
 
     quiet_logging(args.quiet)
     try:
         # Checked before MkDocs starts, so bad files get the check's report. No reference is
-        # kept: the plugin reads them again, from the loader's cache.
-        read_sources(_settings(args.config_file), _now())
+        # kept: the plugin reads them again, from the loader's cache. An archive (as_of) is
+        # checked as of its day, as the build makes it.
+        settings = _settings(args.config_file)
+        now = _now()
+        read_sources(settings, build_moment(settings, now) if now is not None else None)
+    except ValueError as error:  # as_of after today
+        print(f"build stopped, site/ is unchanged: {error}", file=sys.stderr)
+        return 1
     except InvalidDeals as error:
         print("build stopped: site/ is unchanged", file=sys.stderr)
         return _report(error)

@@ -116,7 +116,7 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     everything = site_targets(catalogue.deals, updates, content)
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:
-        publication = publish(catalogue, updates, now)
+        publication = publish(catalogue, updates, now, as_of=settings.as_of)
         public, shown = site_targets(publication.catalogue.deals, publication.updates, content), {u.src_uri for u in publication.updates}
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
