@@ -180,3 +180,27 @@ def test_a_programme_is_over_after_the_last_day_of_its_review_month():
         status = None
 
     assert not programme_over(Deal, dt.date(2014, 3, 31)) and programme_over(Deal, dt.date(2014, 4, 1))
+
+
+# --- the timetable's pages ------------------------------------------------------------------------
+
+
+def test_the_timetable_is_paged_by_round_with_a_round_running_over_pages():
+    from generator.pages.timetable import paginate
+
+    # pages of 5: round a's 3 deals and 2 of round b's 4 on page 1; b's last 2 and none's 1 on page 2
+    pages = paginate([("round-a", "A", None, ["a1", "a2", "a3"]), ("round-b", "B", None, ["b1", "b2", "b3", "b4"]),
+                      ("round-none", "None", None, ["n1"])], per_page=5)
+    assert [[(g.id, g.rows, g.first, g.size) for g in p.groups] for p in pages] == [
+        [("round-a", ["a1", "a2", "a3"], 1, 3), ("round-b", ["b1", "b2"], 1, 4)],
+        [("round-b", ["b3", "b4"], 3, 4), ("round-none", ["n1"], 1, 1)],
+    ]
+    assert [p.uri for p in pages] == ["timetable.md", "timetable/2.md"]
+    assert pages[1].title == "B (3 to 4 of 4); None"
+
+
+def test_a_thousand_deals_make_twenty_timetable_pages_of_fifty():
+    from generator.pages.timetable import PAGE_ROWS, paginate
+
+    pages = paginate([("round-a", "A", None, list(range(1000)))])
+    assert PAGE_ROWS == 50 and len(pages) == 20 and {len(p.rows) for p in pages} == {50}
