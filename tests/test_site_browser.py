@@ -176,7 +176,9 @@ def test_hostile_deal_title_is_shown_as_text_and_never_runs(hostile_server, desk
     assert page.title() == f"{HOSTILE} - Place deals"
     assert page.locator("article h1").inner_text() == HOSTILE
     page, home_log = open_page(desktop, hostile_server)
-    assert page.get_by_role("link", name=HOSTILE).count() == 1
+    # as text in the deal list, and in the A to Z under each place and council it names (issue 16)
+    assert page.locator("table").get_by_role("link", name=HOSTILE).count() == 1
+    assert page.locator("nav.ds-az ~ .ds-az-lists").get_by_role("link", name=HOSTILE).count() >= 1
     page.locator("input.md-search__input").click()
     page.locator("input.md-search__input").press_sequentially("Kent")  # the hostile deal is a copy of Kent
     page.wait_for_selector(".md-search-result__item")
