@@ -121,10 +121,10 @@ def test_an_outcome_chart_places_path_readings_and_verdict_by_hand():
     chart = outcome_chart(progress, dt.date(2020, 1, 20))
     assert chart.expected == "M8 82 312 22"  # baseline to target
     assert chart.readings == "M160 58" and chart.latest == (160, 58)
-    # baseline's value below its point (rising path): 82 + 4 + 11 = 97; the target's above: 22 - 7 = 15;
+    # baseline's value and year below its point (rising path): 82 + 4 + 11 = 97; the target's above: 22 - 7 = 15;
     # the verdict 9 above the latest reading (58 - 9 = 49), starting there (x 160 is not right of centre)
     assert [(lb.x, lb.y, lb.text, lb.anchor) for lb in chart.labels] == [
-        (8, 97, "Baseline 10 homes", "start"), (312, 15, "Target 20 homes", "end"), (160, 49, "At risk", "start"),
+        (8, 97, "Baseline 10 homes (2020)", "start"), (312, 15, "Target 20 homes by 2020", "end"), (160, 49, "At risk", "start"),
     ]
     # the table for screen readers: the reading against the expected value on its date
     assert [(r.month, r.reading, r.expected) for r in chart.table] == [("January 2020", "14 homes", "15 homes")]

@@ -119,10 +119,10 @@ def outcome_chart(progress: OutcomeProgress, today: dt.date) -> Optional[Outcome
     # Each end's value on the side the path leaves clear: on a rising path the baseline's below
     # its point and the target's above; on a falling one the other way round (if there is room).
     rising = progress.direction > 0
-    labels.append(Label(bx, _side(by, below=rising), f"Baseline {measure(o.baseline.value, unit)}", "start"))
+    labels.append(Label(bx, _side(by, below=rising), f"Baseline {measure(o.baseline.value, unit)} ({o.baseline.date.year})", "start"))
     if o.target is not None:
         tx, ty = x(o.target.date), y(o.target.value)
-        labels.append(Label(tx, _side(ty, below=not rising), f"Target {measure(o.target.value, unit)}", "end"))
+        labels.append(Label(tx, _side(ty, below=not rising), f"Target {measure(o.target.value, unit)} by {o.target.date.year}", "end"))
     latest = dots[-1] if dots else None
     verdict = progress.final.text.split(":")[0] if progress.final else progress.status.label
     if latest is not None:

@@ -235,7 +235,8 @@ def event_words(event: Event, today: dt.date, finished: bool = False) -> str:
         return f"{planned}: {STATE_WORDS[event_state(event, today, finished)]}"
     slip = slippage(event)
     how = slip.text if slip.days is not None else STATE_WORDS[event_state(event, today, finished)]
-    return f"{planned}; happened {event.actual.words()}: {how}"
+    done = f"{planned}; happened {event.actual.words()}"
+    return done if how == "happened" else f"{done}: {how}"  # dates too imprecise to say more
 
 
 def follow_on_words(follow_on: FollowOn) -> str:
