@@ -130,3 +130,16 @@ def test_the_timetable_filter_hides_other_deals_and_every_deal_shows_without_it(
     assert page.locator(".ds-filter-status").first.text_content() == f"1 of {len(catalogue.deals)} deals shown"
     assert log.problems() == []
     context.close()
+
+
+def test_the_charts_print_whole_without_the_sticky_axis(example_server, browser):
+    context = browser.new_context(viewport=WIDTHS["desktop"])
+    page, _ = open_page(context, example_server + "timetable/")
+    page.emulate_media(media="print")
+    assert page.locator("figure.ds-tl-figure").is_visible()
+    assert page.locator(".ds-tl-axis").first.evaluate("e => getComputedStyle(e).position") == "static"
+    page, _ = open_page(context, example_server + "deals/greater-manchester/")
+    page.emulate_media(media="print")
+    assert page.locator("svg.ds-oc").first.is_visible()
+    assert page.locator("svg.ds-oc").first.evaluate("e => getComputedStyle(e).printColorAdjust") == "exact"
+    context.close()
