@@ -20,16 +20,14 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import copy_project
+from serve_support import free_port, get
 
 pytestmark = pytest.mark.xdist_group("engines")
 
@@ -138,25 +136,12 @@ def test_a_warning_from_our_plugin_fails_a_strict_dealsite_build_on_either_engin
     assert not (project / "site").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-
 
 def test_dealsite_serve_runs_on_properdocs_alone_and_serves_a_deal_page(tmp_path):
     """The preview's dirty rebuilds make the engine warn (a failure in strict mode): the
     filter on that warning must find ProperDocs' logger too, or the server stops at once."""
     project = copy_project(tmp_path / "project")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as stderr:
         server = subprocess.Popen(
@@ -171,7 +156,7 @@ def test_dealsite_serve_runs_on_properdocs_alone_and_serves_a_deal_page(tmp_path
             status, page = 0, ""
             while time.monotonic() < deadline and server.poll() is None:
                 try:
-                    status, page = _get(f"http://127.0.0.1:{port}/deals/kent/")
+                    status, page = get(f"http://127.0.0.1:{port}/deals/kent/")
                 except OSError:
                     pass
                 if status == 200:

@@ -14,36 +14,23 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from contextlib import contextmanager
 
 import pytest
 from publishing_support import copy_project
+from serve_support import free_port, get
 
 pytestmark = pytest.mark.xdist_group("serve")
 
 DRAFT = "zqxservedraftcanary"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-
 
 @contextmanager
 def serving(project, *args: str):
     """`dealsite serve` in project on a free loopback port; yields the base URL once it answers."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}", *args],
         cwd=project,
@@ -58,7 +45,7 @@ def serving(project, *args: str):
             if server.poll() is not None:
                 raise AssertionError(f"dealsite serve exited with {server.returncode}")
             try:
-                if _get(base)[0] == 200:
+                if get(base)[0] == 200:
                     break
             except OSError:
                 pass
@@ -87,8 +74,8 @@ def project(tmp_path_factory):
 
 def test_serve_with_drafts_shows_a_draft_deal_with_a_preview_banner(project):
     with serving(project, "--drafts") as base:
-        status, page = _get(base + f"deals/{DRAFT}/")
-        home = _get(base)[1]
+        status, page = get(base + f"deals/{DRAFT}/")
+        home = get(base)[1]
     assert status == 200
     assert DRAFT in page
     assert "Preview: not yet public" in page
@@ -97,9 +84,9 @@ def test_serve_with_drafts_shows_a_draft_deal_with_a_preview_banner(project):
 
 def test_serve_without_drafts_shows_nothing_of_a_draft_deal(project):
     with serving(project) as base:
-        status, _ = _get(base + f"deals/{DRAFT}/")
-        home = _get(base)[1]
-        kent_status, kent = _get(base + "deals/kent/")
+        status, _ = get(base + f"deals/{DRAFT}/")
+        home = get(base)[1]
+        kent_status, kent = get(base + "deals/kent/")
     assert status == 404
     assert DRAFT not in home
     assert (kent_status, "Preview: not yet public" in kent) == (200, False)
@@ -116,7 +103,7 @@ def _served_when(url: str, wanted: str, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if wanted in _get(url)[1]:
+            if wanted in get(url)[1]:
                 return True
         except OSError:  # MkDocs holds page requests while it rebuilds: a slow rebuild is "not yet"
             pass
@@ -131,13 +118,13 @@ def test_an_edited_deal_is_served_again_with_the_pages_that_list_it(project):
     source = kent.read_text(encoding="utf-8")
     token = "Kentrenamedzqx"
     with serving(project) as base:
-        essex_before = _without_reload_epoch(_get(base + "deals/essex/")[1])
+        essex_before = _without_reload_epoch(get(base + "deals/essex/")[1])
         kent.write_text(source.replace("\ntitle: ", f"\ntitle: {token} ", 1), encoding="utf-8")
         try:
             assert _served_when(base + "deals/kent/", token)
             assert _served_when(base, token)  # the home page's list of deals
             assert _served_when(base + "dashboard/", token)  # one row per deal, by title
-            assert _without_reload_epoch(_get(base + "deals/essex/")[1]) == essex_before  # unchanged
+            assert _without_reload_epoch(get(base + "deals/essex/")[1]) == essex_before  # unchanged
         finally:
             kent.write_text(source, encoding="utf-8")
 
@@ -152,7 +139,7 @@ class _Run:
     folder of its own (TMPDIR) so a test can see that they are removed."""
 
     def __init__(self, project, root, *args: str):
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
         self.out, self.err, self.tmp = root / "stdout.txt", root / "stderr.txt", root / "tmp"
         self.tmp.mkdir()
@@ -184,7 +171,7 @@ class _Run:
 
     def answering(self) -> bool:
         try:
-            return _get(self.base)[0] == 200
+            return get(self.base)[0] == 200
         except OSError:
             return False
 
@@ -302,7 +289,7 @@ def test_serve_with_a_broken_deal_file_does_not_start_and_names_the_line(tmp_pat
     kent.write_text(broken, encoding="utf-8")
     line = broken.splitlines().index("title:") + 1
     done = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{_free_port()}"],
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{free_port()}"],
         cwd=project, capture_output=True, text=True, timeout=300,
         env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
     )

@@ -13,35 +13,20 @@ from __future__ import annotations
 import json
 import re
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import lxml.html
 import pytest
 from trust_support import DEALSITE, NOW, copy_project, dealsite, env
+from serve_support import free_port, get
 
 pytestmark = pytest.mark.xdist_group("trust-serve")
 
 DRAFT = "zqxtrustservedraft"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str, timeout: float = 10) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
 
 
 class Server:
@@ -52,14 +37,14 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
 
     def epoch(self, path: str = "") -> int:
-        return int(re.search(r"livereload\((\d+)", _get(self.base + path)[1]).group(1))
+        return int(re.search(r"livereload\((\d+)", get(self.base + path)[1]).group(1))
 
     def rebuilds(self, since: int, seconds: float) -> list[int]:
         """The builds that became visible after build ``since``, within ``seconds``."""
         seen, deadline = [], time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0.2:
             try:
-                status, body = _get(f"{self.base}livereload/{since}/{int(time.time() * 1000)}", timeout=left)
+                status, body = get(f"{self.base}livereload/{since}/{int(time.time() * 1000)}", timeout=left)
             except OSError:  # no answer before the deadline: no newer build
                 break
             if status == 200 and body.strip().isdigit() and int(body) > since:
@@ -71,7 +56,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                status, html = _get(self.base + path)
+                status, html = get(self.base + path)
             except OSError:  # MkDocs' server holds requests while it rebuilds: slow on a busy machine
                 continue
             if status == 200 and wanted in html:
@@ -82,7 +67,7 @@ class Server:
 
 @contextmanager
 def serving(project: Path, *args: str):
-    port = _free_port()
+    port = free_port()
     log = project.parent / f"serve-{port}.log"
     with log.open("w", encoding="utf-8") as stderr:
         server = subprocess.Popen(
@@ -99,7 +84,7 @@ def serving(project: Path, *args: str):
             if server.poll() is not None:
                 raise AssertionError(f"dealsite serve exited with {server.returncode}:\n{handle.output()}")
             try:
-                if _get(handle.base, timeout=2)[0] == 200:
+                if get(handle.base, timeout=2)[0] == 200:
                     break
             except OSError:
                 pass
@@ -155,7 +140,7 @@ def test_a_draft_deal_shows_one_preview_banner_after_three_edits(tmp_path):
             _edit_title(draft, f"{DRAFT} edit {n}")
             html = server.served_when(page, f"{DRAFT} edit {n}")
         time.sleep(3)  # let any rebuild still under way finish
-        html = _get(server.base + page)[1]
+        html = get(server.base + page)[1]
     assert f"{DRAFT} edit 3" in html
     assert _banners(html) == 1
 

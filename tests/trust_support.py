@@ -46,11 +46,11 @@ def limit_memory(limit: int = 2 * 1024**3):
     return apply
 
 
-def dealsite(project: Path, *args: str, at: int | None = NOW, timeout: float = 300, extra_env: dict | None = None,
-             memory: int | None = None) -> subprocess.CompletedProcess:
-    """``dealsite ARGS`` run in project (its working directory), output captured as text."""
+def run(command: list[str], project: Path, *args: str, at: int | None = NOW, timeout: float = 300,
+        extra_env: dict | None = None, memory: int | None = None) -> subprocess.CompletedProcess:
+    """``command ARGS`` run in project (its working directory), output captured as text."""
     return subprocess.run(
-        [*DEALSITE, *args],
+        [*command, *args],
         cwd=project,
         env=env(at, **(extra_env or {})),
         capture_output=True,
@@ -61,18 +61,14 @@ def dealsite(project: Path, *args: str, at: int | None = NOW, timeout: float = 3
     )
 
 
-def mkdocs(project: Path, *args: str, at: int | None = NOW, timeout: float = 300,
-           extra_env: dict | None = None) -> subprocess.CompletedProcess:
+def dealsite(project: Path, *args: str, **options) -> subprocess.CompletedProcess:
+    """``dealsite ARGS`` in project; options as for run()."""
+    return run(DEALSITE, project, *args, **options)
+
+
+def mkdocs(project: Path, *args: str, **options) -> subprocess.CompletedProcess:
     """``mkdocs ARGS`` (this interpreter's MkDocs, so the dealsite plugin is there) in project."""
-    return subprocess.run(
-        [*MKDOCS, *args],
-        cwd=project,
-        env=env(at, **(extra_env or {})),
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=timeout,
-    )
+    return run(MKDOCS, project, *args, **options)
 
 
 def write(path: Path, text: str | bytes) -> Path:
