@@ -4,7 +4,9 @@ Everything downstream (pages, search, feeds, downloads, counts, history) sees on
 :class:`Publication` this returns, so nothing held back can leak through a forgotten
 path. An item is held back while it is a draft or before its ``publish_after`` moment;
 an update is held back too while any deal it is about is held back (it would give the
-deal away). What is held back is listed, with the text that must appear nowhere, so the
+deal away). So is the committee's record: a session while it is a draft, embargoed or about
+a deal that is held back; a recommendation while it, its session or its deal is held back;
+a response while it or the recommendation it answers is held back. What is held back is listed, with the text that must appear nowhere, so the
 last check before a site goes live can look for it in every byte of the output.
 
 Previews (``dealsite serve --drafts`` only) show everything, each held-back item marked.
@@ -16,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ..model import LONDON, Catalogue, Deal, Publishable
+from ..model import LONDON, Catalogue, Deal, Publishable, Scrutiny
 from ..model.updates import Update
 from .display import long_date
 
@@ -44,7 +46,7 @@ def hold_reason(item: Publishable, now: dt.datetime) -> str:
 class HeldBack:
     """One item the public may not see yet, and how to recognise it in the output."""
 
-    kind: str  # "deal", "update" or "reading"
+    kind: str  # "deal", "update", "reading", "session", "recommendation" or "response"
     name: str  # as a person names it: the deal's title, the update's file, the reading's outcome and date
     reason: str  # hold_reason, or why an update waits for its deals
     deal: Optional[str] = None  # the slug of the deal it belongs to (deals and readings)
@@ -90,6 +92,7 @@ def publish(catalogue: Catalogue, updates: Iterable[Update], now: dt.datetime, *
     public = public_catalogue(catalogue, now)
     slugs = {d.slug for d in public.deals}
     held += tuple(_held_updates(updates, catalogue, slugs, now))
+    held += tuple(scrutiny_gate(catalogue.scrutiny, catalogue, slugs, now)[1])
     if previews:
         return Publication(now, True, catalogue, updates, held)
     return Publication(now, False, public, tuple(u for u in updates if visible(u, slugs, now)), held)
@@ -98,7 +101,8 @@ def publish(catalogue: Catalogue, updates: Iterable[Update], now: dt.datetime, *
 def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
     """The catalogue as the public may see it at ``now``: held-back deals and readings dropped."""
     deals = [_public_deal(d, now) for d in catalogue.deals if is_public(d, now)]
-    return catalogue.model_copy(update={"deals": deals})
+    scrutiny, held = scrutiny_gate(catalogue.scrutiny, catalogue, {d.slug for d in deals}, now)
+    return catalogue.model_copy(update={"deals": deals, "scrutiny": scrutiny if held else catalogue.scrutiny})
 
 
 def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
@@ -145,3 +149,57 @@ def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slug
                 reason = "Held back: it is about a deal that is not yet public (" + ", ".join(waiting) + ")"
         if reason:
             yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary))
+
+
+# --- the committee's record ------------------------------------------------------------------------
+
+
+def scrutiny_gate(scrutiny: Scrutiny, catalogue: Catalogue, public_slugs: set[str], now: dt.datetime) -> tuple[Scrutiny, list[HeldBack]]:
+    """The committee's record as the public may see it at ``now``, and what is held back of it.
+
+    A session is held back while it is a draft or embargoed, or while any deal it examined is
+    not public (naming the deal would give it away); a recommendation while it is, or its
+    session or the deal it concerns is; a response while it is, or the recommendation it
+    answers is held back.
+    """
+    titles = {d.slug: d.title for d in catalogue.deals}
+    held: list[HeldBack] = []
+    sessions = []
+    held_sessions: set[str] = set()
+    for session in scrutiny.sessions:
+        reason = hold_reason(session, now)
+        if not reason:
+            waiting = [titles.get(s, s) for s in session.deals if s not in public_slugs]
+            if waiting:
+                reason = "Held back: it examined a deal that is not yet public (" + ", ".join(waiting) + ")"
+        if reason:
+            held_sessions.add(session.id)
+            held.append(HeldBack("session", f"committee session \u201c{session.title}\u201d of {long_date(session.date)}", reason, texts=(session.title,), date=session.date))
+        else:
+            sessions.append(session)
+    recommendations = []
+    held_recommendations: set[str] = set()
+    for recommendation in scrutiny.recommendations:
+        reason = hold_reason(recommendation, now)
+        if not reason and recommendation.session in held_sessions:
+            reason = "Held back: the session that made it is held back"
+        if not reason and recommendation.deal is not None and recommendation.deal not in public_slugs:
+            reason = f"Held back: it is about a deal that is not yet public ({titles.get(recommendation.deal, recommendation.deal)})"
+        if reason:
+            held_recommendations.add(recommendation.id)
+            held.append(HeldBack("recommendation", f"committee recommendation {recommendation.id}", reason, texts=(recommendation.text,)))
+        else:
+            recommendations.append(recommendation)
+    responses = []
+    for response in scrutiny.responses:
+        reason = hold_reason(response, now)
+        if not reason and response.recommendation in held_recommendations:
+            reason = "Held back: the recommendation it answers is held back"
+        if reason:
+            texts = (response.text, *(e.title for e in response.evidence))
+            held.append(HeldBack("response", f"response of {response.date.words()} to recommendation {response.recommendation}", reason, texts=texts))
+        else:
+            responses.append(response)
+    if not held:
+        return scrutiny, held
+    return scrutiny.model_copy(update={"sessions": sessions, "recommendations": recommendations, "responses": responses}), held

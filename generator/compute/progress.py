@@ -19,17 +19,22 @@ interim milestones (value, date) between them. ``today`` is the build date.
 * **Latest reading.** The reading with the latest date on or before ``today``
   (readings dated after the build date are not yet counted).
 
-The status is the first of these that applies:
+The status is the first of these that applies (its number is the *clause* a status names
+as its evidence, with the reading it was worked out from):
 
-1. **No recent data** when there is no reading.
-2. **Achieved** when the latest reading meets or passes the target value in the
+1. **Cannot be rated** when the outcome says why it is too vague to measure
+   (``cannot_rate``); the reason is shown with the status, never "no recent data".
+2. **Monitored, no target** when the outcome has no target: its readings are shown and no
+   progress is judged.
+3. **No recent data** when there is no reading.
+4. **Achieved** when the latest reading meets or passes the target value in the
    outcome's direction (whenever it was taken, even after the target date).
-3. **Off track** when the target date has passed (``today`` is after it) and
+5. **Off track** when the target date has passed (``today`` is after it) and
    the target was not achieved, including when the latest reading was taken after
    the target date.
-4. **No recent data** when the latest reading is more than
+6. **No recent data** when the latest reading is more than
    :data:`RECENT_DAYS` (400) days older than ``today``.
-5. Otherwise compare progress with the expected path at the latest reading's
+7. Otherwise compare progress with the expected path at the latest reading's
    date: *progress* = (latest - baseline) x direction, *expected progress* =
    (expected - baseline) x direction, *share* = progress / expected progress.
    **On track** when share >= 90%, **at risk** when share >= 60%, **off track**
@@ -56,7 +61,7 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from ..model import UNIT_PENCE, Deal, Event, Outcome, Point, Reading
+from ..model import UNIT_PENCE, Deal, Event, Evidence, Outcome, Point, Reading
 from .display import csv_pounds
 from .tables import Column, Table
 
@@ -103,6 +108,12 @@ class OutcomeProgress:
     gap: Optional[Decimal] = None  # latest - expected (in the outcome's unit; sign as measured)
     share: Optional[Decimal] = None  # progress / expected progress, as a fraction (1 = on the path)
     direction: int = 1  # +1 higher is better, -1 lower is better
+    clause: int = 0  # the clause of the rule (1 to 7, module docstring) that decided the status
+
+    @property
+    def evidence(self) -> Optional[Evidence]:
+        """Where the reading the status was worked out from came from (the reading's own source, or the outcome's)."""
+        return self.outcome.source_of(self.latest) if self.latest else None
 
     @property
     def commentary(self) -> Optional[str]:
@@ -206,11 +217,11 @@ def outcome_progress(outcome: Outcome, today: dt.date) -> OutcomeProgress:
     sign = direction(outcome)
     latest = latest_reading(outcome, today)
     if outcome.cannot_rate:
-        return OutcomeProgress(outcome, Status.cannot_rate, outcome.cannot_rate, latest=latest, direction=sign)
+        return OutcomeProgress(outcome, Status.cannot_rate, outcome.cannot_rate, latest=latest, direction=sign, clause=1)
     if outcome.target is None:
-        return OutcomeProgress(outcome, Status.monitoring, "it is monitored without a target", latest=latest, direction=sign)
+        return OutcomeProgress(outcome, Status.monitoring, "it is monitored without a target", latest=latest, direction=sign, clause=2)
     if latest is None:
-        return OutcomeProgress(outcome, Status.no_recent_data, "no reading yet", direction=sign)
+        return OutcomeProgress(outcome, Status.no_recent_data, "no reading yet", direction=sign, clause=3)
     expected = expected_value(outcome, latest.date)
     gap = latest.value - expected
     common = dict(latest=latest, expected=expected, gap=gap, direction=sign)
@@ -218,22 +229,22 @@ def outcome_progress(outcome: Outcome, today: dt.date) -> OutcomeProgress:
     wanted = (expected - outcome.baseline.value) * sign
     share = progress / wanted if wanted > 0 else None
     if (latest.value - outcome.target.value) * sign >= 0:
-        return OutcomeProgress(outcome, Status.achieved, "the latest reading meets the target", share=share, **common)
+        return OutcomeProgress(outcome, Status.achieved, "the latest reading meets the target", share=share, clause=4, **common)
     if today > outcome.target.date:
-        return OutcomeProgress(outcome, Status.off_track, "the target date has passed without the target being met", share=share, **common)
+        return OutcomeProgress(outcome, Status.off_track, "the target date has passed without the target being met", share=share, clause=5, **common)
     age = (today - latest.date).days
     if age > RECENT_DAYS:
-        return OutcomeProgress(outcome, Status.no_recent_data, f"the latest reading is {age} days old (more than {RECENT_DAYS})", share=share, **common)
+        return OutcomeProgress(outcome, Status.no_recent_data, f"the latest reading is {age} days old (more than {RECENT_DAYS})", share=share, clause=6, **common)
     if share is None:
         status = Status.on_track if gap * sign >= 0 else Status.off_track
-        return OutcomeProgress(outcome, status, "no progress was expected yet", share=None, **common)
+        return OutcomeProgress(outcome, status, "no progress was expected yet", share=None, clause=7, **common)
     if share >= ON_TRACK_SHARE:
         status = Status.on_track
     elif share >= AT_RISK_SHARE:
         status = Status.at_risk
     else:
         status = Status.off_track
-    return OutcomeProgress(outcome, status, "share of expected progress", share=share, **common)
+    return OutcomeProgress(outcome, status, "share of expected progress", share=share, clause=7, **common)
 
 
 def deal_outcome_progress(deal: Deal, today: dt.date) -> dict[str, OutcomeProgress]:
@@ -318,6 +329,28 @@ def _frame(columns: list[Column], rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=pd.Index(names, dtype=object), dtype=object, copy=False)
 
 
+SOURCE_COLUMNS = [
+    Column("source_publisher", "Source: publisher", "string", description="Who published the figure; empty where no source is given"),
+    Column("source_dataset", "Source: dataset", "string", description="The dataset or document the figure comes from"),
+    Column("source_released", "Source: released", "string", description="When that release was published: YYYY-MM-DD, YYYY-MM or YYYY"),
+    Column("source_url", "Source: link", "string", description="Where the release can be read"),
+]
+
+# Why a status is what it is, and a reviewer's judgement beside it (never instead of it).
+EVIDENCE_COLUMNS = [
+    Column("measures", "Measures", "string", description="outcome (what got better) or output (what was done)"),
+    Column("status_clause", "Status rule clause", "integer",
+           description="The numbered clause of the status rule that decided the status (1 to 7, 'How status is worked out')"),
+    Column("status_reason", "Status reason", "string",
+           description="In words, why the clause applies; for a status of cannot-be-rated, the reason the outcome cannot be measured"),
+    *(Column(c.name, c.title.replace("Source:", "Latest reading's source:"), c.type, description=c.description) for c in SOURCE_COLUMNS),
+    Column("assurance_rating", "Latest assurance rating", "string",
+           description="A reviewer's judgement (red, amber-red, amber, amber-green or green), shown beside the computed status; it never changes it"),
+    Column("assurance_scale", "Assurance scale", "string", description="rag (red, amber, green) or delivery-confidence (five points)"),
+    Column("assurance_reviewer", "Assurance reviewer", "string"),
+    Column("assurance_date", "Assurance date", "date"),
+]
+
 OUTCOME_COLUMNS = [
     Column("outcome_id", "Outcome id", "string", description="The outcome's identifier within the deal"),
     Column("outcome", "Outcome", "string"),
@@ -335,9 +368,11 @@ OUTCOME_COLUMNS = [
     Column("progress_percent", "Share of expected progress", "number", "percent",
            "(latest - baseline) / (expected - baseline) x 100, rounded half up to 1 decimal place"),
     Column("status", "Status", "string",
-           description="achieved, on-track, at-risk, off-track or no-recent-data (rule: dashboard page, 'How status is worked out')"),
+           description="achieved, on-track, at-risk, off-track, no-recent-data, monitoring (no target) or cannot-be-rated "
+           "(rule: dashboard page, 'How status is worked out')"),
     Column("commentary", "Commentary", "string", description="With the latest reading"),
     Column("remedial_action", "Planned remedial action", "string", description="With the latest reading"),
+    *EVIDENCE_COLUMNS,
 ]
 
 PATH_COLUMNS = [
@@ -356,6 +391,7 @@ READING_COLUMNS = [
     Column("expected_value", "Expected on that date", "number", "outcome unit", "Rounded half up to 4 decimal places"),
     Column("commentary", "Commentary", "string"),
     Column("remedial_action", "Planned remedial action", "string"),
+    *SOURCE_COLUMNS,
 ]
 
 MILESTONE_COLUMNS = [
@@ -397,7 +433,7 @@ def progress_tables(deal: Deal, today: dt.date) -> list[Table]:
         Table("readings", "Readings", READING_COLUMNS, _frame(READING_COLUMNS, [
             {"outcome_id": o.id, "date": r.date, "value": r.value, "unit": o.unit,
              "expected_value": rounded(expected_value(o, r.date, points), 4) if o.target else None,
-             "commentary": r.commentary, "remedial_action": r.remedial_action}
+             "commentary": r.commentary, "remedial_action": r.remedial_action, **source_row(o.source_of(r))}
             for o in deal.outcomes for points in [path(o)] for r in sorted(o.readings, key=lambda r: r.date)
         ]), description="Every published reading of every outcome, with the expected value on its date."),
         Table("milestones", "Milestones", MILESTONE_COLUMNS, _frame(MILESTONE_COLUMNS, [
@@ -438,6 +474,30 @@ def _outcome_row(p: OutcomeProgress) -> dict:
         "status": p.status.value,
         "commentary": p.commentary,
         "remedial_action": p.remedial_action,
+        **evidence_row(p),
+    }
+
+
+def source_row(source: Optional[Evidence], prefix: str = "source_") -> dict:
+    """A figure's source as table cells (empty where none is given)."""
+    if source is None:
+        return {f"{prefix}{k}": None for k in ("publisher", "dataset", "released", "url")}
+    return {f"{prefix}publisher": source.publisher, f"{prefix}dataset": source.dataset,
+            f"{prefix}released": str(source.released) if source.released else None, f"{prefix}url": source.url}
+
+
+def evidence_row(p: OutcomeProgress) -> dict:
+    """Why the status is what it is (clause, reason, the latest reading's source) and the latest assurance rating beside it."""
+    rating = p.outcome.assurance[-1] if p.outcome.assurance else None
+    return {
+        "measures": p.outcome.measures,
+        "status_clause": p.clause,
+        "status_reason": p.reason,
+        **source_row(p.evidence),
+        "assurance_rating": rating.rating if rating else None,
+        "assurance_scale": rating.scale if rating else None,
+        "assurance_reviewer": rating.reviewer if rating else None,
+        "assurance_date": rating.date if rating else None,
     }
 
 

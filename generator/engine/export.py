@@ -56,7 +56,7 @@ from ..model.updates import UPDATES_DIR, Update, split_front_matter
 from ..pages.bundle import GeneratedPage
 from ..pages.links import page_location
 from .gate import check_site
-from .pipeline import Built, Settings, build, read_sources
+from .pipeline import Built, Settings, build, corrections_address, read_sources
 from .publish import (
     BuildFailed,
     check_output_dir,
@@ -168,7 +168,15 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         templates_dir=root / text(options.get("templates_dir", "site_templates"), "dealsite: templates_dir"),
         site_url=text(config.get("site_url") or "", "site_url"),
         pack_pdf=bool(options.get("pack_pdf", False)),
+        corrections=_corrections(text(options.get("corrections", "") or "", "dealsite: corrections"), config_file),
     )
+
+
+def _corrections(value: str, config_file) -> str:
+    try:
+        return corrections_address(value)
+    except ValueError as error:
+        raise BuildFailed(f"{config_file}: dealsite: corrections: {error}") from None
 
 
 # --- the export ----------------------------------------------------------------------------------

@@ -321,13 +321,16 @@ def scrutiny_checks(scrutiny: Scrutiny, deals: set[str]) -> Iterator[tuple[tuple
         session = sessions.get(recommendation.session)
         if session is None:
             yield ("recommendations", i, "session"), f"{recommendation.session} is not the id of a session (expected one of {', '.join(sessions) or 'none'})"
-        elif recommendation.deal is not None and recommendation.deal not in session.deals:
-            yield ("recommendations", i, "deal"), f"{recommendation.deal} was not examined at session {session.id} (its deals: {', '.join(session.deals)})"
+        else:
+            if recommendation.deal is not None and recommendation.deal not in session.deals:
+                yield ("recommendations", i, "deal"), f"{recommendation.deal} was not examined at session {session.id} (its deals: {', '.join(session.deals)})"
+            if recommendation.due is not None and recommendation.due.latest < session.date:
+                yield ("recommendations", i, "due"), f"{recommendation.due} is before the session that made it, {session.date}"
     for i, response in enumerate(scrutiny.responses):
         answered = recommendations.get(response.recommendation)
         if answered is None:
             yield ("responses", i, "recommendation"), f"{response.recommendation} is not the id of a recommendation (expected one of {', '.join(recommendations) or 'none'})"
-        elif sessions.get(answered.session) is not None and response.date < sessions[answered.session].date:
+        elif sessions.get(answered.session) is not None and response.date.latest < sessions[answered.session].date:
             yield ("responses", i, "date"), f"{response.date} is before the session that made the recommendation, {sessions[answered.session].date}"
 
 

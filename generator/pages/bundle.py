@@ -127,6 +127,7 @@ class Context:
     derived: dict = field(default_factory=dict)
     # Under `dealsite serve`, per-deal values kept from earlier builds (see reused); None otherwise.
     reuse: Optional[dict] = None
+    corrections: str = ""  # where readers suggest a correction (mailto: or an issue form's URL); "" for none
 
     @property
     def catalogue(self) -> Catalogue:

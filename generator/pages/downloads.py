@@ -41,9 +41,11 @@ import pandas as pd
 
 from ..compute.budget import budget_tables
 from ..compute.progress import progress_tables
+from ..compute.record import history_table
 from ..compute.tables import Column, Table
 from ..model import Deal
 from .bundle import Bundle, Context, GeneratedPage, Heading, index_by_summary, reused
+from .evidence import paths
 from .links import DATA_URI
 from .ods import (
     CONTENT_END,
@@ -63,7 +65,8 @@ PACKAGE = "datapackage.json"
 
 
 def deal_tables(ctx: Context, deal: Deal) -> list[Table]:
-    return budget_tables(deal, ctx.catalogue.deflators) + progress_tables(deal, ctx.now.date())
+    today = ctx.now.date()
+    return budget_tables(deal, ctx.catalogue.deflators) + progress_tables(deal, today) + [history_table(deal, today, paths(ctx))]
 
 
 def table_path(deal: Deal, table: Table) -> str:

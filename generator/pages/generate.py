@@ -15,14 +15,14 @@ from typing import Optional, Sequence
 from ..compute.embargo import Publication
 from ..model import Deal
 from ..runtime import PARALLEL_FROM, jobs_available, paused
-from . import deal, downloads, progress, public, updates
+from . import committee, deal, downloads, progress, public, updates
 from .bundle import Bundle, Context
 from .previews import with_banners
 from .render import environment
 
 # The page groups, in the order they run. updates first: it gives the deal template its
-# updates (the deal_news global).
-SECTIONS = [updates, deal, public, progress, downloads]
+# updates (the deal_news global); committee's prepare gives it the committee's record.
+SECTIONS = [updates, deal, public, progress, downloads, committee]
 
 
 class DealMemo:
@@ -44,7 +44,11 @@ class DealMemo:
     @staticmethod
     def shared_key(ctx: Context) -> tuple:
         catalogue = ctx.catalogue
-        return (ctx.now.date(), ctx.previews, ctx.site_url, ctx.pack_pdf, catalogue.rounds, catalogue.powers, catalogue.deflators)
+        # The committee's record, the corrections address and the public versions (which date moved
+        # targets) are on every deal's page too.
+        versions = tuple(getattr(r, "id", None) for r in ctx.history or ())
+        return (ctx.now.date(), ctx.previews, ctx.site_url, ctx.pack_pdf, catalogue.rounds, catalogue.powers, catalogue.deflators,
+                catalogue.scrutiny, ctx.corrections, versions)
 
     def start(self, ctx: Context) -> None:
         shared = self.shared_key(ctx)
@@ -142,6 +146,7 @@ def generate(
     site_url: str = "",
     history: Optional[Sequence] = None,
     pack_pdf: bool = False,
+    corrections: str = "",
     out_dir: Optional[Path] = None,
     memo: Optional[DealMemo] = None,
     jobs: Optional[int] = None,
@@ -155,7 +160,7 @@ def generate(
     catalogue = publication.catalogue
     ctx = Context(
         publication, environment(templates_dir), last_changed or {}, site_url, history, pack_pdf,
-        reuse=memo.values if memo is not None else None,
+        reuse=memo.values if memo is not None else None, corrections=corrections,
     )
     sections = SECTIONS
     with paused():

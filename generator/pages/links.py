@@ -21,6 +21,12 @@ DASHBOARD_URI = "dashboard.md"
 PACK_URI = "pack.md"
 CHANGES_URI = "changes.md"
 DATA_URI = "data.md"
+COMMITTEE_URI = "committee.md"
+
+
+def meeting_pack_uri(day) -> str:
+    """The pack of the committee's meeting on ``day``, kept at a stable address: pack/2026-03-10/."""
+    return f"pack/{day.isoformat()}.md"
 
 
 def deal_uri(deal: Deal) -> str:

@@ -40,7 +40,9 @@ from ..compute.progress import (
 )
 from ..model import Deal, Outcome, PowerStatus
 from .bundle import Bundle, Context, GeneratedPage, Heading, reused
-from .links import CHANGES_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_uri, href
+from .evidence import outcome_evidence
+from .links import CHANGES_URI, COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_uri, href
+from .meeting import current_changes
 from .views import measure
 
 PACK_PDF = "pack.pdf"
@@ -353,12 +355,16 @@ PACK_FULL_MAX_DEALS = PACK_PDF_MAX_DEALS
 def _pack(ctx: Context, bundle: Bundle, review: Review) -> None:
     want_pdf = _wants_pdf(ctx)
     full = review.full(PACK_URI) if len(review.deals) <= PACK_FULL_MAX_DEALS else []
-    common = dict(review=review, full=full, statuses=STATUS_ORDER, today=review.today, recent_days=RECENT_DAYS, full_max=PACK_FULL_MAX_DEALS)
+    meeting, last = current_changes(ctx, PACK_URI)  # the lead: what changed since the last meeting
+    common = dict(review=review, full=full, statuses=STATUS_ORDER, today=review.today, recent_days=RECENT_DAYS, full_max=PACK_FULL_MAX_DEALS,
+                  meeting=meeting, last_meeting=last)
     html = ctx.env.get_template("progress/pack.html").render(
         **common, pdf=PACK_PDF if want_pdf else None, standalone=False,
-        links={"dashboard": href(PACK_URI, DASHBOARD_URI)},
+        links={"dashboard": href(PACK_URI, DASHBOARD_URI), "committee": href(PACK_URI, COMMITTEE_URI, "packs")},
     )
-    headings = [Heading(2, "pack-summary", "Summary")]
+    headings = [Heading(2, "pack-changes", "What changed since the last meeting")]
+    headings += [Heading(3, s.id, s.title) for s in [meeting.attention, *meeting.sections]]
+    headings.append(Heading(2, "pack-summary", "Summary"))
     headings += [Heading(2, f"pack-{d.deal.slug}", d.deal.title) for d in full] or [Heading(2, "pack-deals", "Each deal in full")]
     headings.append(Heading(2, "pack-rule", "How status is worked out"))
     bundle.pages.append(
@@ -395,7 +401,7 @@ def pack_pdf(ctx: Context, review: Review, common: dict) -> bytes:
     from weasyprint import HTML
 
     html = ctx.env.get_template("progress/pack_pdf.html").render(
-        **common, pdf=None, standalone=True, links={"dashboard": "dashboard/"},
+        **common, pdf=None, standalone=True, links={"dashboard": "dashboard/", "committee": "committee/"},
     )
     document = HTML(string=html, base_url="file:///nonexistent/", url_fetcher=_refuse_fetch)
     created = ctx.now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -438,10 +444,11 @@ def deal_progress(ctx: Context, deal: Deal, from_uri: str) -> dict:
     today = ctx.now.date()
     menu = {p.id: p for p in ctx.catalogue.powers}
     themes = {t: theme_title(t) for p in ctx.catalogue.powers for t in p.themes}
+    found = deal_outcome_progress(deal, today)
     return {
-        "outcomes": {
-            oid: outcome_row(deal, p, from_uri, menu, themes) for oid, p in deal_outcome_progress(deal, today).items()
-        },
+        "outcomes": {oid: outcome_row(deal, p, from_uri, menu, themes) for oid, p in found.items()},
+        # why each status is what it is, its history, the reviewers' ratings beside it (pages/evidence.py)
+        "evidence": {oid: outcome_evidence(ctx, deal, p, from_uri) for oid, p in found.items()},
         "events": deal_event_progress(deal, today),
         "dashboard": href(from_uri, DASHBOARD_URI, f"deal-{deal.slug}"),
         "rule": href(from_uri, DASHBOARD_URI, "status-rule"),

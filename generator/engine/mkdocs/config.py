@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
-from ..pipeline import Settings
+from ..pipeline import Settings, corrections_address
 from ..publish import BuildFailed
 
 
@@ -22,7 +22,15 @@ def settings_from(config) -> Settings:
         templates_dir=root / options.get("templates_dir", "site_templates"),
         site_url=config.site_url or "",
         pack_pdf=bool(options.get("pack_pdf", False)),
+        corrections=_corrections(options.get("corrections", "") or ""),
     )
+
+
+def _corrections(value: str) -> str:
+    try:
+        return corrections_address(value)
+    except ValueError as error:
+        raise ConfigurationError(f"dealsite: corrections: {error}") from None
 
 
 def read_settings(config_file: Path) -> Settings:

@@ -47,6 +47,8 @@ class DealsiteConfig(Config):
     deals_dir = opt.Type(str, default="deals")
     templates_dir = opt.Type(str, default="site_templates")
     pack_pdf = opt.Type(bool, default=False)  # the committee pack as PDF too (WeasyPrint; about a second per few deals)
+    # "Suggest a correction" links: a mailto: address or an issue form's https URL; none when empty
+    corrections = opt.Type(str, default="")
 
 
 class _PageFile(File):
