@@ -1,12 +1,14 @@
 # dealsite: two commands for a fresh machine with Python 3.11 and the package registries.
 #   make site   - virtual environment, install, build the example site into site/
 #   make test   - the whole suite, real-browser tests included (installs what they need)
-#   make bench  - the build benchmark (N=1000 by default; not part of make test)
+#   make bench  - the build benchmark (N=1000 by default; not part of make test;
+#                 e.g. make bench N=10000 BENCH_ARGS=--no-baseline)
 
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 N      ?= 1000
+BENCH_ARGS ?=
 
 .PHONY: site test bench serve check browser-deps pdf-deps clean
 
@@ -59,7 +61,7 @@ test: $(BIN)/dealsite pdf-deps browser-deps
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 bench: $(BIN)/dealsite
-	$(BIN)/python benchmarks/bench.py --n $(N)
+	$(BIN)/python benchmarks/bench.py --n $(N) $(BENCH_ARGS)
 
 clean:
 	rm -rf site .dealsite-build-* tests/node_modules

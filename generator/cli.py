@@ -7,6 +7,7 @@ and field, and the exit status is 1.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from importlib import resources
@@ -28,9 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dealsite", description="Turn YAML deal definitions into a public website.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="validate deal files (default: the project's deals, updates and content)")
+    check = commands.add_parser(
+        "check", help="validate deal files (default: the project's deals, updates and content): errors must be fixed, warnings are advice"
+    )
     check.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH")
     check.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text", help="text (default), json, or github (Actions annotations)")
+    check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+    check.add_argument("--all", action="store_true", dest="show_all", help="list every problem, even where one file has many of one kind")
     check.set_defaults(run=cmd_check)
 
     build = commands.add_parser("build", help="validate, then build the site into site/ (atomically)")
@@ -50,6 +56,24 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     export.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     export.set_defaults(run=cmd_export)
+
+    plan = commands.add_parser("schedule", help="list every held-back deal, update, reading and committee item, and when it goes live")
+    plan.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    plan.add_argument("--json", action="store_true", help="as JSON, for scripts")
+    plan.add_argument("--next", action="store_true", help="print only the next release moment (UTC, ISO 8601), or nothing")
+    plan.set_defaults(run=cmd_schedule)
+
+    readings = commands.add_parser("readings", help="outcome readings through a spreadsheet: export, fill in, import")
+    steps = readings.add_subparsers(required=True, metavar="STEP")
+    export_readings = steps.add_parser("export", help="write a deal's outcomes and readings as a spreadsheet (.csv or .ods)")
+    export_readings.add_argument("slug", metavar="SLUG")
+    export_readings.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="FILE.csv or FILE.ods")
+    export_readings.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    export_readings.set_defaults(run=cmd_readings_export)
+    import_readings = steps.add_parser("import", help="write new or changed readings from a spreadsheet into the deal's file")
+    import_readings.add_argument("file", type=Path, metavar="FILE")
+    import_readings.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    import_readings.set_defaults(run=cmd_readings_import)
 
     new = commands.add_parser("new", help="write a commented deal file deals/SLUG.yaml to fill in")
     new.add_argument("slug")
@@ -84,25 +108,38 @@ def _report(error: InvalidDeals) -> int:
     return 1
 
 
+def _now():
+    """The build's clock, or None if SOURCE_DATE_EPOCH cannot be read (the build reports that)."""
+    from .model.clock import SourceDateEpochError, build_time
+
+    try:
+        return build_time()
+    except SourceDateEpochError:
+        return None
+
+
 def cmd_check(args) -> int:
     """The deal files named; with none named, the whole project as a build reads it (its deals,
     updates and content, where mkdocs.yml says they are), so a team finds a bad update before
-    publishing rather than at build time."""
-    from .engine.pipeline import read_sources
+    publishing rather than at build time. Errors exit 1; warnings exit 0 unless --strict."""
+    from .engine.check import check_paths, check_project
+    from .engine.report import render
+    from .model.clock import SourceDateEpochError, build_time
 
     try:
-        if args.paths:
-            catalogue, updates = load_catalogue(args.paths), None
-        else:
-            sources = read_sources(_settings(args.config_file))
-            catalogue, updates = sources.catalogue, sources.updates
-    except InvalidDeals as error:
-        return _report(error)
-    checked = f"{len(catalogue.deals)} deal{'s' * (len(catalogue.deals) != 1)}"
-    if updates is not None:
-        checked += f" and {len(updates)} update{'s' * (len(updates) != 1)}"
-    print(f"ok: {checked} checked")
-    return 0
+        now = build_time()
+    except SourceDateEpochError as error:
+        print(f"dealsite check: {error}", file=sys.stderr)
+        return 1
+    if args.paths:
+        report = check_paths(args.paths, now)
+    else:
+        report = check_project(_settings(args.config_file), now)
+    rendered = render(report, args.format, strict=args.strict, show_all=args.show_all)
+    sys.stderr.write(rendered.err)
+    sys.stderr.flush()
+    sys.stdout.write(rendered.out)
+    return rendered.status
 
 
 def _settings(config_file: Path):
@@ -117,6 +154,69 @@ def _settings(config_file: Path):
     return Settings(deals_dir=root / "deals", content_dir=root / "content", templates_dir=root / "site_templates")
 
 
+def cmd_schedule(args) -> int:
+    """What the publication gate holds back now, and when each item goes live (compute/schedule.py)."""
+    from .compute.embargo import moment_text, publish
+    from .compute.schedule import next_release, schedule
+    from .engine.pipeline import read_sources
+    from .model.clock import SourceDateEpochError, build_time
+
+    try:
+        now = build_time()
+        sources = read_sources(_settings(args.config_file))
+    except SourceDateEpochError as error:
+        print(f"dealsite schedule: {error}", file=sys.stderr)
+        return 1
+    except InvalidDeals as error:
+        print("dealsite schedule: the files have errors (dealsite check lists them)", file=sys.stderr)
+        return _report(error)
+    publication = publish(sources.catalogue, sources.updates, now)
+    if args.next:
+        moment = next_release(publication)
+        if moment is not None:
+            print(moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z"))
+        return 0
+    items = schedule(publication)
+    if args.json:
+        document = {"now": now.isoformat().replace("+00:00", "Z"), "held": [item.as_json() for item in items]}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Held back on {moment_text(now)}: {len(items)} item{'s' * (len(items) != 1)}")
+    for item in items:
+        when = item.uk + (f" ({item.utc})" if item.utc else "")
+        print(f"\n{when}\n  {item.item.kind}: {item.item.name}\n  appears: {item.appears}")
+    return 0
+
+
+def cmd_readings_export(args) -> int:
+    from .engine.readings import ReadingsError, export_readings
+
+    try:
+        rows = export_readings(args.deals_dir, args.slug, args.output)
+    except ReadingsError as error:
+        print(f"dealsite readings export: {error}", file=sys.stderr)
+        return 1
+    except InvalidDeals as error:
+        return _report(error)
+    print(f"wrote {args.output}: {rows} row{'s' * (rows != 1)}; fill in the new readings, then run dealsite readings import {args.output}")
+    return 0
+
+
+def cmd_readings_import(args) -> int:
+    from .engine.readings import ReadingsError, import_readings
+
+    try:
+        result = import_readings(args.deals_dir, args.file)
+    except ReadingsError as error:
+        print(f"dealsite readings import: nothing was written: {error}", file=sys.stderr)
+        return 1
+    except InvalidDeals as error:
+        print("dealsite readings import: nothing was written: the deal would not be valid", file=sys.stderr)
+        return _report(error)
+    print(result)
+    return 0
+
+
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
     from .engine.pipeline import read_sources
@@ -127,7 +227,7 @@ def cmd_build(args) -> int:
     try:
         # Checked before MkDocs starts, so bad files get the check's report. No reference is
         # kept: the plugin reads them again, from the loader's cache.
-        read_sources(_settings(args.config_file))
+        read_sources(_settings(args.config_file), _now())
     except InvalidDeals as error:
         print("build stopped: site/ is unchanged", file=sys.stderr)
         return _report(error)
@@ -159,8 +259,28 @@ def cmd_build(args) -> int:
 def cmd_serve(args) -> int:
     from .engine.mkdocs.serve import serve_site
 
-    serve_site(args.config_file, args.dev_addr, drafts=args.drafts)
-    return 0
+    def checked() -> bool:
+        problems = _check_before_engine(args.config_file)
+        if problems is not None:
+            _report(problems)
+            print("dealsite serve: not started; fix these and start it again", file=sys.stderr)
+        return problems is None
+
+    return serve_site(args.config_file, args.dev_addr, drafts=args.drafts, check=checked)
+
+
+def _check_before_engine(config_file: Path) -> InvalidDeals | None:
+    """The deals and updates beside config_file, checked before MkDocs starts (as cmd_build
+    does), so bad files get the check's report rather than stopping the first build. No
+    reference is kept: the plugin loads them again from the loader's cache."""
+    from .model.updates import UPDATES_DIR, load_updates
+
+    config_dir = config_file.resolve().parent
+    try:
+        load_updates(config_dir / "content" / UPDATES_DIR, load_catalogue([config_dir / "deals"]))
+    except InvalidDeals as error:
+        return error
+    return None
 
 
 def cmd_export(args) -> int:
@@ -196,7 +316,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_new(args) -> int:
-    if not SLUG_RE.match(args.slug):
+    if not SLUG_RE.fullmatch(args.slug):  # match() would let "kent\n" through ($ matches before a newline)
         print(f"dealsite new: {args.slug!r} is not a slug (expected lowercase letters, digits and hyphens)", file=sys.stderr)
         return 1
     target = args.deals_dir / f"{args.slug}.yaml"

@@ -24,8 +24,10 @@ from generator.compute.budget import (
     budget_view,
 )
 from generator.compute.display import money, shown_percent, sums_when_shown
-from generator.model import UNIT_PENCE, Deal, Deflators, Unit
+from generator.model import UNIT_PENCE, Catalogue, Deal, Deflators, Unit
+from generator.pages.deal import budget_context, tables_context
 from generator.pages.render import environment
+from generator.pages.views import Views, outcome_view
 
 TEMPLATES = environment(Path(__file__).resolve().parent.parent / "site_templates")
 
@@ -43,6 +45,7 @@ def amount(pence: int, unit: Unit) -> str:
 
 
 percentages = st.integers(0, 10_000).map(lambda n: Decimal(n).scaleb(-2))  # 0.00 .. 100.00
+reductions = st.integers(1, 10_000).map(lambda n: Decimal(n).scaleb(-2))  # 0.01 .. 100.00: 0 is refused (no reduction is written by leaving it out)
 pence_amounts = st.integers(0, 10**13)  # up to £100bn a line (a line's amount is never below zero)
 
 
@@ -94,7 +97,7 @@ def deals(draw):
             "budget": {
                 "unit": unit.value,
                 "years": years,
-                "reduction_percent": str(draw(percentages)),
+                "reduction_percent": str(draw(reductions)),
                 "savings_share_percent": str(draw(percentages)),
                 "lines": lines,
                 "schemes": schemes,
@@ -106,6 +109,21 @@ def deals(draw):
 DEFLATORS = Deflators.model_validate(
     {"base_year": "2010-11", "source": "test", "index": {year(y): str(90 + (y - 2000)) for y in range(2000, 2040)}}
 )
+
+
+def _views(deal: Deal) -> Views:
+    return Views(Catalogue(deals=[deal], rounds=[], powers=[]))  # a catalogue of this deal alone
+
+
+def _deal_view(deal: Deal):
+    return _views(deal).deal(deal, "deals/test/")
+
+
+def _tables_context(deal: Deal, budget) -> dict:
+    """The tables page's context as pages/deal.py makes it."""
+    views = _views(deal)
+    outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
+    return tables_context(deal, views.deal(deal, "deals/test/"), outcomes, budget, "../")
 
 
 def shown_shares_add_up(shares) -> bool:
@@ -248,7 +266,7 @@ def test_the_rounding_note_follows_the_shown_figures(parts):
 @given(deals(), st.booleans())
 def test_any_budget_renders_with_a_chart_and_table_per_table(deal, deflated):
     view = budget_view(deal, DEFLATORS if deflated else None)
-    html = TEMPLATES.get_template("partials/budget.html").render(deal=deal, budget=view, tables="tables/")
+    html = TEMPLATES.get_template("partials/budget.html").render(**budget_context(deal, _deal_view(deal), view, "tables/"))
     charts = html.count('role="img"')
     # the deal page: baseline (by body) and envelope, then a shares chart per scheme
     assert charts == 2 + len(view.schemes)
@@ -262,7 +280,7 @@ def test_any_budget_renders_with_a_chart_and_table_per_table(deal, deflated):
 @given(deals(), st.booleans())
 def test_any_budget_puts_its_long_tables_on_the_tables_page(deal, deflated):
     view = budget_view(deal, DEFLATORS if deflated else None)
-    html = TEMPLATES.get_template("deal_tables.html").render(deal=deal, outcomes=[], budget=view, deal_page="../")
+    html = TEMPLATES.get_template("deal_tables.html").render(**_tables_context(deal, view))
     # the baseline line by line, then a cumulative chart and its table per scheme
     charts = html.count('role="img"')
     assert charts == len(view.schemes)

@@ -16,7 +16,9 @@ import pytest
 
 from generator.compute.budget import ALL_BODIES, ALL_YEARS, budget_view
 from generator.model.load import load_catalogue
+from generator.pages.deal import budget_context, tables_context
 from generator.pages.render import environment
+from generator.pages.views import Views, outcome_view
 
 REPO = Path(__file__).resolve().parent.parent
 NOTE = "Figures may not sum due to rounding."
@@ -267,9 +269,12 @@ def test_deal_text_in_the_budget_is_escaped(catalogue):
     deal = deal.model_copy(update={"budget": budget})
     templates = environment(REPO / "site_templates")
     view = budget_view(deal, catalogue.deflators)
-    html = templates.get_template("partials/budget.html").render(deal=deal, budget=view, tables="tables/")
+    views = Views(catalogue)  # the pages' contexts as pages/deal.py makes them
+    deal_view = views.deal(deal, "deals/kent/")
+    html = templates.get_template("partials/budget.html").render(**budget_context(deal, deal_view, view, "tables/"))
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
-    html = templates.get_template("deal_tables.html").render(deal=deal, outcomes=[], budget=view, deal_page="../")
+    outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
+    html = templates.get_template("deal_tables.html").render(**tables_context(deal, deal_view, outcomes, view, "../"))
     assert "<script>" not in html
     assert "&lt;script&gt;" in html

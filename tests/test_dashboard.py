@@ -178,10 +178,14 @@ def dashboard(dashboard_site) -> str:
 
 def test_counts_by_status_equal_the_hand_count(dashboard):
     rows = table(dashboard, "Number of outcomes by status, for each deal and in all")
-    assert rows[0] == ["Deal", "Achieved", "On track", "At risk", "Off track", "No recent data", "All outcomes", "Overdue milestones"]
-    assert rows[1] == ["Alphashire deal", "0", "1", "1", "1", "1", "4", "1"]
-    assert rows[2] == ["Bethshire deal", "1", "1", "0", "0", "1", "3", "1"]
-    assert rows[3] == ["All deals", "1", "2", "1", "1", "2", "7", "2"]
+    # every outcome here has a target and can be rated: none is monitored only or cannot be rated
+    assert rows[0] == [
+        "Deal", "Achieved", "On track", "At risk", "Off track", "No recent data", "Monitored, no target", "Cannot be rated",
+        "All outcomes", "Overdue milestones",
+    ]
+    assert rows[1] == ["Alphashire deal", "0", "1", "1", "1", "1", "0", "0", "4", "1"]
+    assert rows[2] == ["Bethshire deal", "1", "1", "0", "0", "1", "0", "0", "3", "1"]
+    assert rows[3] == ["All deals", "1", "2", "1", "1", "2", "0", "0", "7", "2"]
 
 
 def test_each_deal_is_one_row_linking_to_its_outcomes_on_its_page(dashboard):
@@ -214,19 +218,22 @@ def test_each_outcomes_figures_are_in_the_download_the_dashboard_points_to(dashb
 
 def test_outcomes_are_counted_by_theme_and_by_power_with_menu_titles(dashboard):
     rows = table(dashboard, "Number of outcomes by status, for each theme")
-    assert rows[0] == ["Theme", "Achieved", "On track", "At risk", "Off track", "No recent data", "All outcomes", "Deals"]
+    assert rows[0] == [
+        "Theme", "Achieved", "On track", "At risk", "Off track", "No recent data", "Monitored, no target", "Cannot be rated",
+        "All outcomes", "Deals",
+    ]
     # skills: stalled (off track) only; employment: the other six, from both deals
     assert rows[1:] == [
-        ["Employment", "1", "2", "1", "0", "2", "6", "2"],
-        ["Skills", "0", "0", "0", "1", "0", "1", "1"],
+        ["Employment", "1", "2", "1", "0", "2", "0", "0", "6", "2"],
+        ["Skills", "0", "0", "0", "1", "0", "0", "0", "1", "1"],
     ]
     rows = table(dashboard, "Number of outcomes by status, for each power they rely on")
     assert rows[0][-1] == "Power not granted"
     # menu order; stalled relies on skills funding, which Alphashire was not granted (it has
     # worklessness only); the other six rely on worklessness, agreed in both deals
     assert rows[1:] == [
-        ["Skills funding", "0", "0", "0", "1", "0", "1", "1", "1"],
-        ["Worklessness and long-term unemployment", "1", "2", "1", "0", "2", "6", "2", "0"],
+        ["Skills funding", "0", "0", "0", "1", "0", "0", "0", "1", "1", "1"],
+        ["Worklessness and long-term unemployment", "1", "2", "1", "0", "2", "0", "0", "6", "2", "0"],
     ]
     assert '<tr id="power-worklessness">' in dashboard and '<tr id="theme-employment">' in dashboard
 
@@ -240,9 +247,9 @@ def test_the_table_of_contents_has_the_sections_not_one_entry_per_deal(dashboard
 
 def test_overdue_milestones_as_of_the_build_date(dashboard):
     rows = table(dashboard, "Overdue milestones as of 1 June 2022")
-    assert [(r[0], r[1], r[3]) for r in rows[1:]] == [
-        ("Bethshire", "Health board agreed", "92"),
-        ("Alphashire", "Jobs plan published", "31"),
+    assert [(r[0], r[1], r[3]) for r in rows[1:]] == [  # deals by title: a place may have several
+        ("Bethshire deal", "Health board agreed", "92"),
+        ("Alphashire deal", "Jobs plan published", "31"),
     ]
 
 
@@ -250,10 +257,10 @@ def test_recent_readings_default_to_the_90_days_before_the_build(dashboard):
     # 2022-06-01 - 90 days = 2022-03-03: the four readings of 2022-04-01 are listed, not the 2021 ones
     rows = table(dashboard, "Readings added since 3 March 2022, newest first")
     assert sorted((r[1], r[2], r[3]) for r in rows[1:]) == [
-        ("new", "Alphashire", "Outcome slipping"),
-        ("new", "Alphashire", "Outcome stalled"),
-        ("new", "Alphashire", "Outcome steady"),
-        ("new", "Bethshire", "Outcome falling"),
+        ("new", "Alphashire deal", "Outcome slipping"),
+        ("new", "Alphashire deal", "Outcome stalled"),
+        ("new", "Alphashire deal", "Outcome steady"),
+        ("new", "Bethshire deal", "Outcome falling"),
     ]
     assert 'data-added="2022-04-01"' in dashboard  # the JavaScript filter works on this attribute
     assert 'data-added="2021-04-01"' not in dashboard

@@ -2,7 +2,7 @@
 their documented plugin API, each checked here so that an upgrade which changes it fails
 loudly, naming what changed, instead of quietly degrading the site.
 
-One test (or more) per internal, as /work/scratch/engines/REPORT.md §2 listed them:
+One test (or more) per internal:
 ``File.generated`` on a subclass, files a plugin wrote into site_dir, ``InclusionLevel.NOT_IN_NAV``,
 the dirty-build ``is_modified`` protocol, ``get_toc``, ``event_priority`` against Material's
 search, Material's search index (path, ``docs`` format, ``search.exclude``), the theme's inline
@@ -395,8 +395,8 @@ def test_the_server_keeps_its_watched_paths_in_a_private_dict_and_lets_on_serve_
         assert server._watched_paths == {str(tmp_path / "docs"): 1}
         server = DealsitePlugin().on_serve(server, config=None, builder=None)
         assert server._watched_paths == {str(tmp_path / "docs"): 1}
-        assert type(server.observer).__name__ != "PollingObserver"
-        assert len(server.observer.emitters) == 1  # the folder is scheduled on the new observer
+        assert type(server.observer).__name__ == "EditsObserver" and server.observer.native
+        assert len(server.observer._observer.emitters) == 1  # the folder is scheduled on the new observer
     finally:
         server.server_close()
 

@@ -95,7 +95,9 @@ def test_dealsite_build_runs_on_properdocs_alone_and_makes_what_properdocs_build
     assert done.returncode == 0, done.stderr[-3000:]
     assert "engine: properdocs" in done.stderr  # and no module of the real mkdocs package was loaded
     # Our progress (logged on mkdocs.plugins.dealsite) and the engine's reach the terminal.
-    assert "loaded 5 deals and 4 updates" in done.stderr
+    # deals/: five illustrative pilots and three real deals (west-yorkshire, cornwall,
+    # greater-manchester-agreement); content/updates/ holds four updates.
+    assert "loaded 8 deals and 4 updates" in done.stderr
     assert "Documentation built in" in done.stderr
     site = project / "site-dealsite-properdocs"
     assert (site / ".dealsite-site").is_file()

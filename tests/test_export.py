@@ -9,6 +9,7 @@ check before publishing (engine/gate.py) is run over it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -98,7 +99,10 @@ def export_build(exported) -> tuple[Path, subprocess.CompletedProcess]:
 
 def test_export_needs_no_engine_and_says_how_to_build_it(exported):
     folder, done = exported
-    assert "exported 27 pages" in done.stdout
+    # 8 example deals x 2 (deal page, tables page) = 16; 8 cross-deal pages (accountability, changes, compare,
+    # dashboard, data, pack, powers, timetable); 4 content pages (home, accessibility, deal format, publishing);
+    # 4 updates and their index = 5; the draft deal and draft update none: 16 + 8 + 4 + 5 = 33
+    assert "exported 33 pages" in done.stdout
     assert "mkdocs build -f" in done.stdout
     assert (folder / ".dealsite-site").is_file()
     assert sorted(p.name for p in folder.iterdir()) == [".dealsite-site", "docs", "mkdocs.yml", "overrides"]
@@ -142,15 +146,20 @@ def test_every_page_of_the_build_is_in_the_export_with_the_same_title_and_body(b
     assert [f for f in files(built) if f != ".dealsite-site"] == files(site)
 
 
-def test_generated_pages_lose_their_table_of_contents_in_the_export_and_keep_their_anchors(built, export_build):
+def test_pages_lose_their_table_of_contents_in_the_export_and_keep_their_anchors(built, export_build):
     """A known loss, kept visible: MkDocs builds the table of contents from Markdown headings,
-    and generated pages are HTML. If an engine starts reading HTML headings, this fails: then
-    say so in engine/export.py."""
+    and every page of the export is HTML (generated pages; hand-written ones too, rendered and
+    sanitised by the core so that no engine can turn them into script). If an engine starts
+    reading HTML headings, this fails: then say so in engine/export.py."""
     site, _ = export_build
     toc = lambda f: [a.get("href") for a in lxml.html.parse(str(f)).getroot().xpath('//nav[contains(@class,"md-nav--secondary")]//a')]  # noqa: E731
+    ids = lambda f: [h.get("id") for h in lxml.html.parse(str(f)).getroot().xpath("//article//*[self::h2 or self::h3 or self::h4]")]  # noqa: E731
     assert len(toc(built / "deals" / "kent" / "index.html")) >= 10
     assert toc(site / "deals" / "kent" / "index.html") == []
-    assert toc(site / "deal-format" / "index.html") == toc(built / "deal-format" / "index.html") != []  # hand-written: kept
+    assert len(toc(built / "deal-format" / "index.html")) >= 10  # hand-written: lost too
+    assert toc(site / "deal-format" / "index.html") == []
+    assert ids(site / "deal-format" / "index.html") == ids(built / "deal-format" / "index.html")
+    assert {a.removeprefix("#") for a in toc(built / "deal-format" / "index.html")} <= set(ids(site / "deal-format" / "index.html"))  # every section the contents linked to
     assert check_links(site, SITE_URL) == []
 
 
@@ -245,25 +254,33 @@ def test_the_fragment_marker_is_the_plugins():
     assert FRAGMENT.pattern == _FRAGMENT.pattern
 
 
-def test_links_to_moved_pages_follow_them_outside_code_only():
-    from generator.engine.export import _outside_code, _relink
+def test_a_hand_written_page_is_written_as_html_with_links_for_its_address_that_engines_pass_through():
+    """Rendered by the core, links written as MkDocs writes them for the page's address (it moves
+    to guide/x/index.md, served at guide/x/ as before), code left as written, fragments filled,
+    title escaped; and no blank line inside an element, where a CommonMark engine would end the
+    HTML and read the rest as Markdown."""
+    import markdown
 
-    moved = {"deals/kent.md": "deals/kent/index.md", "updates/2026-01-01-x.md": "updates/2026-01-01-x/index.md"}
-    text = (
-        "See [Kent](../deals/kent.md#budget) and ![chart](../assets/c.png \"c\").\n"
-        "Write `[Kent](../deals/kent.md)` to link it.\n\n"
-        "```\n[Kent](../deals/kent.md)\n```\n\n"
-        "[ref]: ../deals/kent.md\n[out]: https://example.org/deals/kent.md\n"
+    from generator.engine.export import _hand_written_markdown
+    from generator.model.content import Page
+
+    body = (
+        "# X\n\nSee [Kent](../deals/kent.md#budget) and [a file](../examples/w.yml), not `[Kent](../deals/kent.md)`.\n\n"
+        "```\n[Kent](../deals/kent.md)\n\n<b>x</b>\n```\n\n<!-- dealsite:deal-list -->\n\n<div>\n\n*x* [a](javascript:alert(1))\n\n</div>\n"
     )
-    relinked = _outside_code(text, lambda part: _relink(part, "updates", "updates/2026-01-01-x", moved))
-    assert relinked == (
-        "See [Kent](../../deals/kent/index.md#budget) and ![chart](../../assets/c.png \"c\").\n"
-        "Write `[Kent](../deals/kent.md)` to link it.\n\n"
-        "```\n[Kent](../deals/kent.md)\n```\n\n"
-        "[ref]: ../../deals/kent/index.md\n[out]: https://example.org/deals/kent.md\n"
-    )
-    unmoved = "[Format](deal-format.md) and [Kent](deals/kent.md)\n"
-    assert _relink(unmoved, "", "", moved) == "[Format](deal-format.md) and [Kent](deals/kent/index.md)\n"
+    text = _hand_written_markdown(Page("guide/x.md", {"title": "X <b>", "hide": ["toc"]}, body, 4), {"deal-list": "<ul><li>ours</li></ul>"})
+    front, html = text.split("---\n", 2)[1:]
+    assert yaml.safe_load(front) == {"title": "X &lt;b&gt;", "hide": ["toc"]}
+    assert '<a href="../../deals/kent/#budget">Kent</a>' in html and '<a href="../../examples/w.yml">a file</a>' in html
+    assert "<code>[Kent](../deals/kent.md)</code>" in html
+    assert "<ul><li>ours</li></ul>" in html and "dealsite:" not in html
+    code = lxml.html.fragments_fromstring(html)[2]
+    assert code.text_content() == "[Kent](../deals/kent.md)\n\n<b>x</b>\n"  # the same text, its blank line written &#10;
+    for engine in (markdown.markdown(html, extensions=["attr_list", "md_in_html"]), pytest.importorskip("markdown_it").MarkdownIt().render(html)):
+        assert "<em>" not in engine and 'href="javascript' not in engine  # nothing read as Markdown
+        assert [e.text_content() for e in lxml.html.fragments_fromstring(engine) if not isinstance(e, str)] == [
+            e.text_content() for e in lxml.html.fragments_fromstring(html) if not isinstance(e, str)
+        ]
 
 
 def test_a_generated_page_whose_html_is_not_all_blocks_is_never_parsed_as_markdown():
@@ -284,3 +301,121 @@ def test_a_generated_page_whose_html_is_not_all_blocks_is_never_parsed_as_markdo
     blocks = _generated_markdown(GeneratedPage("deals/y.md", "Y", "<h1>Y</h1>\n<section><p>[x](y) *z*</p></section>", search=False), indexed_from_data=False)
     assert "<div>" not in blocks and "search:\n  exclude: true\n" in blocks
     assert "<em>" not in markdown.markdown(blocks.split("---\n", 2)[2])
+
+
+# --- hand-written pages: rendered and sanitised by the core, whatever builds the export -------------
+
+HOSTILE = """---
+title: Notes <img src=x onerror="window.__pwned=7">
+description: About <script>window.__pwned=8</script> notes
+---
+
+# Notes
+
+Hello <img src="examples/publish-workflow.yml" onerror="window.__pwned=1"> world.
+
+<script>window.__pwned=2</script>
+
+[click](javascript:alert(1))
+
+A paragraph with attributes.
+{: onclick="window.__pwned=3" id="x" }
+
+<noscript><p title="</noscript><img src=examples/publish-workflow.yml onerror=window.__pwned=4>"></p></noscript>
+
+<div markdown="1">*not* [a link](javascript:window.__pwned=5)</div>
+
+See [the guide](publishing.md), [Kent's budget](deals/kent.md#budget) and [the workflow](examples/publish-workflow.yml).
+
+!!! note "Still an admonition"
+    With [the powers](powers.md) inside.
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_export(tmp_path_factory) -> tuple[Path, Path]:
+    """The example project with a hostile hand-written page, exported, then built by plain MkDocs."""
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    (project / "content" / "notes.md").write_text(HOSTILE, encoding="utf-8")
+    assert run([sys.executable, "-m", "generator.cli", "check"], project).returncode == 0  # check accepts it: it is the export's to make safe
+    done = export(project, "export")
+    assert done.returncode == 0, done.stderr[-3000:]
+    folder = project / "export"
+    built = run([BIN / "mkdocs", "build", "-f", folder / "mkdocs.yml"], folder)
+    assert built.returncode == 0, built.stderr[-3000:]
+    return folder, folder / "site"
+
+
+def _script_in(root, theme: set[str], own: set[str]) -> list[str]:
+    """Every on* attribute, script address and script that is not the theme's or the site's own."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            if name.lower().startswith("on"):
+                found.append(f"<{element.tag} {name}={value!r}>")
+            if re.sub(r"[\x00-\x20]+", "", value).lower().startswith(("javascript:", "vbscript:", "data:")):
+                found.append(f"<{element.tag} {name}={value!r}>")
+        if element.tag == "script":
+            src = element.get("src")
+            if src is not None and not (src.split("/")[-1] in own or "assets/javascripts/" in src):
+                found.append(f"<script src={src!r}>")
+            if src is None and element.get("type") != "application/json" and re.sub(r'new URL\("[^"]*",location\)', "", element.text or "") not in theme:
+                found.append(f"<script>{element.text}</script>")
+    return found
+
+
+def test_a_hostile_hand_written_page_is_exported_without_script_and_builds_without_it(hostile_export):
+    folder, site = hostile_export
+    own = {"dealsite.js", "progress.js"}
+    theme = {re.sub(r'new URL\("[^"]*",location\)', "", s.text or "") for s in lxml.html.parse(str(site / "404.html")).getroot().iter("script") if not s.get("src")}
+    page = site / "notes" / "index.html"
+    root = lxml.html.fromstring(page.read_bytes())
+    assert _script_in(root, theme, own) == []
+    for markdown in (folder / "docs").rglob("*.md"):  # every exported page, read as HTML
+        assert _script_in(lxml.html.fromstring(markdown.read_bytes()), set(), set()) == [], markdown
+    article = root.xpath("//article")[0]
+    text = article.text_content()
+    assert "Hello" in text and "world." in text and "window.__pwned=2" not in text
+    assert "{: onclick=" in text  # attribute lists are text, as in updates
+    assert root.findtext(".//title").startswith("Notes <img src=x onerror=")  # the title is text, not an image
+    assert not article.xpath(".//img[@onerror]") and not root.xpath("//*[@onclick]")
+    assert [h.text_content() for h in root.iter("h1")] == ["Notes"]
+    assert article.xpath('.//div[contains(@class, "admonition") and contains(@class, "note")]')
+    links = {a.text_content(): a.get("href") for a in article.iter("a")}
+    assert links["the guide"] == "../publishing/"
+    assert links["Kent's budget"] == "../deals/kent/#budget"
+    assert links["the workflow"] == "../examples/publish-workflow.yml"
+    assert links["the powers"] == "../powers/"
+    assert "href" not in article.xpath('.//a[text()="click"]')[0].attrib
+    assert check_links(site, SITE_URL) == []
+
+
+def test_no_script_runs_on_the_exported_hostile_page_in_a_browser(hostile_export, browser):
+    from browser import DESKTOP, injected, open_page, serve
+
+    _, site = hostile_export
+    with serve(site) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        try:
+            page, log = open_page(context, url + "notes/")
+            page.click("text=A paragraph with attributes.")
+            assert page.evaluate("() => window.__pwned") is None
+            assert injected(page, log) == []
+        finally:
+            context.close()
+
+
+def test_the_exports_last_check_reads_markdown_pages_as_html(tmp_path):
+    """An engine passes a page's HTML through: a planted onerror in any .md is refused."""
+    from generator.compute.embargo import publish
+    from generator.engine.gate import UnsafeOutput, check_site
+    from generator.model import Catalogue
+
+    docs = tmp_path / "docs"
+    (docs / "notes").mkdir(parents=True)
+    (docs / "notes" / "index.md").write_text('---\ntitle: Notes\n---\n\n<p>Hi <img src="x" onerror="alert(1)"></p>\n', encoding="utf-8")
+    publication = publish(Catalogue(deals=[], rounds=[], powers=[]), (), dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    with pytest.raises(UnsafeOutput, match=r"notes/index.md: has an onerror attribute on <img>"):
+        check_site(docs, publication)

@@ -152,6 +152,9 @@ def test_a_page_of_the_held_back_deal_is_found_by_its_address(site, publication,
         ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>', "script-capable URL in xlink:href on <a>"),
         ('<meta http-equiv="refresh" content="0;url=https://example.com/">', "refreshing <meta>"),
         ('<div style="background:url(javascript:alert(1))">x</div>', "script-capable URL in style on <div>"),
+        # lxml reads an attribute where a browser reads text, then an image with a handler
+        ('<noscript <><p < title="</noscript <><img src=x onerror=window.__pwned=1 <>">x</p></noscript>', "onerror attribute on <img>"),
+        ('<noembed><b title="</noembed><svg onload=alert(1)>"></b></noembed>', "onload attribute on <svg>"),
     ],
 )
 def test_unsafe_markup_planted_in_a_page_is_found(site, publication, project, markup, found):

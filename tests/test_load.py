@@ -186,7 +186,20 @@ def test_a_yaml_yes_no_word_in_a_text_field_is_refused(tmp_path, word):
         summary: {word}
         """,
     )
-    assert_reported(only_problem(tmp_path), path, 2, "summary", f"{word} is read by YAML as a yes/no value (put it in quotes")
+    # text, so the advice is quotes, never "write true or false"
+    problem = only_problem(tmp_path)
+    assert str(problem) == f'{path}:2: summary: {word} is read by YAML as a yes/no value, not text (put it in quotes: summary: "{word}")'
+
+
+def test_a_yaml_yes_no_word_in_a_true_or_false_field_says_write_true_or_false(tmp_path):
+    path = write_deal(
+        tmp_path,
+        """\
+        title: Testshire deal
+        draft: yes
+        """,
+    )
+    assert str(only_problem(tmp_path)) == f"{path}:2: draft: yes is not true or false (write true or false)"
 
 
 def test_a_base_60_number_is_refused(tmp_path):
@@ -707,9 +720,61 @@ def test_an_unknown_round_is_refused_with_the_timetable(tmp_path):
           rounds: [forerunners, second-tranch]
         """,
     )
-    assert_reported(
-        only_problem(tmp_path), path, 2, "negotiation.rounds[1]", "second-tranch is not a known round (expected one of budget-2020, devolution-deals-2014-2016, forerunners,"
+    assert str(only_problem(tmp_path)) == (
+        f"{path}:2: negotiation.rounds[1]: second-tranch is not a known round: did you mean second-tranche? "
+        "(the rounds are listed in deals/_rounds.yaml)"
     )
+
+
+def test_an_unknown_round_far_from_any_is_refused_with_the_timetable(tmp_path):
+    path = write_deal(
+        tmp_path,
+        """\
+        negotiation:
+          rounds: [zzz]
+        """,
+    )
+    assert_reported(
+        only_problem(tmp_path), path, 2, "negotiation.rounds[0]", "zzz is not a known round (expected one of budget-2020, devolution-deals-2014-2016, forerunners,"
+    )
+
+
+def _kent_with(tmp_path, old: str, new: str, count: int = 1) -> Path:
+    deals = tmp_path / "deals"
+    deals.mkdir()
+    for name in ("_rounds.yaml", "_powers.yaml"):
+        shutil.copy(REPO / "deals" / name, deals / name)
+    path = deals / "kent.yaml"
+    path.write_text((REPO / "deals" / "kent.yaml").read_text(encoding="utf-8").replace(old, new, count), encoding="utf-8")
+    return path
+
+
+def test_a_misspelt_round_of_the_deal_is_one_error_not_one_per_power(tmp_path):
+    # Kent's five powers are settled in second-tranche; only the deal's own list is misspelt.
+    # The powers are right: telling them to add their round to negotiation.rounds would be
+    # wrong advice, and six errors for one slip.
+    path = _kent_with(tmp_path, "rounds: [second-tranche]", "rounds: [second-tranch]")
+    line = path.read_text(encoding="utf-8").splitlines().index("  rounds: [second-tranch]") + 1
+    with pytest.raises(InvalidDeals) as error:
+        load_catalogue([path.parent])
+    assert [str(p) for p in error.value.problems] == [
+        f"{path}:{line}: negotiation.rounds[0]: second-tranch is not a known round: did you mean second-tranche? "
+        "(the rounds are listed in deals/_rounds.yaml)"
+    ]
+
+
+def test_a_round_misspelt_everywhere_is_one_error_naming_every_line(tmp_path):
+    path = _kent_with(tmp_path, "second-tranche", "second-tranch", 99)
+    lines = [n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if "second-tranch" in text]
+    first = lines.pop(lines.index(191))  # negotiation.rounds, the deal's own list, comes first (line 191 of kent.yaml)
+    with pytest.raises(InvalidDeals) as error:
+        load_catalogue([path.parent])
+    assert len(lines) == 9  # five powers, four events
+    assert [str(p) for p in error.value.problems] == [
+        f"{path}:{first}: negotiation.rounds[0]: second-tranch is not a known round: did you mean second-tranche? "
+        "(the rounds are listed in deals/_rounds.yaml) "
+        "(also on lines 129, 134, 138, 143, 148, 197, 202, 207 and 212: correct them all)"
+    ]
 
 
 def test_the_same_outcome_id_twice_is_refused(tmp_path):

@@ -584,25 +584,20 @@ def test_git_history_refuses_a_file_over_a_megabyte_without_reading_it(tmp_path,
 
 
 def test_an_update_that_is_a_named_pipe_is_refused_without_waiting(tmp_path):
-    from generator.model.updates import load_updates
+    # The whole of content/ is accounted for before any update is read (model/content.py):
+    # a named pipe among the updates is refused there, and never opened.
+    from generator.model.content import read_content
 
-    catalogue = load_catalogue([REPO / "deals"])
-    directory = tmp_path / "updates"
-    directory.mkdir()
+    directory = tmp_path / "content" / "updates"
+    directory.mkdir(parents=True)
     os.mkfifo(directory / "2026-01-05-news.md")
     found: list = []
-
-    def run():
-        try:
-            load_updates(directory, catalogue)
-        except InvalidDeals as error:
-            found.extend(error.problems)
-
-    thread = threading.Thread(target=run, daemon=True)
+    thread = threading.Thread(target=lambda: found.extend(read_content(tmp_path / "content")[1]), daemon=True)
     thread.start()
     thread.join(timeout=20)
-    assert not thread.is_alive(), "loading the updates hung"
-    assert [(p.line, p.message) for p in found] == [(1, "is a named pipe, not a file (remove it)")]
+    assert not thread.is_alive(), "reading content/ hung"
+    assert [(Path(p.file).name, p.line) for p in found] == [("2026-01-05-news.md", 1)]
+    assert "is not a regular file (a pipe, socket or device)" in found[0].message
 
 
 # --- SOURCE_DATE_EPOCH --------------------------------------------------------------------------------
@@ -802,7 +797,8 @@ def _set(data, path, value):
 def _built(deal) -> None:
     """What the build computes from a deal: budget tables and view, progress on three days, CSV."""
     from generator.compute.budget import budget_tables, budget_view
-    from generator.compute.progress import budget_progress, progress_tables
+    from generator.compute.progress import budget_progress
+    from generator.compute.progress_tables import progress_tables
     from generator.model.load import load_catalogue as load
 
     deflators = load([REPO / "deals"]).deflators

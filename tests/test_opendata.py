@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from publishing_support import build, copy_project
 
+from generator.compute.agreements import SPECS, agreement_csvs
 from generator.compute.embargo import public_catalogue, publish
 from generator.model import UNIT_PENCE
 from generator.model.load import load_catalogue
@@ -73,7 +74,34 @@ place:
     - {name: "+NHS Formulashire", kind: health}
     - {name: "-Formulashire Police", kind: police}
     - {name: "@Jobcentre Formulashire", kind: jobcentre}
-accountable_figure: {role: mayor, chosen: directly-elected, scrutinised_by: ["=Scrutiny"]}
+accountable_figure:
+  role: mayor
+  chosen: directly-elected
+  scrutinised_by: ["=Scrutiny"]
+  holders:
+    - {name: "=Mayor Formula", title: "+Interim mayor", interim: true, chosen: appointed, since: 2012-11, until: 2013-05, other_roles: ["-Police and crime commissioner", "@Fire"]}
+    - {name: "-Mayor Minus", elected: 2013-05-02, since: 2013-05}
+  scrutiny_powers:
+    - {body: "-Formulashire panel", power: "@Reject the mayor's strategies", threshold: "=two-thirds"}
+conditions:
+  - {kind: consent, description: "=Formulashire Council consents", status: met, date: 2012-10}
+  - {kind: legislation, description: "+An Order", added_by: second-deal}
+funds:
+  - id: growth-fund
+    name: "=Growth fund"
+    kind: investment-fund
+    unit: £m
+    per_year: {amount: "2.5", as_published: up-to}
+    years: 10
+    first_year: 2012-13
+    gateway_every: 5
+    recipient: "+Formulashire Council"
+    note: "@A fund note"
+    gateways:
+      - {due: 2017, note: "-Not yet due"}
+  - {id: one-off, name: "-One-off money", kind: one-off, unit: £k, total: "500", recipient: "@Formulashire Council", added_by: second-deal}
+follow_ons:
+  - {id: second-deal, title: "-Second deal", date: 2013-01, kind: further-deal, summary: "@What it adds", url: "https://example.org/second"}
 outcomes:
   - id: jobs
     title: "=1+1 more jobs"
@@ -96,7 +124,7 @@ outcomes:
       - {date: 2013-03-31, value: "249.5", commentary: "+Rapid response"}
 powers:
   - {power: community-health, status: agreed, from_body: "=Department of Health", conditions: "+Pooled", note: "-A power note", round: second-tranche}
-  - {power: worklessness, status: requested, from_body: "@DWP", note: "=A power note"}
+  - {power: worklessness, status: requested, from_body: "@DWP", note: "=A power note", title: "+Work programme", recipient: {kind: other, name: "=Jobs board"}}
 budget:
   unit: £m
   years: [2012-13, 2013-14]
@@ -346,6 +374,92 @@ def test_negative_numbers_in_number_columns_are_exact_and_unchanged(site, source
     readings = [r for r in read_csv(site / folder / "readings.csv") if r.get("deal", "formulashire") == "formulashire"]
     assert [Decimal(r["value"]) for r in readings] == [r.value for o in deal.outcomes for r in o.readings]
     assert readings[0]["value"] == "-1.5"
+
+
+# --- the agreement tables: conditions, funds, gateways, follow-ons, powers, holders -----------------
+
+
+def _rows(site: Path, folder: str, name: str) -> list[dict]:
+    return [r for r in read_csv(site / folder / f"{name}.csv") if r.pop("deal", "formulashire") == "formulashire"]
+
+
+def test_a_deal_publishes_exactly_the_agreement_tables_it_has_rows_for(site, source):
+    names = {f"{spec.name}.csv" for spec in SPECS}
+    for deal in source.deals:
+        folder = site / "deals" / deal.slug
+        published = {p.name for p in folder.glob("*.csv")} & names
+        assert published == set(agreement_csvs(deal).values()), deal.slug
+        for name in published:
+            assert read_csv(folder / name), (deal.slug, name)  # never a header alone
+    # Birmingham (illustrative, 2010-11) has powers but no conditions, funds or follow-ons.
+    birmingham = {p.name for p in (site / "deals" / "birmingham").glob("*.csv")} & names
+    assert birmingham == {"powers.csv"}
+
+
+@pytest.mark.parametrize("folder", ["deals/formulashire", "data"])
+def test_formula_text_in_the_agreement_tables_gets_a_leading_apostrophe(site, folder):
+    assert [(r["kind"], r["description"]) for r in _rows(site, folder, "conditions")] == [
+        ("consent", "'=Formulashire Council consents"), ("legislation", "'+An Order")
+    ]
+    assert [(r["name"], r["recipient"], r["note"]) for r in _rows(site, folder, "funds")] == [
+        ("'=Growth fund", "'+Formulashire Council", "'@A fund note"), ("'-One-off money", "'@Formulashire Council", "")
+    ]
+    assert [r["note"] for r in _rows(site, folder, "gateways")] == ["'-Not yet due"]
+    assert [(r["title"], r["summary"]) for r in _rows(site, folder, "follow-ons")] == [("'-Second deal", "'@What it adds")]
+    powers = _rows(site, folder, "powers")
+    assert [(r["title"], r["recipient_kind"], r["recipient_name"], r["from_body"]) for r in powers] == [
+        ("", "", "", "'=Department of Health"), ("'+Work programme", "other", "'=Jobs board", "'@DWP")
+    ]
+    assert [(r["name"], r["title"], r["other_roles"]) for r in _rows(site, folder, "figure-holders")] == [
+        ("'=Mayor Formula", "'+Interim mayor", "'-Police and crime commissioner; @Fire"), ("'-Mayor Minus", "", "")
+    ]
+    assert [(r["body"], r["power"], r["threshold"]) for r in _rows(site, folder, "scrutiny-powers")] == [
+        ("'-Formulashire panel", "'@Reject the mayor's strategies", "'=two-thirds")
+    ]
+
+
+def test_fund_amounts_are_exact_pounds_with_how_they_were_published(site):
+    growth, one_off = _rows(site, "deals/formulashire", "funds")
+    # Up to £2.5m a year for 10 years: up to £25m in all; £500k once.
+    assert (growth["per_year_gbp"], growth["per_year_as_published"], growth["years"], growth["per_year_times_years_gbp"]) == (
+        "2500000.00", "up-to", "10", "25000000.00"
+    )
+    assert (growth["total_gbp"], growth["first_year"], growth["gateway_every"], growth["illustrative"]) == ("", "2012-13", "5", "false")
+    assert (one_off["per_year_gbp"], one_off["total_gbp"], one_off["total_as_published"], one_off["years"], one_off["added_by"]) == (
+        "", "500000.00", "exact", "", "second-deal"
+    )
+
+
+def test_gateway_row_gives_the_tranche_and_its_state_on_the_build_date(site):
+    # Built on 2013-06-01. The growth fund's first review is due in 2017: not yet due. It
+    # releases years 6 to 10 of the fund: 5 x up to £2.5m = up to £12.5m; the fund's first
+    # year is 2012-13, so its sixth is 2017-18 and its tenth 2021-22.
+    [row] = _rows(site, "deals/formulashire", "gateways")
+    assert row == {
+        "fund_id": "growth-fund", "review": "1", "due": "2017", "outcome": "", "decided": "", "state": "not yet due",
+        "tranche_first_year": "6", "tranche_last_year": "10", "tranche_from": "2017-18", "tranche_to": "2021-22",
+        "releases_gbp": "12500000.00", "releases_as_published": "up-to", "releases_computed": "true",
+        "illustrative": "false", "note": "'-Not yet due",
+    }
+
+
+def test_follow_ons_count_what_each_added_and_holders_say_who_holds_the_role_now(site):
+    [second] = _rows(site, "deals/formulashire", "follow-ons")
+    assert (second["date"], second["powers_added"], second["funds_added"], second["conditions_added"]) == ("2013-01", "0", "1", "1")
+    first, now = _rows(site, "deals/formulashire", "figure-holders")
+    assert (first["order"], first["chosen"], first["interim"], first["since"], first["until"], first["current"]) == (
+        "1", "appointed", "true", "2012-11", "2013-05", "false"
+    )
+    # The second holder gives no title or way of being chosen: the role's own (no title; directly elected).
+    assert (now["order"], now["chosen"], now["elected"], now["until"], now["current"]) == ("2", "directly-elected", "2013-05-02", "", "true")
+
+
+def test_powers_table_names_the_menu_power_its_category_and_the_round(site):
+    rows = _rows(site, "deals/formulashire", "powers")
+    assert [(r["power"], r["menu_title"], r["category"], r["status"], r["round"]) for r in rows] == [
+        ("community-health", "Community health services commissioning", "health", "agreed", "second-tranche"),
+        ("worklessness", "Worklessness and long-term unemployment", "employment", "requested", ""),
+    ]
 
 
 def test_workbooks_and_json_keep_formula_text_as_it_is(site, source):

@@ -127,9 +127,10 @@ def test_pack_pdf_is_the_same_bytes_for_the_same_input_and_build_time(project, s
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory, build_site_from) -> tuple[Path, list]:
-    """The 5 example deals and 8 copies of Kent: 13 deals, one more than PACK_FULL_MAX_DEALS (12)."""
+    """The 8 example deals (5 pilots, 3 real deals) and 5 copies of Kent: 13 deals, one more than
+    PACK_FULL_MAX_DEALS (12)."""
     kent = (REPO / "deals" / "kent.yaml").read_text(encoding="utf-8")
-    site = build_site_from(tmp_path_factory.mktemp("many"), {f"kent-copy-{i}.yaml": kent for i in range(8)})
+    site = build_site_from(tmp_path_factory.mktemp("many"), {f"kent-copy-{i}.yaml": kent for i in range(5)})
     from generator.model.clock import build_time
 
     deals = public_catalogue(load_catalogue([site.parent / "deals"]), build_time()).deals

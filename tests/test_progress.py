@@ -21,9 +21,8 @@ from generator.compute.progress import (
     event_progress,
     expected_value,
     outcome_progress,
-    progress_tables,
-    rounded,
 )
+from generator.compute.progress_tables import progress_tables, rounded
 from generator.model import Deal, Event, Outcome
 
 D = dt.date

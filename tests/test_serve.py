@@ -7,10 +7,12 @@ it must show held-back content with a banner, and without it must show nothing o
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -113,8 +115,11 @@ def _without_reload_epoch(html: str) -> str:
 def _served_when(url: str, wanted: str, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if wanted in _get(url)[1]:
-            return True
+        try:
+            if wanted in _get(url)[1]:
+                return True
+        except OSError:  # MkDocs holds page requests while it rebuilds: a slow rebuild is "not yet"
+            pass
         time.sleep(0.2)
     return False
 
@@ -135,3 +140,222 @@ def test_an_edited_deal_is_served_again_with_the_pages_that_list_it(project):
             assert _without_reload_epoch(_get(base + "deals/essex/")[1]) == essex_before  # unchanged
         finally:
             kent.write_text(source, encoding="utf-8")
+
+
+# --- what an editor sees, and Ctrl-C (issue 12) ------------------------------------------------
+
+PROMPTLY = 8.0  # seconds from Ctrl-C to exit: MkDocs stops its server and removes its files
+
+
+class _Run:
+    """`dealsite serve` in project, its stdout and stderr in files, its temporary files in a
+    folder of its own (TMPDIR) so a test can see that they are removed."""
+
+    def __init__(self, project, root, *args: str):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.out, self.err, self.tmp = root / "stdout.txt", root / "stderr.txt", root / "tmp"
+        self.tmp.mkdir()
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        env["TMPDIR"] = str(self.tmp)
+        with self.out.open("w") as out, self.err.open("w") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{self.port}", *args],
+                cwd=project, stdout=out, stderr=err, env=env,
+            )
+
+    def stdout(self) -> str:
+        return self.out.read_text(encoding="utf-8", errors="replace")
+
+    def stderr(self) -> str:
+        return self.err.read_text(encoding="utf-8", errors="replace")
+
+    def shown(self) -> str:
+        return f"stdout:\n{self.stdout()[-2000:]}\nstderr:\n{self.stderr()[-3000:]}"
+
+    def wait_until(self, condition, what: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if self.process.poll() is not None:
+                raise AssertionError(f"dealsite serve exited ({self.process.returncode}) before {what}:\n{self.shown()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {what} within {timeout} s:\n{self.shown()}")
+            time.sleep(0.1)
+
+    def answering(self) -> bool:
+        try:
+            return _get(self.base)[0] == 200
+        except OSError:
+            return False
+
+    def stop(self, signum=signal.SIGINT) -> tuple[int, float]:
+        """Send signum; the exit status and the seconds it took (None if it did not exit)."""
+        sent = time.monotonic()
+        self.process.send_signal(signum)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            return self.process.returncode, float("inf")
+        return self.process.returncode, time.monotonic() - sent
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def _page(url: str) -> str:
+    """The page, or "" if the server did not answer in time (MkDocs holds requests during a build)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _assert_stopped_cleanly(run: _Run, status: int, seconds: float) -> None:
+    assert seconds < PROMPTLY, f"dealsite serve took {seconds:.1f} s to stop:\n{run.shown()}"
+    assert status in (0, 130), f"exit {status}:\n{run.shown()}"
+    assert "Traceback" not in run.stderr(), run.shown()
+    assert list(run.tmp.iterdir()) == [], "MkDocs' temporary site was left behind"
+
+
+def test_serve_shows_its_address_each_rebuild_and_a_broken_deal_file_by_line(tmp_path):
+    """The address first, then one line per build with its time; a broken deal file as
+    file:line: field: message, no traceback, the preview still serving the last good build."""
+    project = copy_project(tmp_path / "project")
+    kent = project / "deals" / "kent.yaml"
+    source = kent.read_text(encoding="utf-8")
+    run = _Run(project, tmp_path)
+    try:
+        run.wait_until(lambda: "Serving on" in run.stdout(), "address")
+        assert run.stdout().splitlines()[0] == f"Serving on {run.base} (the public site: no drafts or embargoed content); building..."
+        run.wait_until(run.answering, "answer")
+        assert re.search(r"(?m)^ready in \d+\.\d s; rebuilding on every change \(Ctrl-C to stop\)$", run.stdout()), run.shown()
+
+        kent.write_text(source.replace("\ntitle: ", "\ntitle: Zqxfirst ", 1), encoding="utf-8")
+        run.wait_until(lambda: "Zqxfirst" in _page(run.base + "deals/kent/"), "edited page")
+        run.wait_until(lambda: re.search(r"(?m)^rebuilt in \d+\.\d s$", run.stdout()), "rebuild line")
+
+        broken = re.sub(r"(?m)^title: .*$", "title:", source, count=1)
+        line = broken.splitlines().index("title:") + 1
+        kent.write_text(broken, encoding="utf-8")
+        run.wait_until(lambda: "rebuild failed" in run.stderr(), "failure line")
+        assert re.search(rf"(?m)kent\.yaml:{line}: title: \S", run.stderr()), run.shown()
+        page = _page(run.base + "deals/kent/")  # MkDocs would hold this until a build succeeds
+        assert "Zqxfirst" in page, "the preview stopped serving the last good build"
+
+        kent.write_text(source.replace("\ntitle: ", "\ntitle: Zqxfixed ", 1), encoding="utf-8")
+        run.wait_until(lambda: "Zqxfixed" in _page(run.base + "deals/kent/"), "fixed page")
+        status, seconds = run.stop(signal.SIGINT)  # idle
+    finally:
+        run.kill()
+    _assert_stopped_cleanly(run, status, seconds)
+    assert run.stdout().rstrip().endswith("stopped")
+    assert "Traceback" not in run.stderr() and "appear stuck" not in run.stderr()
+
+
+@pytest.mark.parametrize(
+    "when, signum",
+    [("first build", signal.SIGINT), ("rebuilding", signal.SIGINT), ("rebuilding", signal.SIGTERM)],
+    ids=["ctrl-c-in-first-build", "ctrl-c-while-rebuilding", "sigterm-while-rebuilding"],
+)
+def test_ctrl_c_stops_serve_promptly_even_in_a_build(tmp_path, when, signum):
+    """Ctrl-C once is enough, in a build too (WeasyPrint swallows KeyboardInterrupt while it
+    draws the committee pack's charts); edits that keep coming do not keep it alive."""
+    project = copy_project(tmp_path / "project")
+    kent = project / "deals" / "kent.yaml"
+    source = kent.read_text(encoding="utf-8")
+    run = _Run(project, tmp_path)
+    editing = threading.Event()
+
+    def edit_again_and_again():
+        n = 0
+        while not editing.wait(0.4):
+            n += 1
+            kent.write_text(source.replace("\ntitle: ", f"\ntitle: Zqx{n} ", 1), encoding="utf-8")
+
+    editor = threading.Thread(target=edit_again_and_again, daemon=True)
+    try:
+        if when == "first build":
+            run.wait_until(lambda: "Serving on" in run.stdout(), "address")
+            time.sleep(1.5)
+            assert "ready in" not in run.stdout(), "the first build was over before Ctrl-C: nothing tested"
+        else:
+            run.wait_until(run.answering, "answer")
+            editor.start()
+            run.wait_until(lambda: "rebuilt in" in run.stdout(), "a rebuild")
+            time.sleep(1.0)
+        status, seconds = run.stop(signum)
+    finally:
+        editing.set()
+        run.kill()
+    _assert_stopped_cleanly(run, status, seconds)
+
+
+def test_serve_with_a_broken_deal_file_does_not_start_and_names_the_line(tmp_path):
+    project = copy_project(tmp_path / "project")
+    kent = project / "deals" / "kent.yaml"
+    broken = re.sub(r"(?m)^title: .*$", "title:", kent.read_text(encoding="utf-8"), count=1)
+    kent.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("title:") + 1
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{_free_port()}"],
+        cwd=project, capture_output=True, text=True, timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+    )
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert re.search(rf"(?m)^\S*deals/kent\.yaml:{line}: title: \S", done.stderr), done.stderr[-3000:]
+    assert done.stdout.startswith("Serving on http://127.0.0.1:")
+
+
+def test_a_failed_rebuild_is_one_line_and_counts_as_done():
+    """serve.Preview.rebuilder: MkDocs' server holds page requests until a build succeeds, so
+    a failed rebuild must not reach it as a failure (the preview would hang)."""
+    import contextlib
+    import io
+
+    from jinja2 import TemplateSyntaxError
+    from mkdocs.exceptions import Abort
+
+    from generator.engine.mkdocs.serve import Preview
+
+    def failing(error):
+        def build():
+            raise error
+
+        return build
+
+    for error, expected in [
+        (Abort("Aborted with a BuildError!"), "rebuild failed (see above); still serving the last good build"),
+        (TemplateSyntaxError("unexpected '}'", 7, filename="site_templates/deal.html"),
+         "rebuild failed (site_templates/deal.html:7: TemplateSyntaxError: unexpected '}'); still serving the last good build"),
+        (ZeroDivisionError("division by zero"), "rebuild failed (ZeroDivisionError: division by zero); still serving the last good build"),
+    ]:
+        err, out = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            Preview().rebuilder(failing(error))()
+        assert (err.getvalue(), out.getvalue()) == (expected + "\n", "")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        Preview().rebuilder(lambda: None)()
+    assert re.fullmatch(r"rebuilt in \d+\.\d s\n", out.getvalue())
+
+
+def test_serve_on_an_address_in_use_says_so_in_a_line(tmp_path):
+    project = copy_project(tmp_path / "project")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project, capture_output=True, text=True, timeout=300,
+            env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+        )
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert f"dealsite serve: cannot serve on http://127.0.0.1:{port}/: " in done.stderr, done.stderr[-3000:]

@@ -70,7 +70,10 @@ class Server:
     def served_when(self, path: str, wanted: str, timeout: float = 90) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status, html = _get(self.base + path)
+            try:
+                status, html = _get(self.base + path)
+            except OSError:  # MkDocs' server holds requests while it rebuilds: slow on a busy machine
+                continue
             if status == 200 and wanted in html:
                 return html
             time.sleep(0.3)
@@ -128,9 +131,11 @@ def test_one_edit_makes_exactly_one_rebuild(tmp_path):
         first = server.epoch()
         assert server.rebuilds(first, 3) == [], "rebuilds without any edit"
         _edit_title(project / "deals" / "kent.yaml", "Kent county deal zqxedited")
+        # However long the rebuild takes on a busy machine, the edit is served; then every build
+        # finished since the first one is counted, over 15 s more.
+        server.served_when("deals/kent/", "zqxedited")
         builds = server.rebuilds(first, 15)
-        assert len(builds) == 1, f"{len(builds)} rebuilds in 15 s after one edit:\n{server.output()}"
-        assert "zqxedited" in _get(server.base + "deals/kent/")[1]
+        assert len(builds) == 1, f"{len(builds)} rebuilds after one edit:\n{server.output()}"
 
 
 def _banners(html: str) -> int:

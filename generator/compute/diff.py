@@ -3,6 +3,9 @@
 Each change is one line of plain text, in a fixed order:
 
     greater-manchester: outcome employment-rate target moved from 72.0 by 2014-03-31 to 71.0 by 2015-03-31
+
+The deal's agreements (powers, funds and gateways, conditions, follow-ons, the accountable
+figure) are compared in ``diff_agreements.py``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Iterator, Optional
 
 from ..model import Catalogue, Deal, Event, Outcome, PlaceBudget
 from ..model.git import Reader
+from . import diff_agreements
 
 # --- comparing two catalogues --------------------------------------------------------------
 
@@ -49,8 +53,12 @@ def diff_deals(a: Deal, b: Deal) -> list[str]:
     return [
         *_deal_fields(a, b),
         *_outcomes(a, b),
-        *_powers(a, b),
+        *diff_agreements.powers(a, b),
         *_budget(a.budget, b.budget),
+        *diff_agreements.funds(a, b),
+        *diff_agreements.conditions(a, b),
+        *diff_agreements.follow_ons(a, b),
+        *diff_agreements.figure(a, b),
         *_events(a.negotiation.events, b.negotiation.events),
     ]
 
@@ -105,19 +113,6 @@ def _readings(oid: str, a: Outcome, b: Outcome) -> Iterator[str]:
             yield f"outcome {oid} reading removed: {_n(r.value)} on {date.isoformat()}"
         elif r.value != s.value:
             yield f"outcome {oid} reading on {date.isoformat()} changed from {_n(r.value)} to {_n(s.value)}"
-
-
-def _powers(a: Deal, b: Deal) -> Iterator[str]:
-    old = {p.power: p for p in a.powers}
-    new = {p.power: p for p in b.powers}
-    for p in b.powers:
-        if p.power not in old:
-            yield f"power {p.power} added ({p.status.value})"
-        elif old[p.power].status != p.status:
-            yield f"power {p.power} status changed from {old[p.power].status.value} to {p.status.value}"
-    for p in a.powers:
-        if p.power not in new:
-            yield f"power {p.power} removed (was {p.status.value})"
 
 
 def _line_name(line) -> str:

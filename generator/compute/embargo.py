@@ -53,6 +53,8 @@ class HeldBack:
     texts: tuple[str, ...] = ()  # distinctive text of the item that must appear nowhere public
     date: Optional[dt.date] = None  # a reading's date
     outcome: Optional[str] = None  # a reading's outcome id
+    until: Optional[dt.datetime] = None  # when it becomes public (with what it waits on); None while a draft keeps it
+    path: str = ""  # where it will appear, relative to the site's root, e.g. "deals/kent/"
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,8 @@ def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
 
 
 def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
-    # The deal itself when nothing in it is held back, so a deal that did not change is the
-    # same object from build to build.
+    # The deal itself when nothing in it is held back; a copy without the held-back readings gets a
+    # digest of its own (model/digest.py), which the caches of a deal's work are keyed by.
     if all(is_public(r, now) for o in deal.outcomes for r in o.readings):
         return deal
     outcomes = [o.model_copy(update={"readings": [r for r in o.readings if is_public(r, now)]}) for o in deal.outcomes]
@@ -120,12 +122,23 @@ def visible(update: Update, public_deals: set[str], now: dt.datetime) -> bool:
     return is_public(update, now) and all(slug in public_deals for slug in update.deals)
 
 
+def release(*items: Publishable) -> Optional[dt.datetime]:
+    """When all of items are public: the latest embargo among them; None while any is a draft."""
+    if any(item.draft for item in items):
+        return None
+    moments = [item.publish_after for item in items if item.publish_after is not None]
+    return max(moments) if moments else None
+
+
 def _held_deals(catalogue: Catalogue, now: dt.datetime):
     for deal in catalogue.deals:
         reason = hold_reason(deal, now)
         if reason:
             outcome_titles = tuple(o.title for o in deal.outcomes)
-            yield HeldBack("deal", deal.title, reason, deal=deal.slug, texts=(deal.title, deal.summary, *outcome_titles))
+            yield HeldBack(
+                "deal", deal.title, reason, deal=deal.slug, texts=(deal.title, deal.summary, *outcome_titles),
+                until=release(deal), path=f"deals/{deal.slug}/",
+            )
 
 
 def _held_readings(catalogue: Catalogue, now: dt.datetime):
@@ -136,36 +149,37 @@ def _held_readings(catalogue: Catalogue, now: dt.datetime):
                 if reason:
                     texts = tuple(t for t in (reading.commentary, reading.remedial_action) if t)
                     name = f"reading of {long_date(reading.date)} for \u201c{outcome.title}\u201d ({deal.title})"
-                    yield HeldBack("reading", name, reason, deal=deal.slug, texts=texts, date=reading.date, outcome=outcome.id)
+                    yield HeldBack(
+                        "reading", name, reason, deal=deal.slug, texts=texts, date=reading.date, outcome=outcome.id,
+                        until=release(deal, reading), path=f"deals/{deal.slug}/",
+                    )
 
 
 def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slugs: set[str], now: dt.datetime):
-    titles = {d.slug: d.title for d in catalogue.deals}
+    deals = {d.slug: d for d in catalogue.deals}
     for update in updates:
         reason = hold_reason(update, now)
         if not reason:
-            waiting = [titles.get(s, s) for s in update.deals if s not in public_slugs]
+            waiting = [deals[s].title if s in deals else s for s in update.deals if s not in public_slugs]
             if waiting:
                 reason = "Held back: it is about a deal that is not yet public (" + ", ".join(waiting) + ")"
         if reason:
-            yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary))
-
-
-# --- the committee's record ------------------------------------------------------------------------
+            until = release(update, *(deals[s] for s in update.deals if s in deals))
+            yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary), until=until, path=update.url)
 
 
 def scrutiny_gate(scrutiny: Scrutiny, catalogue: Catalogue, public_slugs: set[str], now: dt.datetime) -> tuple[Scrutiny, list[HeldBack]]:
-    """The committee's record as the public may see it at ``now``, and what is held back of it.
+    """The committee's record (deals/_scrutiny.yaml) as the public may see it at ``now``, and what is held back of it.
 
     A session is held back while it is a draft or embargoed, or while any deal it examined is
     not public (naming the deal would give it away); a recommendation while it is, or its
     session or the deal it concerns is; a response while it is, or the recommendation it
     answers is held back.
     """
-    titles = {d.slug: d.title for d in catalogue.deals}
+    deals = {d.slug: d for d in catalogue.deals}
+    titles = {slug: d.title for slug, d in deals.items()}
     held: list[HeldBack] = []
-    sessions = []
-    held_sessions: set[str] = set()
+    sessions, held_sessions = [], {}
     for session in scrutiny.sessions:
         reason = hold_reason(session, now)
         if not reason:
@@ -173,33 +187,48 @@ def scrutiny_gate(scrutiny: Scrutiny, catalogue: Catalogue, public_slugs: set[st
             if waiting:
                 reason = "Held back: it examined a deal that is not yet public (" + ", ".join(waiting) + ")"
         if reason:
-            held_sessions.add(session.id)
-            held.append(HeldBack("session", f"committee session \u201c{session.title}\u201d of {long_date(session.date)}", reason, texts=(session.title,), date=session.date))
+            until = release(session, *(deals[s] for s in session.deals if s in deals))
+            held_sessions[session.id] = until
+            held.append(HeldBack("session", f"committee session {session.id}: {session.title}", reason, texts=(session.title,),
+                                 date=session.date, until=until, path="committee/"))
         else:
             sessions.append(session)
-    recommendations = []
-    held_recommendations: set[str] = set()
-    for recommendation in scrutiny.recommendations:
-        reason = hold_reason(recommendation, now)
-        if not reason and recommendation.session in held_sessions:
+    recommendations, held_recommendations = [], {}
+    for rec in scrutiny.recommendations:
+        reason = hold_reason(rec, now)
+        waits = [rec]
+        if not reason and rec.session in held_sessions:
             reason = "Held back: the session that made it is held back"
-        if not reason and recommendation.deal is not None and recommendation.deal not in public_slugs:
-            reason = f"Held back: it is about a deal that is not yet public ({titles.get(recommendation.deal, recommendation.deal)})"
+        if not reason and rec.deal is not None and rec.deal not in public_slugs:
+            reason = f"Held back: it is about a deal that is not yet public ({titles.get(rec.deal, rec.deal)})"
         if reason:
-            held_recommendations.add(recommendation.id)
-            held.append(HeldBack("recommendation", f"committee recommendation {recommendation.id}", reason, texts=(recommendation.text,)))
+            waits += [deals[rec.deal]] if rec.deal in deals else []
+            until = _later(release(*waits), held_sessions.get(rec.session), rec.session in held_sessions)
+            held_recommendations[rec.id] = until
+            held.append(HeldBack("recommendation", f"committee recommendation {rec.id}", reason, texts=(rec.text,), until=until, path="committee/"))
         else:
-            recommendations.append(recommendation)
+            recommendations.append(rec)
     responses = []
     for response in scrutiny.responses:
         reason = hold_reason(response, now)
         if not reason and response.recommendation in held_recommendations:
             reason = "Held back: the recommendation it answers is held back"
         if reason:
+            until = _later(release(response), held_recommendations.get(response.recommendation), response.recommendation in held_recommendations)
             texts = (response.text, *(e.title for e in response.evidence))
-            held.append(HeldBack("response", f"response of {response.date.words()} to recommendation {response.recommendation}", reason, texts=texts))
+            held.append(HeldBack("response", f"response of {response.date.words()} to recommendation {response.recommendation}", reason,
+                                 texts=texts, until=until, path="committee/"))
         else:
             responses.append(response)
     if not held:
         return scrutiny, held
     return scrutiny.model_copy(update={"sessions": sessions, "recommendations": recommendations, "responses": responses}), held
+
+
+def _later(own: Optional[dt.datetime], other: Optional[dt.datetime], waits: bool) -> Optional[dt.datetime]:
+    """When an item is public that also waits (``waits``) on another, public at ``other`` (None: a draft)."""
+    if not waits:
+        return own
+    if own is None or other is None:
+        return None
+    return max(own, other)

@@ -26,7 +26,8 @@ from typing import Optional, Sequence
 
 from ..model import LONDON, Deal, Evidence, Outcome, Point, Reading
 from .display import iso_date
-from .progress import RECENT_DAYS, OutcomeProgress, Status, _frame, outcome_progress, rounded
+from .progress import RECENT_DAYS, OutcomeProgress, Status, outcome_progress
+from .progress_tables import _frame, rounded
 from .tables import Column, Table
 
 

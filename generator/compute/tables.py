@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 
@@ -34,3 +35,13 @@ class Table:
         """UTF-8 CSV with the documented columns in order, Unix newlines."""
         frame = self.frame[[c.name for c in self.columns]]
         return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def rows_frame(columns: list[Column], rows: list[dict]) -> pd.DataFrame:
+    """A table's frame from its rows (dicts by column name; a missing key is an empty cell):
+    object columns in one block, built from an array, as pandas' list-of-dicts constructor is
+    several times slower."""
+    names = [c.name for c in columns]
+    flat = [row.get(name) for row in rows for name in names]
+    data = np.fromiter(flat, dtype=object, count=len(flat)).reshape(len(rows), len(names))
+    return pd.DataFrame(data, columns=pd.Index(names, dtype=object), dtype=object, copy=False)

@@ -16,13 +16,21 @@ What the plugin does, written into files instead:
 - **Generated pages** become Markdown holding their pre-rendered HTML (Python-Markdown passes
   block-level HTML through untouched), with the escaped title and description as front matter,
   and an ``<h1>`` where the HTML has none (the theme would print the nav's label instead).
-- **Each generated page and public update ``X.md`` is written as ``X/index.md``.** The URL is the
+- **Hand-written pages** (content/*.md) are rendered and sanitised here, by the core, not by
+  the engine: Python-Markdown with the page extensions (``sanitise.PAGE_EXTENSIONS``: no
+  attribute lists, no Markdown in HTML), the page allow-list (``clean_page``), their relative
+  links written as MkDocs writes them for the page's address, fragments
+  (``<!-- dealsite:NAME -->``) filled, title and description escaped; then written as HTML in
+  Markdown like generated pages. Copied as Markdown, they were the engine's to render, and
+  ``mkdocs build`` of the export published their raw HTML, ``{: onclick=... }`` attributes and
+  ``javascript:`` links as they were (the plugin sanitises MkDocs' HTML; the export has no
+  plugin).
+- **Every page ``X.md`` is written as ``X/index.md``** (``index.md`` files stay). The URL is the
   same, and the folder of the file is then the folder of the URL, so the links in our HTML
   (relative to the page's URL) are right for an engine that resolves links in raw HTML
   against the source file (Zensical does) as for one that leaves them alone (MkDocs).
-  Markdown links in hand-written pages follow the pages that moved.
-- **Fragments** (``<!-- dealsite:NAME -->``) are filled in the Markdown; an update gets its
-  byline and escaped title and description, as the plugin gives them.
+- **No blank line inside an element**: a CommonMark engine ends an HTML block at a blank line
+  and reads what follows as Markdown; there the line break is written ``&#10;``.
 - **Search.** An engine's search plugin indexes pages itself and writes its index after the
   files are copied (Material: ``search/search_index.json`` in ``on_post_build``), so neither
   front matter nor a prebuilt index can carry our entries written from the data
@@ -31,12 +39,17 @@ What the plugin does, written into files instead:
   ``data-search-exclude``; pages it leaves out (tables pages, dashboard, pack) keep
   ``search: exclude: true``.
 
-What is lost: the table of contents of generated pages. MkDocs builds it from Markdown
-headings, and these pages' headings are HTML; their ids and anchors stay.
+What is lost: the table of contents of every page, generated and hand-written. MkDocs builds
+it from Markdown headings, and these pages' headings are HTML; their ids and anchors stay.
+Hand-written pages also lose attribute lists (``{: .class }`` is shown as written, as in
+updates), which only MkDocs' own rendering gave them.
+The last check reads the exported Markdown pages as HTML, so a script in any of them is refused.
 """
 
 from __future__ import annotations
 
+import bisect
+import html.parser
 import os
 import posixpath
 import re
@@ -44,7 +57,6 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import lxml.etree
 import lxml.html
@@ -52,9 +64,12 @@ import yaml
 from markupsafe import escape
 
 from ..model.clock import build_time
-from ..model.updates import UPDATES_DIR, Update, split_front_matter
+from ..model.content import Content, Page, read_page
+from ..model.updates import Update
 from ..pages.bundle import GeneratedPage
 from ..pages.links import page_location
+from ..pages.sanitise import fill_fragments
+from ..pages.written import render_body
 from .gate import check_site
 from .pipeline import Built, Settings, build, corrections_address, read_sources
 from .publish import (
@@ -195,7 +210,8 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
         config_file, settings.content_dir, deals_dir=settings.deals_dir, templates_dir=settings.templates_dir
     )
     check_output_dir(Path(folder), sources_of_project)
-    sources = read_sources(settings)
+    now = build_time()
+    sources = read_sources(settings, now)  # links checked against the site as published now, as a build checks them
     target = Path(folder).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned(target.parent)
@@ -205,12 +221,12 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
         mark_site(staging)
         docs = staging / DOCS
         shutil.copytree(settings.content_dir, docs, symlinks=True)  # a symlink stays one: the check refuses it
-        built = build(settings, sources, build_time(), out_dir=docs, jobs=jobs)
+        built = build(settings, sources, now, out_dir=docs, jobs=jobs)
         public = {u.src_uri: u for u in built.publication.updates}
         for update in sources.updates:
             if update.src_uri not in public:  # never published: not even copied
                 (docs / update.src_uri).unlink()
-        moved = _write_pages(docs, built, public)
+        moved = _write_pages(docs, built, public, sources.content, _labelled(config.get("nav")))
         _write_config(staging, config, config_file.parent, built, public, moved)
         check_site(docs, built.publication, own_scripts=config.get("extra_javascript") or ())
         files = [p for p in docs.rglob("*") if p.is_file()]
@@ -227,43 +243,35 @@ def index_form(src_uri: str) -> str:
     return src_uri if stem == "index" or stem.endswith("/index") else f"{stem}/index.md"
 
 
-def _write_pages(docs: Path, built: Built, public: dict[str, Update]) -> dict[str, str]:
-    """Generated pages and hand-written ones, as the plugin would hand them to the engine;
-    returns the pages that moved (old src_uri -> new)."""
+def _write_pages(docs: Path, built: Built, public: dict[str, Update], content: Content, labelled: set[str]) -> dict[str, str]:
+    """Generated pages and hand-written ones, as HTML in Markdown; returns the pages that moved
+    (old src_uri -> new): every one but ``index.md`` files."""
     bundle = built.bundle
-    for path, content in bundle.files.items():
+    for path, data in bundle.files.items():
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
-        (docs / path).write_bytes(content)
+        (docs / path).write_bytes(data)
     generated = {p.src_uri: p for p in bundle.pages}
-    moved = {uri: index_form(uri) for uri in [*generated, *(u for u in public if u not in generated)]}
+    hand_written = sorted(uri for uri in content.pages if uri not in generated)  # a generated page replaces a hand-written one
+    moved = {uri: index_form(uri) for uri in [*generated, *(u for u in public if u not in generated), *hand_written]}
     indexed = {e.location.split("#")[0] for e in bundle.search}
-    hand_written = sorted(p for p in docs.rglob("*") if p.suffix in MARKDOWN and p.is_file() and not p.is_symlink())
-    for page in bundle.pages:
-        (docs / page.src_uri).unlink(missing_ok=True)  # a generated page replaces a hand-written one
-        target = docs / moved[page.src_uri]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_generated_markdown(page, page_location(page.src_uri) in indexed), encoding="utf-8")
-    fragments = bundle.fragments
-    for path in hand_written:
-        src_uri = path.relative_to(docs).as_posix()
-        if src_uri in generated:
-            continue  # replaced above
-        text = path.read_text(encoding="utf-8")
-        update = public.get(src_uri)
-        if update is not None:
-            text = _update_markdown(text, update, fragments.get(f"{UPDATES_DIR}/{update.stem}", ""))
-        new = moved.get(src_uri, src_uri)
-        text = _outside_code(text, lambda part: _relink(part, posixpath.dirname(src_uri), posixpath.dirname(new), moved))
-        text = _outside_code(text, lambda part: FRAGMENT.sub(lambda m: fragments.get(m.group(1), m.group(0)), part))
-        if new != src_uri:
-            path.unlink()
-            path = docs / new
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    pages = [(p.src_uri, lambda p=p: _generated_markdown(p, page_location(p.src_uri) in indexed)) for p in bundle.pages]
+    pages += [(uri, lambda uri=uri: _hand_written_markdown(read_page(content, uri), bundle.fragments, uri in labelled)) for uri in hand_written]
+    for src_uri, _ in pages:
+        (docs / src_uri).unlink(missing_ok=True)
+    written: dict[str, str] = {}
+    for src_uri, markdown in pages:
+        new = moved[src_uri]
+        if new in written:  # MkDocs refuses the two as well: they would be one page
+            raise BuildFailed(f"{content.path(src_uri)} and {content.path(written[new])} would both be the page {page_location(new) or '/'}: rename one")
+        written[new] = src_uri
+        (docs / new).parent.mkdir(parents=True, exist_ok=True)
+        (docs / new).write_text(markdown(), encoding="utf-8")
     return moved
 
 
 def _front_matter(meta: dict) -> str:
+    if not meta:
+        return ""
     return "---\n" + yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16) + "---\n\n"
 
 
@@ -275,9 +283,97 @@ def _generated_markdown(page: GeneratedPage, indexed_from_data: bool) -> str:
     html = page.html.strip()
     if "<h1" not in html:  # what the theme prints above a page without one (page.title, as the plugin sets it)
         html = f"<h1>{escape(page.title)}</h1>\n{html}"
+    return _html_markdown(meta, html)
+
+
+def _hand_written_markdown(page: Page, fragments: dict[str, str], labelled: bool = False) -> str:
+    """A hand-written page as the plugin gives it to the engine, but rendered and sanitised here
+    (``pages/written.py``): its links written for its address, its fragments filled, its title
+    and description escaped (Material prints them unescaped). Unless the nav gives it a label
+    (``labelled``), a page without a title is given its first heading's, as MkDocs gives it from
+    Markdown only (it would be named after its file, now always ``index.md``)."""
+    html = fill_fragments(render_body(page).html, fragments).strip()
+    meta = dict(page.meta)
+    for key in ("title", "description"):
+        if meta.get(key) is not None:
+            meta[key] = str(escape(meta[key]))
+    if meta.get("title") is None and not labelled and page.src_uri != "index.md":
+        title = _first_heading(html)  # what MkDocs names the page after, and sees in Markdown only
+        if title:
+            meta["title"] = str(escape(title))
+    return _html_markdown(meta, html)
+
+
+def _first_heading(html: str) -> str:
+    """The text of the page's first element if it is an <h1> (MkDocs' rule for a page's title)."""
+    try:
+        parts = [p for p in lxml.html.fragments_fromstring(html) if not isinstance(p, str)]
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    return parts[0].text_content().strip() if parts and parts[0].tag == "h1" else ""
+
+
+def _labelled(item) -> set[str]:
+    """The pages the nav names with a label of its own (``- Publishing guide: publishing.md``)."""
+    if isinstance(item, list):
+        return set().union(*(_labelled(i) for i in item))
+    if isinstance(item, dict):
+        return set().union(*({posixpath.normpath(v)} if isinstance(v, str) else _labelled(v) for v in item.values()))
+    return set()
+
+
+_BLANK_LINE = re.compile(r"(?<=\n)([ \t]*)\n")
+_VOID = set("area base br col embed hr img input link meta source track wbr".split())
+
+
+class _Depth(html.parser.HTMLParser):
+    """Where each element of (well-formed, sanitised) HTML opens and closes: (offset, depth after)."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.changes: list[tuple[int, int]] = []
+        self.depth = 0
+        self.feed(text)
+        self.close()
+
+    def _at(self) -> int:
+        line, column = self.getpos()
+        return self.starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID:
+            self.depth += 1
+            self.changes.append((self._at(), self.depth))
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID:
+            self.depth -= 1
+            self.changes.append((self._at(), self.depth))
+
+
+def _without_blank_lines(text: str) -> str:
+    """Blank lines inside elements written as ``&#10;`` (the same text to an HTML parser): a
+    CommonMark engine ends an HTML block at a blank line and reads what follows as Markdown.
+    Blank lines between top-level blocks stay: each block after one starts with its tag."""
+    if not _BLANK_LINE.search(text):
+        return text
+    changes = _Depth(text).changes
+    offsets = [offset for offset, _ in changes]
+
+    def inside(match: re.Match) -> str:
+        i = bisect.bisect_right(offsets, match.start()) - 1
+        return match.group(1) + "&#10;" if i >= 0 and changes[i][1] > 0 else match.group(0)
+
+    return _BLANK_LINE.sub(inside, text)
+
+
+def _html_markdown(meta: dict, html: str) -> str:
+    """HTML as a Markdown page that every engine passes through: all of it block-level HTML
+    (else in a <div>), and no blank line inside an element (:func:`_without_blank_lines`)."""
     if not _all_block_level(html):
         html = f"<div>\n{html}\n</div>"
-    return _front_matter(meta) + html + "\n"
+    return _front_matter(meta) + _without_blank_lines(html) + "\n"
 
 
 def _all_block_level(html: str) -> bool:
@@ -295,68 +391,6 @@ def _all_block_level(html: str) -> bool:
         if (part.tail or "").strip():
             return False
     return True
-
-
-def _update_markdown(text: str, update: Update, byline: str) -> str:
-    """The update with escaped title and description (Material prints them unescaped) and its byline."""
-    front, body, _ = split_front_matter(text)
-    meta = yaml.safe_load(front) if front else {}
-    meta = meta if isinstance(meta, dict) else {}
-    meta["title"] = str(escape(update.title))
-    meta["description"] = str(escape(update.summary))
-    return _front_matter(meta) + (byline + "\n\n" if byline else "") + body
-
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
-
-
-def _outside_code(text: str, change: Callable[[str], str]) -> str:
-    """``change`` applied to the Markdown outside fenced code blocks and code spans."""
-    out, prose, fence = [], [], None
-
-    def flush() -> None:
-        part = "".join(prose)
-        spans: list[str] = []
-        masked = _CODE_SPAN.sub(lambda m: spans.append(m.group(0)) or f"\x00{len(spans) - 1}\x00", part)
-        out.append(re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], change(masked)))
-        prose.clear()
-
-    for line in text.splitlines(keepends=True):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            out.append(line)
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = None
-        elif opening:
-            flush()
-            fence = opening.group(1)
-            out.append(line)
-        else:
-            prose.append(line)
-    flush()
-    return "".join(out)
-
-
-_INLINE = re.compile(r"(\]\(\s*<?)([^)\s>]+)")  # [text](target ...) and ![alt](target ...)
-_REFERENCE = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s>]+)", re.MULTILINE)  # [id]: target
-_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
-
-
-def _relink(text: str, old_dir: str, new_dir: str, moved: dict[str, str]) -> str:
-    """Markdown links of a page that moved from old_dir to new_dir, to pages that moved."""
-
-    def rebase(match: re.Match) -> str:
-        target = match.group(2)
-        path, rest = re.match(r"([^#?]*)(.*)", target, re.DOTALL).groups()
-        if not path or _ABSOLUTE.match(target):
-            return match.group(0)
-        resolved = posixpath.normpath(posixpath.join(old_dir, path))
-        if resolved not in moved and old_dir == new_dir:
-            return match.group(0)
-        return match.group(1) + posixpath.relpath(moved.get(resolved, resolved), new_dir or ".") + rest
-
-    return _REFERENCE.sub(rebase, _INLINE.sub(rebase, text))
 
 
 def _nav(item, moved: dict[str, str]):

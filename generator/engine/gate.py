@@ -15,6 +15,9 @@ for:
   of the theme or of ``extra_javascript``, or an inline script the theme writes on every
   page, such as the one on ``404.html``).
 
+Markdown pages are read as HTML as well (``dealsite export`` writes its pages as HTML in
+Markdown, and an engine passes that HTML through).
+
 Any finding stops the build: the caller names each file and item and leaves the live site
 untouched. Text that a public item also contains is not looked for (two deals may share a
 phrase).
@@ -40,6 +43,9 @@ import lxml.html
 from ..compute.embargo import HeldBack, Publication
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
+# Markdown pages (an export's: HTML in Markdown) are read as HTML too, since an engine passes
+# their HTML through to the pages it builds.
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 @dataclass(frozen=True, order=True)
@@ -82,7 +88,7 @@ def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = ()) 
         for member, data in _contents(name, path.read_bytes()):
             findings += held.in_text(member, _text_of(member, data))
             findings += held.in_data(member, data)
-            if member.endswith((".html", ".htm", ".svg", ".xhtml")):
+            if member.endswith((".html", ".htm", ".svg", ".xhtml", *MARKDOWN)):
                 findings += _unsafe_markup(member, data, scripts)
     return findings
 
@@ -204,7 +210,7 @@ def _date(value):
 
 
 def _named(item: HeldBack) -> str:
-    what = {"deal": "the held-back deal", "update": "the held-back update", "reading": "the held-back"}[item.kind]
+    what = {"deal": "the held-back deal", "update": "the held-back update", "reading": "the held-back"}.get(item.kind, "the held-back")
     return f"{what} {item.name} ({item.reason[:1].lower()}{item.reason[1:]})"
 
 
@@ -221,6 +227,8 @@ def _public_texts(publication: Publication) -> Iterator[str]:
             yield update.title
             yield update.summary
             yield update.body
+    if not publication.previews:  # the committee's record as the gate (compute/embargo.py) left it public
+        yield from _strings(publication.catalogue.scrutiny.model_dump(mode="json"))
 
 
 # --- unsafe markup -------------------------------------------------------------------------------
@@ -255,7 +263,21 @@ class _Scripts:
         return _SCOPE.sub("", element.text or "") in self.inline
 
 
+# Elements whose content a browser reads as plain text, up to the first closing tag, where lxml
+# reads markup: `<noscript><p title="</noscript><img onerror=...>">` is an attribute to lxml and
+# an image with a handler to a browser running script. Such a page is scanned a second time as
+# the browser reads it.
+_RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
+
+
 def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
+    found = _unsafe_in(name, data, scripts)
+    if not name.endswith(".svg") and _RAW_TEXT.search(data):
+        found += [f for f in _unsafe_in(name, _RAW_TEXT.sub(rb"\1", data), scripts) if f not in found]
+    return found
+
+
+def _unsafe_in(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
     try:
         root = lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.html.fromstring(data)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):

@@ -2,7 +2,7 @@
 
 ::
 
-    read_sources (model: deals/, updates)       -> Sources
+    read_sources (model: content/, deals/, updates; links in updates and pages) -> Sources
     publish      (compute.embargo: the one gate) -> Publication
     history      (compute.history: git, judged by today's publication state)
     generate     (pages: views rendered into a Bundle of pages, fragments, files, search entries)
@@ -24,11 +24,14 @@ from ..compute.embargo import Publication, publish
 from ..compute.history import history, last_public_change
 from ..model import Catalogue
 from ..model.clock import source_date_epoch
+from ..model.content import Content, read_content, read_page
 from ..model.git import GitError, Reader, last_changed
 from ..model.load import deal_files, load_catalogue
+from ..model.problems import InvalidDeals
 from ..model.updates import UPDATES_DIR, Update, load_updates
 from ..pages.bundle import Bundle
 from ..pages.generate import DealMemo, generate
+from ..pages.written import link_problems, site_targets
 
 
 @dataclass(frozen=True)
@@ -70,29 +73,46 @@ class Sources:
 
     catalogue: Catalogue
     updates: tuple[Update, ...]
+    content: Content = Content()  # what content/ publishes besides the updates
 
 
-def read_sources(settings: Settings) -> Sources:
-    """The deals and updates, checked; raises ``InvalidDeals`` naming every problem at once."""
-    catalogue = load_catalogue([settings.deals_dir])
-    return Sources(catalogue, tuple(load_updates(settings.updates_dir, catalogue)))
+def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sources:
+    """Every file in content/ accounted for, the deals and updates checked, and every link in an
+    update or a hand-written page checked against the pages and files the site will have at
+    ``now`` (an update held back then, against the site with nothing held back; without
+    ``now``, every update and page so).
+    Raises ``InvalidDeals`` naming every problem at once, before anything is built or written:
+    `dealsite check`, `dealsite build`, `mkdocs build` and serve all refuse the same way."""
+    content, problems = read_content(settings.content_dir)
+    try:
+        catalogue = load_catalogue([settings.deals_dir])
+        updates = tuple(load_updates(settings.updates_dir, catalogue))
+    except InvalidDeals as error:
+        raise InvalidDeals(problems + error.problems) from None
+    everything = site_targets(catalogue.deals, updates, content)
+    public, shown = everything, {u.src_uri for u in updates}
+    if now is not None:
+        publication = publish(catalogue, updates, now)
+        public, shown = site_targets(publication.catalogue.deals, publication.updates, content), {u.src_uri for u in publication.updates}
+    for update in updates:
+        problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
+    for uri in sorted(content.pages):  # hand-written pages are always public
+        problems += link_problems(read_page(content, uri), content, public, everything)
+    if problems:
+        raise InvalidDeals(problems)
+    return Sources(catalogue, updates, content)
 
 
 @dataclass
 class Session:
-    """What a preview server keeps from one build to the next (``dealsite serve``).
+    """What a preview server keeps from one build to the next (``dealsite serve``): each deal's
+    outputs, keyed by the content they are made from, the templates' included (an edited
+    template changes every deal's key).
 
     A one-off build has none: it starts from nothing and keeps nothing.
     """
 
     memo: DealMemo = field(default_factory=DealMemo)
-    templates_stamp: Optional[int] = None
-
-    def start(self, settings: Settings) -> None:
-        """An edited template changes every deal's pages: forget them all."""
-        stamp = max((f.stat().st_mtime_ns for f in settings.templates_dir.rglob("*") if f.is_file()), default=0)
-        if stamp != self.templates_stamp:
-            self.memo, self.templates_stamp = DealMemo(), stamp
 
 
 @dataclass(frozen=True)
@@ -115,8 +135,6 @@ def build(
     """The generated site as of ``now``. ``out_dir``: write data files straight into it;
     ``session``: reuse what an earlier build of the same preview made."""
     publication = publish(sources.catalogue, sources.updates, now, previews=previews)
-    if session is not None:
-        session.start(settings)
     files, _ = deal_files([settings.deals_dir])
     revisions = history(_reader(settings.deals_dir), publication)
     bundle = generate(
@@ -130,6 +148,7 @@ def build(
         out_dir=out_dir,
         memo=session.memo if session is not None else None,
         jobs=jobs,
+        content=sources.content,
     )
     gone = tuple(session.memo.keep_only(publication.catalogue.deals)) if session is not None else ()
     return Built(bundle, publication, gone)

@@ -37,7 +37,8 @@ from .money import AsPublished, Fund, FundKind, Gateway, GatewayOutcome, Publish
 from .outcomes import AssuranceRating, Evidence, Outcome, Point, Publishable, Reading
 from .scrutiny import EvidenceLink, Recommendation, Response, Scrutiny, Session
 from .shared import Deflators, MenuPower, NegotiationRound, PowersMenu, Timetable
-from .types import LONDON, SLUG_RE, FieldError, FloatLiteral, PartialDate
+from .types import LONDON, SLUG_RE, FieldError, FloatLiteral
+from .when import PartialDate
 
 __all__ = [
     "AccountableFigure", "AsPublished", "AssuranceRating", "BudgetLine", "Catalogue", "Condition", "ConditionKind",

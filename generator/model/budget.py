@@ -93,7 +93,7 @@ class PlaceBudget(Model):
 
     unit: Unit
     years: list[FinancialYear] = Field(min_length=1, max_length=MAX_YEARS)
-    reduction_percent: Optional[Percent] = Field(None, description="\"More for less\": how much less than the baseline the place agrees to spend")
+    reduction_percent: Optional[Percent] = Field(None, description="\"More for less\": how much less than the baseline the place agrees to spend (more than 0; leave out for a budget without a reduction)")
     savings_share_percent: Optional[Percent] = Field(None, description="With a reduction: the share of the savings the place keeps")
     lines: list[BudgetLine] = Field(min_length=1, max_length=MAX_LINES)
     stated_total: Optional[Amount] = Field(None, description="The baseline total as published, checked against the lines")
@@ -109,6 +109,14 @@ class PlaceBudget(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> "PlaceBudget":
+        if self.reduction_percent == 0:
+            # The old format required a reduction, so a budget that is not "more for less" had to
+            # write 0; now that is said by leaving it out, and 0 would be shown as "0% less".
+            raise FieldError(
+                ("reduction_percent",),
+                "0 is no reduction: a budget that is not \"more for less\" leaves reduction_percent out "
+                "(and savings_share_percent with it)",
+            )
         if not self.more_for_less:
             for name, given in (("savings_share_percent", self.savings_share_percent is not None), ("savings_achieved", bool(self.savings_achieved))):
                 if given:

@@ -15,6 +15,7 @@ from typing import Literal, Optional
 from pydantic import Field, model_validator
 
 from .budget import PlaceBudget
+from .digest import Digested
 from .figure import AccountableFigure
 from .money import Fund
 from .outcomes import Outcome, Publishable
@@ -28,9 +29,9 @@ from .types import (
     Text,
     Title,
     Url,
-    When,
     Year,
 )
+from .when import When
 
 MAX_ITEMS = 200  # powers, conditions, funds, follow-ons, events, sources, partners of one deal
 
@@ -199,7 +200,7 @@ class Source(Model):
     file: Optional[FileName] = Field(None, description="A seed document's file name")
 
 
-class Deal(Publishable):
+class Deal(Publishable, Digested):  # Digested: caches key a deal's work by the digest of its file (digest.py)
     """A deal between central government and a place. The slug comes from the file name."""
 
     slug: Slug = Field(description="Taken from the file name; not written in the file")
@@ -228,7 +229,7 @@ class Deal(Publishable):
         )
         for name, key, ids in lists:
             _unique(name, key, ids, "each may appear once")
-        _unique("powers", "title", [(p.power, p.title) for p in self.powers], "a menu power granted more than once needs a different title each time")
+        _unique_grants(self.powers)
         follow_ons = {f.id for f in self.follow_ons}
         for name in ("powers", "funds", "conditions"):
             for i, item in enumerate(getattr(self, name)):
@@ -241,10 +242,26 @@ class Deal(Publishable):
         return self
 
 
+def _unique_grants(powers: list[Power]) -> None:
+    """A menu power may be granted more than once, each grant with its own title (the old format
+    allowed each once, without titles): say which title to add or change."""
+    seen: dict = {}
+    for i, p in enumerate(powers):
+        key = (p.power, p.title)
+        if key in seen:
+            if p.title is None:
+                raise FieldError(
+                    ("powers", i, "power"),
+                    f"{p.power} is also given at powers[{seen[key]}]: a menu power granted more than once needs a title "
+                    f"on each grant saying what it is (add title: to each, e.g. title: Bus franchising)",
+                )
+            raise FieldError(("powers", i, "title"), f"{p.title} is also the title of {p.power} at powers[{seen[key]}] (give each grant of {p.power} a different title)")
+        seen[key] = i
+
+
 def _unique(name: str, key: str, ids: list, why: str) -> None:
     seen: dict = {}
     for i, item in enumerate(ids):
         if item in seen:
-            shown = item[0] if isinstance(item, tuple) else item
-            raise FieldError((name, i, key if not isinstance(item, tuple) else "power"), f"{shown} is also given at {name}[{seen[item]}] ({why})")
+            raise FieldError((name, i, key), f"{item} is also given at {name}[{seen[item]}] ({why})")
         seen[item] = i

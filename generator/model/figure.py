@@ -10,11 +10,14 @@ majority).
 
 from __future__ import annotations
 
+import json
 from typing import Literal, Optional
 
 from pydantic import Field, model_validator
 
-from .types import FieldError, LongText, Model, Text, Title, When
+from .limits import first_suspect
+from .types import FieldError, LongText, Model, Text, Title
+from .when import When
 
 Role = Literal["mayor", "sheriff", "governor", "commissioner", "other"]
 Chosen = Literal["directly-elected", "indirectly-elected", "appointed", "to-be-decided"]
@@ -71,7 +74,18 @@ class AccountableFigure(Model):
     @classmethod
     def _moved_fields(cls, data):
         if isinstance(data, dict) and "holder" in data:
-            raise FieldError(("holder",), "has become holders, a list with dates: write holders: [{name: ...}] (see content/deal-format.md)")
+            name = data["holder"]
+            # Echoed only when it is plain text: a lone surrogate or control character would break
+            # the message, and a long value would bury the advice.
+            plain = isinstance(name, str) and name.strip() and len(name) <= 80 and first_suspect(name) is None
+            name = name.strip() if plain else "..."
+            if any(c in name for c in ',[]{}:#"\''):
+                name = json.dumps(name, ensure_ascii=False)
+            raise FieldError(
+                ("holder",),
+                f"has become holders, a list of everyone who has held the role, with dates: write holders: [{{name: {name}}}] "
+                "instead (see content/deal-format.md)",
+            )
         return data
 
     @model_validator(mode="after")

@@ -22,7 +22,9 @@ from typing import Iterable
 from .catalogue import Catalogue
 from .deal import Deal
 from .files import LINK, NOT_A_FILE
-from .load import SHARED, assemble, is_deal_name, name_problem
+from .digest import Digested, digest, stamped
+from .assemble import SHARED, assemble
+from .load import deal_digest, is_deal_name, name_problem
 from .problems import Problem, field_path, line_of, validate
 from .yaml import MAX_BYTES, YamlError, parse, too_big
 
@@ -143,12 +145,16 @@ def _parse_file(file: str, name: str, raw: bytes) -> tuple:
         return None, None, [Problem(file, error.line, field_path(error.path), error.message)]
     if is_shared:
         model, problems = validate(SHARED[name], doc.data, doc, file)
+        if isinstance(model, Digested):  # as load.py digests it
+            stamped(model, digest(name, raw))
         return model, doc, problems
     if not isinstance(doc.data, dict):
         return None, doc, [Problem(file, 1, "", "expected a mapping of fields starting with title:")]
     if "slug" in doc.data:
         return None, doc, [Problem(file, line_of(doc, ("slug",)), "slug", "comes from the file name (remove this field)")]
     model, problems = validate(Deal, {"slug": slug, **doc.data}, doc, file)
+    if model is not None:  # the same digest as the same bytes in deals/ (load.py)
+        stamped(model, deal_digest(slug, raw))
     return model, doc, problems
 
 

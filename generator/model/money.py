@@ -27,8 +27,8 @@ from .types import (
     Text,
     Title,
     Url,
-    When,
 )
+from .when import When
 
 MAX_FUND_YEARS = 60  # the longest funds are 30 years; twice that is room without absurdity
 MAX_GATEWAYS = 30

@@ -25,8 +25,8 @@ from .types import (
     Text,
     Title,
     Url,
-    When,
 )
+from .when import When
 
 MAX_READINGS = 500
 MAX_RATINGS = 100

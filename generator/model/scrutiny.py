@@ -19,7 +19,8 @@ from typing import Literal, Optional
 from pydantic import Field
 
 from .outcomes import Publishable
-from .types import Date, LongText, Model, Slug, Text, Title, Url, When
+from .types import Date, LongText, Model, Slug, Text, Title, Url
+from .when import When
 
 MAX_RECORDS = 5_000
 

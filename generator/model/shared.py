@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
+from .digest import Digested
 from .types import (
     Date,
     FieldError,
@@ -58,7 +59,7 @@ class Timetable(Model):
     rounds: list[NegotiationRound]
 
 
-class Deflators(Model):
+class Deflators(Model, Digested):
     """GDP deflator index values by financial year, for real-terms tables."""
 
     base_year: FinancialYear

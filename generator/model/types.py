@@ -1,5 +1,7 @@
 """The scalar types of the deal format: text, identifiers, exact amounts, dates.
 
+(A date known only to the month or the year, ``When``, is in ``when.py``.)
+
 Every value an editor writes passes one of these validators, which say in plain words
 what is wrong and what is expected. Money is ``Decimal`` in the budget's stated unit and
 is never a binary float: the YAML reader turns unquoted decimals into
@@ -16,11 +18,9 @@ OverflowError pages later. Only ASCII 0-9 count as digits: Python's ``\\d``, ``i
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from .digest import memoised
 from .limits import (
     AMOUNT_LIMIT_TEXT,
     FIRST_POPULATION_YEAR,
@@ -62,6 +63,7 @@ YEAR_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 DECIMAL_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 GROUPED_RE = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,250.0: commas only between thousands
+WHOLE_GROUPED_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")  # 2,682,528
 URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
 
@@ -100,6 +102,16 @@ def _text(value: Any, limit: int = MAX_SHORT) -> str:
     if isinstance(value, bool):
         raise ValueError(
             f"{str(value).lower()} was read by YAML as a yes/no value (expected text; put it in quotes)"
+        )
+    if isinstance(value, list):
+        raise ValueError(
+            "is a list, but it should be text (write the text after the field name; "
+            "if the text starts with [ or \"- \", put it all in quotes)"
+        )
+    if isinstance(value, dict):
+        raise ValueError(
+            "is a set of fields, but it should be text (write the text after the field name; "
+            "if the text contains \": \" or starts with {, put it all in quotes)"
         )
     raise ValueError(f"{_show(value)} is not text (put it in quotes)")
 
@@ -184,7 +196,7 @@ def _financial_year(value: Any) -> str:
     raise ValueError(f"{_show(value)} is not a financial year (expected e.g. 2025-26)")
 
 
-@functools.lru_cache(maxsize=1024)  # a deal names the same few years hundreds of times
+@memoised(maxsize=1024)  # a deal names the same few years hundreds of times
 def _financial_year_text(text: str) -> str:
     match = YEAR_RE.fullmatch(text)
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
@@ -267,8 +279,10 @@ def _percent(value: Any) -> Decimal:
 def _population(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError(f"{str(value).lower()} was read by YAML as a yes/no value (expected a whole number)")
+    if isinstance(value, str) and WHOLE_GROUPED_RE.fullmatch(value.strip()):
+        value = int(value.strip().replace(",", ""))  # 2,682,528: commas between thousands, as figures are published
     if not isinstance(value, int):
-        raise ValueError(f"{_show(value)} is not a whole number")
+        raise ValueError(f"{_show(value)} is not a whole number (expected e.g. 2682528 or 2,682,528)")
     if value <= 0:
         raise ValueError(f"{value} is not a positive number")
     if value > MAX_POPULATION:
@@ -339,7 +353,11 @@ Moment = Annotated[
     WithJsonSchema({"type": "string", "description": "A date-time with zone, or a date (midnight in London)"}),
 ]
 Population = Annotated[
-    int, BeforeValidator(_population), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_POPULATION})
+    int,
+    BeforeValidator(_population),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_POPULATION}, {"type": "string", "pattern": "^[0-9]{1,3}(,[0-9]{3})+$"}]}
+    ),
 ]
 Year = Annotated[
     int,
@@ -398,118 +416,3 @@ def _optional_fields(model: type[BaseModel]) -> frozenset:
     if found is None:
         found = _OPTIONAL[model] = frozenset(n for n, f in model.model_fields.items() if f.default is None and not f.is_required())
     return found
-
-
-# --- dates known only to the month or the year ---------------------------------------------
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-_PARTIAL_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-
-
-@dataclass(frozen=True, order=False)
-class PartialDate:
-    """A date as precisely as it is known: a day (2017-05-04), a month (2017-05) or a year (2017).
-
-    Published deals date many steps only to the month ("November 2015") or the year; writing
-    a made-up day would show a precision nobody has. Comparisons use the earliest day the
-    date may be, then the precision (a year sorts before its own months and days).
-    """
-
-    year: int
-    month: Optional[int] = None
-    day: Optional[int] = None
-
-    @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
-
-    @property
-    def earliest(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    @property
-    def latest(self) -> dt.date:
-        if self.day:
-            return self.earliest
-        if self.month:
-            following = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
-        return dt.date(self.year, 12, 31)
-
-    @property
-    def exact(self) -> Optional[dt.date]:
-        """The day, when it is known to the day."""
-        return self.earliest if self.day else None
-
-    def __str__(self) -> str:
-        if self.day:
-            return f"{self.year:04}-{self.month:02}-{self.day:02}"
-        return f"{self.year:04}-{self.month:02}" if self.month else f"{self.year:04}"
-
-    def words(self) -> str:
-        """'4 May 2017', 'May 2017' or '2017'."""
-        if self.day:
-            return f"{self.day} {MONTHS[self.month - 1]} {self.year}"
-        return f"{MONTHS[self.month - 1]} {self.year}" if self.month else str(self.year)
-
-    def _key(self) -> tuple:
-        return (self.earliest, {"year": 0, "month": 1, "day": 2}[self.precision])
-
-    def __lt__(self, other: "PartialDate") -> bool:
-        return self._key() < other._key()
-
-    def __le__(self, other: "PartialDate") -> bool:
-        return self._key() <= other._key()
-
-    def __gt__(self, other: "PartialDate") -> bool:
-        return self._key() > other._key()
-
-    def __ge__(self, other: "PartialDate") -> bool:
-        return self._key() >= other._key()
-
-    def before(self, other: "PartialDate") -> bool:
-        """Certainly before: every day this may be comes before every day the other may be."""
-        return self.latest < other.earliest
-
-    @classmethod
-    def of(cls, day: dt.date) -> "PartialDate":
-        return cls(day.year, day.month, day.day)
-
-
-def _partial_date(value: Any) -> PartialDate:
-    if isinstance(value, PartialDate):
-        return value
-    if isinstance(value, dt.datetime):
-        raise ValueError(f"{value.isoformat()} has a time (expected a date: 2017-05-04, 2017-05 or 2017)")
-    if isinstance(value, dt.date):
-        _in_years(value)
-        return PartialDate.of(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    match = _PARTIAL_RE.fullmatch(value.strip()) if isinstance(value, str) else None
-    if match is None:
-        raise ValueError(f"{_show(value)} is not a date (expected a day, 2017-05-04; a month, 2017-05; or a year, 2017)")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"{value.strip()} has no month {month} (expected 01 to 12)")
-    if day is not None:
-        try:
-            dt.date(year, month, day)
-        except ValueError:
-            raise ValueError(f"{value.strip()} is not a day of the calendar") from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"{value.strip()} is not between {FIRST_YEAR} and {LAST_YEAR} (check the year)")
-    return PartialDate(year, month, day)
-
-
-When = Annotated[
-    PartialDate,
-    BeforeValidator(_partial_date),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema(
-        {
-            "anyOf": [{"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}, {"type": "integer"}],
-            "description": "A date as precisely as it is known: 2017-05-04, 2017-05 or 2017",
-        }
-    ),
-]

@@ -17,9 +17,11 @@ The front matter goes through the same strict YAML reader and the same
 problem reporting as the deal files (``file:line: field: message``), so an
 update with a typo is an error message, never a broken or leaky page.
 
-The engine renders the Markdown body; this module only knows which updates
-exist and what they say about themselves. Which of them the public may see is
-the publication gate's business (``compute/embargo.py``).
+The front matter is split off exactly as MkDocs would (``frontmatter.py``: a closing
+``---`` or ``...``). This module only knows which updates exist and what they say about
+themselves: the body is rendered and sanitised by the pages layer (``pages/updates.py``,
+``pages/sanitise.py``), never by the engine, and which updates the public may see is the
+publication gate's business (``compute/embargo.py``).
 """
 
 from __future__ import annotations
@@ -32,17 +34,18 @@ from typing import Iterable, Optional
 from pydantic import Field
 
 from .catalogue import Catalogue
+from .digest import Digested, cache, digest, stamped
+from .frontmatter import split_front_matter
 from .files import read
 from .limits import first_suspect
 from .outcomes import Publishable
-from .problems import InvalidDeals, Problem, line_of, validate
+from .problems import InvalidDeals, Problem, line_of, validate, yaml_problem
 from .types import LONDON, SLUG_RE, LongText, Moment, Slug, Title
 from .yaml import YamlError, decode, parse
 
 UPDATES_DIR = "updates"  # inside docs_dir (content/)
 INDEX = "index.md"  # the hand-written list page, not an update
 NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-FENCE = "---"
 
 
 class InvalidUpdates(InvalidDeals):
@@ -58,11 +61,12 @@ class FrontMatter(Publishable):
     summary: LongText = Field(description="One or two sentences, shown in lists and feeds")
 
 
-class Update(FrontMatter):
+class Update(FrontMatter, Digested):  # Digested: the digest of its file's name and bytes (digest.py)
     """An update as loaded: its front matter plus where it lives."""
 
     stem: str  # "2026-03-02-greater-manchester-signs" (file name without .md)
     body: str  # the Markdown after the front matter
+    body_line: int = 1  # the line of the file the body starts on (for problems found in it)
 
     @property
     def src_uri(self) -> str:
@@ -81,87 +85,54 @@ class Update(FrontMatter):
 
 
 def update_files(directory: Path) -> list[Path]:
+    """The update files of directory: every ``*.md`` in it but index.md. Symbolic links and
+    anything not a regular file are never opened (``content.py`` refuses them)."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX)
+    return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX and not p.is_symlink() and p.is_file())
 
 
-def split_front_matter(text: str) -> tuple[Optional[str], str, int]:
-    """(front matter, body, line of the front matter's first line); None if there is none."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != FENCE:
-        return None, text, 1
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() == FENCE:
-            return "".join(lines[1:i]), "".join(lines[i + 1 :]), 2
-    return None, text, 1
+# Valid updates by file (resolved path), each carrying the digest of its name and bytes:
+# `dealsite serve` loads every update again on each change (3,000 files at the benchmark's
+# scale), so files whose bytes the cache has seen are not parsed again. Updates are frozen
+# models, so sharing them is safe.
+_UPDATE_CACHE: dict[Path, Update] = {}
+cache(_UPDATE_CACHE.clear)
 
 
-# Update bodies go through Python-Markdown, which passes raw HTML through and links any
-# scheme: both would let an update carry script. Plain Markdown is all an update needs.
-RAW_HTML = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|<\?")
-AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>")
-UNSAFE_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*((?:javascript|data|vbscript|file)\s*:)", re.IGNORECASE)
-
-
-def body_problems(body: str) -> list[tuple[int, str]]:
-    """(line within body, message) for a hidden or control character (other than tab and line
-    endings) anywhere, and raw HTML or script-capable links outside code blocks."""
-    found, fenced = [], False
-    hidden = first_suspect(body, allowed="\r")
-    if hidden is not None:
-        at, what, advice = hidden
-        line = body.count("\n", 0, at)
-        column = at - (body.rfind("\n", 0, at) + 1) + 1
-        found.append((line, f"contains {what} (U+{ord(body[at]):04X}) at character {column} of the line{advice}"))
-    for i, line in enumerate(body.splitlines()):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or line.startswith(("    ", "\t")):
-            continue
-        text = re.sub(r"`[^`]*`", "", AUTOLINK.sub("", line))
-        link = UNSAFE_LINK.search(text)
-        if link:
-            found.append((i, f"a link to {link.group(1).lower()} is not allowed (expected https://, mailto: or a page of this site)"))
-        elif RAW_HTML.search(text):
-            tag = RAW_HTML.search(text).group(0)
-            found.append((i, f"raw HTML ({tag}) is not allowed in an update (write plain Markdown)"))
-    return found
-
-
-# Valid updates by file, with the file's (mtime, size) when read: `dealsite serve` loads every
-# update again on each change (3,000 files at the benchmark's scale), so unchanged files are
-# not parsed again. Updates are frozen models, so sharing them is safe.
-_UPDATE_CACHE: dict[Path, tuple[tuple[int, int], Update]] = {}
+def update_digest(name: str, raw: bytes) -> bytes:
+    """What an update is made from: its file's name and bytes (``Update.digest``)."""
+    return digest("update", name, raw)
 
 
 def _load_one_cached(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
     try:
-        stat = path.stat()
-    except OSError:
-        return _load_one(path, known)
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    hit = _UPDATE_CACHE.get(path)
+        raw = read(path)
+    except YamlError:
+        return _load_one(path, known)  # to be refused with its reason
+    key = path.resolve()
+    hit = _UPDATE_CACHE.get(key)
     # Only the check against the deals depends on more than the file: a cached update naming a
     # deal that has gone is read again, to report it with its line.
-    if hit is not None and hit[0] == stamp and all(slug in known for slug in hit[1].deals):
-        return hit[1], []
-    update, problems = _load_one(path, known)
+    if hit is not None and hit.digest == update_digest(path.name, raw) and all(slug in known for slug in hit.deals):
+        return hit, []
+    update, problems = _load_one(path, known, raw)
     if update is not None:
-        _UPDATE_CACHE[path] = (stamp, update)
+        _UPDATE_CACHE[key] = update
     else:
-        _UPDATE_CACHE.pop(path, None)
+        _UPDATE_CACHE.pop(key, None)
     return update, problems
 
 
-def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Problem]]:
+def _load_one(path: Path, known: set[str], raw: Optional[bytes] = None) -> tuple[Optional[Update], list[Problem]]:
+    """The update in path (from ``raw``, its bytes, when already read), with its digest."""
     file = str(path)
     match = NAME_RE.fullmatch(path.name)
     if not match:
         return None, [Problem(file, 1, "", f"{path.name} is not named like an update (expected YYYY-MM-DD-slug.md, e.g. 2026-03-02-deal-signed.md)")]
     try:
-        text = decode(read(path))
+        raw = read(path) if raw is None else raw
+        text = decode(raw)
     except YamlError as error:
         return None, [Problem(file, error.line, "", error.message)]
     front, body, first = split_front_matter(text)
@@ -171,21 +142,26 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
     try:
         doc = parse(front.encode("utf-8"))
     except YamlError as error:
-        return None, [Problem(file, error.line + offset, "", error.message)]
+        return None, [yaml_problem(error, file, FrontMatter, offset)]
     if not isinstance(doc.data, dict):
         return None, [Problem(file, first, "", "expected front matter fields (title:, date:, summary:)")]
-    for key in ("stem", "body"):
+    for key in ("stem", "body", "body_line"):
         if key in doc.data:
             return None, [Problem(file, line_of(doc, (key,)) + offset, key, "is not a known field (check the spelling; see content/publishing.md)")]
     doc.lines = {k: v + offset for k, v in doc.lines.items()}
-    update, problems = validate(Update, {**doc.data, "stem": path.stem, "body": body}, doc, file)
+    body_line = first + front.count("\n") + 1
+    doc.source = text  # lines now count from the top of the file
+    update, problems = validate(Update, {**doc.data, "stem": path.stem, "body": body, "body_line": body_line}, doc, file)
     problems = [Problem(p.file, p.line, p.field, p.message.replace("content/deal-format.md", "content/publishing.md")) for p in problems]
     if update is None:
         return None, problems
-    body_line = first + front.count("\n") + 1
     if not body.strip():
         problems.append(Problem(file, body_line, "", "has no text after the front matter"))
-    problems += [Problem(file, body_line + i, "", message) for i, message in body_problems(body)]
+    hidden = first_suspect(body, allowed="\r")
+    if hidden is not None:  # the sanitiser keeps text as text: a control character would reach the page
+        at, what, advice = hidden
+        column = at - (body.rfind("\n", 0, at) + 1) + 1
+        problems.append(Problem(file, body_line + body.count("\n", 0, at), "", f"contains {what} (U+{ord(body[at]):04X}) at character {column} of the line{advice}"))
     if update.day.isoformat() != match.group(1):
         problems.append(
             Problem(file, line_of(doc, ("date",)), "date", f"{update.day.isoformat()} does not match the date in the file name ({match.group(1)})")
@@ -196,7 +172,7 @@ def _load_one(path: Path, known: set[str]) -> tuple[Optional[Update], list[Probl
             problems.append(Problem(file, line_of(doc, ("deals", i)), f"deals[{i}]", f"{slug} is not a known deal (expected one of {shown}, from deals/)"))
     if len(set(update.deals)) != len(update.deals):
         problems.append(Problem(file, line_of(doc, ("deals",)), "deals", "names a deal twice"))
-    return (update if not problems else None), problems
+    return (stamped(update, update_digest(path.name, raw)) if not problems else None), problems
 
 
 def load_updates(directory: Path, catalogue: Catalogue) -> list[Update]:

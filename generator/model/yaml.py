@@ -24,7 +24,6 @@ which keeps unquoted decimals exact. ``load.py`` maps ``lines`` onto validation 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -46,6 +45,8 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from .digest import memoised
+from .syntax import explain, key_of
 from .types import FloatLiteral
 
 MAX_BYTES = 1_000_000
@@ -60,6 +61,8 @@ BOOLEAN_TRUE = {"true", "True", "TRUE"}
 BOOLEAN_FALSE = {"false", "False", "FALSE"}
 PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 PLAIN_DECIMAL = re.compile(r"^[-+]?(0|[1-9][0-9]*)\.[0-9]+$")
+# Where the field is not known to be text or true/false: problems.yaml_problem words it for its field.
+YES_NO = "{text} is read by YAML as a yes/no value (if it is text, put it in quotes; if it is a yes/no field, write true or false)"
 EMPTY = "file is empty (expected a mapping starting with title:)"
 
 Path = tuple
@@ -70,12 +73,22 @@ class YamlError(Exception):
     line: int
     path: Path
     message: str
+    kind: str = ""  # "yes-no": a plain yes, no, on or off, worded for its field by problems.yaml_problem
+    value: str = ""
 
 
 @dataclass
 class Document:
     data: object
     lines: dict[Path, int] = field(default_factory=dict)
+    source: Optional[str] = None  # the text as written, for messages that quote a line
+
+    def source_line(self, line: int) -> Optional[str]:
+        """Line ``line`` (from 1) of the text as written, or None when it is not known."""
+        if self.source is None:
+            return None
+        lines = self.source.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 # --- where events come from ------------------------------------------------------------
@@ -112,10 +125,10 @@ _NO_KEY = object()  # a mapping waiting for its next key
 class _Trap:
     """A plain scalar YAML would read differently from how it looks: the message, without a line."""
 
-    __slots__ = ("message",)
+    __slots__ = ("message", "kind", "value")
 
-    def __init__(self, message: str):
-        self.message = message
+    def __init__(self, message: str, kind: str = "", value: str = ""):
+        self.message, self.kind, self.value = message, kind, value
 
 
 class _NeedLines(Exception):
@@ -174,7 +187,7 @@ def _compose(next_event: Callable[[], object], lines: Optional[dict]) -> object:
                 if not event.style:
                     value = _plain_cached(value) if len(value) <= 64 else _plain(value)
                     if value.__class__ is _Trap:
-                        raise YamlError(event.start_mark.line + 1, _child(top, is_map, path, key), value.message)
+                        raise YamlError(event.start_mark.line + 1, _child(top, is_map, path, key), value.message, value.kind, value.value)
             elif tag == _STR:
                 value = event.value
             else:
@@ -260,7 +273,7 @@ def _plain(text: str) -> object:
             return True
         if text in BOOLEAN_FALSE:
             return False
-        return _Trap(f"{text} is read by YAML as a yes/no value (put it in quotes, or write true or false)")
+        return _Trap(YES_NO.format(text=text), "yes-no", text)
     if tag in (_INT, _FLOAT) and len(text) > MAX_NUMBER_LENGTH:
         return _Trap(
             f"{text[:20]}... is a number {len(text):,} characters long "
@@ -279,7 +292,7 @@ def _plain(text: str) -> object:
 
 # Keys and short values repeat across a file and across files (97% hits on the bench deals);
 # every value it returns is immutable, so sharing one is safe.
-_plain_cached = functools.lru_cache(maxsize=8192)(_plain)
+_plain_cached = memoised(maxsize=8192)(_plain)
 
 
 def _int_trap(text: str) -> str:
@@ -358,9 +371,29 @@ def _composed(text: str, lines: Optional[dict], python: bool) -> tuple[object, b
         mark = error.problem_mark or error.context_mark
         if "'\\t'" in str(error.problem):
             raise YamlError(mark.line + 1, (), "a tab is used for indenting (indent with spaces)") from None
-        raise YamlError(mark.line + 1 if mark else 1, (), f"not valid YAML: {error.problem}") from None
+        line, message = explain(text, error)
+        raise YamlError(line, _path_on(text, line), message) from None
     finally:
         parser.dispose()
+
+
+def _path_on(text: str, line: int) -> tuple:
+    """The path of the field written on ``line`` of a text with a syntax error, where the
+    lines before the error say it; else the field name on the line alone; else ()."""
+    lines: dict = {}
+    parser = _PythonParser(text)
+    try:
+        _compose(parser.get_event, lines)
+    except (yaml.YAMLError, YamlError, _NeedLines):
+        pass
+    finally:
+        parser.dispose()
+    on_line = [path for path, at in lines.items() if at == line and path]
+    if on_line:
+        return max(on_line, key=len)
+    source = text.splitlines()[line - 1] if 0 < line <= text.count("\n") + 1 else ""
+    key = key_of(source)
+    return (key,) if key else ()
 
 
 def _unreadable(code: int) -> str:
@@ -373,6 +406,7 @@ class _Parsed(Document):
 
     def __init__(self, data: object, text: str, python: bool):  # noqa: D107 - lines come later, from the text
         self.data = data
+        self.source = text
         self._text: Optional[str] = text
         self._python = python
         self._lines: Optional[dict] = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Callable, Optional, Sequence, TypeVar
 
 from jinja2 import Environment
@@ -104,6 +105,13 @@ class Bundle:
     def file_paths(self) -> list[str]:
         return sorted([*self.files, *self.written])
 
+    def frozen(self) -> "Bundle":
+        """A copy no one can change (tuples and read-only mappings), to keep and merge again."""
+        return Bundle(
+            pages=tuple(self.pages), fragments=MappingProxyType(dict(self.fragments)), files=MappingProxyType(dict(self.files)),  # type: ignore[arg-type]
+            search=tuple(self.search), out_dir=self.out_dir, written=tuple(self.written),  # type: ignore[arg-type]
+        )
+
     def merge(self, other: "Bundle") -> None:
         self.pages += other.pages
         self.fragments.update(other.fragments)
@@ -125,7 +133,8 @@ class Context:
     # Lookups a section works out once per build from the fields above (in its prepare, so
     # forked workers inherit them), keyed by the section's module name.
     derived: dict = field(default_factory=dict)
-    # Under `dealsite serve`, per-deal values kept from earlier builds (see reused); None otherwise.
+    # Under `dealsite serve`, per-deal values kept from earlier builds (see reused): (name, slug) ->
+    # (the deal's digest, value), emptied whenever what deals share changes; None otherwise.
     reuse: Optional[dict] = None
     corrections: str = ""  # where readers suggest a correction (mailto: or an issue form's URL); "" for none
 
@@ -148,15 +157,16 @@ class Context:
 
 def reused(ctx: Context, deal: Deal, name: str, compute: Callable[[], T]) -> T:
     """``compute()``, a value about ``deal`` alone (and what every deal shares), kept between
-    preview builds while the deal is the same object, so pages across deals need not work out
-    every deal again after one edit. In a one-off build it is simply ``compute()``."""
+    preview builds while the deal's content (its digest) is the same, so pages across deals
+    need not work out every deal again after one edit. The value must never be changed by its
+    users. In a one-off build it is simply ``compute()``."""
     if ctx.reuse is None:
         return compute()
     hit = ctx.reuse.get((name, deal.slug))
-    if hit is not None and hit[0] is deal:
+    if hit is not None and hit[0] == deal.digest:
         return hit[1]
     value = compute()
-    ctx.reuse[(name, deal.slug)] = (deal, value)
+    ctx.reuse[(name, deal.slug)] = (deal.digest, value)
     return value
 
 

@@ -72,8 +72,13 @@ def prepare(ctx: Context) -> None:
     ctx.env.globals["status_histories"] = status_histories
 
 
+def meetings(ctx: Context) -> list[dt.date]:
+    """The dates of the public sessions up to the build date: a pack page each (pack/<date>/)."""
+    return meeting_dates(ctx.catalogue, ctx.now.date())
+
+
 def add(ctx: Context, bundle: Bundle) -> None:
-    dates = meeting_dates(ctx.catalogue, ctx.now.date())
+    dates = meetings(ctx)
     _committee_page(ctx, bundle, dates)
     for i, day in enumerate(dates):
         _meeting_pack(ctx, bundle, dates, i)

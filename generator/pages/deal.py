@@ -12,20 +12,61 @@ from ..compute.timeline import chart
 from ..model import Deal, Event
 from .bundle import Bundle, Context, GeneratedPage, Heading, SearchEntry
 from .links import deal_tables_uri, deal_uri, href, site_links
+from .accountable import figure_history
+from .agreements import condition_views, follow_on_views, stage
+from .money import budget_kinds, fund_views, funds_summary, line_marks
 from .progress import deal_progress
 from .views import Views, key_dates, outcome_view
 
 DEAL_SECTIONS = [
     ("summary", "Summary"),
+    ("conditions", "Conditions"),  # only for a deal subject to conditions
     ("outcomes", "Outcomes"),
     ("powers", "Powers"),
     ("accountability", "Accountable figure"),
+    ("money", "Funds and other money"),  # only for a deal with funds
     ("budget", "Budget"),
+    ("follow-ons", "Later agreements"),  # only for a deal with follow-on agreements
     ("negotiation", "Negotiation timeline"),
     ("updates", "Updates"),
     ("sources", "Sources"),
 ]
 
+
+def deal_sections(deal: Deal) -> list[tuple[str, str]]:
+    """The sections of this deal's page, in order: those that would be empty are left out."""
+    present = {"conditions": bool(deal.conditions), "money": bool(deal.funds), "follow-ons": bool(deal.follow_ons)}
+    return [(anchor, title) for anchor, title in DEAL_SECTIONS if present.get(anchor, True)]
+
+
+def deal_parts(ctx: Context, deal: Deal, view, views: Views) -> dict:
+    """The views of the deal page's sections for the deals signed since 2014: conditions, funds,
+    later agreements, the figure over time, and the summary's words for them."""
+    funds = fund_views(deal, ctx.now.date())
+    return dict(
+        stage=stage(deal, view.status_label),
+        conditions=condition_views(deal),
+        funds=funds,
+        funds_summary=funds_summary(funds),
+        follow_ons=follow_on_views(deal, {pid: p.title for pid, p in views.menu.items()}),
+        history=figure_history(deal.accountable_figure),
+        has_readings=any(o.readings for o in deal.outcomes),
+    )
+
+
+def budget_context(deal: Deal, view, budget, tables: str) -> dict:
+    """What partials/budget.html reads: the deal and its view, its budget view (or none), the
+    link to its tables page, and the words on the kinds of money in the budget."""
+    return dict(deal=deal, view=view, budget=budget, tables=tables, budget_kinds=budget_kinds(deal))
+
+
+def tables_context(deal: Deal, view, outcomes: list, budget, deal_page: str) -> dict:
+    """What deal_tables.html reads: the deal and its view, its outcome views, its budget view
+    (or none), the link back to its page, and whether it has readings and marked lines."""
+    return dict(
+        deal=deal, view=view, outcomes=outcomes, budget=budget, deal_page=deal_page,
+        has_readings=any(o.readings for o in deal.outcomes), line_marks=line_marks(deal),
+    )
 
 
 def deal_search_entries(deal: Deal, outcomes: list) -> list[SearchEntry]:
@@ -51,33 +92,29 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     view = views.deal(deal, uri)
     outcomes = [outcome_view(o, views.menu) for o in deal.outcomes]
     events = views.events(view)
-    timeline = chart(rounds, [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
+    timeline = chart(_own_rounds(deal, rounds), [(e.title, [ev]) for e, ev in zip(events, _sorted_events(deal))])
     budget = budget_view(deal, ctx.catalogue.deflators)
     tables_uri = deal_tables_uri(deal)
     html = ctx.env.get_template("deal.html").render(
-        deal=deal,
-        view=view,
+        **budget_context(deal, view, budget, href(uri, tables_uri)),
         outcomes=outcomes,
         events=events,
         timeline=timeline,
         key_dates=key_dates(deal),
-        budget=budget,
-        tables=href(uri, tables_uri),
         links=site_links(uri),
         progress=deal_progress(ctx, deal, uri),  # statuses by the progress rule (pages/progress.py)
         rounds=rounds,
         now=ctx.now,
+        **deal_parts(ctx, deal, view, views),
     )
     headings = []
-    for anchor, title in DEAL_SECTIONS:
+    for anchor, title in deal_sections(deal):
         headings.append(Heading(2, anchor, title))
         if anchor == "outcomes":
             headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
     bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
     bundle.search += deal_search_entries(deal, outcomes)
-    html = ctx.env.get_template("deal_tables.html").render(
-        deal=deal, outcomes=outcomes, budget=budget, deal_page=href(tables_uri, uri)
-    )
+    html = ctx.env.get_template("deal_tables.html").render(**tables_context(deal, view, outcomes, budget, href(tables_uri, uri)))
     headings = [Heading(2, "readings", "Readings by outcome")]
     headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
     headings.append(Heading(2, "budget-lines", "Baseline by body and stream"))
@@ -91,6 +128,14 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
         )
     )
 
+
+
+def _own_rounds(deal: Deal, rounds: list) -> list:
+    """The national rounds the deal's timeline draws as bands: those it took part in or its
+    events belong to. The others are on the national timetable; drawing them too widened the
+    chart to years the deal has nothing in, and cost a band and a key line each (issue 13)."""
+    own = set(deal.negotiation.rounds) | {e.round for e in deal.negotiation.events if e.round}
+    return [r for r in rounds if r.id in own]
 
 
 def _sorted_events(deal: Deal) -> list[Event]:

@@ -9,16 +9,20 @@ reused between previews: it may use only ``ctx`` and that deal).
 from __future__ import annotations
 
 import multiprocessing as mp
+import weakref
 from pathlib import Path
 from typing import Optional, Sequence
 
 from ..compute.embargo import Publication
 from ..model import Deal
-from ..runtime import PARALLEL_FROM, jobs_available, paused
+from ..model.content import Content
+from ..model.digest import cache, digest, digest_of
+from ..runtime import PARALLEL_FROM, jobs_available, worker_started
 from . import committee, deal, downloads, progress, public, updates
 from .bundle import Bundle, Context
+from .links import generated_page_uris
 from .previews import with_banners
-from .render import environment
+from .render import environment, templates_digest
 
 # The page groups, in the order they run. updates first: it gives the deal template its
 # updates (the deal_news global); committee's prepare gives it the committee's record.
@@ -26,35 +30,40 @@ SECTIONS = [updates, deal, public, progress, downloads, committee]
 
 
 class DealMemo:
-    """Each deal's outputs from the previous build, reused while nothing they depend on changed.
+    """Each deal's outputs from the previous build, reused while nothing they are made from changed.
 
     ``dealsite serve`` keeps one across rebuilds so that editing one deal regenerates one
-    deal. A deal's outputs depend on the deal (the loader hands back the same object for an
-    unchanged file), its updates (and the titles of the deals they name), when its file last
-    changed, and what every deal shares (``shared_key``). The build date, not time, is in the key: a preview's downloads keep
-    the time they were made.
+    deal. A deal's outputs are keyed by a digest (model/digest.py) of all they are made from:
+    the deal (its file's bytes), its updates (theirs) and the titles of the deals those name,
+    when its file last changed, and what every deal shares (:meth:`shared_key`). The build
+    date, not time, is in the key: a preview's downloads keep the time they were made. A kept
+    bundle is frozen: it is merged into each build, and never changed.
     """
 
     def __init__(self) -> None:
-        self.shared: object = None
-        self.entries: dict[str, tuple[Deal, object, Bundle]] = {}
-        self.keys: dict[str, tuple] = {}  # this build's deal keys
-        self.values: dict = {}  # what reused() keeps: (name, slug) -> (deal, value)
+        self.shared: Optional[bytes] = None
+        self.entries: dict[str, tuple[bytes, Bundle]] = {}  # slug -> (key, frozen bundle)
+        self.keys: dict[str, bytes] = {}  # this build's deal keys
+        self.values: dict = {}  # what reused() keeps: (name, slug) -> (deal digest, value)
+        _MEMOS.add(self)
 
     @staticmethod
-    def shared_key(ctx: Context) -> tuple:
+    def shared_key(ctx: Context, templates: bytes) -> bytes:
+        """What every deal's pages are made from: the shared files' content, the build date,
+        previews, site_url, pack_pdf, and the templates (``render.templates_digest``)."""
         catalogue = ctx.catalogue
         # The committee's record, the corrections address and the public versions (which date moved
         # targets) are on every deal's page too.
-        versions = tuple(getattr(r, "id", None) for r in ctx.history or ())
-        return (ctx.now.date(), ctx.previews, ctx.site_url, ctx.pack_pdf, catalogue.rounds, catalogue.powers, catalogue.deflators,
-                catalogue.scrutiny, ctx.corrections, versions)
+        versions = tuple(getattr(r, "commit", None) for r in ctx.history or ())
+        made_with = (ctx.now.date(), ctx.previews, ctx.site_url, ctx.pack_pdf, catalogue.rounds, catalogue.powers, catalogue.deflators,
+                     catalogue.scrutiny, ctx.corrections, versions)
+        return digest("shared", templates, digest_of(made_with))
 
-    def start(self, ctx: Context) -> None:
-        shared = self.shared_key(ctx)
-        if shared != self.shared:
-            self.shared, self.entries = shared, {}
-            self.values.clear()
+    def start(self, ctx: Context, templates: bytes) -> None:
+        shared = self.shared_key(ctx, templates)
+        if shared != self.shared:  # every key has changed: keep nothing of the old ones
+            self.clear()
+            self.shared = shared
         titles = {d.slug: d.title for d in ctx.catalogue.deals}
         updates: dict[str, list] = {slug: [] for slug in titles}
         for update in ctx.updates:
@@ -63,18 +72,32 @@ class DealMemo:
                     updates[slug].append(update)
         # A deal's updates name the other deals they are about, so those titles are in its key too.
         self.keys = {
-            slug: (tuple(found), tuple(titles.get(s) for u in found for s in u.deals), ctx.last_changed.get(slug))
-            for slug, found in updates.items()
+            deal.slug: digest(
+                "deal outputs", shared, deal.digest,
+                digest_of(updates[deal.slug]),
+                digest_of([titles.get(s) for u in updates[deal.slug] for s in u.deals]),
+                digest_of(ctx.last_changed.get(deal.slug)),
+            )
+            for deal in ctx.catalogue.deals
         }
 
     def get(self, deal: Deal) -> Optional[Bundle]:
         hit = self.entries.get(deal.slug)
-        if hit is not None and hit[0] is deal and hit[1] == self.keys[deal.slug]:
-            return hit[2]
+        if hit is not None and hit[0] == self.keys[deal.slug]:
+            return hit[1]
         return None
 
-    def put(self, deal: Deal, bundle: Bundle) -> None:
-        self.entries[deal.slug] = (deal, self.keys[deal.slug], bundle)
+    def put(self, deal: Deal, bundle: Bundle) -> Bundle:
+        """Keep a frozen copy of the deal's bundle under this build's key; returns it."""
+        kept = bundle.frozen()
+        self.entries[deal.slug] = (self.keys[deal.slug], kept)
+        return kept
+
+    def clear(self) -> None:
+        self.shared = None
+        self.entries.clear()
+        self.keys.clear()
+        self.values.clear()
 
     def keep_only(self, deals: Sequence[Deal]) -> list[str]:
         """Forget deals no longer published; returns their slugs."""
@@ -85,6 +108,16 @@ class DealMemo:
         for key in [k for k in self.values if k[1] not in live]:
             del self.values[key]
         return gone
+
+
+# Every memo alive, so that forget_caches() empties preview servers' kept pages too.
+_MEMOS: "weakref.WeakSet[DealMemo]" = weakref.WeakSet()
+
+
+@cache
+def _forget_memos() -> None:
+    for memo in list(_MEMOS):
+        memo.clear()
 
 
 def deal_bundle(ctx: Context, deal: Deal, sections: list, out_dir: Optional[Path]) -> Bundle:
@@ -129,7 +162,7 @@ def _deal_bundles(ctx: Context, deals: list[Deal], sections: list, out_dir: Opti
     global _WORK
     _WORK = (ctx, deals, sections, out_dir)
     try:
-        with mp.get_context("fork").Pool(len(shares) - 1) as pool:
+        with mp.get_context("fork").Pool(len(shares) - 1, initializer=worker_started) as pool:
             pending = pool.imap(_work, batches)
             mine = _work(shares[0])
             theirs = [bundle for results in pending for bundle in results]
@@ -150,35 +183,41 @@ def generate(
     out_dir: Optional[Path] = None,
     memo: Optional[DealMemo] = None,
     jobs: Optional[int] = None,
+    content: Optional[Content] = None,
 ) -> Bundle:
     """The whole generated site, from what the publication gate lets through.
 
     ``out_dir``: write files there rather than keep them; ``memo``: reuse unchanged deals'
     outputs from an earlier call (previews); ``jobs``: worker processes for per-deal work
-    (default: the cores, above a few dozen deals). In a preview, every page showing
-    something held back carries a banner saying what and why."""
+    (default: the cores, above a few dozen deals); ``content``: content/'s pages and files,
+    which links in updates may point to. In a preview, every page showing something held
+    back carries a banner saying what and why."""
     catalogue = publication.catalogue
     ctx = Context(
         publication, environment(templates_dir), last_changed or {}, site_url, history, pack_pdf,
         reuse=memo.values if memo is not None else None, corrections=corrections,
     )
     sections = SECTIONS
-    with paused():
-        for section in sections:
-            if hasattr(section, "prepare"):
-                section.prepare(ctx)
-        if memo is not None:
-            memo.start(ctx)
-        kept = {d.slug: memo.get(d) for d in catalogue.deals} if memo is not None else {}
-        todo = [d for d in catalogue.deals if kept.get(d.slug) is None]
-        made = dict(zip((d.slug for d in todo), _deal_bundles(ctx, todo, sections, out_dir, jobs)))
-        bundle = Bundle(out_dir=out_dir)
-        for deal in catalogue.deals:
-            part = kept.get(deal.slug) or made[deal.slug]
-            if memo is not None:
-                memo.put(deal, part)
-            bundle.merge(part)
-        for section in sections:
-            if hasattr(section, "add"):
-                section.add(ctx, bundle)
+    for section in sections:
+        if hasattr(section, "prepare"):
+            section.prepare(ctx)
+    if memo is not None:
+        memo.start(ctx, templates_digest(templates_dir))
+    kept = {d.slug: memo.get(d) for d in catalogue.deals} if memo is not None else {}
+    todo = [d for d in catalogue.deals if kept.get(d.slug) is None]
+    made = dict(zip((d.slug for d in todo), _deal_bundles(ctx, todo, sections, out_dir, jobs)))
+    bundle = Bundle(out_dir=out_dir)
+    for deal in catalogue.deals:
+        part = kept.get(deal.slug)
+        if part is None:
+            part = made[deal.slug] if memo is None else memo.put(deal, made[deal.slug])
+        bundle.merge(part)
+    for section in sections:
+        if hasattr(section, "add"):
+            section.add(ctx, bundle)
+    made_pages = {p.src_uri for p in bundle.pages}
+    expected = generated_page_uris(catalogue.deals, committee.meetings(ctx))  # what `dealsite check` checks update links against
+    if made_pages != expected:
+        raise RuntimeError(f"links.generated_page_uris is out of date: {sorted(made_pages ^ expected)}")
+    updates.add_pages(ctx, bundle, content if content is not None else Content())
     return with_banners(bundle, publication) if publication.previews else bundle

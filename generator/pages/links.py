@@ -7,10 +7,13 @@ pages are relative so the site works from any folder or host.
 
 from __future__ import annotations
 
-import functools
 import posixpath
+from dataclasses import dataclass
+from typing import Iterable, Optional
+from urllib.parse import quote, unquote
 
 from ..model import Deal
+from ..model.digest import memoised
 
 HOME_URI = "index.md"
 POWERS_URI = "powers.md"
@@ -50,12 +53,52 @@ def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
-@functools.lru_cache(maxsize=65536)  # posixpath.relpath is slow, and pages across deals ask thousands of times
+@memoised(maxsize=65536)  # posixpath.relpath is slow, and pages across deals ask thousands of times
 def _relative_directory(from_uri: str, to_uri: str) -> str:
     path = posixpath.relpath(_directory(to_uri), _directory(from_uri))
     return "./" if path == "." else path + "/"
 
 
+def generated_page_uris(deals: Iterable[Deal], meetings: Iterable = ()) -> frozenset[str]:
+    """Every page the page groups generate for these deals and the committee's meeting dates
+    (not the update pages): what a link in an update may point to before the pages exist.
+    ``generate`` checks it is exact."""
+    fixed = {POWERS_URI, ACCOUNTABILITY_URI, COMPARE_URI, TIMETABLE_URI, DASHBOARD_URI, PACK_URI, CHANGES_URI, DATA_URI, COMMITTEE_URI}
+    packs = {meeting_pack_uri(day) for day in meetings}
+    return frozenset(fixed | packs | {uri for deal in deals for uri in (deal_uri(deal), deal_tables_uri(deal))})
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A relative address written in a Markdown page, as the built page must write it."""
+
+    url: Optional[str]  # the address to write in the built page; None: none can be written
+    target: Optional[str] = None  # what it points to: a page's src_uri (``deals/kent.md``) or a file's path
+    problem: str = ""  # why it can never work, wherever it points
+
+
+def resolve_relative(from_uri: str, written: str) -> Resolved:
+    """A relative address written in the Markdown page ``from_uri``, resolved as MkDocs resolves
+    links: relative to the page's file, a ``.md`` target being that page (served at its folder,
+    so ``../deals/kent.md`` in ``updates/x.md`` is ``../../deals/kent/``) and anything else a file.
+    Backslashes count as slashes, as browsers read them in web addresses."""
+    url = written.replace("\\", "/")
+    if url.startswith("//"):
+        return Resolved(None, problem="starts with //, which leads to another site: write the address in full, with https://")
+    rest, hash_, fragment = url.partition("#")
+    path, question, query = rest.partition("?")
+    if not path:
+        return Resolved(written)  # "#section", "?q": this page
+    if path.startswith("/"):
+        return Resolved(None, problem="starts with /, which breaks when the site is served from a folder: write it relative to this file (e.g. ../deals/kent.md)")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(from_uri), unquote(path)))
+    if target == ".." or target.startswith("../"):
+        return Resolved(None, problem="leads outside the site's pages and files")
+    if target.endswith(".md"):
+        address = href(from_uri, target)
+    else:
+        address = posixpath.relpath(target, _directory(from_uri))
+    return Resolved(quote(address, errors="replace") + question + query + hash_ + fragment, target)
 
 
 def site_links(page_uri: str) -> dict[str, str]:

@@ -14,7 +14,6 @@ from typing import Optional
 from markupsafe import escape
 
 from ..compute.embargo import HeldBack, Publication
-from ..model.updates import UPDATES_DIR
 from .bundle import Bundle
 
 BANNER_CLASS = "dealsite-preview"
@@ -54,8 +53,7 @@ def with_banners(bundle: Bundle, publication: Publication) -> Bundle:
             found = mentioned(page.html)
         result.pages.append(replace(page, preview=True, html=_after_h1(page.html, banner_html(found))) if found else page)
     for name, html in bundle.fragments.items():
-        update = by_update.get(f"{name}.md") if name.startswith(f"{UPDATES_DIR}/") else None
-        found = update or ([] if name.startswith(f"{UPDATES_DIR}/") else mentioned(html))
+        found = mentioned(html)
         result.fragments[name] = banner_html(found) + html if found else html
     return result
 

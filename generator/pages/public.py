@@ -23,7 +23,7 @@ from .links import (
     href,
     site_links,
 )
-from .views import NOT_ASKED, POWER_LABEL, DealView, Views, power_counts, toc
+from .views import NOT_ASKED, POWER_LABEL, DealView, Views, matrix_cell, power_counts, toc
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ def add(ctx: Context, bundle: Bundle) -> None:
             POWERS_URI,
             "Powers",
             ctx.env.get_template("powers.html").render(
-                deals=deals, menu=ctx.catalogue.powers, counts=power_counts(deals, ctx.catalogue.powers),
+                rows=[(v, [matrix_cell(v.grants.get(p.id, [])) for p in ctx.catalogue.powers]) for v in deals],
+                menu=ctx.catalogue.powers, counts=power_counts(deals, ctx.catalogue.powers),
                 statuses=list(POWER_LABEL.values()) + [NOT_ASKED], links=site_links(POWERS_URI)
             ),
             toc([(2, "menu", "The menu of powers"), (2, "matrix", "Every deal's powers"), (2, "counts", "Powers in numbers")]),

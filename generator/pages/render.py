@@ -13,6 +13,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 
 from ..compute.display import FILTERS
+from ..model.digest import cache, digest
 
 
 class MemoryBytecodeCache(BytecodeCache):
@@ -34,8 +35,19 @@ class MemoryBytecodeCache(BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
 
+    def clear(self) -> None:
+        self.store.clear()
+
 
 COMPILED = MemoryBytecodeCache()
+cache(COMPILED.clear)
+
+
+def templates_digest(templates_dir: Path) -> bytes:
+    """The digest of every file under templates_dir, by name and bytes: what pages are rendered
+    with (``DealMemo`` keys a deal's pages by it)."""
+    files = sorted(p for p in Path(templates_dir).rglob("*") if p.is_file())
+    return digest("templates", *(part for p in files for part in (p.relative_to(templates_dir).as_posix(), p.read_bytes())))
 
 
 def environment(templates_dir: Path) -> Environment:

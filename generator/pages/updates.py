@@ -1,14 +1,14 @@
-"""Updates on the site: the list page, each deal's updates, the feeds, and preview banners.
+"""Updates on the site: their own pages, the list page, each deal's updates, and the feeds.
 
-The update pages themselves are Markdown in ``content/updates/`` that MkDocs
-renders; the plugin drops the ones that are not yet public before MkDocs sees
-them. This module gives those pages their byline (date, deals) and previews
-their banner, lists updates on ``updates/`` and on each deal's page (newest
-first), and writes the Atom feeds.
+Each public update becomes a generated page (``updates/<stem>.md``, as MkDocs would name its
+file, whose own copy the plugin drops): its title, a byline (date, deals) and its body, which
+is Markdown rendered and sanitised by the core (``written.py``, ``sanitise.py``), never by the
+engine; ``written.py`` checks its links as it checks every hand-written page's.
 
-The deal template reaches its updates through the Jinja global ``deal_news``
-(installed by :func:`add`, which ``site._sections`` runs first), so the deal
-page's generator does not need to know about updates.
+This module also lists updates on ``updates/`` and on each deal's page (newest first), and
+writes the Atom feeds. The deal template reaches its updates through the Jinja global
+``deal_news`` (installed by :func:`prepare`), so the deal page's generator does not need to
+know about updates.
 """
 
 from __future__ import annotations
@@ -17,10 +17,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
+from markupsafe import Markup
+
 from ..model import LONDON, Deal
-from ..model.updates import UPDATES_DIR, Update
-from .bundle import Bundle, Context
+from ..model.content import Content
+from ..model.problems import Problem
+from ..model.updates import UPDATES_DIR, InvalidUpdates, Update
+from .bundle import Bundle, Context, GeneratedPage
 from .feeds import ALL_UPDATES, atom, deal_feed_path
+from .written import link_problems, render_body, site_targets
 
 UPDATES_PAGE = f"{UPDATES_DIR}/"  # content/updates/index.md
 
@@ -127,13 +132,10 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
 def add(ctx: Context, bundle: Bundle) -> None:
     updates = list(ctx.updates)  # newest first; public only unless previews
 
-    # The list page (content/updates/index.md) and each update's byline.
+    # The list page (content/updates/index.md); the update pages come last (add_pages).
     bundle.fragments["update-list"] = ctx.env.get_template("partials/update_list.html").render(
         items=_items(updates, "../", _lookup(ctx).titles, {h.name: h.reason for h in ctx.publication.held if h.kind == "update"} if ctx.previews else None), feed="../feeds/updates.xml"
     )
-    for item, update in zip(_items(updates, "../../", _lookup(ctx).titles), updates):
-        byline = ctx.env.get_template("partials/update_byline.html").render(item=item, update=update)
-        bundle.fragments[f"{UPDATES_DIR}/{update.stem}"] = byline
 
     bundle.add_file(
         ALL_UPDATES,
@@ -148,3 +150,21 @@ def add(ctx: Context, bundle: Bundle) -> None:
             now=ctx.now,
         ),
     )
+
+
+# --- the update pages -------------------------------------------------------------------
+
+
+def add_pages(ctx: Context, bundle: Bundle, content: Content) -> None:
+    """Each update's own page (public ones, or all in a preview): title, byline and body. Run
+    after every other page group, so its links are checked against the pages as built."""
+    targets = site_targets((), ctx.updates, content, generated=[p.src_uri for p in bundle.pages])
+    template = ctx.env.get_template("update.html")
+    problems: list[Problem] = []
+    for item, update in zip(_items(ctx.updates, "../../", _lookup(ctx).titles), ctx.updates):
+        body = render_body(update)
+        problems += link_problems(update, content, targets)
+        html = template.render(item=item, update=update, body=Markup(body.html))
+        bundle.pages.append(GeneratedPage(update.src_uri, update.title, html, body.headings, description=update.summary))
+    if problems:
+        raise InvalidUpdates(problems)

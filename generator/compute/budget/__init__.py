@@ -34,6 +34,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ...model import Deal, Deflators
+from ...model.digest import cache, digest, digest_of
 from ..tables import Table
 from .arithmetic import real_factors
 from .baseline import (
@@ -64,23 +65,27 @@ def budget_view(deal: Deal, deflators: Optional[Deflators]) -> Optional[BudgetVi
     return computed[1] if computed else None
 
 
-# Pages and downloads both ask for a deal's budget: compute it once per (deal, deflators).
-# Keyed by identity and holding the objects themselves, so an id is never reused while cached.
-_CACHE: dict[tuple[int, int], tuple[Deal, Optional[Deflators], tuple]] = {}
+# Pages and downloads both ask for a deal's budget, and a preview server asks again on every
+# rebuild: computed once per content of (deal, deflators), by their digests (model/digest.py),
+# so an equal deal loaded again is a hit. One entry per deal (slug): an edited deal replaces
+# its entry, so a preview server keeps one budget per deal rather than one per edit. The
+# tables and views are never changed once made.
+_CACHE: dict[str, tuple[bytes, tuple]] = {}
 _CACHE_SIZE = 4096
+cache(_CACHE.clear)
 
 
 def _computed(deal: Deal, deflators: Optional[Deflators]):
     if deal.budget is None:
         return None
-    key = (id(deal), id(deflators))
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is deal and hit[1] is deflators:
-        return hit[2]
+    key = digest(deal.digest, digest_of(deflators))
+    hit = _CACHE.get(deal.slug)
+    if hit is not None and hit[0] == key:
+        return hit[1]
     result = _compute(deal, deflators)
-    if len(_CACHE) >= _CACHE_SIZE:
+    if deal.slug not in _CACHE and len(_CACHE) >= _CACHE_SIZE:
         _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (deal, deflators, result)
+    _CACHE[deal.slug] = (key, result)
     return result
 
 

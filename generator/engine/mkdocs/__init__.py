@@ -21,8 +21,10 @@ import logging
 try:
     import mkdocs as _engine
 except ImportError:  # ProperDocs alone
-    import mkdocs as _engine
-    import properdocs.replacement  # noqa: F401  (sys.modules["mkdocs"] is now properdocs)
+    # The alias first: only then does the name ``mkdocs`` exist (sys.modules["mkdocs"] is then
+    # properdocs). Keep this order; an import sorter swapped it once.
+    import properdocs.replacement  # noqa: F401  # isort: skip
+    import mkdocs as _engine  # isort: skip
 
 ENGINE: str = _engine.__name__  # "mkdocs", or "properdocs" standing in for it
 if ENGINE != "mkdocs":

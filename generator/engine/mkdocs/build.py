@@ -94,10 +94,10 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
-def quiet_logging(quiet: bool) -> None:
+def quiet_logging(quiet: bool, name: str = ENGINE) -> None:
     """The engine logs through 'mkdocs' (ProperDocs: 'properdocs', our 'mkdocs.*' loggers beneath
     it); show its warnings always, its progress unless quiet."""
-    logger = logging.getLogger(ENGINE)
+    logger = logging.getLogger(name)
     if not logger.handlers or all(isinstance(h, _StderrHandler) for h in logger.handlers):
         for handler in list(logger.handlers):
             logger.removeHandler(handler)

@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import ClassVar, Optional
+from typing import Any, Callable, ClassVar, Optional
 
 from markupsafe import escape
 from mkdocs.config import config_options as opt
@@ -27,14 +27,17 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ...model.clock import build_time
-from ...model.load import InvalidDeals, forget_loaded
+from ...model.digest import forget_caches
+from ...model.load import InvalidDeals
 from ...model.updates import UPDATES_DIR
 from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
+from ...pages.sanitise import clean_page
 from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, build, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
+from .watch import hear_edits
 
 log = logging.getLogger("mkdocs.plugins.dealsite")  # progress: shown by `dealsite build`, hidden by --quiet
 
@@ -72,6 +75,19 @@ class _WrittenFile(File):
 
 
 _FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")
+_PLAIN_ID = re.compile(r"[\w.:-]+")
+
+
+# Whitespace that holds a line break, outside elements whose text is kept as written (the last
+# check compares the theme's inline scripts word for word).
+_LAYOUT_SPACE = re.compile(r"(<(script|pre|textarea|style)\b.*?</\2>)|\s*\n\s*", re.S | re.I)
+
+
+def squeeze_layout(html: str) -> str:
+    """The page with each run of whitespace that holds a line break written as one line break:
+    what the browser shows is the same, and the theme's indentation is about 4 KB of each deal
+    page (issue 13: at most 80 KB)."""
+    return _LAYOUT_SPACE.sub(lambda m: m.group(1) or "\n", html)
 
 
 class DealsitePlugin(BasePlugin[DealsiteConfig]):
@@ -79,6 +95,9 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     # only by `serve`. Previews never come from the environment or from mkdocs.yml, so no build
     # can publish what is held back.
     drafts_requested: ClassVar[bool] = False
+    # Set only by `dealsite serve`, in its own process: called with MkDocs' preview server once
+    # the first build is done (serve.py).
+    serve_hook: ClassVar[Optional[Callable[[Any], Any]]] = None
 
     # Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds (MkDocs
     # caches such plugins), which is how a preview reuses the deals that did not change.
@@ -98,7 +117,10 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if not hasattr(self, "command"):  # used without on_startup (e.g. MkDocs' build function called directly)
             self.on_startup(command="build", dirty=False)
         self.settings = settings_from(config)
-        if self.command == "build":  # `mkdocs build -d deals` would empty deals/ before building
+        # Every command but the preview server publishes: build, gh-deploy (which MkDocs reports
+        # as its own command) and any a later engine adds. `mkdocs build -d deals` or
+        # `mkdocs gh-deploy -d deals` would empty deals/ before building.
+        if self.command != "serve":
             sources = project_sources(
                 Path(config.config_file_path), self.settings.content_dir,
                 deals_dir=self.settings.deals_dir, templates_dir=self.settings.templates_dir,
@@ -107,11 +129,12 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 check_output_dir(Path(config.site_dir), sources)
             except RefusedOutputFolder as error:
                 raise PluginError(f"build refused, nothing was changed: {error}") from None
-        try:
-            self.sources: Optional[Sources] = read_sources(self.settings)
-        except InvalidDeals as error:  # bad updates are reported the same way
-            raise PluginError(f"the deal or update files have problems:\n{error}") from None
         self.now = build_time()
+        try:
+            self.sources: Optional[Sources] = read_sources(self.settings, self.now)
+        except InvalidDeals as error:  # bad updates and content files are reported the same way
+            raise PluginError(f"the deal, update or content files have problems:\n{error}") from None
+        self.content = self.sources.content
         log.info(
             f"loaded {_count(len(self.sources.catalogue.deals), 'deal')} and {_count(len(self.sources.updates), 'update')}"
             + (" - previews on: drafts and embargoed content included" if self.previews else "")
@@ -121,28 +144,30 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         # Generated here, after MkDocs has emptied site_dir, so files can be written straight into it.
         site_dir = Path(config.site_dir)
-        self.built = self._build(site_dir)
+        self._check_files(files)
+        try:
+            self.built = self._build(site_dir)
+        except InvalidDeals as error:  # an update's link to a page the build did not make (read_sources checks first)
+            raise PluginError(f"the update files have problems:\n{error}") from None
         bundle = self.built.bundle
         self.pages: dict[str, GeneratedPage] = {p.src_uri: p for p in bundle.pages}
-        self.updates = {u.src_uri: u for u in self.built.publication.updates}
-        public = self.built.publication.catalogue
+        public = self.built.publication
         log.info(
-            f"published {_count(len(public.deals), 'deal')} and {_count(len(self.updates), 'update')}; "
+            f"published {_count(len(public.catalogue.deals), 'deal')} and {_count(len(public.updates), 'update')}; "
             f"generated {_count(len(bundle.pages), 'page')} and {_count(len(bundle.file_paths()), 'data file')}"
         )
-        # Updates not yet public never reach MkDocs: no page, search entry, sitemap line or feed.
-        all_updates = {u.src_uri for u in self.sources_updates}
+        # Update files never reach MkDocs: their pages are ours (rendered and sanitised by the
+        # core), and those not yet public have none: no page, search entry, sitemap line or feed.
         for file in list(files):
-            if file.src_uri in all_updates:
-                if file.src_uri in self.updates:
-                    file.inclusion = InclusionLevel.NOT_IN_NAV  # listed on updates/, not in the nav
-                else:
-                    files.remove(file)
+            if file.src_uri in self.content.updates:
+                files.remove(file)
         current = {p.src_uri: p.html for p in bundle.pages} | dict(bundle.fragments)
         changed = {name for name, html in current.items() if self.previous.get(name) != html}  # all, the first time
         for page in bundle.pages:
-            # Deal pages stay out of the nav: every page carries the whole nav (ARCHITECTURE.md).
-            inclusion = InclusionLevel.NOT_IN_NAV if page.src_uri.startswith("deals/") else InclusionLevel.UNDEFINED
+            # Deal and update pages stay out of the nav: every page carries the whole nav
+            # (ARCHITECTURE.md); updates are listed on updates/.
+            outside = page.src_uri.startswith(("deals/", f"{UPDATES_DIR}/"))
+            inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.UNDEFINED
             file = _PageFile.generated(config, page.src_uri, content=f"# {page.src_uri}\n", inclusion=inclusion)
             file.modified = page.src_uri in changed
             files.append(file)
@@ -157,21 +182,31 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.previous = current
         return files
 
+    def _check_files(self, files: Files) -> None:
+        """Every file MkDocs found in content/ and will publish was accounted for by
+        read_sources (model/content.py): a second look, in MkDocs' own terms."""
+        docs = Path(self.settings.content_dir).resolve()
+        known = self.content.published()
+        for file in files:
+            if file.src_uri in known or file.inclusion.is_excluded() or file.src_dir is None:
+                continue
+            if Path(file.src_dir).resolve() == docs:
+                raise PluginError(f"{self.content.path(file.src_uri)}:1: MkDocs would publish it, but dealsite did not account for it (see content/publishing.md)")
+
     def _build(self, site_dir: Path) -> Built:
         sources = self.sources
-        self.sources_updates = sources.updates
         built = build(self.settings, sources, self.now, previews=self.previews, out_dir=site_dir, session=self.session)
         for slug in built.gone:  # a preview showed them before; unpublished or deleted since
             shutil.rmtree(site_dir / "deals" / slug, ignore_errors=True)
         if self.session is None:
             # One build: the pages are made, so the deals need not stay in memory while MkDocs renders.
             self.sources = None
-            forget_loaded()
+            forget_caches()
         return built
 
     def _mark_pages_showing(self, files: Files, fragments: set[str]) -> None:
         """A dirty build skips content pages whose source did not change; those showing a changed
-        fragment (the home page's deal list, an update's byline) must be rendered again."""
+        fragment (the home page's deal list, the list of updates) must be rendered again."""
         if not fragments:
             return
         for file in files.documentation_pages():
@@ -182,30 +217,15 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             if cached is None or cached[0] != mtime:
                 text = Path(file.abs_src_path).read_text(encoding="utf-8", errors="replace")
                 cached = self.markers[file.src_uri] = (mtime, frozenset(_FRAGMENT.findall(text)))
-            update = self.updates.get(file.src_uri)
-            shown = cached[1] | ({f"{UPDATES_DIR}/{update.stem}"} if update else set())  # bylines go in on_page_markdown
-            if shown & fragments:
+            if cached[1] & fragments:
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
     def on_serve(self, server, *, config, builder):
-        """Hear about edits at once. MkDocs polls the watched folders every half second, reading
-        every file's status each time (4,000 files at the benchmark's scale); the platform's
-        own notifications (inotify on Linux) cost nothing while idle. MkDocs 1.6 keeps the
-        watched folders only in a private attribute, so they are moved across as they are."""
-        watched = dict(getattr(server, "_watched_paths", {}))
-        try:
-            from watchdog.observers import Observer
-
-            notifying = Observer()
-        except (ImportError, OSError):
-            return server  # keep polling
-        for path, count in watched.items():
-            for _ in range(count):
-                server.unwatch(path)
-        server.observer = notifying
-        for path, count in watched.items():
-            for _ in range(count):
-                server.watch(path)
+        """Hear about edits at once, and only about edits (watch.py); then hand the server to
+        ``dealsite serve``, if that is what runs (serve.py: build times, problems, Ctrl-C)."""
+        hear_edits(server)
+        if DealsitePlugin.serve_hook is not None:
+            server = DealsitePlugin.serve_hook(server) or server
         return server
 
     def on_env(self, env, *, config, files):
@@ -226,7 +246,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in bundle.search
             ]
             index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
-        if self.command == "build":
+        if self.command != "serve":  # a preview may show what is held back, with its banner
             try:
                 check_site(Path(config.site_dir), self.built.publication, own_scripts=config.extra_javascript)
             except UnsafeOutput as error:
@@ -237,19 +257,19 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         # Our pages arrive as HTML: give Python-Markdown nothing to parse.
         if page.file.src_uri in self.pages:
             return ""
-        update = self.updates.get(page.file.src_uri)
-        if update is not None:
-            # Material prints meta title and description unescaped: give it escaped text.
-            page.meta["title"] = str(escape(update.title))
-            page.meta["description"] = str(escape(update.summary))
-            # The byline (date, deals; a banner in previews) is a fragment, filled in below.
-            return f"<!-- dealsite:{UPDATES_DIR}/{update.stem} -->\n\n{markdown}"
+        # A hand-written page: Material prints meta title and description unescaped.
+        for key in ("title", "description"):
+            if page.meta.get(key) is not None:
+                page.meta[key] = str(escape(page.meta[key]))
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
-            return self._fill_fragments(html)
+            # Hand-written by an editor: sanitised like an update (a wider allow-list), and only
+            # then the fragments (made by our templates, escaped by construction) filled in.
+            self._check_toc(page)
+            return clean_page(html, self.built.bundle.fragments)
         page.title = str(escape(generated.title))  # the theme prints titles as HTML
         page.toc = get_toc(
             [{"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []} for h in generated.headings]
@@ -262,13 +282,30 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             return ""
         return generated.html
 
+    @staticmethod
+    def _check_toc(page: Page) -> None:
+        """The theme prints a hand-written page's heading ids into its table of contents as they
+        are, outside the sanitised page: an id written with an attribute list (if mkdocs.yml
+        enables attr_list) could close the attribute and open markup. Only plain names pass."""
+        stack = list(page.toc)
+        while stack:
+            item = stack.pop()
+            if not _PLAIN_ID.fullmatch(item.id or ""):
+                raise PluginError(
+                    f"{page.file.src_uri}: the heading '{item.title}' has the id {item.id!r}, which is not a plain name "
+                    "(an id may hold only letters, digits, -, _, . and :)"
+                )
+            stack += item.children
+
+
+    def on_post_page(self, output: str, *, page: Page, config) -> str:
+        if page.file.src_uri in self.pages and page.file.src_uri.startswith("deals/"):
+            return squeeze_layout(output)
+        return output
+
     @event_priority(-100)  # after Material's search (priority 0)
     def on_page_context(self, context, *, page: Page, config, nav):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None and not generated.search:
             page.content = generated.html
         return context
-
-    def _fill_fragments(self, html: str) -> str:
-        fragments = self.built.bundle.fragments
-        return _FRAGMENT.sub(lambda m: fragments.get(m.group(1), m.group(0)), html)

@@ -1,0 +1,122 @@
+"""What ``dealsite check`` finds: every error (must be fixed) and every warning (advice).
+
+Errors come from reading the files exactly as a build reads them (``model.load``,
+``model.updates``): a project with any is not built. Warnings come from the model
+(``model.advice``) and the status rule (``compute.advice``) once the files are valid, so
+the root cause comes first: fix the errors, and the warnings follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..compute.advice import stale_readings
+from ..model import Catalogue, Deal
+from ..model.advice import deal_warnings, text_file_warnings, unused_warnings, warning
+from ..model.files import read
+from ..model.assemble import SCRUTINY_FILE, SHARED
+from ..model.load import InvalidDeals, deal_files, load_catalogue, read_document
+from ..model.problems import ERROR, WARNING, Problem
+from ..model.updates import FrontMatter, split_front_matter, update_files
+from ..model.yaml import YamlError, decode
+from .pipeline import Settings, read_sources
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    problems: tuple[Problem, ...]  # errors first, then warnings, each in file and line order
+    deals: int = 0
+    updates: Optional[int] = None  # None: the updates were not checked (files named, or errors first)
+    complete: bool = True  # False: errors stopped the check before the warnings
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+def _report(problems: Iterable[Problem], **counts) -> CheckReport:
+    ordered = sorted(problems, key=lambda p: (p.severity != ERROR, p.file, p.line, p.field, p.message))
+    return CheckReport(tuple(ordered), **counts)
+
+
+def check_project(settings: Settings, now: dt.datetime) -> CheckReport:
+    """The whole project, as a build reads it: its deals, shared files and updates."""
+    try:
+        sources = read_sources(settings, now)
+    except InvalidDeals as error:
+        return _report(error.problems, complete=False)
+    files, _ = deal_files([settings.deals_dir])
+    problems = _deal_warnings(sources.catalogue, files, now)
+    problems += _shared_warnings(sources.catalogue, settings.deals_dir, whole=True)
+    problems += _update_warnings(update_files(settings.updates_dir))
+    return _report(problems, deals=len(sources.catalogue.deals), updates=len(sources.updates))
+
+
+def check_paths(paths: list[Path], now: dt.datetime) -> CheckReport:
+    """The deal files named (a folder: every deal in it, and its shared files)."""
+    try:
+        catalogue = load_catalogue(paths)
+    except InvalidDeals as error:
+        return _report(error.problems, complete=False)
+    files, _ = deal_files(paths)
+    problems = _deal_warnings(catalogue, files, now)
+    folders = [p for p in paths if p.is_dir()]
+    if folders:  # every deal of the folder was read: an entry no deal uses is unused
+        problems += _shared_warnings(catalogue, folders[0], whole=len(paths) == 1)
+    return _report(problems, deals=len(catalogue.deals))
+
+
+def _deal_warnings(catalogue: Catalogue, files: list[Path], now: dt.datetime) -> list[Problem]:
+    by_slug: dict[str, Deal] = {d.slug: d for d in catalogue.deals}
+    today = now.date()
+    problems: list[Problem] = []
+    for path in files:
+        deal = by_slug.get(path.stem)
+        if deal is None:
+            continue
+        doc = read_document(path)
+        if doc is None:  # changed since it was loaded: the next check reads it again
+            continue
+        file = str(path)
+        problems += deal_warnings(deal, doc, file, catalogue)
+        problems += [warning(file, doc, p, message, "stale-reading") for p, message in stale_readings(deal, today)]
+    return problems
+
+
+def _shared_warnings(catalogue: Catalogue, folder: Path, *, whole: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    docs = {}
+    for name, model in SHARED.items():
+        path = folder / name
+        if not path.is_file():
+            continue
+        doc = read_document(path, model)
+        docs[name] = (doc, str(path))
+        if doc is not None and doc.source is not None:
+            problems += text_file_warnings(str(path), doc.source, model)
+    if whole:
+        problems += unused_warnings(catalogue, docs)
+    return problems
+
+
+def _update_warnings(paths: list[Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            text = decode(read(path))
+        except YamlError:
+            continue
+        front, _, first = split_front_matter(text)
+        if front is not None:
+            problems += text_file_warnings(str(path), front, FrontMatter, first)
+    return problems
+
+
+__all__ = ["CheckReport", "SCRUTINY_FILE", "check_paths", "check_project"]

@@ -1,0 +1,324 @@
+"""Outcome readings through a spreadsheet: export a deal's readings, fill in new ones, import them.
+
+Outcome owners keep their figures in spreadsheets. ``dealsite readings export SLUG -o
+FILE.csv`` (or ``.ods``) writes one row per reading of each outcome, and one empty row per
+outcome for the next reading; ``dealsite readings import FILE`` writes the new and changed
+readings into ``deals/SLUG.yaml`` with ruamel.yaml's round trip, so the file keeps its
+comments, order and layout and only the readings' lines change. The sheet's columns and its
+CSV and OpenDocument forms are in sheet.py.
+
+An import is all or nothing: every bad cell is reported with its row and column and nothing
+is written; the deal as it would be is checked with the same loader as ``dealsite check``
+before the file is replaced (atomically). A row removed from the sheet removes nothing: the
+import only adds and changes readings. An unchanged export imported again writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Optional
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..model import Deal, Reading
+from ..model.assemble import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE
+from ..model.load import InvalidDeals, load_catalogue
+from ..model.problems import Problem
+from ..model.types import WRITTEN, Moment
+from .sheet import FIELDS, SOURCE, ReadingsError, read_sheet, sheet_bytes, sheet_rows, unquoted
+
+__all__ = ["ReadingsError", "export_readings", "import_readings"]
+
+_MOMENT = TypeAdapter(Moment)
+UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def _deal(deals_dir: Path, slug: str) -> Deal:
+    path = deals_dir / f"{slug}.yaml"
+    if not path.is_file():
+        raise ReadingsError(f"{path} does not exist (expected a deal's file name without .yaml)")
+    return load_catalogue([path]).deal(slug)
+
+
+def export_readings(deals_dir: Path, slug: str, output: Path) -> int:
+    """Write the deal's readings sheet to output (.csv or .ods); the number of rows."""
+    suffix = output.suffix.lower()
+    if suffix not in (".csv", ".ods"):
+        raise ReadingsError(f"{output} should end in .csv or .ods")
+    rows = sheet_rows(_deal(deals_dir, slug))
+    data = sheet_bytes(rows, suffix)
+    _write_atomically(output, data)
+    return len(rows)
+
+
+# --- import: the sheet's rows as readings, written into the deal's file --------------------
+
+
+@dataclass
+class _Row:
+    number: int  # the sheet's row, counting the header as 1
+    outcome: str
+    fields: dict  # the reading as written in YAML: date, value, commentary...
+
+
+def _letter(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+class _Bad:
+    def __init__(self, path: Path, header: list[str]):
+        self.path, self.header, self.found = path, header, []
+
+    def __call__(self, row: int, column: str, message: str) -> None:
+        where = f"column {_letter(self.header.index(column))} ({column})" if column in self.header else f"column {column}"
+        self.found.append(f"{self.path}: row {row}, {where}: {message}")
+
+
+def _date_text(text: str) -> str:
+    """A date as a spreadsheet in the UK may show it (31/03/2026), as YYYY-MM-DD."""
+    match = UK_DATE.fullmatch(text)
+    return f"{match.group(3)}-{int(match.group(2)):02}-{int(match.group(1)):02}" if match else text
+
+
+def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: Path) -> tuple[str, list[_Row]]:
+    if not rows:
+        raise ReadingsError(f"{path} is empty (expected the header row of dealsite readings export)")
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    missing = [c for c in ("deal", "outcome", "date", "value") if c not in header]
+    if missing:
+        raise ReadingsError(f"{path}: row 1 has no column {', '.join(missing)} (keep the header row of dealsite readings export)")
+    bad = _Bad(path, header)
+    slugs = {(r[header.index("deal")] if len(r) > header.index("deal") else "").strip() for r in rows[1:] if any(c.strip() for c in r)}
+    slugs.discard("")
+    if len(slugs) != 1:
+        raise ReadingsError(f"{path}: column deal names {'no deal' if not slugs else ', '.join(sorted(slugs))} (expected one deal per sheet)")
+    slug = slugs.pop()
+    deal = _deal(deals_dir, slug)
+    outcomes = {o.id: o for o in deal.outcomes}
+    parsed: list[_Row] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, cells in enumerate(rows[1:], start=2):
+        cell = {c: unquoted(cells[i].strip()) if i < len(cells) else "" for i, c in enumerate(header)}
+        filled = {c: v for c, v in cell.items() if v and (c in FIELDS or c in SOURCE)}
+        if not filled:
+            continue  # the empty row for the next reading, left empty
+        outcome = outcomes.get(cell.get("outcome", ""))
+        if outcome is None:
+            shown = ", ".join(outcomes) or "none"
+            bad(number, "outcome", f"{cell.get('outcome') or 'an empty cell'} is not an outcome of {slug} (expected one of {shown})")
+            continue
+        if outcome.baseline is None:
+            bad(number, "outcome", f"{outcome.id} cannot be rated, so it takes no readings")
+            continue
+        fields: dict = {}
+        for column, field in FIELDS.items():
+            if cell.get(column):
+                fields[field] = _date_text(cell[column]) if column == "date" else cell[column]
+        source = {field: cell[column] for column, field in SOURCE.items() if cell.get(column)}
+        if source:
+            fields["source"] = source
+        for needed in ("date", "value"):
+            if needed not in fields:
+                bad(number, needed, f"is empty (a reading needs its {needed})")
+        if "date" not in fields or "value" not in fields:
+            continue
+        if "draft" in fields:
+            flag = fields["draft"].lower()
+            if flag not in ("true", "false"):
+                bad(number, "draft", f"{fields['draft']} is not true or false (write true, or leave it empty)")
+                continue
+            fields["draft"] = flag == "true"
+        try:
+            Reading.model_validate(fields, context=WRITTEN)
+        except ValidationError as error:
+            for item in error.errors():
+                loc = [p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+                column = _column_of(loc)
+                message = str((item.get("ctx") or {}).get("error", item["msg"]))
+                bad(number, column, message)
+            continue
+        key = (outcome.id, fields["date"])
+        if key in seen:
+            bad(number, "date", f"{fields['date']} is given for {outcome.id} on row {seen[key]} too (one row per reading)")
+            continue
+        seen[key] = number
+        parsed.append(_Row(number, outcome.id, fields))
+    if bad.found:
+        raise ReadingsError("\n".join(bad.found))
+    return slug, parsed
+
+
+def _column_of(loc: list) -> str:
+    if loc and loc[0] == "source" and len(loc) > 1:
+        return next((c for c, f in SOURCE.items() if f == loc[1]), "source publisher")
+    return next((c for c, f in FIELDS.items() if loc and f == loc[0]), "date")
+
+
+def import_readings(deals_dir: Path, sheet: Path) -> str:
+    """Write the sheet's new and changed readings into the deal's file; what was done, in words."""
+    from ruamel.yaml import YAML
+
+    rows = read_sheet(sheet)
+    slug, parsed = _parse(sheet, rows, None, deals_dir)
+    path = deals_dir / f"{slug}.yaml"
+    original = path.read_text(encoding="utf-8")
+    yaml = _round_tripper(original, path)
+    data = yaml.load(original)
+    added, changed = _apply(data, parsed)
+    if not added and not changed:
+        return f"no reading is new or changed: {path} is unchanged"
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    text = buffer.getvalue()
+    _validate(deals_dir, slug, text, path)
+    _write_atomically(path, text.encode("utf-8"))
+    return f"wrote {path}: {added} new reading{'s' * (added != 1)}, {changed} changed; run dealsite check, then review the change"
+
+
+_LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
+
+
+def _round_tripper(original: str, path: Path):
+    """A ruamel.yaml round tripper that writes this file back exactly as it is (indentation as
+    the file has it); refused if none does, since then the import would re-lay the whole file."""
+    from ruamel.yaml import YAML
+
+    for mapping, sequence, offset in _LAYOUTS:
+        yaml = YAML(typ="rt")
+        yaml.preserve_quotes = True
+        yaml.width = 4096
+        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+        buffer = io.StringIO()
+        yaml.dump(yaml.load(original), buffer)
+        if buffer.getvalue() == original:
+            return yaml
+    raise ReadingsError(
+        f"{path} is laid out in a way the import cannot write back unchanged (indent lists as the example deals do, "
+        "or add the readings by hand)"
+    )
+
+
+def _yaml_value(text: str):
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else DoubleQuotedScalarString(text)
+
+
+def _same(old, new_text: str, field: str) -> bool:
+    if old is None:
+        return False
+    if field == "value":
+        try:
+            return Decimal(str(old).replace(",", "")) == Decimal(new_text.replace(",", ""))
+        except InvalidOperation:
+            return False
+    if field == "date":
+        return str(old) == new_text
+    if field == "draft":
+        return bool(old) == new_text
+    if field == "publish_after":
+        try:
+            return _MOMENT.validate_python(old) == _MOMENT.validate_python(new_text)
+        except ValidationError:
+            return False
+    return str(old) == new_text
+
+
+def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    outcomes = {o["id"]: o for o in data.get("outcomes") or []}
+    added = changed = 0
+    for row in parsed:
+        outcome = outcomes[row.outcome]
+        readings = outcome.get("readings")
+        if readings is None or not isinstance(readings, CommentedSeq):
+            readings = CommentedSeq()
+            outcome["readings"] = readings
+        if readings.fa.flow_style():
+            readings.fa.set_block_style()
+        existing = next((r for r in readings if str(r.get("date")) == row.fields["date"]), None)
+        if existing is None:
+            reading = CommentedMap()
+            reading["date"] = dt.date.fromisoformat(row.fields["date"])
+            reading["value"] = _yaml_value(row.fields["value"])
+            for field in ("commentary", "remedial_action", "publish_after", "draft"):
+                if field in row.fields:
+                    reading[field] = row.fields[field]
+            if "source" in row.fields:
+                reading["source"] = CommentedMap(row.fields["source"])
+            at = next((i for i, r in enumerate(readings) if str(r.get("date")) > row.fields["date"]), len(readings))
+            readings.insert(at, reading)
+            added += 1
+            continue
+        before = changed
+        for field in ("value", "commentary", "remedial_action", "publish_after", "draft"):
+            new = row.fields.get(field)
+            old = existing.get(field)
+            if new is None or new is False and field == "draft":
+                if field in existing and not (field == "draft" and not old):
+                    del existing[field]
+                    changed = before + 1
+                continue
+            if field == "draft":
+                if bool(old) != new:
+                    existing[field] = new
+                    changed = before + 1
+                continue
+            if not _same(old, str(new), field):
+                existing[field] = _yaml_value(new) if field == "value" else new
+                changed = before + 1
+        source = row.fields.get("source")
+        if (source or None) != (dict(existing["source"]) if "source" in existing else None):
+            if source:
+                existing["source"] = CommentedMap(source)
+            else:
+                del existing["source"]
+            changed = before + 1
+    return added, changed
+
+
+def _validate(deals_dir: Path, slug: str, text: str, path: Path) -> None:
+    """Load the deal as it would be, beside copies of the shared files, with dealsite check's loader."""
+    with tempfile.TemporaryDirectory(prefix="dealsite-readings-") as folder:
+        trial = Path(folder)
+        for name in (ROUNDS_FILE, POWERS_FILE, DEFLATORS_FILE):
+            if (deals_dir / name).is_file():
+                shutil.copy(deals_dir / name, trial / name)
+        (trial / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        try:
+            load_catalogue([trial / f"{slug}.yaml"])
+        except InvalidDeals as error:
+            raise InvalidDeals(
+                [Problem(str(path) if p.file.endswith(f"{slug}.yaml") else p.file, p.line, p.field, p.message) for p in error.problems]
+            ) from None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the file under a name no reader takes for a deal, then rename over it."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".importing")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

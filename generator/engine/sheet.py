@@ -1,0 +1,168 @@
+"""The readings sheet: its columns, and the sheet as a CSV or OpenDocument file, both ways.
+
+``dealsite readings export`` writes a deal's readings as rows of these columns and
+``dealsite readings import`` reads a filled-in sheet back as rows of text (readings.py turns
+them into readings and writes them into the deal's file). A cell a spreadsheet would run as
+a formula is written with a ' in front, and read back without it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from ..model import Deal
+from ..model.clock import build_time
+from ..pages.ods import CONTENT_END, CONTENT_START, END_SHEET, sheet_start, segment, string_cells, workbook
+
+COLUMNS = (
+    "deal", "outcome", "outcome title", "unit", "date", "value", "commentary", "remedial action",
+    "source publisher", "source dataset", "source released", "source url", "publish after", "draft",
+)
+# The columns an owner fills in, and the reading's field each one is.
+FIELDS = {
+    "date": "date", "value": "value", "commentary": "commentary", "remedial action": "remedial_action",
+    "publish after": "publish_after", "draft": "draft",
+}
+SOURCE = {"source publisher": "publisher", "source dataset": "dataset", "source released": "released", "source url": "url"}
+FORMULA = ("=", "+", "-", "@")  # a spreadsheet runs a cell starting with these: exported with a ' in front
+
+
+class ReadingsError(Exception):
+    """A sheet that cannot be imported, or a deal that cannot be exported: nothing was written."""
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "true"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA) else text
+
+
+def sheet_rows(deal: Deal) -> list[dict[str, str]]:
+    """One row per reading of each outcome, then an empty row for the outcome's next reading."""
+    rows = []
+    for outcome in deal.outcomes:
+        common = {"deal": deal.slug, "outcome": outcome.id, "outcome title": outcome.title, "unit": outcome.unit}
+        for reading in outcome.readings:
+            row = dict(common)
+            for column, field in FIELDS.items():
+                row[column] = _cell(getattr(reading, field))
+            for column, field in SOURCE.items():
+                row[column] = _cell(getattr(reading.source, field)) if reading.source else ""
+            rows.append(row)
+        if outcome.baseline is not None:  # an outcome that cannot be rated takes no readings
+            rows.append(dict(common))
+    return [{c: row.get(c, "") for c in COLUMNS} for row in rows]
+
+
+def sheet_bytes(rows: list[dict[str, str]], suffix: str) -> bytes:
+    """The sheet as a file of its kind: ".csv" (UTF-8, with the mark Excel needs) or ".ods"."""
+    if suffix != ".csv":
+        return _ods(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row[c] if c == "value" else _safe(row[c]) for c in COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the mark tells Excel the file is UTF-8
+
+
+def _ods(rows: list[dict[str, str]]) -> bytes:
+    body = []
+    for row in rows:
+        cells = []
+        for column in COLUMNS:
+            value = row[column]
+            if column == "value" and value:
+                cells.append(f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>')
+            elif column == "date" and value:
+                cells.append(f'<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p></table:table-cell>')
+            else:
+                cells += string_cells([value])
+        body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+    xml = CONTENT_START + sheet_start("readings", COLUMNS) + "".join(body) + END_SHEET + CONTENT_END
+    return workbook([segment(xml.encode("utf-8"), final=True, alone=True)], build_time())
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def unquoted(text: str) -> str:
+    """A cell as written, without the ' the export put in front of a formula."""
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA else text
+
+
+def read_sheet(path: Path) -> list[list[str]]:
+    """The sheet's rows of cells as text (the header first)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ReadingsError(f"{path} cannot be read ({error.strerror})") from None
+    if path.suffix.lower() == ".ods":
+        return _ods_rows(raw, path)
+    if path.suffix.lower() != ".csv":
+        raise ReadingsError(f"{path} should end in .csv or .ods")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ReadingsError(f"{path} is not UTF-8 (save it as CSV UTF-8)") from None
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+MAX_REPEAT = 1_000  # a spreadsheet writes its empty tail as one cell "repeated" a million times
+
+
+def _ods_rows(raw: bytes, path: Path) -> list[list[str]]:
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            content = archive.read("content.xml")
+        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        raise ReadingsError(f"{path} is not an OpenDocument spreadsheet") from None
+    table = root.find(".//table:table", _ODS)
+    if table is None:
+        return []
+    t, o = "{%s}" % _ODS["table"], "{%s}" % _ODS["office"]
+    rows: list[list[str]] = []
+    for row in table.iter(t + "table-row"):
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
+                continue
+            kind = cell.get(o + "value-type")
+            if kind in ("float", "percentage", "currency"):
+                value = cell.get(o + "value", "")
+            elif kind == "date":
+                value = cell.get(o + "date-value", "")[:10]
+            else:
+                value = "\n".join("".join(p.itertext()) for p in cell.findall("text:p", _ODS))
+            repeat = min(int(cell.get(t + "number-columns-repeated", "1")), MAX_REPEAT)
+            cells += [value] * repeat
+        while cells and not cells[-1]:
+            cells.pop()
+        repeat = min(int(row.get(t + "number-rows-repeated", "1")), MAX_REPEAT)
+        rows += [cells] * (repeat if cells else 1)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows

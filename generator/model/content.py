@@ -1,0 +1,214 @@
+"""Every file under content/ accounted for, before anything is built.
+
+content/ is MkDocs' docs_dir, and MkDocs publishes all of it but hidden names: a Markdown
+page is rendered, and any other file is copied into the site as it is, byte for byte,
+checked by nobody. So a draft update saved where dealsite does not look for updates (a
+subfolder of updates/, another extension, an editor's backup copy, a dated page outside
+updates/) would go out as it is, draft or not; an HTML or SVG file could carry script; and a
+symbolic link would publish whatever file of the build machine it points to.
+
+:func:`read_content` sorts every file into what the site may publish, each with a reason
+when it may not:
+
+* Markdown pages, ``*.md`` (the extension in lower case): hand-written pages that MkDocs
+  renders (and the plugin sanitises). Their front matter may set only the fields of
+  ``PAGE_FIELDS``; a page with an update's fields is an update in the wrong place.
+* updates: ``content/updates/YYYY-MM-DD-slug.md``, directly in that folder (``updates.py``
+  checks them; ``updates/index.md`` is the list page, a Markdown page).
+* static files with an extension of ``ASSETS``, copied as they are.
+
+Refused, naming the file and why: symbolic links (files or folders, anywhere), anything that
+is not a regular file or folder, editors' backups, Markdown under another extension
+(MkDocs renders ``.markdown``, ``.mdown``, ``.mkdn`` and ``.mkd`` too, and copies ``.MD`` as
+it is), dated or update-like pages outside updates/, anything in a subfolder of updates/,
+SVG images, and unknown extensions. Hidden names (``.git``, ``.DS_Store``) and the root
+``templates/`` folder are what MkDocs leaves out by default (``exclude_docs``): they are
+ignored, though symbolic links in them are still refused (MkDocs walks into them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .frontmatter import multimarkdown_keys, page_data, split_front_matter
+from .problems import Problem, line_of
+from .updates import INDEX, UPDATES_DIR
+from .yaml import YamlError, parse
+
+# Static files the site publishes as they are: styles and scripts of the site's own, images,
+# fonts, and downloads. Not SVG: an SVG file can carry script, which runs on the site's own
+# address when the file is opened, and no sanitiser reads static files (use PNG or WebP).
+ASSETS = ("css", "js", "png", "jpg", "jpeg", "gif", "webp", "ico", "woff2", "pdf", "csv", "txt", "yml", "yaml")
+# What MkDocs reads as Markdown (mkdocs.utils.markdown_extensions); we check only ".md".
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+BACKUPS = (".bak", ".orig", ".swp", ".tmp")
+# What a hand-written page's front matter may set. Material prints some other fields as HTML
+# (author, subtitle) and takes the template and its data from others (template, location).
+PAGE_FIELDS = ("title", "description", "search", "hide")
+# Fields only an update has: a page with them is an update saved outside content/updates/.
+UPDATE_FIELDS = ("date", "deals", "summary", "draft", "publish_after")
+DATED = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+SAFE = ", ".join(f".{e}" for e in ASSETS)
+COPIED = "MkDocs would copy it into the site as it is, unchecked"
+
+
+@dataclass(frozen=True)
+class Content:
+    """What content/ publishes, each by its path relative to content/ (MkDocs' src_uri)."""
+
+    pages: frozenset[str] = field(default_factory=frozenset)  # Markdown pages MkDocs renders (updates/index.md included)
+    updates: frozenset[str] = field(default_factory=frozenset)  # update files (updates.py checks them)
+    files: frozenset[str] = field(default_factory=frozenset)  # static files, copied as they are
+    root: Path = Path("content")  # the folder they are in
+
+    def path(self, uri: str) -> Path:
+        """A file's path, as problems name it."""
+        return self.root / uri
+
+    def published(self) -> frozenset[str]:
+        return self.pages | self.updates | self.files
+
+
+@dataclass(frozen=True)
+class Page:
+    """A hand-written page of content/, as MkDocs reads it: its fields and its Markdown body."""
+
+    src_uri: str  # relative to content/, as MkDocs names it ("publishing.md", "updates/index.md")
+    meta: dict  # its front matter (PAGE_FIELDS; read_content checks them)
+    body: str  # the Markdown after the front matter
+    body_line: int = 1  # the line of the file the body starts on (for problems found in it)
+
+
+def read_page(content: Content, uri: str) -> Page:
+    """One of ``content.pages``, read as MkDocs reads it (a byte that is not UTF-8 is replaced:
+    read_content reports it)."""
+    meta, body, line = page_data(content.path(uri).read_bytes().decode("utf-8", errors="replace"))
+    return Page(uri, meta, body, line)
+
+
+def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:
+    """Every file under content_dir sorted into pages, updates and static files, and a problem
+    (``file:1: why``) for each that may not be published. Nothing is read through a link."""
+    content_dir = Path(content_dir)
+    pages, updates, files, problems = set(), set(), set(), []
+    if not content_dir.is_dir():
+        return Content(root=content_dir), []
+    for path, uri, ignored in _entries(content_dir, ""):
+        file = str(path)
+        if path.is_symlink():
+            kind = "folder" if path.is_dir() else "file"
+            problems.append(Problem(file, 1, "", f"is a symbolic link (to a {kind}): a link would publish whatever it points to, a file of the build machine perhaps (copy the file into content/ instead)"))
+            continue
+        if ignored or path.is_dir():
+            continue
+        if not path.is_file():
+            problems.append(Problem(file, 1, "", "is not a regular file (a pipe, socket or device): content/ may hold only files and folders"))
+            continue
+        kind, problem = _classify(path, uri)
+        if problem:
+            problems.append(Problem(file, 1, "", problem))
+        elif kind == "page":
+            pages.add(uri)
+            problems += _page_fields(path)
+        elif kind == "update":
+            updates.add(uri)
+        else:
+            files.add(uri)
+    return Content(frozenset(pages), frozenset(updates), frozenset(files), content_dir), problems
+
+
+def _entries(directory: Path, prefix: str, ignored: bool = False) -> Iterator[tuple[Path, str, bool]]:
+    """(path, path relative to content/, ignored by MkDocs) of everything under directory, in
+    order; folders are entered only when they are real folders, never through a link."""
+    with os.scandir(directory) as found:
+        entries = sorted(found, key=lambda e: e.name)
+    for entry in entries:
+        uri = f"{prefix}{entry.name}"
+        folder = entry.is_dir(follow_symlinks=False)
+        # MkDocs' default exclude_docs: names starting with "." anywhere, and the folder /templates/.
+        skip = ignored or entry.name.startswith(".") or (folder and uri == "templates")
+        yield Path(entry.path), uri, skip
+        if folder:
+            yield from _entries(Path(entry.path), f"{uri}/", skip)
+
+
+def _classify(path: Path, uri: str) -> tuple[str, str]:
+    """("page" | "update" | "file", "") for a file content/ may hold, or ("", why not)."""
+    name, parts = path.name, uri.split("/")
+    suffix = path.suffix
+    in_updates = parts[0] == UPDATES_DIR and len(parts) > 1
+    if in_updates and len(parts) > 2:
+        return "", (
+            f"is in a subfolder of content/{UPDATES_DIR}/, where dealsite does not look for updates: "
+            "MkDocs would publish it as it is, unchecked, draft or not (updates go directly in "
+            f"content/{UPDATES_DIR}/; move it up, or out of content/)"
+        )
+    if name.endswith("~") or suffix.lower() in BACKUPS:
+        return "", f"is an editor's backup copy: {COPIED}, draft or not (delete it, or keep it outside content/)"
+    if suffix.lower() in MARKDOWN and suffix != ".md":
+        if suffix in MARKDOWN:
+            why = f"MkDocs would publish it as a page, but dealsite checks only .md files (rename it to {path.stem}.md)"
+        else:
+            why = f"{COPIED} (rename it to {path.stem}.md)"
+        return "", f"has the extension {suffix}: {why}"
+    if suffix == ".md":
+        if in_updates:
+            return ("page", "") if name == INDEX else ("update", "")
+        if DATED.match(name):
+            return "", (
+                f"is named like an update (YYYY-MM-DD-slug.md) but is not in content/{UPDATES_DIR}/: "
+                "it would be published as a plain page, draft or not (move it there)"
+            )
+        return "page", ""
+    extension = suffix[1:]
+    if extension.lower() == "svg":
+        return "", "is an SVG image: SVG can carry script, which would run on the site's own address (use PNG or WebP instead)"
+    if extension in ASSETS:
+        return "file", ""
+    if extension.lower() in ASSETS:
+        return "", f"has an upper-case extension {suffix}: rename it to {path.stem}.{extension.lower()}"
+    what = f"the extension {suffix}" if suffix else "no extension"
+    return "", f"has {what}: {COPIED} (content/ may hold Markdown pages, .md, and files ending {SAFE})"
+
+
+def _page_fields(path: Path) -> list[Problem]:
+    """A Markdown page's front matter, read as MkDocs reads it: only PAGE_FIELDS, and no
+    update fields (those mean an update saved outside content/updates/)."""
+    file = str(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return [Problem(file, line, "", f"byte 0x{raw[error.start]:02x} is not UTF-8 (save the file as UTF-8)")]
+    front, _, first = split_front_matter(text)
+    if front is None:
+        keys = multimarkdown_keys(text)
+    elif not any(line.strip() and not line.lstrip().startswith("#") for line in front.splitlines()):
+        keys = {}  # MkDocs finds no fields in it either
+    else:
+        try:
+            doc = parse(front.encode("utf-8"))
+        except YamlError as error:
+            return [Problem(file, error.line + first - 1, "", error.message)]
+        if not isinstance(doc.data, dict):
+            return [Problem(file, first, "", "the front matter is not a list of fields (expected e.g. title: The page's title)")]
+        keys = {str(key): line_of(doc, (key,)) + first - 1 for key in doc.data}
+    update = [key for key in keys if key in UPDATE_FIELDS]
+    if update:
+        return [Problem(
+            file, keys[update[0]], update[0],
+            f"is a field of an update, but only files in content/{UPDATES_DIR}/ are updates: this page would be "
+            f"published as it is, draft or not (move it to content/{UPDATES_DIR}/ as YYYY-MM-DD-slug.md)",
+        )]
+    allowed = ", ".join(PAGE_FIELDS[:-1]) + " or " + PAGE_FIELDS[-1]
+    return [
+        Problem(file, line, key, f"is not a field a page may set (expected {allowed}; the theme prints some fields as HTML)")
+        for key, line in keys.items()
+        if key not in PAGE_FIELDS
+    ]

@@ -1,0 +1,119 @@
+"""dealsite readings export and import: outcome owners' figures through a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p.stem for p in (REPO / "deals").glob("[!_]*.yaml"))
+
+
+def _deals(tmp_path: Path) -> Path:
+    deals = tmp_path / "deals"
+    shutil.copytree(REPO / "deals", deals)
+    return deals
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ods"])
+@pytest.mark.parametrize("slug", EXAMPLES)
+def test_an_unchanged_export_imported_again_leaves_the_file_byte_identical(slug, suffix, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    before = (deals / f"{slug}.yaml").read_bytes()
+    sheet = tmp_path / f"{slug}{suffix}"
+    assert main(["readings", "export", slug, "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {deals / f'{slug}.yaml'} is unchanged"
+    assert (deals / f"{slug}.yaml").read_bytes() == before
+
+
+def test_the_export_has_a_row_per_reading_and_one_for_the_next(tmp_path):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    rows = _rows(sheet)
+    assert rows[0] == ["deal", "outcome", "outcome title", "unit", "date", "value", "commentary", "remedial action",
+                       "source publisher", "source dataset", "source released", "source url", "publish after", "draft"]
+    # Kent: services-online has 2 readings, feeling-safe 2: each then an empty row
+    assert [r[1:2] + r[4:6] for r in rows[1:7]] == [
+        ["services-online", "2013-03-31", "31"], ["services-online", "2014-03-31", "37"], ["services-online", "", ""],
+        ["feeling-safe", "2013-03-31", "59.5"], ["feeling-safe", "2014-03-31", "61.8"], ["feeling-safe", "", ""],
+    ]
+
+
+def test_a_new_and_a_changed_reading_change_only_their_lines(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[3][4:7] = ["31/03/2015", "44", "The last Gateways opened: all nine # in use"]  # a UK-style date, ": " and " #"
+    rows[5][5] = "62.0"
+    _write(sheet, rows)
+    before = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines()
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert capsys.readouterr().out == (
+        f"wrote {deals / 'kent.yaml'}: 1 new reading, 1 changed; run dealsite check, then review the change\n"
+    )
+    after = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines()
+    at = before.index("        remedial_action: District councils' housing and benefit enquiries moved onto the single website first.") + 1
+    expected = before[:at] + [
+        "      - date: 2015-03-31",
+        "        value: 44",
+        "        commentary: 'The last Gateways opened: all nine # in use'",
+    ] + before[at:]
+    expected[expected.index('        value: "61.8"')] = '        value: "62.0"'
+    assert after == expected
+    assert main(["check", str(deals / "kent.yaml")]) == 0
+
+
+def test_bad_cells_refuse_the_whole_import_naming_row_and_column(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[3][4:6] = ["2015-03-31", "44"]  # good on its own: not written either
+    rows[6][4:6] = ["2015-02-30", "60"]  # no such day
+    rows[9][4:6] = ["2015-03-31", "lots"]
+    rows[1][1] = "services-offline"
+    _write(sheet, rows)
+    before = (deals / "kent.yaml").read_bytes()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column B (outcome): services-offline is not an "
+        "outcome of kent (expected one of services-online, feeling-safe, out-of-work, home-after-hospital)",
+        f"{sheet}: row 7, column E (date): 2015-02-30 is not a date (expected YYYY-MM-DD)",
+        f"{sheet}: row 10, column F (value): lots is not a number (expected e.g. 12 or \"12.5\")",
+    ]
+    assert (deals / "kent.yaml").read_bytes() == before
+
+
+def test_a_reading_the_deal_cannot_hold_is_refused_by_the_loader(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[3][4:6] = ["2012-01-31", "20"]  # before the baseline of 1 April 2012
+    _write(sheet, rows)
+    before = (deals / "kent.yaml").read_bytes()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing was written: the deal would not be valid" in err
+    assert f"{deals / 'kent.yaml'}:" in err and "2012-01-31 is before the baseline date, 2012-04-01" in err
+    assert (deals / "kent.yaml").read_bytes() == before
+    assert not [p for p in deals.iterdir() if p.name.endswith(".importing")]
