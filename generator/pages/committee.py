@@ -29,14 +29,15 @@ from typing import Optional
 import pandas as pd
 from feedgen.feed import FeedGenerator
 
+from ..compute.display import per_head
 from ..compute.meeting import changes_since, meeting_dates, previous_meeting
-from ..compute.progress import STATUS_ORDER, outcome_progress
+from ..compute.progress import STATUS_ORDER, deal_outcome_progress, outcome_progress
 from ..compute.record import as_of, in_force, states_of
 from ..compute.tables import Column, Table
 from ..model import LONDON, UNIT_PENCE, Deal, Level
 from . import downloads
 from .bundle import Bundle, Context, GeneratedPage, Heading
-from .evidence import deal_histories, paths
+from .evidence import deal_histories, outcome_evidence, paths
 from .feeds import absolute
 from .links import COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_tables_uri, deal_uri, href, meeting_pack_uri
 from .meeting import meeting_view
@@ -56,7 +57,7 @@ def _record(ctx: Context) -> Record:
 
 def prepare(ctx: Context) -> None:
     """Work out once (before per-deal work is shared out) what every deal's pages use, and give
-    the templates ``deal_scrutiny(deal)`` and ``status_histories(deal)``."""
+    the templates ``deal_scrutiny(deal)``, ``deal_evidence(deal)`` and ``status_histories(deal)``."""
     paths(ctx)
     record = _record(ctx)
 
@@ -68,7 +69,12 @@ def prepare(ctx: Context) -> None:
     def status_histories(deal: Deal) -> list:
         return deal_histories(ctx, deal, deal_tables_uri(deal))
 
+    def deal_evidence(deal: Deal) -> dict:
+        uri = deal_uri(deal)
+        return {oid: outcome_evidence(ctx, deal, p, uri) for oid, p in deal_outcome_progress(deal, ctx.now.date()).items()}
+
     ctx.env.globals["deal_scrutiny"] = deal_scrutiny
+    ctx.env.globals["deal_evidence"] = deal_evidence
     ctx.env.globals["status_histories"] = status_histories
 
 
@@ -100,6 +106,16 @@ class Compared:
     counts: dict  # Status -> outcomes
     outcomes: int
     illustrative: bool
+
+    @property
+    def population_text(self) -> str:
+        return f"{self.population:,}" if self.population else "Not given"
+
+    @property
+    def funds_text(self) -> str:
+        if self.funds_per_head is None:
+            return "No yearly fund"
+        return (self.funds_as_published + " " if self.funds_as_published else "") + per_head(self.funds_per_head)
 
 
 @dataclass(frozen=True)
