@@ -77,7 +77,7 @@ def _status_line(c: StatusChange, page_uri: str) -> Line:
         c.severity, e.date, c.deal.title, _deal_link(c.deal, page_uri), o.title,
         href(page_uri, deal_uri(c.deal), f"outcome-{o.id}"),
         f"{e.previous.label} to {e.status.label}. {cause_text(e, o.unit)}.",
-        f"Rule clause {e.progress.clause}: {e.progress.reason}.{reading}",
+        f"{e.progress.reason[:1].upper()}{e.progress.reason[1:]}.{reading}",
         source=e.source if e.cause == "reading" else None, clause=e.progress.clause, clause_href=rule,
     )
 
@@ -210,7 +210,8 @@ def meeting_markdown(view: MeetingView, site_title: str = "") -> str:
             mark = f"**{ln.severity_label}** " if ln.severity else ""
             when = ln.date.words() if hasattr(ln.date, "words") else long_date(ln.date)
             deal = f"{ln.deal}: " if ln.deal else ""
-            out.append(f"- {mark}{when}. {deal}{ln.title}. {ln.what}" + (f" {ln.evidence}" if ln.evidence else ""))
+            why = (f" Rule clause {ln.clause}: " if ln.clause else " ") + ln.evidence if ln.evidence else ""
+            out.append(f"- {mark}{when}. {deal}{ln.title}. {ln.what}{why}")
             if ln.source:
                 out.append(f"  Source: {source_text(ln.source)}")
         if section.count > len(section.lines):
