@@ -189,7 +189,7 @@ def scrutiny_gate(scrutiny: Scrutiny, catalogue: Catalogue, public_slugs: set[st
         if reason:
             until = release(session, *(deals[s] for s in session.deals if s in deals))
             held_sessions[session.id] = until
-            held.append(HeldBack("session", f"committee session {session.id}: {session.title}", reason, texts=(session.title,),
+            held.append(HeldBack("session", f"session {session.id}: {session.title}", reason, texts=(session.title,),
                                  date=session.date, until=until, path="committee/"))
         else:
             sessions.append(session)
@@ -205,7 +205,7 @@ def scrutiny_gate(scrutiny: Scrutiny, catalogue: Catalogue, public_slugs: set[st
             waits += [deals[rec.deal]] if rec.deal in deals else []
             until = _later(release(*waits), held_sessions.get(rec.session), rec.session in held_sessions)
             held_recommendations[rec.id] = until
-            held.append(HeldBack("recommendation", f"committee recommendation {rec.id}", reason, texts=(rec.text,), until=until, path="committee/"))
+            held.append(HeldBack("recommendation", f"recommendation {rec.id}", reason, texts=(rec.text,), until=until, path="committee/"))
         else:
             recommendations.append(rec)
     responses = []
@@ -216,7 +216,7 @@ def scrutiny_gate(scrutiny: Scrutiny, catalogue: Catalogue, public_slugs: set[st
         if reason:
             until = _later(release(response), held_recommendations.get(response.recommendation), response.recommendation in held_recommendations)
             texts = (response.text, *(e.title for e in response.evidence))
-            held.append(HeldBack("response", f"response of {response.date.words()} to recommendation {response.recommendation}", reason,
+            held.append(HeldBack("response", f"response of {long_date(response.date)} to {response.recommendation}", reason,
                                  texts=texts, until=until, path="committee/"))
         else:
             responses.append(response)
