@@ -196,9 +196,9 @@ def _meeting_pack(ctx: Context, bundle: Bundle, dates: list[dt.date], i: int) ->
         following=href(uri, meeting_pack_uri(dates[i + 1])) if i + 1 < len(dates) else "",
         links={"committee": href(uri, COMMITTEE_URI), "pack": href(uri, PACK_URI), "dashboard": href(uri, DASHBOARD_URI)},
     )
-    headings = [Heading(2, "pack-sessions", "Held on this day"), Heading(2, "pack-changes", "What changed")]
+    headings = [Heading(2, "pack-changes", "What changed")]
     headings += [Heading(3, s.id, s.title) for s in [view.attention, *view.sections]]
-    headings += [Heading(2, "pack-summary", "Outcomes by status on the day")]
+    headings += [Heading(2, "pack-sessions", "Held on this day"), Heading(2, "pack-summary", "Outcomes by status on the day")]
     bundle.pages.append(GeneratedPage(
         uri, f"Committee pack, {day.day} {day:%B %Y}", html, headings,
         description=f"What changed in the deals before the committee's meeting of {day.day} {day:%B %Y}: status changes, targets moved, new readings, overdue milestones, recommendations and responses.",

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..compute.display import long_date
+from ..compute.display import long_date, percent
 from ..compute.meeting import Changes, NewlyOverdue, RecommendationState, ResponseGiven, StatusChange, changes_since, meeting_dates
 from ..model import Deal, Evidence
 from .bundle import Context
@@ -72,12 +72,17 @@ def _deal_link(deal: Deal, page_uri: str) -> str:
 def _status_line(c: StatusChange, page_uri: str) -> Line:
     e, o = c.entry, c.outcome
     rule = href(page_uri, DASHBOARD_URI, f"status-rule-{e.progress.clause}")
-    reading = f" Reading of {long_date(e.reading.date)}: {measure(e.reading.value, o.unit)}." if e.reading and e.progress.clause >= 4 else ""
+    # A new reading is named in the cause; otherwise the latest reading the status was worked out from.
+    reading = f" Latest reading, {long_date(e.reading.date)}: {measure(e.reading.value, o.unit)}." if e.reading and e.progress.clause >= 4 and e.cause != "reading" else ""
+    # Time passing says why in the cause; a reading or a moved target, in the rule's reason.
+    reason = f"{e.progress.reason[:1].upper()}{e.progress.reason[1:]}." if e.cause in ("reading", "target-moved") else ""
+    if reason and e.progress.share is not None and e.progress.clause == 7:
+        reason = f"{percent(e.progress.share_percent)} of the progress expected by then."
     return Line(
         c.severity, e.date, c.deal.title, _deal_link(c.deal, page_uri), o.title,
         href(page_uri, deal_uri(c.deal), f"outcome-{o.id}"),
         f"{e.previous.label} to {e.status.label}. {cause_text(e, o.unit)}.",
-        f"{e.progress.reason[:1].upper()}{e.progress.reason[1:]}.{reading}",
+        (reason + reading).strip(),
         source=e.source if e.cause == "reading" else None, clause=e.progress.clause, clause_href=rule,
     )
 
@@ -210,7 +215,7 @@ def meeting_markdown(view: MeetingView, site_title: str = "") -> str:
             mark = f"**{ln.severity_label}** " if ln.severity else ""
             when = ln.date.words() if hasattr(ln.date, "words") else long_date(ln.date)
             deal = f"{ln.deal}: " if ln.deal else ""
-            why = (f" Rule clause {ln.clause}: " if ln.clause else " ") + ln.evidence if ln.evidence else ""
+            why = (f" Rule clause {ln.clause}." if ln.clause else "") + (f" {ln.evidence}" if ln.evidence else "")
             out.append(f"- {mark}{when}. {deal}{ln.title}. {ln.what}{why}")
             if ln.source:
                 out.append(f"  Source: {source_text(ln.source)}")
