@@ -86,19 +86,23 @@ def test_a_pack_leads_with_what_changed_red_first(site):
 def test_a_deal_page_shows_its_part_of_the_record(site):
     html = read(site, "deals/kent/index.html")
     part = html[html.index('id="scrutiny"'):]
-    assert "Report each quarter how many enquiries are settled at the first contact at each Gateway" in part
-    assert "The council will add each Gateway" in part
-    assert 'href="../../committee/#session-pilots-2013"' in part
-    assert "Audit of the pooled budget" not in part  # essex's recommendation is on essex's page only
-    assert "independent audit of the pooled budget" in read(site, "deals/essex/index.html")
+    part = part[:part.index("</section>")]
+    # pilots-2014 (no recommendation about kent: gm's is about greater-manchester), then pilots-2013: kent's and the Department's
+    assert re.findall(r'<a href="([^"]*)">', part)[1:] == [
+        "../../committee/#session-pilots-2014", "../../committee/#session-pilots-2013",
+        "../../committee/#rec-kent-gateway-reporting", "../../committee/#rec-pilots-common-measures",
+    ]
+    assert "To Kent County Council</a>: Accepted; implemented." in part  # where it stands; in full on the committee page
+    assert "To The Department</a>: Rejected; not started." in part
+    assert "#rec-essex-pooled-budget-audit" in read(site, "deals/essex/index.html")
 
 
 def test_each_status_names_its_rule_clause_and_the_reading_behind_it(site):
     html = read(site, "deals/kent/index.html")
     # feeling-safe: 61.8 on 31 March 2014; by 2026 its target date (31 March 2015) has passed: clause 5
     section = html[html.index('id="outcome-feeling-safe"'):html.index('id="outcome-out-of-work"')]
-    assert '<a href="../../dashboard/#status-rule-5">rule clause 5</a>' in section
-    assert "from the reading of 61.8% on 31 March 2014" in section
+    assert '<a href="../../dashboard/#status-rule-5">rule clause 5</a> on the latest reading: the target date has passed without the target being met.' in section
+    assert "61.8%" in section
     assert "Kent County Council (illustrative), Pilot performance report to the partnership board (illustrative)" in section
     assert 'id="status-rule-5"' in read(site, "dashboard/index.html")
 
@@ -116,7 +120,8 @@ def test_the_correction_link_carries_the_item_and_page_url_encoded(site):
     html = read(site, "deals/kent/index.html")
     links = [unquote(m.replace("&amp;", "&")) for m in re.findall(r'href="(mailto:corrections@example\.org\?[^"]*)"', html)]
     assert len(links) == 4  # one per outcome of kent
-    assert any(f"Correction: Kent county deal: {HOSTILE}" in link for link in links)
+    # the subject is the outcome's title, the body the page's address with the outcome's anchor
+    assert f"mailto:corrections@example.org?subject={HOSTILE}&body=https://deals.example.org/deals/kent/#outcome-services-online" in links
     raw = re.findall(r'href="(mailto:[^"]*)"', html)
     assert all("<" not in r and '"' not in r for r in raw)
     assert quote(HOSTILE, safe="") in html

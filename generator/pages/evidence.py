@@ -24,11 +24,10 @@ from .bundle import Context
 from .links import DASHBOARD_URI, href, page_location
 from .views import measure
 
-MEASURES_LABEL = {"outcome": "an outcome (what got better)", "output": "an output (what was done)"}
+MEASURES_LABEL = {"outcome": "an outcome", "output": "an output (what was done, not what got better)"}
 RATING_LABEL = {"red": "Red", "amber-red": "Amber/red", "amber": "Amber", "amber-green": "Amber/green", "green": "Green"}
 SCALE_LABEL = {"rag": "red, amber, green", "delivery-confidence": "delivery confidence"}
 CLAUSE_ANCHOR = "status-rule-{}"  # on the dashboard's rule, each clause has its own anchor
-HISTORY_SHOWN = 8  # status changes listed on a deal page; every entry is on its tables page and in status-history.csv
 
 
 def paths(ctx: Context) -> Paths:
@@ -52,12 +51,10 @@ def correction_href(ctx: Context, page_uri: str, anchor: str, item: str) -> str:
         return ""
     page = page_location(page_uri) + (f"#{anchor}" if anchor else "")
     where = (ctx.site_url.rstrip("/") + "/" + page) if ctx.site_url else "/" + page
-    title = f"Correction: {item}"
-    body = f"Page: {where}\nItem: {item}\n\nWhat is wrong, and what should it say? (A link to your source helps.)\n"
-    if address.lower().startswith("mailto:"):
-        fields = f"subject={quote(title, safe='')}&body={quote(body, safe='')}"
-    else:
-        fields = f"title={quote(title, safe='')}&body={quote(body, safe='')}"
+    title = item  # the item in the subject, the page (and its anchor) in the body: short, as it is on every outcome
+    body = where
+    # Deal text is percent-encoded whole (never markup); the page's address keeps its ':' and '/'.
+    fields = f"{'subject' if address.lower().startswith('mailto:') else 'title'}={quote(title, safe='')}&body={quote(body, safe=':/')}"
     return address + ("&" if "?" in address else "?") + fields
 
 
@@ -97,8 +94,7 @@ class OutcomeEvidence:
     measures: str  # "an outcome (what got better)"
     assurance: Optional[Assurance]  # the latest rating
     ratings: int  # how many ratings there are
-    history: list[HistoryRow]  # the latest changes of status (and moves of the target), oldest first
-    history_count: int  # every entry, on the tables page and in status-history.csv
+    history_count: int  # entries of its status history (on the tables page and in status-history.csv)
     correction: str  # the "suggest a correction" link, or ""
 
     @property
@@ -146,7 +142,6 @@ def outcome_evidence(ctx: Context, deal: Deal, p: OutcomeProgress, page_uri: str
     o = p.outcome
     rule = href(page_uri, DASHBOARD_URI, "status-rule")
     entries = status_history(o, ctx.now.date(), paths(ctx).get((deal.slug, o.id)))
-    worth = [e for e in entries if e.changed or e.cause == "target-moved"]
     anchor = f"outcome-{o.id}"
     return OutcomeEvidence(
         outcome=o,
@@ -158,15 +153,14 @@ def outcome_evidence(ctx: Context, deal: Deal, p: OutcomeProgress, page_uri: str
         measures=MEASURES_LABEL[o.measures],
         assurance=assurance(o),
         ratings=len(o.assurance),
-        history=history_rows(o, worth[-HISTORY_SHOWN:], rule),
         history_count=len(entries),
-        correction=correction_href(ctx, page_uri, anchor, f"{deal.title}: {o.title}"),
+        correction=correction_href(ctx, page_uri, anchor, o.title),  # the page's address names the deal
     )
 
 
-def deal_histories(ctx: Context, deal: Deal, page_uri: str) -> list[tuple[Outcome, list[HistoryRow]]]:
-    """Every outcome's whole status history (the tables page)."""
+def deal_histories(ctx: Context, deal: Deal, page_uri: str) -> dict[str, list[HistoryRow]]:
+    """Every outcome's whole status history, by outcome id (the tables page)."""
     rule = href(page_uri, DASHBOARD_URI, "status-rule")
     found = paths(ctx)
     today = ctx.now.date()
-    return [(o, history_rows(o, status_history(o, today, found.get((deal.slug, o.id))), rule)) for o in deal.outcomes]
+    return {o.id: history_rows(o, status_history(o, today, found.get((deal.slug, o.id))), rule) for o in deal.outcomes}

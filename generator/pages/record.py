@@ -21,7 +21,7 @@ IMPLEMENTATION_LABEL = {
     "implemented": "Implemented",
     "not-implemented": "Not implemented",
 }
-DEAL_SESSIONS_SHOWN = 10  # on a deal's page; every session is on the committee page
+DEAL_SESSIONS_SHOWN = 3  # on a deal's page, in brief; every session, in full, is on the committee page
 
 
 @dataclass(frozen=True)
