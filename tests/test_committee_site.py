@@ -26,7 +26,7 @@ PACKS = ["2013-06-18", "2014-07-08"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def project(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("committee"))
     scrutiny = project / "deals" / "_scrutiny.yaml"
     scrutiny.write_text(
@@ -38,6 +38,11 @@ def site(tmp_path_factory) -> Path:
     kent = project / "deals" / "kent.yaml"
     kent.write_text(kent.read_text(encoding="utf-8").replace(
         "title: More services online and at Gateways", f"title: '{HOSTILE}'", 1), encoding="utf-8")
+    return project
+
+
+@pytest.fixture(scope="module")
+def site(project) -> Path:
     return build(project, project / "site", at=AT)
 
 
@@ -174,3 +179,11 @@ def test_similar_places_are_grouped_side_by_side_without_a_ranking(site):
     # level: county in the deal files, in order of place name (Cheshire West and Chester, Cornwall, Essex, Kent)
     assert names == ["Cheshire West and Chester whole-place community budget", "Cornwall Devolution Deal (Kevambos Digresennans Kernow)",
                      "Essex community budget", "Kent county deal"]
+
+
+def test_a_preview_shows_the_held_back_response_under_a_banner(project, tmp_path):
+    preview = build(project, tmp_path / "preview", at=AT, previews=True)
+    html = read(preview, "committee/index.html")
+    assert DRAFT in html
+    banner = html[html.index("</h1>"):html.index('id="packs"')]
+    assert "The response of 1 March 2014 to essex-pooled-budget-audit: draft" in banner
