@@ -187,3 +187,12 @@ def test_a_preview_shows_the_held_back_response_under_a_banner(project, tmp_path
     assert DRAFT in html
     banner = html[html.index("</h1>"):html.index('id="packs"')]
     assert "The response of 1 March 2014 to essex-pooled-budget-audit: draft" in banner
+
+
+def test_an_output_says_so_and_an_outcome_too_vague_to_measure_says_why(site):
+    cornwall = read(site, "deals/cornwall/index.html")
+    section = cornwall[cornwall.index('id="outcome-businesses-supported"'):]
+    assert "Measures an output (what was done, not what got better)." in section[:section.index("</section>")]
+    gm = read(site, "deals/greater-manchester-agreement/index.html")
+    rated = [m for m in re.finditer(r'<a href="../../dashboard/#status-rule-1">rule clause 1</a>: ([^<]*)\.', gm)]
+    assert len(rated) == 2  # the two outcomes with cannot_rate: the reason, never "no recent data"
