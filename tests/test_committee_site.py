@@ -86,6 +86,7 @@ def test_a_pack_leads_with_what_changed_red_first(site):
     # The Department's rejection of 14 February 2014 is in this pack, not in the first one
     assert "Response by The Department" in html
     assert "Response by The Department" not in read(site, "pack/2013-06-18/index.html")
+    assert "Due September 2013; answered 20 September 2013: accepted." in html  # months keep their capitals
 
 
 def test_a_deal_page_shows_its_part_of_the_record(site):

@@ -114,8 +114,13 @@ def _recommendation_line(item: RecommendationState, deals: dict, page_uri: str) 
     return Line(
         item.severity, rec.due or session.date, deal.title if deal else "", _deal_link(deal, page_uri) if deal else "",
         f"Recommendation to {rec.to}", href(page_uri, COMMITTEE_URI, f"rec-{rec.id}"),
-        rec.text, "; ".join(why).capitalize() + ".",
+        rec.text, _sentence("; ".join(why)),
     )
+
+
+def _sentence(text: str) -> str:
+    """The first letter capitalised, the rest as written (months keep their capitals)."""
+    return text[:1].upper() + text[1:] + "."
 
 
 def _response_line(item: ResponseGiven, deals: dict, page_uri: str) -> Line:
