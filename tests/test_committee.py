@@ -179,3 +179,16 @@ def test_a_draft_response_is_held_back_and_the_rest_stays(tmp_path):
     assert [s.id for s in record.sessions] == ["s1", "s2"]
     assert [r.id for r in record.recommendations] == ["r1", "r2", "r3"]
     assert record.responses == []
+
+
+def test_a_session_naming_a_missing_deal_is_refused_for_the_folder_but_not_for_one_named_file(tmp_path):
+    # `dealsite check deals/kent.yaml` and a readings import's trial load one deal file: the
+    # record's other deals are not there to check, so only the folder's check names them.
+    other = SCRUTINY.replace("    deals: [kent]\nrecommendations:", "    deals: [kent, essex]\nrecommendations:")
+    deals = _project(tmp_path, other)
+    with pytest.raises(InvalidDeals) as error:
+        load_catalogue([deals])
+    assert [str(p).split("deals/", 1)[1] for p in error.value.problems] == [
+        "_scrutiny.yaml:11: sessions[1].deals[1]: essex is not a known deal (expected a file name in deals/, without .yaml)",
+    ]
+    assert [d.slug for d in load_catalogue([deals / "kent.yaml"]).deals] == ["kent"]
