@@ -192,3 +192,19 @@ def test_a_session_naming_a_missing_deal_is_refused_for_the_folder_but_not_for_o
         "_scrutiny.yaml:11: sessions[1].deals[1]: essex is not a known deal (expected a file name in deals/, without .yaml)",
     ]
     assert [d.slug for d in load_catalogue([deals / "kent.yaml"]).deals] == ["kent"]
+
+
+def test_dealsite_pack_since_a_date_prints_what_changed_after_it(tmp_path, capsys, monkeypatch):
+    from generator.cli import main
+
+    _project(tmp_path, SCRUTINY)
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
+    assert main(["pack", "--since", "2013-09-20", "--until", "2013-11-30"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# What changed after 20 September 2013, up to 30 November 2013\n")
+    # r1 fell due in September 2013 (answered on the 20th, the day of "since": not a response of this period)
+    assert "## Recommendations made, due or late (1)\n\n- September 2013. Kent county deal: Recommendation to Kent County Council. Report each Gateway." in out
+    assert "## Responses received (0)\n\nNo response was received.\n" in out
+    assert "## New readings (0)\n" in out  # kent's readings are dated 31 March 2013 and 2014
