@@ -208,3 +208,22 @@ def test_dealsite_pack_since_a_date_prints_what_changed_after_it(tmp_path, capsy
     assert "## Recommendations made, due or late (1)\n\n- September 2013. Kent county deal: Recommendation to Kent County Council. Report each Gateway." in out
     assert "## Responses received (0)\n\nNo response was received.\n" in out
     assert "## New readings (0)\n" in out  # kent's readings are dated 31 March 2013 and 2014
+
+
+def test_a_target_is_dated_by_the_public_version_that_moved_it():
+    from types import SimpleNamespace as NS
+
+    from generator.compute.record import target_paths
+
+    def revision(commit, moment, target):
+        deal = NS(slug="vale", outcomes=[_outcome(target)])
+        return NS(commit=commit, date=moment, catalogue=NS(deals=[deal]))
+
+    utc = dt.timezone.utc
+    revisions = [
+        revision("aaa", dt.datetime(2021, 1, 5, 9, tzinfo=utc), "70.0"),
+        revision("bbb", dt.datetime(2021, 6, 1, 9, tzinfo=utc), "70.0"),  # no move
+        revision("ccc", dt.datetime(2022, 9, 30, 23, 30, tzinfo=utc), "80.0"),  # 00:30 on 1 October in London (BST)
+    ]
+    states = target_paths(revisions)[("vale", "employment-rate")]
+    assert [(s.since, s.target.value, s.commit) for s in states] == [(None, 70, "aaa"), (D(2022, 10, 1), 80, "ccc")]
