@@ -43,7 +43,7 @@ def test_the_printed_pack_has_no_navigation_and_leads_with_what_changed(example_
     assert not page.locator(".md-header").is_visible()
     headings = page.locator("article h2").all_inner_texts()
     assert headings[:3] == ["What changed", "Held on this day", "Outcomes by status on the day"]
-    first = page.locator("#needs-attention + ul li").first.inner_text()
+    first = page.locator("#needs-attention ~ ul li").first.inner_text()
     assert first.startswith("Red ")
     assert log.problems() == []
     context.close()
