@@ -1,4 +1,4 @@
-"""The ``dealsite`` command: check, build, serve, export, new, schema.
+"""The ``dealsite`` command: check, build, serve, export, schedule, pack, readings, new, schema, diff.
 
 Bad deal data is never a traceback: each problem is one line naming file, line
 and field, and the exit status is 1.
@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="as JSON, for scripts")
     plan.add_argument("--next", action="store_true", help="print only the next release moment (UTC, ISO 8601), or nothing")
     plan.set_defaults(run=cmd_schedule)
+
+    pack = commands.add_parser("pack", help="print what changed after a date, as the committee's pack leads with it (red first)")
+    pack.add_argument("--since", type=dt.date.fromisoformat, required=True, metavar="DATE", help="the last meeting's date, YYYY-MM-DD")
+    pack.add_argument("--until", type=dt.date.fromisoformat, metavar="DATE", help="up to this date (default: today)")
+    pack.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    pack.set_defaults(run=cmd_pack)
 
     readings = commands.add_parser("readings", help="outcome readings through a spreadsheet: export, fill in, import")
     steps = readings.add_subparsers(required=True, metavar="STEP")
@@ -185,6 +191,21 @@ def cmd_schedule(args) -> int:
     for item in items:
         when = item.uk + (f" ({item.utc})" if item.utc else "")
         print(f"\n{when}\n  {item.item.kind}: {item.item.name}\n  appears: {item.appears}")
+    return 0
+
+
+def cmd_pack(args) -> int:
+    """What changed after --since (engine/pack.py): the public record only, as Markdown."""
+    from .engine.pack import pack_text
+
+    now = _now()
+    if now is None:
+        print("dealsite pack: SOURCE_DATE_EPOCH is not a number of seconds", file=sys.stderr)
+        return 1
+    try:
+        sys.stdout.write(pack_text(_settings(args.config_file), now, args.since, args.until))
+    except InvalidDeals as error:
+        return _report(error)
     return 0
 
 

@@ -36,7 +36,8 @@ INPUTS = ("mkdocs.yml", "content", "site_templates", "deals")
 
 
 def copy_project(target: Path, *, example_deals: bool = True) -> Path:
-    """Copy what a build reads into target; without example_deals, only deals/_*.yaml.
+    """Copy what a build reads into target; without example_deals, only deals/_*.yaml (less the
+    committee's record, _scrutiny.yaml, which is about the example deals).
 
     Returns target, which then holds mkdocs.yml, content/, site_templates/ and deals/.
     """
@@ -47,7 +48,8 @@ def copy_project(target: Path, *, example_deals: bool = True) -> Path:
         if source.is_dir():
             ignore = None
             if name == "deals" and not example_deals:
-                ignore = lambda d, names: [n for n in names if n.endswith((".yaml", ".yml")) and not n.startswith("_")]  # noqa: E731
+                # the committee's record (_scrutiny.yaml) is about the example deals: it goes with them
+                ignore = lambda d, names: [n for n in names if n.endswith((".yaml", ".yml")) and (not n.startswith("_") or n == "_scrutiny.yaml")]  # noqa: E731
             shutil.copytree(source, target / name, ignore=ignore, dirs_exist_ok=True)
         elif source.exists():
             shutil.copy2(source, target / name)

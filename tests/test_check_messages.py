@@ -18,8 +18,8 @@ from generator.cli import main
 REPO = Path(__file__).resolve().parent.parent
 KENT = (REPO / "deals" / "kent.yaml").read_text(encoding="utf-8")
 # Lines of kent.yaml named below by number, counted in the file: title 15, summary 16, status 20,
-# place.name 32, Kent Police 45, the first " after the header comments 85 (outcomes[0].baseline),
-# the budget line of the two NHS bodies 165.
+# place.name 32, Kent Police 45, the first " after the header comments 88 (outcomes[1].baseline),
+# the budget line of the two NHS bodies 174.
 
 
 def _deals(tmp_path: Path, kent: str = KENT, *, menus: bool = True) -> Path:
@@ -65,7 +65,7 @@ SYNTAX = {
     "hash": ("title: Kent county deal", "title: #1 county deal", "title",
              'title: is empty: YAML reads a value starting with # as a comment (put the text in quotes: title: "#1 county deal")'),
     "open-quote": ("title: Kent county deal", 'title: "Kent county deal', "title",
-                   'title: the " that opens the text on this line is not closed on it, so YAML reads on to the next " (on line 85): close the quote on this line'),
+                   'title: the " that opens the text on this line is not closed on it, so YAML reads on to the next " (on line 88): close the quote on this line'),
     "indent-more": ("  level: county", "   level: county", "   level",
                     "level: this line is indented more than the line above it (line 32), so YAML reads it as more of that line's text "
                     "(start it in the same column as the other fields of the same thing)"),
@@ -267,7 +267,7 @@ def test_github_format_writes_annotations(tmp_path, capsys):
     lines = out.splitlines()
     assert lines[0] == f"::warning file={deals / 'kent.yaml'},line=16,title=summary::needs a reading age of 16; GOV.UK aims for 9 " \
         "(use shorter sentences and everyday words%3A residents read this first)".replace("%3A", ":")
-    assert lines[1].startswith(f"::warning file={deals / 'kent.yaml'},line=165,title=budget.lines[3].body::")
+    assert lines[1].startswith(f"::warning file={deals / 'kent.yaml'},line=174,title=budget.lines[3].body::")
     assert lines[-1] == "ok: 1 deal checked; 2 warnings in 1 file (advice: the site still builds)"
 
 

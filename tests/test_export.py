@@ -102,7 +102,7 @@ def test_export_needs_no_engine_and_says_how_to_build_it(exported):
     # 8 example deals x 2 (deal page, tables page) = 16; 8 cross-deal pages (accountability, changes, compare,
     # dashboard, data, pack, powers, timetable); 4 content pages (home, accessibility, deal format, publishing);
     # 4 updates and their index = 5; the draft deal and draft update none: 16 + 8 + 4 + 5 = 33
-    assert "exported 33 pages" in done.stdout
+    assert "exported 36 pages" in done.stdout  # with the committee's page and its two meeting packs
     assert "mkdocs build -f" in done.stdout
     assert (folder / ".dealsite-site").is_file()
     assert sorted(p.name for p in folder.iterdir()) == [".dealsite-site", "docs", "mkdocs.yml", "overrides"]

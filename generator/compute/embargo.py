@@ -4,7 +4,9 @@ Everything downstream (pages, search, feeds, downloads, counts, history) sees on
 :class:`Publication` this returns, so nothing held back can leak through a forgotten
 path. An item is held back while it is a draft or before its ``publish_after`` moment;
 an update is held back too while any deal it is about is held back (it would give the
-deal away). What is held back is listed, with the text that must appear nowhere, so the
+deal away). So is the committee's record: a session while it is a draft, embargoed or about
+a deal that is held back; a recommendation while it, its session or its deal is held back;
+a response while it or the recommendation it answers is held back. What is held back is listed, with the text that must appear nowhere, so the
 last check before a site goes live can look for it in every byte of the output.
 
 Previews (``dealsite serve --drafts`` only) show everything, each held-back item marked.
@@ -20,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ..model import LONDON, Catalogue, Deal, Publishable
+from ..model import LONDON, Catalogue, Deal, Publishable, Scrutiny
 from ..model.updates import Update
 from .archive import as_known_on
 from .display import long_date
@@ -49,7 +51,7 @@ def hold_reason(item: Publishable, now: dt.datetime) -> str:
 class HeldBack:
     """One item the public may not see yet, and how to recognise it in the output."""
 
-    kind: str  # "deal", "update" or "reading"
+    kind: str  # "deal", "update", "reading", "session", "recommendation" or "response"
     name: str  # as a person names it: the deal's title, the update's file, the reading's outcome and date
     reason: str  # hold_reason, or why an update waits for its deals
     deal: Optional[str] = None  # the slug of the deal it belongs to (deals and readings)
@@ -104,7 +106,7 @@ def publish(
     public = public_catalogue(catalogue, now)
     slugs = {d.slug for d in public.deals}
     held += tuple(_held_updates(updates, catalogue, slugs, now))
-    held += tuple(_held_scrutiny(catalogue, now))
+    held += tuple(scrutiny_gate(catalogue.scrutiny, catalogue, slugs, now)[1])
     if previews:
         return Publication(now, True, catalogue, updates, held, as_of)
     return Publication(now, False, public, tuple(u for u in updates if visible(u, slugs, now)), held, as_of)
@@ -113,7 +115,8 @@ def publish(
 def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
     """The catalogue as the public may see it at ``now``: held-back deals and readings dropped."""
     deals = [_public_deal(d, now) for d in catalogue.deals if is_public(d, now)]
-    return catalogue.model_copy(update={"deals": deals})
+    scrutiny, held = scrutiny_gate(catalogue.scrutiny, catalogue, {d.slug for d in deals}, now)
+    return catalogue.model_copy(update={"deals": deals, "scrutiny": scrutiny if held else catalogue.scrutiny})
 
 
 def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
@@ -177,18 +180,67 @@ def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slug
             yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary), until=until, path=update.url)
 
 
-def _held_scrutiny(catalogue: Catalogue, now: dt.datetime):
-    """Items of the committee's record (deals/_scrutiny.yaml) held back like deals."""
-    record = catalogue.scrutiny
-    for kind, items in (("session", record.sessions), ("recommendation", record.recommendations), ("response", record.responses)):
-        for item in items:
-            reason = hold_reason(item, now)
-            if not reason:
-                continue
-            if kind == "response":
-                name, texts = f"response of {long_date(item.date)} to {item.recommendation}", (item.text,)
-            elif kind == "recommendation":
-                name, texts = f"recommendation {item.id}", (item.text,)
-            else:
-                name, texts = f"session {item.id}: {item.title}", (item.title,)
-            yield HeldBack(kind, name, reason, texts=texts, until=release(item), path="committee/")
+def scrutiny_gate(scrutiny: Scrutiny, catalogue: Catalogue, public_slugs: set[str], now: dt.datetime) -> tuple[Scrutiny, list[HeldBack]]:
+    """The committee's record (deals/_scrutiny.yaml) as the public may see it at ``now``, and what is held back of it.
+
+    A session is held back while it is a draft or embargoed, or while any deal it examined is
+    not public (naming the deal would give it away); a recommendation while it is, or its
+    session or the deal it concerns is; a response while it is, or the recommendation it
+    answers is held back.
+    """
+    deals = {d.slug: d for d in catalogue.deals}
+    titles = {slug: d.title for slug, d in deals.items()}
+    held: list[HeldBack] = []
+    sessions, held_sessions = [], {}
+    for session in scrutiny.sessions:
+        reason = hold_reason(session, now)
+        if not reason:
+            waiting = [titles.get(s, s) for s in session.deals if s not in public_slugs]
+            if waiting:
+                reason = "Held back: it examined a deal that is not yet public (" + ", ".join(waiting) + ")"
+        if reason:
+            until = release(session, *(deals[s] for s in session.deals if s in deals))
+            held_sessions[session.id] = until
+            held.append(HeldBack("session", f"session {session.id}: {session.title}", reason, texts=(session.title,),
+                                 date=session.date, until=until, path="committee/"))
+        else:
+            sessions.append(session)
+    recommendations, held_recommendations = [], {}
+    for rec in scrutiny.recommendations:
+        reason = hold_reason(rec, now)
+        waits = [rec]
+        if not reason and rec.session in held_sessions:
+            reason = "Held back: the session that made it is held back"
+        if not reason and rec.deal is not None and rec.deal not in public_slugs:
+            reason = f"Held back: it is about a deal that is not yet public ({titles.get(rec.deal, rec.deal)})"
+        if reason:
+            waits += [deals[rec.deal]] if rec.deal in deals else []
+            until = _later(release(*waits), held_sessions.get(rec.session), rec.session in held_sessions)
+            held_recommendations[rec.id] = until
+            held.append(HeldBack("recommendation", f"recommendation {rec.id}", reason, texts=(rec.text,), until=until, path="committee/"))
+        else:
+            recommendations.append(rec)
+    responses = []
+    for response in scrutiny.responses:
+        reason = hold_reason(response, now)
+        if not reason and response.recommendation in held_recommendations:
+            reason = "Held back: the recommendation it answers is held back"
+        if reason:
+            until = _later(release(response), held_recommendations.get(response.recommendation), response.recommendation in held_recommendations)
+            texts = (response.text, *(e.title for e in response.evidence))
+            held.append(HeldBack("response", f"response of {long_date(response.date)} to {response.recommendation}", reason,
+                                 texts=texts, until=until, path="committee/"))
+        else:
+            responses.append(response)
+    if not held:
+        return scrutiny, held
+    return scrutiny.model_copy(update={"sessions": sessions, "recommendations": recommendations, "responses": responses}), held
+
+
+def _later(own: Optional[dt.datetime], other: Optional[dt.datetime], waits: bool) -> Optional[dt.datetime]:
+    """When an item is public that also waits (``waits``) on another, public at ``other`` (None: a draft)."""
+    if not waits:
+        return own
+    if own is None or other is None:
+        return None
+    return max(own, other)

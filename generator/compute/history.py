@@ -97,8 +97,10 @@ class _Today:
     def __init__(self, publication: Publication):
         self.slugs = publication.public_slugs()
         self.readings = publication.public_reading_keys()
+        self.scrutiny = publication.catalogue.scrutiny  # what of the committee's record is public today
 
     def filter(self, catalogue: Catalogue) -> Catalogue:
+        catalogue = self._record(catalogue)
         deals = []
         for deal in catalogue.deals:
             if deal.slug not in self.slugs:
@@ -112,6 +114,20 @@ class _Today:
             ]
             deals.append(deal.model_copy(update={"outcomes": outcomes}))
         return catalogue.model_copy(update={"deals": deals})
+
+    def _record(self, catalogue: Catalogue) -> Catalogue:
+        """The committee's record of a past state, less what is not public today."""
+        past, today = catalogue.scrutiny, self.scrutiny
+        if past == today:
+            return catalogue
+        sessions = {s.id for s in today.sessions}
+        recommendations = {r.id for r in today.recommendations}
+        kept = past.model_copy(update={
+            "sessions": [s for s in past.sessions if s.id in sessions],
+            "recommendations": [r for r in past.recommendations if r.id in recommendations],
+            "responses": [r for r in past.responses if r in today.responses],
+        })
+        return catalogue.model_copy(update={"scrutiny": kept})
 
 
 def changes(revisions: Sequence[Revision], limit: int = HISTORY_LIMIT) -> list[Change]:

@@ -18,26 +18,30 @@ interim milestones (value, date) between them. ``today`` is the build date.
 * **Latest reading.** The reading with the latest date on or before ``today``
   (readings dated after the build date are not yet counted).
 
-The status is the first of these that applies:
+The status is the first of these that applies (its number is the *clause* a status names
+as its evidence, with the reading it was worked out from):
 
-1. **No recent data** when there is no reading.
-2. **Achieved** when the latest reading meets or passes the target value in the
+1. **Cannot be rated** when the outcome says why it is too vague to measure
+   (``cannot_rate``); the reason is shown with the status, never "no recent data".
+2. **Monitored, no target** when the outcome has no target: its readings are shown and no
+   progress is judged.
+3. **No recent data** when there is no reading.
+4. **A final result** (``final.py``) once the deal's programme is over or the target date is
+   long past: **achieved** ("Target met") or **missed**, by how much.
+5. **Achieved** when the latest reading meets or passes the target value in the
    outcome's direction (whenever it was taken, even after the target date).
-3. **Off track** when the target date has passed (``today`` is after it) and
+6. **Off track** when the target date has passed (``today`` is after it) and
    the target was not achieved, including when the latest reading was taken after
    the target date.
-4. **No recent data** when the latest reading is more than
+7. **No recent data** when the latest reading is more than
    :data:`RECENT_DAYS` (400) days older than ``today``.
-5. Otherwise compare progress with the expected path at the latest reading's
+8. Otherwise compare progress with the expected path at the latest reading's
    date: *progress* = (latest - baseline) x direction, *expected progress* =
    (expected - baseline) x direction, *share* = progress / expected progress.
    **On track** when share >= 90%, **at risk** when share >= 60%, **off track**
    below 60%. When the expected progress is zero or less (the reading is at the
    start of the path), the outcome is on track if the reading is no worse than
    expected and off track if it is worse.
-
-**Final results** (``final.py``): once the deal's programme is over or the target date is
-long past, steps 2 to 5 give way to **achieved** ("Target met") or **missed**, by how much.
 
 The target used is always the deal's current target: when a deal moves a target
 the status follows the new one, and the changes page records the move.
@@ -55,7 +59,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Optional
 
-from ..model import UNIT_PENCE, Deal, Event, Outcome, Point, Reading
+from ..model import UNIT_PENCE, Deal, Event, Evidence, Outcome, Point, Reading
 from .final import FinalResult, final_result, programme_over
 
 RECENT_DAYS = 400
@@ -104,6 +108,12 @@ class OutcomeProgress:
     share: Optional[Decimal] = None  # progress / expected progress, as a fraction (1 = on the path)
     direction: int = 1  # +1 higher is better, -1 lower is better
     final: Optional[FinalResult] = None  # set once the result is final (final_result)
+    clause: int = 0  # the clause of the rule (1 to 8, module docstring) that decided the status
+
+    @property
+    def evidence(self) -> Optional[Evidence]:
+        """Where the reading the status was worked out from came from (the reading's own source, or the outcome's)."""
+        return self.outcome.source_of(self.latest) if self.latest else None
 
     @property
     def commentary(self) -> Optional[str]:
@@ -210,11 +220,11 @@ def outcome_progress(outcome: Outcome, today: dt.date, over: bool = False) -> Ou
     sign = direction(outcome)
     latest = latest_reading(outcome, today)
     if outcome.cannot_rate:
-        return OutcomeProgress(outcome, Status.cannot_rate, outcome.cannot_rate, latest=latest, direction=sign)
+        return OutcomeProgress(outcome, Status.cannot_rate, outcome.cannot_rate, latest=latest, direction=sign, clause=1)
     if outcome.target is None:
-        return OutcomeProgress(outcome, Status.monitoring, "it is monitored without a target", latest=latest, direction=sign)
+        return OutcomeProgress(outcome, Status.monitoring, "it is monitored without a target", latest=latest, direction=sign, clause=2)
     if latest is None:
-        return OutcomeProgress(outcome, Status.no_recent_data, "no reading yet", direction=sign)
+        return OutcomeProgress(outcome, Status.no_recent_data, "no reading yet", direction=sign, clause=3)
     expected = expected_value(outcome, latest.date)
     gap = latest.value - expected
     common = dict(latest=latest, expected=expected, gap=gap, direction=sign)
@@ -224,24 +234,24 @@ def outcome_progress(outcome: Outcome, today: dt.date, over: bool = False) -> Ou
     final = final_result(outcome, latest, today, over)
     if final is not None:
         status = Status.achieved if final.met else Status.missed
-        return OutcomeProgress(outcome, status, "the result is final: " + final.text, share=share, final=final, **common)
+        return OutcomeProgress(outcome, status, "the result is final: " + final.text, share=share, final=final, clause=4, **common)
     if (latest.value - outcome.target.value) * sign >= 0:
-        return OutcomeProgress(outcome, Status.achieved, "the latest reading meets the target", share=share, **common)
+        return OutcomeProgress(outcome, Status.achieved, "the latest reading meets the target", share=share, clause=5, **common)
     if today > outcome.target.date:
-        return OutcomeProgress(outcome, Status.off_track, "the target date has passed without the target being met", share=share, **common)
+        return OutcomeProgress(outcome, Status.off_track, "the target date has passed without the target being met", share=share, clause=6, **common)
     age = (today - latest.date).days
     if age > RECENT_DAYS:
-        return OutcomeProgress(outcome, Status.no_recent_data, f"the latest reading is {age} days old (more than {RECENT_DAYS})", share=share, **common)
+        return OutcomeProgress(outcome, Status.no_recent_data, f"the latest reading is {age} days old (more than {RECENT_DAYS})", share=share, clause=7, **common)
     if share is None:
         status = Status.on_track if gap * sign >= 0 else Status.off_track
-        return OutcomeProgress(outcome, status, "no progress was expected yet", share=None, **common)
+        return OutcomeProgress(outcome, status, "no progress was expected yet", share=None, clause=8, **common)
     if share >= ON_TRACK_SHARE:
         status = Status.on_track
     elif share >= AT_RISK_SHARE:
         status = Status.at_risk
     else:
         status = Status.off_track
-    return OutcomeProgress(outcome, status, "share of expected progress", share=share, **common)
+    return OutcomeProgress(outcome, status, "share of expected progress", share=share, clause=8, **common)
 
 
 def deal_outcome_progress(deal: Deal, today: dt.date) -> dict[str, OutcomeProgress]:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..model import Deal
 from .display import csv_pounds
+from .evidence_columns import EVIDENCE_COLUMNS, SOURCE_COLUMNS, evidence_row, source_row
 from .progress import (
     EventProgress,
     OutcomeProgress,
@@ -64,6 +65,7 @@ OUTCOME_COLUMNS = [
            description="achieved, on-track, at-risk, off-track, missed (final), no-recent-data, monitoring or cannot-be-rated (rule: dashboard page, 'How status is worked out')"),
     Column("commentary", "Commentary", "string", description="With the latest reading"),
     Column("remedial_action", "Planned remedial action", "string", description="With the latest reading"),
+    *EVIDENCE_COLUMNS,
 ]
 
 PATH_COLUMNS = [
@@ -82,6 +84,7 @@ READING_COLUMNS = [
     Column("expected_value", "Expected on that date", "number", "outcome unit", "Rounded half up to 4 decimal places"),
     Column("commentary", "Commentary", "string"),
     Column("remedial_action", "Planned remedial action", "string"),
+    *SOURCE_COLUMNS,
 ]
 
 MILESTONE_COLUMNS = [
@@ -123,7 +126,7 @@ def progress_tables(deal: Deal, today: dt.date) -> list[Table]:
         Table("readings", "Readings", READING_COLUMNS, _frame(READING_COLUMNS, [
             {"outcome_id": o.id, "date": r.date, "value": r.value, "unit": o.unit,
              "expected_value": rounded(expected_value(o, r.date, points), 4) if o.target else None,
-             "commentary": r.commentary, "remedial_action": r.remedial_action}
+             "commentary": r.commentary, "remedial_action": r.remedial_action, **source_row(o.source_of(r))}
             for o in deal.outcomes for points in [path(o)] for r in sorted(o.readings, key=lambda r: r.date)
         ]), description="Every published reading of every outcome, with the expected value on its date."),
         Table("milestones", "Milestones", MILESTONE_COLUMNS, _frame(MILESTONE_COLUMNS, [
@@ -164,6 +167,7 @@ def _outcome_row(p: OutcomeProgress) -> dict:
         "status": p.status.value,
         "commentary": p.commentary,
         "remedial_action": p.remedial_action,
+        **evidence_row(p),
     }
 
 

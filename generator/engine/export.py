@@ -72,7 +72,7 @@ from ..pages.links import page_location
 from ..pages.sanitise import fill_fragments
 from ..pages.written import render_body
 from .gate import check_site
-from .pipeline import Built, Settings, build, build_moment, parse_as_of, read_sources
+from .pipeline import Built, Settings, build, build_moment, corrections_address, parse_as_of, read_sources
 from .publish import (
     BuildFailed,
     check_output_dir,
@@ -185,7 +185,15 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         site_url=text(config.get("site_url") or "", "site_url"),
         pack_pdf=bool(options.get("pack_pdf", False)),
         as_of=_as_of(options.get("as_of"), config_file),
+        corrections=_corrections(text(options.get("corrections", "") or "", "dealsite: corrections"), config_file),
     )
+
+
+def _corrections(value: str, config_file) -> str:
+    try:
+        return corrections_address(value)
+    except ValueError as error:
+        raise BuildFailed(f"{config_file}: dealsite: corrections: {error}") from None
 
 
 def _as_of(value, config_file: Path):

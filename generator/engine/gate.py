@@ -210,7 +210,7 @@ def _date(value):
 
 
 def _named(item: HeldBack) -> str:
-    what = {"deal": "the held-back deal", "update": "the held-back update", "reading": "the held-back"}[item.kind]
+    what = {"deal": "the held-back deal", "update": "the held-back update", "reading": "the held-back"}.get(item.kind, "the held-back")
     return f"{what} {item.name} ({item.reason[:1].lower()}{item.reason[1:]})"
 
 
@@ -227,6 +227,8 @@ def _public_texts(publication: Publication) -> Iterator[str]:
             yield update.title
             yield update.summary
             yield update.body
+    if not publication.previews:  # the committee's record as the gate (compute/embargo.py) left it public
+        yield from _strings(publication.catalogue.scrutiny.model_dump(mode="json"))
 
 
 # --- unsafe markup -------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ class Settings:
     templates_dir: Path
     site_url: str = ""  # for the absolute links feeds need
     pack_pdf: bool = False  # the committee pack as PDF too
+    # Where readers suggest a correction: a mailto: address or an issue form's URL ("": no links)
+    corrections: str = ""
     as_of: Optional[dt.date] = None  # an archive: the public site as it stood at the end of this day
 
     @property
@@ -54,6 +56,18 @@ class Settings:
     def source_dirs(self) -> tuple[Path, ...]:
         """The folders a build reads and must never write into."""
         return (self.deals_dir, self.content_dir, self.templates_dir)
+
+
+def corrections_address(value: str) -> str:
+    """The "suggest a correction" address as configured: a mailto: URL or an http(s) URL of an
+    issue form ("" for none); ValueError for anything else (it becomes a link on every page)."""
+    value = value.strip()
+    if value and not value.lower().startswith(("mailto:", "https://", "http://")):
+        raise ValueError(
+            f"{value!r} is not a mailto: address or an http(s) URL "
+            "(e.g. mailto:corrections@example.org or https://github.com/ORG/REPO/issues/new)"
+        )
+    return value
 
 
 def parse_as_of(value) -> Optional[dt.date]:
@@ -170,6 +184,7 @@ def build(
         site_url=settings.site_url,
         history=revisions,
         pack_pdf=settings.pack_pdf,
+        corrections=settings.corrections,
         out_dir=out_dir,
         memo=session.memo if session is not None else None,
         jobs=jobs,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from .catalogue import Catalogue
 from .deal import Deal
@@ -26,13 +26,15 @@ SHARED = {ROUNDS_FILE: Timetable, POWERS_FILE: PowersMenu, DEFLATORS_FILE: Defla
 REQUIRED = (ROUNDS_FILE, POWERS_FILE)
 
 
-def assemble(shared: dict[str, tuple], loaded: list[tuple], problems: list[Problem]) -> Catalogue:
+def assemble(shared: dict[str, tuple], loaded: list[tuple], problems: list[Problem], *, every_deal: bool = True) -> Catalogue:
     """The catalogue of checked files, once the rules that need several files hold.
 
     ``shared``: each shared file's (model or None, document, file name), None where missing;
     ``loaded``: each valid deal's (deal, document, file name); ``problems``: those found so
     far. Raises :class:`InvalidDeals` with every problem; the same for a folder and for a
-    revision in git.
+    revision in git. ``every_deal`` False: only some deal files were named (``dealsite check
+    deals/kent.yaml``, a readings import's trial), so the committee's record may name deals that
+    were not loaded.
     """
     problems = list(problems)
     for name in REQUIRED:
@@ -53,7 +55,7 @@ def assemble(shared: dict[str, tuple], loaded: list[tuple], problems: list[Probl
                 problems.append(Problem(file, line, field_path(path), message + also, code="reference"))
     if scrutiny is not None:
         _, doc, file = shared[SCRUTINY_FILE]
-        slugs = {deal.slug for deal, _, _ in loaded}
+        slugs = {deal.slug for deal, _, _ in loaded} if every_deal else None
         problems += [Problem(file, line_of(doc, path), field_path(path), message) for path, message in scrutiny_checks(scrutiny, slugs)]
     if problems:
         raise InvalidDeals(problems)
@@ -82,15 +84,16 @@ def _shared_duplicates(shared: dict[str, tuple]) -> list[Problem]:
     return problems
 
 
-def scrutiny_checks(scrutiny: Scrutiny, deals: set[str]) -> Iterator[tuple[tuple, str]]:
-    """(path, message) for each reference in the committee's record that does not hold."""
+def scrutiny_checks(scrutiny: Scrutiny, deals: Optional[set[str]]) -> Iterator[tuple[tuple, str]]:
+    """(path, message) for each reference in the committee's record that does not hold
+    (``deals`` None: the deals it names are not checked, as not every deal was loaded)."""
     sessions: dict[str, object] = {}
     for i, session in enumerate(scrutiny.sessions):
         if session.id in sessions:
             yield ("sessions", i, "id"), f"{session.id} is also the id of another session (each id may appear once)"
         sessions.setdefault(session.id, session)
         for j, slug in enumerate(session.deals):
-            if slug not in deals:
+            if deals is not None and slug not in deals:
                 yield ("sessions", i, "deals", j), f"{slug} is not a known deal (expected a file name in deals/, without .yaml)"
     recommendations: dict[str, object] = {}
     for i, recommendation in enumerate(scrutiny.recommendations):
@@ -100,13 +103,16 @@ def scrutiny_checks(scrutiny: Scrutiny, deals: set[str]) -> Iterator[tuple[tuple
         session = sessions.get(recommendation.session)
         if session is None:
             yield ("recommendations", i, "session"), f"{recommendation.session} is not the id of a session (expected one of {', '.join(sessions) or 'none'})"
-        elif recommendation.deal is not None and recommendation.deal not in session.deals:
-            yield ("recommendations", i, "deal"), f"{recommendation.deal} was not examined at session {session.id} (its deals: {', '.join(session.deals)})"
+        else:
+            if recommendation.deal is not None and recommendation.deal not in session.deals:
+                yield ("recommendations", i, "deal"), f"{recommendation.deal} was not examined at session {session.id} (its deals: {', '.join(session.deals)})"
+            if recommendation.due is not None and recommendation.due.latest < session.date:
+                yield ("recommendations", i, "due"), f"{recommendation.due} is before the session that made it, {session.date}"
     for i, response in enumerate(scrutiny.responses):
         answered = recommendations.get(response.recommendation)
         if answered is None:
             yield ("responses", i, "recommendation"), f"{response.recommendation} is not the id of a recommendation (expected one of {', '.join(recommendations) or 'none'})"
-        elif sessions.get(answered.session) is not None and response.date < sessions[answered.session].date:
+        elif sessions.get(answered.session) is not None and response.date.latest < sessions[answered.session].date:
             yield ("responses", i, "date"), f"{response.date} is before the session that made the recommendation, {sessions[answered.session].date}"
 
 

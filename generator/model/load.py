@@ -260,4 +260,4 @@ def _load_catalogue(paths: list[Path], jobs: Optional[int]) -> Catalogue:
         problems += found
         if deal is not None:
             loaded.append((deal, doc, str(path)))
-    return assemble(shared, loaded, problems)
+    return assemble(shared, loaded, problems, every_deal=all(p.is_dir() for p in paths))

@@ -3,7 +3,13 @@
 A Parliamentary committee examines deals at sessions, makes recommendations (to whom, by
 when) and receives responses (accepted, partly accepted, rejected), then asks whether what
 was promised was done: each response records the state of implementation and its
-evidence. Every item may be held back like a deal (a draft, or embargoed until a moment).
+evidence. Every item may be held back like a deal (a draft, or embargoed until a moment);
+the publication gate (``compute/embargo.py``) also holds back a session about a deal that is
+not public, a recommendation of a held-back session or about a held-back deal, and a
+response to a held-back recommendation.
+
+A session marked ``illustrative`` was invented for the example site: its recommendations
+and responses are shown as illustrative too.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ class Session(Publishable):
     title: Title
     deals: list[Slug] = Field(min_length=1, description="The deals examined (file names in deals/, without .yaml)")
     papers: Optional[Url] = Field(None, description="The transcript or papers")
+    illustrative: bool = Field(False, description="Invented for the example, with its recommendations and responses")
 
 
 class Recommendation(Publishable):
@@ -45,7 +52,7 @@ class EvidenceLink(Model):
 
 class Response(Publishable):
     recommendation: Slug = Field(description="The id of the recommendation it answers")
-    date: Date
+    date: When = Field(description="When it was given, as precisely as known: 2016-11-30, 2016-11 or 2016")
     by: Text = Field(description="Who responded")
     response: Literal["accepted", "partly-accepted", "rejected"]
     text: LongText

@@ -136,6 +136,7 @@ class Context:
     # Under `dealsite serve`, per-deal values kept from earlier builds (see reused): (name, slug) ->
     # (the deal's digest, value), emptied whenever what deals share changes; None otherwise.
     reuse: Optional[dict] = None
+    corrections: str = ""  # where readers suggest a correction (mailto: or an issue form's URL); "" for none
 
     @property
     def catalogue(self) -> Catalogue:

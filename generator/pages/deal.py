@@ -31,6 +31,7 @@ DEAL_SECTIONS = [
     ("follow-ons", "Later agreements"),  # only for a deal with follow-on agreements
     ("negotiation", "Negotiation timeline"),
     ("updates", "Updates"),
+    ("scrutiny", "Committee scrutiny"),  # partials/scrutiny.html (pages/committee.py)
     ("sources", "Sources"),
 ]
 
@@ -135,6 +136,8 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     headings = [Heading(2, "milestones", "Meetings and milestones")] if events else []
     headings.append(Heading(2, "readings", "Readings by outcome"))
     headings += [Heading(3, o.anchor, o.outcome.title) for o in outcomes]
+    if outcomes:  # each outcome's status history (partials/status_history.html, pages/evidence.py)
+        headings.append(Heading(2, "status-history", "Status history by outcome"))
     headings.append(Heading(2, "budget-lines", "Baseline by body and stream"))
     if budget and budget.schemes:
         headings.append(Heading(2, "invest-to-save-by-year", "Invest to save year by year"))

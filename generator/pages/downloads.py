@@ -42,9 +42,11 @@ import pandas as pd
 from ..compute.agreements import agreement_tables
 from ..compute.budget import budget_tables
 from ..compute.progress_tables import progress_tables
+from ..compute.record import history_table
 from ..compute.tables import Column, Table
 from ..model import Deal
 from .bundle import Bundle, Context, GeneratedPage, Heading, index_by_summary, reused
+from .evidence import paths
 from .links import DATA_URI
 from .ods import (
     CONTENT_END,
@@ -67,7 +69,8 @@ def deal_tables(ctx: Context, deal: Deal) -> list[Table]:
     """Every table the deal publishes. The agreement tables (compute/agreements.py) are only
     those with rows: ``agreements.agreement_csvs(deal)`` names them for pages that link them."""
     today = ctx.now.date()
-    return budget_tables(deal, ctx.catalogue.deflators) + progress_tables(deal, today) + agreement_tables(deal, ctx.catalogue.powers, today)
+    tables = budget_tables(deal, ctx.catalogue.deflators) + progress_tables(deal, today) + agreement_tables(deal, ctx.catalogue.powers, today)
+    return tables + [history_table(deal, today, paths(ctx))]  # each outcome's status history (compute/record.py)
 
 
 def table_path(deal: Deal, table: Table) -> str:

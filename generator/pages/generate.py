@@ -18,15 +18,15 @@ from ..model import Deal
 from ..model.content import Content
 from ..model.digest import cache, digest, digest_of
 from ..runtime import PARALLEL_FROM, jobs_available, worker_started
-from . import deal, downloads, home, progress, public, timetable, updates
+from . import committee, deal, downloads, home, progress, public, timetable, updates
 from .bundle import Bundle, Context
 from .links import generated_page_uris
 from .previews import with_banners
 from .render import environment, templates_digest
 
 # The page groups, in the order they run. updates first: it gives the deal template its
-# updates (the deal_news global).
-SECTIONS = [updates, deal, public, home, timetable, progress, downloads]
+# updates (the deal_news global); committee's prepare gives it the committee's record.
+SECTIONS = [updates, deal, public, home, timetable, progress, downloads, committee]
 
 
 class DealMemo:
@@ -52,7 +52,11 @@ class DealMemo:
         """What every deal's pages are made from: the shared files' content, the build date,
         previews, site_url, pack_pdf, and the templates (``render.templates_digest``)."""
         catalogue = ctx.catalogue
-        made_with = (ctx.now.date(), ctx.previews, ctx.site_url, ctx.pack_pdf, catalogue.rounds, catalogue.powers, catalogue.deflators)
+        # The committee's record, the corrections address and the public versions (which date moved
+        # targets) are on every deal's page too.
+        versions = tuple(getattr(r, "commit", None) for r in ctx.history or ())
+        made_with = (ctx.now.date(), ctx.previews, ctx.site_url, ctx.pack_pdf, catalogue.rounds, catalogue.powers, catalogue.deflators,
+                     catalogue.scrutiny, ctx.corrections, versions)
         return digest("shared", templates, digest_of(made_with))
 
     def start(self, ctx: Context, templates: bytes) -> None:
@@ -175,6 +179,7 @@ def generate(
     site_url: str = "",
     history: Optional[Sequence] = None,
     pack_pdf: bool = False,
+    corrections: str = "",
     out_dir: Optional[Path] = None,
     memo: Optional[DealMemo] = None,
     jobs: Optional[int] = None,
@@ -190,7 +195,7 @@ def generate(
     catalogue = publication.catalogue
     ctx = Context(
         publication, environment(templates_dir), last_changed or {}, site_url, history, pack_pdf,
-        reuse=memo.values if memo is not None else None,
+        reuse=memo.values if memo is not None else None, corrections=corrections,
     )
     sections = SECTIONS
     for section in sections:
@@ -211,7 +216,8 @@ def generate(
         if hasattr(section, "add"):
             section.add(ctx, bundle)
     made_pages = {p.src_uri for p in bundle.pages}
-    if made_pages != generated_page_uris(catalogue.deals):  # what `dealsite check` checks update links against
-        raise RuntimeError(f"links.generated_page_uris is out of date: {sorted(made_pages ^ generated_page_uris(catalogue.deals))}")
+    expected = generated_page_uris(catalogue.deals, committee.meetings(ctx))  # what `dealsite check` checks update links against
+    if made_pages != expected:
+        raise RuntimeError(f"links.generated_page_uris is out of date: {sorted(made_pages ^ expected)}")
     updates.add_pages(ctx, bundle, content if content is not None else Content())
     return with_banners(bundle, publication) if publication.previews else bundle

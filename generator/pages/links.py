@@ -24,6 +24,12 @@ DASHBOARD_URI = "dashboard.md"
 PACK_URI = "pack.md"
 CHANGES_URI = "changes.md"
 DATA_URI = "data.md"
+COMMITTEE_URI = "committee.md"
+
+
+def meeting_pack_uri(day) -> str:
+    """The pack of the committee's meeting on ``day``, kept at a stable address: pack/2026-03-10/."""
+    return f"pack/{day.isoformat()}.md"
 
 
 def deal_uri(deal: Deal) -> str:
@@ -58,11 +64,13 @@ def _relative_directory(from_uri: str, to_uri: str) -> str:
     return "./" if path == "." else path + "/"
 
 
-def generated_page_uris(deals: Iterable[Deal]) -> frozenset[str]:
-    """Every page the page groups generate for these deals (not the update pages): what a link
-    in an update may point to before the pages exist. ``generate`` checks it is exact."""
-    fixed = {POWERS_URI, ACCOUNTABILITY_URI, COMPARE_URI, TIMETABLE_URI, DASHBOARD_URI, PACK_URI, CHANGES_URI, DATA_URI}
-    return frozenset(fixed | {uri for deal in deals for uri in (deal_uri(deal), deal_tables_uri(deal))})
+def generated_page_uris(deals: Iterable[Deal], meetings: Iterable = ()) -> frozenset[str]:
+    """Every page the page groups generate for these deals and the committee's meeting dates
+    (not the update pages): what a link in an update may point to before the pages exist.
+    ``generate`` checks it is exact."""
+    fixed = {POWERS_URI, ACCOUNTABILITY_URI, COMPARE_URI, TIMETABLE_URI, DASHBOARD_URI, PACK_URI, CHANGES_URI, DATA_URI, COMMITTEE_URI}
+    packs = {meeting_pack_uri(day) for day in meetings}
+    return frozenset(fixed | packs | {uri for deal in deals for uri in (deal_uri(deal), deal_tables_uri(deal))})
 
 
 @dataclass(frozen=True)

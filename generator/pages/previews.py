@@ -38,6 +38,8 @@ def with_banners(bundle: Bundle, publication: Publication) -> Bundle:
             by_deal.setdefault(item.deal, []).append(_note(item, own_page=True))
     by_update = {item.name: [_note(item)] for item in publication.held if item.kind == "update"}
     held_deals = {item.deal: _note(item) for item in publication.held if item.kind == "deal"}
+    # the committee's record: its page and meeting packs name what of it is held back
+    by_record = [_note(item) for item in publication.held if item.kind in ("session", "recommendation", "response")]
 
     def mentioned(html: str) -> list[str]:
         return [note for slug, note in held_deals.items() if f"deals/{slug}/" in html]
@@ -51,6 +53,8 @@ def with_banners(bundle: Bundle, publication: Publication) -> Bundle:
             found = by_update[page.src_uri]
         else:
             found = mentioned(page.html)
+        if page.src_uri == "committee.md" or page.src_uri.startswith("pack/"):
+            found = found + by_record
         result.pages.append(replace(page, preview=True, html=_after_h1(page.html, banner_html(found))) if found else page)
     for name, html in bundle.fragments.items():
         found = mentioned(html)
@@ -60,7 +64,7 @@ def with_banners(bundle: Bundle, publication: Publication) -> Bundle:
 
 def _note(item: HeldBack, own_page: bool = False) -> str:
     deal = "This deal" if own_page else f"The deal {item.name}"
-    what = {"deal": deal, "update": "This update", "reading": f"The {item.name}"}[item.kind]
+    what = {"deal": deal, "update": "This update"}.get(item.kind, f"The {item.name}")
     return f"{what}: {item.reason[:1].lower()}{item.reason[1:]}"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import ConfigurationError
 
-from ..pipeline import Settings, parse_as_of
+from ..pipeline import Settings, corrections_address, parse_as_of
 from ..publish import BuildFailed
 
 
@@ -24,7 +24,15 @@ def settings_from(config) -> Settings:
         site_url=config.site_url or "",
         pack_pdf=bool(options.get("pack_pdf", False)),
         as_of=as_of_date(options.get("as_of")),
+        corrections=_corrections(options.get("corrections", "") or ""),
     )
+
+
+def _corrections(value: str) -> str:
+    try:
+        return corrections_address(value)
+    except ValueError as error:
+        raise ConfigurationError(f"dealsite: corrections: {error}") from None
 
 
 def as_of_date(value) -> dt.date | None:

@@ -51,6 +51,8 @@ class DealsiteConfig(Config):
     deals_dir = opt.Type(str, default="deals")
     templates_dir = opt.Type(str, default="site_templates")
     pack_pdf = opt.Type(bool, default=False)  # the committee pack as PDF too (WeasyPrint; about a second per few deals)
+    # "Suggest a correction" links: a mailto: address or an issue form's https URL; none when empty
+    corrections = opt.Type(str, default="")
     as_of = opt.Optional(opt.Type((str, dt.date)))  # an archive: the public site as it stood on this day (config.as_of_date)
 
 
