@@ -47,13 +47,13 @@ def test_status_history_across_three_readings_and_a_moved_target():
     got = [(e.date, e.cause, e.status, e.previous, e.progress.clause, e.path.target.value) for e in entries]
     assert got == [
         # expected 60 + 10 x 365/1461 = 62.498; share 2 / 2.498 = 80.1%: at risk
-        (D(2021, 4, 1), "reading", Status.at_risk, Status.no_recent_data, 7, 70),
+        (D(2021, 4, 1), "reading", Status.at_risk, Status.no_recent_data, 8, 70),
         # expected 60 + 10 x 730/1461 = 64.997; share 5 / 4.997 = 100.1%: on track
-        (D(2022, 4, 1), "reading", Status.on_track, Status.at_risk, 7, 70),
+        (D(2022, 4, 1), "reading", Status.on_track, Status.at_risk, 8, 70),
         # target 80: expected on 2022-04-01 60 + 20 x 730/1461 = 69.993; share 5 / 9.993 = 50.0%: off track
-        (D(2022, 10, 1), "target-moved", Status.off_track, Status.on_track, 7, 80),
+        (D(2022, 10, 1), "target-moved", Status.off_track, Status.on_track, 8, 80),
         # expected 60 + 20 x 1095/1461 = 74.990; share 6 / 14.990 = 40.0%: still off track
-        (D(2023, 4, 1), "reading", Status.off_track, Status.off_track, 7, 80),
+        (D(2023, 4, 1), "reading", Status.off_track, Status.off_track, 8, 80),
     ]
     assert [e.changed for e in entries] == [True, True, True, False]
     assert entries[2].moved_from.target.value == 70
@@ -61,13 +61,29 @@ def test_status_history_across_three_readings_and_a_moved_target():
 
 
 def test_status_history_dates_the_day_time_alone_changed_the_status():
-    # One reading (62 on 2021-04-01, at risk); 401 days later, 2022-05-07, it is too old (clause 6).
+    # One reading (62 on 2021-04-01, at risk); 401 days later, 2022-05-07, it is too old (clause 7).
     o = _outcome("70.0").model_copy(update={"readings": _outcome().readings[:1]})
     entries = status_history(o, D(2022, 6, 1))
     assert [(e.date, e.cause, e.status, e.progress.clause) for e in entries] == [
-        (D(2021, 4, 1), "reading", Status.at_risk, 7),
-        (D(2022, 5, 7), "reading-too-old", Status.no_recent_data, 6),
+        (D(2021, 4, 1), "reading", Status.at_risk, 8),
+        (D(2022, 5, 7), "reading-too-old", Status.no_recent_data, 7),
     ]
+
+
+def test_status_history_turns_final_the_day_after_the_deals_review_date():
+    # Target 80 by 2024-04-01; the deal's review date passed on 2023-09-30, so from 2023-10-01 the
+    # result is final (clause 4): the latest reading, 66 (2023-04-01), misses 80, so "missed".
+    # Before that, each reading: 62 on 2021-04-01 against expected 60 + 20 x 365/1461 = 64.997,
+    # share 2 / 4.997 = 40.0%; 65 on 2022-04-01 against 69.993, 50.0%; 66 on 2023-04-01 against
+    # 74.990, 40.0%: off track each time (clause 8). No reading grew too old before a newer one.
+    entries = status_history(_outcome("80.0"), D(2023, 12, 1), over_from=D(2023, 10, 1))
+    assert [(e.date, e.cause, e.status, e.progress.clause) for e in entries] == [
+        (D(2021, 4, 1), "reading", Status.off_track, 8),
+        (D(2022, 4, 1), "reading", Status.off_track, 8),
+        (D(2023, 4, 1), "reading", Status.off_track, 8),
+        (D(2023, 10, 1), "programme-over", Status.missed, 4),
+    ]
+    assert entries[-1].previous is Status.off_track
 
 
 # --- a project with kent and the committee's record ---------------------------------------------

@@ -23,8 +23,15 @@ FINAL_AFTER_DAYS = 730  # an outcome's result is final this long after its targe
 def programme_over(deal: Deal, today: dt.date) -> bool:
     """Is the deal's programme over: its review date passed (the whole month or year, for a date
     known only to the month or year), or the deal completed or withdrawn?"""
+    over_from = review_passed_from(deal)
+    return (over_from is not None and over_from <= today) or deal.status in (DealStatus.completed, DealStatus.withdrawn)
+
+
+def review_passed_from(deal: Deal) -> Optional[dt.date]:
+    """The first day the deal's review date has passed (the day after the last day it could
+    mean), or None without one: the dated part of programme_over, for a status history."""
     review = deal.dates.review
-    return (review is not None and review.latest < today) or deal.status in (DealStatus.completed, DealStatus.withdrawn)
+    return review.latest + dt.timedelta(days=1) if review is not None else None
 
 
 @dataclass(frozen=True)

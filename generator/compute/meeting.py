@@ -29,6 +29,7 @@ from typing import Optional
 
 from ..model import Catalogue, Deal, Event, Outcome, Reading, Recommendation, Response, Session
 from .progress import EventProgress, Status, event_progress
+from .final import review_passed_from
 from .record import PathState, Paths, StatusEntry, states_of, status_history
 
 RED, AMBER, NONE = "red", "amber", ""
@@ -149,7 +150,7 @@ def changes_since(catalogue: Catalogue, since: Optional[dt.date], until: dt.date
     for deal in catalogue.deals:
         for o in deal.outcomes:
             states = paths.get((deal.slug, o.id))
-            for entry in status_history(o, until, states):
+            for entry in status_history(o, until, states, review_passed_from(deal)):
                 if entry.changed and in_period(entry.date, since, until):
                     statuses.append(StatusChange(deal, o, entry))
             kept = states_of(o, states, until)

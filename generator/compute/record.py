@@ -12,7 +12,9 @@ The history lists, oldest first:
 * every reading (dated by the day it measures), with the status it gave;
 * every move of the target (or its interim milestones), with the status it gave;
 * every day the status changed with no new reading or target: the day after the target date
-  (rule clause 5) and the day a reading became too old (clause 6).
+  (rule clause 6), the day a reading became too old (clause 7), and the day after the deal's
+  review date, when results become final (clause 4; a deal completed or withdrawn without a
+  review date has no such day, so its history turns final only by clause 4's time limit).
 
 Each entry names its evidence: the reading (and where it came from) or the move, and the
 clause of the rule that produced the status.
@@ -26,6 +28,7 @@ from typing import Optional, Sequence
 
 from ..model import LONDON, Deal, Evidence, Outcome, Point, Reading
 from .display import iso_date
+from .final import review_passed_from
 from .progress import RECENT_DAYS, OutcomeProgress, Status, outcome_progress
 from .progress_tables import _frame, rounded
 from .tables import Column, Table
@@ -104,7 +107,7 @@ class StatusEntry:
     """One dated step of an outcome's status history, with its evidence."""
 
     date: dt.date
-    cause: str  # "reading", "target-moved", "target-date-passed" or "reading-too-old"
+    cause: str  # "reading", "target-moved", "target-date-passed", "reading-too-old" or "programme-over"
     progress: OutcomeProgress  # the rule's answer on ``date`` (status, clause, reason, figures)
     previous: Status  # the status before this entry (for the first: before any reading or move)
     path: PathState  # the target in force on ``date``
@@ -127,8 +130,10 @@ class StatusEntry:
         return self.progress.evidence
 
 
-def status_history(outcome: Outcome, today: dt.date, states: Optional[list[PathState]] = None) -> list[StatusEntry]:
-    """The outcome's status history up to ``today``, oldest first (see the module docstring)."""
+def status_history(outcome: Outcome, today: dt.date, states: Optional[list[PathState]] = None,
+                   over_from: Optional[dt.date] = None) -> list[StatusEntry]:
+    """The outcome's status history up to ``today``, oldest first (see the module docstring);
+    ``over_from``: the day the deal's programme counts as over (final.review_passed_from)."""
     states = states_of(outcome, states, today)
     readings = sorted((r for r in outcome.readings if r.date <= today), key=lambda r: r.date)
     # (date, order on the day, cause, payload): a move counts before a reading of the same day.
@@ -138,19 +143,22 @@ def status_history(outcome: Outcome, today: dt.date, states: Optional[list[PathS
         if state.target is not None:
             events.append((state.target.date + dt.timedelta(days=1), 2, "target-date-passed", state))
     events += [(r.date + dt.timedelta(days=RECENT_DAYS + 1), 3, "reading-too-old", r) for r in readings]
+    if over_from is not None:
+        events.append((over_from, 4, "programme-over", None))
     entries: list[StatusEntry] = []
     events = sorted((e for e in events if e[0] <= today), key=lambda e: (e[0], e[1]))
     if not events:
         return entries
     # Before anything happened: "no reading yet", "monitored, no target" or "cannot be rated".
-    initial = outcome_progress(as_of(outcome, states[0]), events[0][0] - dt.timedelta(days=1)).status
+    first = events[0][0] - dt.timedelta(days=1)
+    initial = outcome_progress(as_of(outcome, states[0]), first, over_from is not None and over_from <= first).status
     for day, _, cause, payload in events:
         state = in_force(states, day)
         if cause == "target-date-passed" and payload is not state:
             continue  # that target was no longer in force by its date
-        progress = outcome_progress(as_of(outcome, state), day)
+        progress = outcome_progress(as_of(outcome, state), day, over_from is not None and over_from <= day)
         previous = entries[-1].status if entries else initial
-        if cause in ("target-date-passed", "reading-too-old") and previous is progress.status:
+        if cause in ("target-date-passed", "reading-too-old", "programme-over") and previous is progress.status:
             continue  # time passing is listed only when it changed the status
         if cause == "reading-too-old" and (progress.latest is None or progress.latest.date != payload.date):
             continue  # a newer reading had arrived
@@ -164,7 +172,7 @@ def status_history(outcome: Outcome, today: dt.date, states: Optional[list[PathS
 HISTORY_COLUMNS = [
     Column("outcome_id", "Outcome id", "string"),
     Column("date", "Date", "date", description="The day the status applies from: a reading's date, the day a moved target became public, or the day time changed it"),
-    Column("cause", "Cause", "string", description="reading, target-moved, target-date-passed or reading-too-old"),
+    Column("cause", "Cause", "string", description="reading, target-moved, target-date-passed, reading-too-old or programme-over"),
     Column("status", "Status", "string", description="As the status rule gives it on that date (the status column of outcomes-progress)"),
     Column("changed", "Status changed", "boolean", description="Whether the status differs from the entry before"),
     Column("previous_status", "Previous status", "string"),
@@ -214,7 +222,7 @@ def history_rows(outcome: Outcome, entries: list[StatusEntry]) -> list[dict]:
 
 def history_table(deal: Deal, today: dt.date, paths: Paths) -> Table:
     """status-history: every outcome's status history, for the downloads."""
-    rows = [row for o in deal.outcomes for row in history_rows(o, status_history(o, today, paths.get((deal.slug, o.id))))]
+    rows = [row for o in deal.outcomes for row in history_rows(o, status_history(o, today, paths.get((deal.slug, o.id)), review_passed_from(deal)))]
     return Table(
         "status-history", "Status history of each outcome", HISTORY_COLUMNS, _frame(HISTORY_COLUMNS, rows),
         description=f"Each outcome's status on each date it could change, as of {today.isoformat()}, with its evidence: "

@@ -31,6 +31,7 @@ from feedgen.feed import FeedGenerator
 
 from ..compute.display import per_head
 from ..compute.meeting import changes_since, meeting_dates, previous_meeting
+from ..compute.final import programme_over
 from ..compute.progress import STATUS_ORDER, deal_outcome_progress, outcome_progress
 from ..compute.record import as_of, in_force, states_of
 from ..compute.tables import Column, Table
@@ -132,7 +133,7 @@ def compared(deal: Deal, from_uri: str, today: dt.date) -> Compared:
     funds = sum((f.per_year.amount * UNIT_PENCE[f.unit] for f in yearly), Decimal(0)) / population if yearly and population else None
     kinds = {f.per_year.as_published.value for f in yearly}
     published = "up to" if "up-to" in kinds else "about" if "about" in kinds else ""
-    statuses = Counter(outcome_progress(o, today).status for o in deal.outcomes)
+    statuses = Counter(p.status for p in deal_outcome_progress(deal, today).values())
     return Compared(
         deal, href(from_uri, deal_uri(deal)), population, budget, funds, published,
         {s: statuses.get(s, 0) for s in STATUS_ORDER}, len(deal.outcomes), bool(deal.illustrative),
@@ -221,7 +222,7 @@ def statuses_on(ctx: Context, day: dt.date, from_uri: str) -> list[DayCounts]:
         tally = Counter()
         for o in deal.outcomes:
             state = in_force(states_of(o, found.get((deal.slug, o.id)), day), day)
-            tally[outcome_progress(as_of(o, state), day).status] += 1
+            tally[outcome_progress(as_of(o, state), day, programme_over(deal, day)).status] += 1
         rows.append(DayCounts(deal, href(from_uri, deal_uri(deal)), {s: tally.get(s, 0) for s in STATUS_ORDER}))
     return rows
 

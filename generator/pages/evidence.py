@@ -17,6 +17,7 @@ from typing import Optional
 from urllib.parse import quote
 
 from ..compute.display import long_date
+from ..compute.final import review_passed_from
 from ..compute.progress import RECENT_DAYS, OutcomeProgress, Status
 from ..compute.record import Paths, PathState, StatusEntry, status_history, target_paths
 from ..model import AssuranceRating, Deal, Evidence, Outcome
@@ -124,6 +125,8 @@ def cause_text(entry: StatusEntry, unit: str) -> str:
         return f"Target moved from {before} to {_point(entry.path, unit)}"
     if entry.cause == "target-date-passed":
         return f"The target date ({long_date(entry.path.target.date)}) passed without the target being met"
+    if entry.cause == "programme-over":
+        return "The deal's review date passed: the result is final"
     return f"The latest reading ({long_date(entry.reading.date)}) became more than {RECENT_DAYS} days old"
 
 
@@ -141,7 +144,7 @@ def history_rows(outcome: Outcome, entries: list[StatusEntry], rule_href: str) -
 def outcome_evidence(ctx: Context, deal: Deal, p: OutcomeProgress, page_uri: str) -> OutcomeEvidence:
     o = p.outcome
     rule = href(page_uri, DASHBOARD_URI, "status-rule")
-    entries = status_history(o, ctx.now.date(), paths(ctx).get((deal.slug, o.id)))
+    entries = status_history(o, ctx.now.date(), paths(ctx).get((deal.slug, o.id)), review_passed_from(deal))
     anchor = f"outcome-{o.id}"
     return OutcomeEvidence(
         outcome=o,
@@ -163,4 +166,4 @@ def deal_histories(ctx: Context, deal: Deal, page_uri: str) -> dict[str, list[Hi
     rule = href(page_uri, DASHBOARD_URI, "status-rule")
     found = paths(ctx)
     today = ctx.now.date()
-    return {o.id: history_rows(o, status_history(o, today, found.get((deal.slug, o.id))), rule) for o in deal.outcomes}
+    return {o.id: history_rows(o, status_history(o, today, found.get((deal.slug, o.id)), review_passed_from(deal)), rule) for o in deal.outcomes}
