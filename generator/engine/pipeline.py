@@ -122,7 +122,7 @@ def build(
     ``session``: reuse what an earlier build of the same preview made."""
     publication = publish(sources.catalogue, sources.updates, now, previews=previews)
     files, _ = deal_files([settings.deals_dir])
-    revisions = history(_reader(settings.deals_dir), publication)
+    revisions = history(_reader(settings.deals_dir, sources.catalogue.deals), publication)
     bundle = generate(
         publication,
         settings.templates_dir,
@@ -139,8 +139,8 @@ def build(
     return Built(bundle, publication, gone)
 
 
-def _reader(deals_dir: Path) -> Optional[Reader]:
+def _reader(deals_dir: Path, known=()) -> Optional[Reader]:
     try:
-        return Reader(deals_dir)
+        return Reader(deals_dir, known)
     except GitError:
         return None
