@@ -143,3 +143,18 @@ def test_a_later_reader_parses_only_the_file_versions_no_reader_has_read(deals, 
     _commit(deals, DEAL.replace("title: Testshire deal", "title: Testshire devolution deal"), "2026-01-03T12:00:00+00:00")
     history(Reader(deals), publication)
     assert parsed == ["testshire.yaml"]  # the one new version
+
+
+def test_a_deal_unchanged_between_commits_is_one_object_and_the_changes_name_only_the_edit(deals):
+    _commit(deals, DEAL, "2026-01-01T12:00:00+00:00")
+    (deals / "otherton.yaml").write_text(DEAL.replace("Testshire", "Otherton"), encoding="utf-8")
+    _commit(deals, DEAL, "2026-01-02T12:00:00+00:00")
+    _commit(deals, DEAL.replace("title: Testshire deal", "title: Testshire devolution deal"), "2026-01-03T12:00:00+00:00")
+    _, revisions = _read(deals)
+    second, third = ({d.slug: d for d in r.catalogue.deals} for r in revisions[1:])
+    assert second["otherton"] is third["otherton"]
+    assert [c.lines for c in changes(revisions)] == [
+        ["testshire: title changed from Testshire deal to Testshire devolution deal"],
+        ["otherton: deal added (Otherton deal)"],
+        ["testshire: deal added (Testshire deal)"],
+    ]

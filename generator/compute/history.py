@@ -155,10 +155,14 @@ def changes(revisions: Sequence[Revision], limit: int = HISTORY_LIMIT) -> list[C
 def reading_added_dates(revisions: Sequence[Revision]) -> dict[tuple[str, str, dt.date], dt.datetime]:
     """(deal slug, outcome id, reading date) -> when it first appeared on the public site."""
     first: dict = {}
+    seen: set[int] = set()  # deals already counted: an unchanged deal is the same object in later revisions
     for revision in revisions:
         if revision.catalogue is None:
             continue
         for deal in revision.catalogue.deals:
+            if id(deal) in seen:
+                continue
+            seen.add(id(deal))
             for o in deal.outcomes:
                 for r in o.readings:
                     first.setdefault((deal.slug, o.id, r.date), revision.date)
