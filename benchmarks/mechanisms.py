@@ -9,14 +9,13 @@ memory; nothing in generator/ changes. The mechanisms:
               (generator/runtime.py PARALLEL_FROM is made unreachable: one process)
   c-yaml      libyaml's C parser under the strict YAML reader (generator/model/yaml.py
               _CParser = None: PyYAML's pure-Python parser gives the events)
-  field-sets  shared pydantic field sets (generator/model/catalogue.py share_field_sets
-              becomes a no-op where generator/model/load.py calls it)
   nav-cache   the theme's nav rendered once per depth (the plugin's on_env no longer gives
               site_templates/overrides/main.html its dealsite_nav dict, so every page
               renders Material's nav)
   nothing     every mechanism on: the build as shipped
 
-(The pause of the garbage collector was measured the same way and removed: issue 13.)
+(The pause of the garbage collector and the shared pydantic field sets were measured and
+removed: issue 13.)
 
 Usage, once for the corpus (1,000 deals and the git history benchmarks/bench.py gives them)::
 
@@ -64,12 +63,6 @@ def _without_c_yaml() -> None:
     yaml._CParser = None
 
 
-def _without_field_sets() -> None:
-    from generator.model import load
-
-    load.share_field_sets = lambda value: None
-
-
 def _without_nav_cache() -> None:
     from generator.engine.mkdocs import plugin
 
@@ -88,7 +81,6 @@ MECHANISMS = {
     "nothing": lambda: None,
     "workers": _without_workers,
     "c-yaml": _without_c_yaml,
-    "field-sets": _without_field_sets,
     "nav-cache": _without_nav_cache,
 }
 

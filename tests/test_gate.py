@@ -145,6 +145,7 @@ def test_a_page_of_the_held_back_deal_is_found_by_its_address(site, publication,
         ('<img src="x" onerror="alert(1)">', "onerror attribute on <img>"),
         ('<a href="jav&#x61;script:alert(1)">x</a>', "script-capable URL in href on <a>"),
         ('<a href=" JaVaScRiPt\t:alert(1)">x</a>', "script-capable URL in href on <a>"),
+        ('<a href="javascript&amp;colon;alert(1)">x</a>', "script-capable URL in href on <a>"),  # a colon only once unescaped
         ('<form action="data:text/html,x"><button>x</button></form>', "script-capable URL in action on <form>"),
         ("<script>alert(1)</script>", "<script> that is not one of the site's own"),
         ('<script src="https://cdn.example.com/x.js"></script>', "<script> that is not one of the site's own"),

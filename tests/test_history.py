@@ -18,6 +18,7 @@ from test_diff import DEAL
 
 from generator.compute.embargo import publish
 from generator.compute.history import changes, history, last_public_change
+from generator.model.digest import forget_caches
 from generator.model.git import Reader
 from generator.model.load import load_catalogue
 
@@ -100,3 +101,60 @@ def test_outside_git_a_deal_with_anything_held_back_gets_no_date(deals):
     (deals / "testshire.yaml").write_text(DEAL.replace(ANCHOR, ANCHOR + EMBARGOED_READING.format(when="2099-01-01")), encoding="utf-8")
     publication = publish(load_catalogue([deals]), (), NOW)
     assert last_public_change(None, publication, {"testshire": NOW - dt.timedelta(days=1)}) == {}
+
+
+def test_history_reusing_the_working_trees_deals_equals_history_parsing_every_version(deals):
+    # Back-dated commits, an embargo lifting between two commits, a second deal edited last.
+    held = DEAL.replace(ANCHOR, ANCHOR + EMBARGOED_READING.format(when="2026-01-15T09:30:00+00:00"))
+    other = DEAL.replace("Testshire", "Otherton")
+    _commit(deals, DEAL, "2025-11-01T12:00:00+00:00")
+    _commit(deals, held, "2026-01-01T12:00:00+00:00")
+    (deals / "otherton.yaml").write_text(other, encoding="utf-8")
+    _commit(deals, held, "2025-12-01T12:00:00+00:00")  # back-dated: before the commit above
+    (deals / "otherton.yaml").write_text(other.replace("title: Otherton deal", "title: Otherton devolution deal"), encoding="utf-8")
+    _commit(deals, held, "2026-02-01T12:00:00+00:00")
+    catalogue = load_catalogue([deals])
+    publication = publish(catalogue, (), NOW)
+    reused = history(Reader(deals, known=catalogue.deals), publication)
+    forget_caches()  # file versions read by the Reader above
+    every = history(Reader(deals), publication)
+    assert [(r.commit, r.date, r.lifted, r.catalogue) for r in reused] == [(r.commit, r.date, r.lifted, r.catalogue) for r in every]
+    assert [(c.date, c.lines) for c in changes(reused)] == [(c.date, c.lines) for c in changes(every)]
+    # Newest first: otherton revised (1 Feb); the reading's embargo lifted (15 January, between
+    # the back-dated commit of 1 December and that of 1 February); otherton added; testshire added.
+    assert [c.date.date().isoformat() for c in changes(every)] == ["2026-02-01", "2026-01-15", "2025-12-01", "2025-11-01"]
+    newest = {d.slug: d for d in reused[-1].catalogue.deals}
+    assert newest["otherton"] is catalogue.deal("otherton")  # the working tree's deal, not parsed again
+
+
+def test_a_later_reader_parses_only_the_file_versions_no_reader_has_read(deals, monkeypatch):
+    from generator.model import git
+
+    forget_caches()
+    _commit(deals, DEAL, "2026-01-01T12:00:00+00:00")
+    _commit(deals, DEAL.replace(ANCHOR, ANCHOR + READING), "2026-01-02T12:00:00+00:00")
+    publication = publish(load_catalogue([deals]), (), NOW)
+    history(Reader(deals), publication)  # a preview's first build: both versions parsed
+    parsed: list[str] = []
+    original = git._parse_file
+    monkeypatch.setattr(git, "_parse_file", lambda file, name, raw: parsed.append(name) or original(file, name, raw))
+    history(Reader(deals), publication)  # the next rebuild, nothing committed since
+    assert parsed == []
+    _commit(deals, DEAL.replace("title: Testshire deal", "title: Testshire devolution deal"), "2026-01-03T12:00:00+00:00")
+    history(Reader(deals), publication)
+    assert parsed == ["testshire.yaml"]  # the one new version
+
+
+def test_a_deal_unchanged_between_commits_is_one_object_and_the_changes_name_only_the_edit(deals):
+    _commit(deals, DEAL, "2026-01-01T12:00:00+00:00")
+    (deals / "otherton.yaml").write_text(DEAL.replace("Testshire", "Otherton"), encoding="utf-8")
+    _commit(deals, DEAL, "2026-01-02T12:00:00+00:00")
+    _commit(deals, DEAL.replace("title: Testshire deal", "title: Testshire devolution deal"), "2026-01-03T12:00:00+00:00")
+    _, revisions = _read(deals)
+    second, third = ({d.slug: d for d in r.catalogue.deals} for r in revisions[1:])
+    assert second["otherton"] is third["otherton"]
+    assert [c.lines for c in changes(revisions)] == [
+        ["testshire: title changed from Testshire deal to Testshire devolution deal"],
+        ["otherton: deal added (Otherton deal)"],
+        ["testshire: deal added (Testshire deal)"],
+    ]

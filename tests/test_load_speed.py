@@ -239,24 +239,3 @@ def test_below_parallel_from_files_all_are_parsed_in_this_process(corpus, monkey
     monkeypatch.setenv("DEALSITE_JOBS", "2")
     monkeypatch.setattr(load, "PARALLEL_FROM", 17)  # one more than the 16 files
     assert _parsing_pids(corpus, monkeypatch, tmp_path) == {os.getpid()}
-
-
-def test_loaded_models_with_the_same_fields_share_one_record_of_them():
-    from generator.model.load import load_catalogue
-
-    catalogue = load_catalogue([REPO / "deals"], jobs=1)
-    readings = [r for d in catalogue.deals for o in d.outcomes for r in o.readings]
-    records = {id(r.__pydantic_fields_set__) for r in readings}
-    kinds = {frozenset(r.__pydantic_fields_set__) for r in readings}
-    assert len(records) == len(kinds) < len(readings)
-
-
-def test_a_copy_with_changes_does_not_change_the_shared_record():
-    from generator.model.load import load_catalogue
-
-    catalogue = load_catalogue([REPO / "deals"], jobs=1)
-    first, second = [r for d in catalogue.deals for o in d.outcomes for r in o.readings if "commentary" not in r.__pydantic_fields_set__][:2]
-    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
-    changed = first.model_copy(update={"commentary": "Revised."})
-    assert "commentary" in changed.__pydantic_fields_set__
-    assert "commentary" not in second.__pydantic_fields_set__

@@ -44,7 +44,7 @@ def diff_catalogues(old: Catalogue, new: Catalogue) -> list[str]:
             lines.append(f"{slug}: deal added ({b.title})")
         elif b is None:
             lines.append(f"{slug}: deal removed ({a.title})")
-        else:
+        elif a is not b:  # history gives an unchanged deal as the same object in each revision
             lines += [f"{slug}: {line}" for line in diff_deals(a, b)]
     return lines
 

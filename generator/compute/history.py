@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from ..model import Catalogue
+from ..model import Catalogue, Deal
 from ..model.git import GitError, Reader
 from ..model.problems import InvalidDeals
 from .diff import diff_catalogues
@@ -74,30 +74,44 @@ def history(reader: Optional[Reader], publication: Publication, *, limit: int = 
             revisions.append(Revision(commit, date, None))
             continue
         until = commits[i + 1][1] if i + 1 < len(commits) else publication.now
-        for moment, lifted in [(date, False), *((m, True) for m in _moments(catalogue, date, until, publication.now))]:
+        for moment, lifted in [(date, False), *((m, True) for m in _moments(catalogue, date, until, publication.now, today))]:
             state = catalogue if publication.previews else today.filter(public_catalogue(catalogue, moment))
             revisions.append(Revision(commit, moment, state, lifted))
     return revisions
 
 
-def _moments(catalogue: Catalogue, after: dt.datetime, until: dt.datetime, now: dt.datetime) -> list[dt.datetime]:
+def _moments(catalogue: Catalogue, after: dt.datetime, until: dt.datetime, now: dt.datetime, today: "_Today") -> list[dt.datetime]:
     """Embargo moments in the catalogue strictly after ``after`` and before ``until`` (and not after now)."""
-    found = {
-        item.publish_after
-        for deal in catalogue.deals
-        for item in (deal, *(r for o in deal.outcomes for r in o.readings))
-        if item.publish_after is not None and not item.draft and after < item.publish_after < until and item.publish_after <= now
-    }
+    found = {moment for deal in catalogue.deals for moment in today.moments_of(deal) if after < moment < until and moment <= now}
     return sorted(found)
 
 
 class _Today:
-    """Keeps, in a past state, only what is public today."""
+    """Keeps, in a past state, only what is public today.
+
+    Most deals are the same from one revision to the next, so what is worked out for a deal
+    is kept for the history being read, keyed by the deal's digest (its file's bytes, or its
+    copy's changes: model/digest.py): a deal is filtered once, and its unchanged copies in
+    later revisions are the same object, not 25 copies of it.
+    """
 
     def __init__(self, publication: Publication):
         self.slugs = publication.public_slugs()
         self.readings = publication.public_reading_keys()
         self.scrutiny = publication.catalogue.scrutiny  # what of the committee's record is public today
+        self._filtered: dict[bytes, Deal] = {}
+        self._moments: dict[bytes, frozenset[dt.datetime]] = {}
+
+    def moments_of(self, deal: Deal) -> frozenset[dt.datetime]:
+        """When the deal or a reading in it is to be published (not drafts)."""
+        found = self._moments.get(deal.digest)
+        if found is None:
+            found = self._moments[deal.digest] = frozenset(
+                item.publish_after
+                for item in (deal, *(r for o in deal.outcomes for r in o.readings))
+                if item.publish_after is not None and not item.draft
+            )
+        return found
 
     def filter(self, catalogue: Catalogue) -> Catalogue:
         catalogue = self._record(catalogue)
@@ -105,14 +119,10 @@ class _Today:
         for deal in catalogue.deals:
             if deal.slug not in self.slugs:
                 continue
-            if all((deal.slug, o.id, r.date) in self.readings for o in deal.outcomes for r in o.readings):
-                deals.append(deal)
-                continue
-            outcomes = [
-                o.model_copy(update={"readings": [r for r in o.readings if (deal.slug, o.id, r.date) in self.readings]})
-                for o in deal.outcomes
-            ]
-            deals.append(deal.model_copy(update={"outcomes": outcomes}))
+            kept = self._filtered.get(deal.digest)
+            if kept is None:
+                kept = self._filtered[deal.digest] = self._filter(deal)
+            deals.append(kept)
         return catalogue.model_copy(update={"deals": deals})
 
     def _record(self, catalogue: Catalogue) -> Catalogue:
@@ -128,6 +138,15 @@ class _Today:
             "responses": [r for r in past.responses if r in today.responses],
         })
         return catalogue.model_copy(update={"scrutiny": kept})
+
+    def _filter(self, deal: Deal) -> Deal:
+        if all((deal.slug, o.id, r.date) in self.readings for o in deal.outcomes for r in o.readings):
+            return deal
+        outcomes = [
+            o.model_copy(update={"readings": [r for r in o.readings if (deal.slug, o.id, r.date) in self.readings]})
+            for o in deal.outcomes
+        ]
+        return deal.model_copy(update={"outcomes": outcomes})
 
 
 def changes(revisions: Sequence[Revision], limit: int = HISTORY_LIMIT) -> list[Change]:
@@ -152,10 +171,14 @@ def changes(revisions: Sequence[Revision], limit: int = HISTORY_LIMIT) -> list[C
 def reading_added_dates(revisions: Sequence[Revision]) -> dict[tuple[str, str, dt.date], dt.datetime]:
     """(deal slug, outcome id, reading date) -> when it first appeared on the public site."""
     first: dict = {}
+    seen: set[int] = set()  # deals already counted: an unchanged deal is the same object in later revisions
     for revision in revisions:
         if revision.catalogue is None:
             continue
         for deal in revision.catalogue.deals:
+            if id(deal) in seen:
+                continue
+            seen.add(id(deal))
             for o in deal.outcomes:
                 for r in o.readings:
                     first.setdefault((deal.slug, o.id, r.date), revision.date)

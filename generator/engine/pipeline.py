@@ -174,7 +174,7 @@ def build(
     ``session``: reuse what an earlier build of the same preview made."""
     publication = publish(sources.catalogue, sources.updates, now, previews=previews, as_of=settings.as_of)
     files, _ = deal_files([settings.deals_dir])
-    revisions = history(_reader(settings.deals_dir), publication)
+    revisions = history(_reader(settings.deals_dir, sources.catalogue.deals), publication)
     if settings.as_of is not None and revisions is not None:  # an archive: the history up to its day
         revisions = [replace(r, catalogue=as_known_on(r.catalogue, settings.as_of)) if r.catalogue else r for r in revisions if r.date <= now]
     bundle = generate(
@@ -194,8 +194,8 @@ def build(
     return Built(bundle, publication, gone)
 
 
-def _reader(deals_dir: Path) -> Optional[Reader]:
+def _reader(deals_dir: Path, known=()) -> Optional[Reader]:
     try:
-        return Reader(deals_dir)
+        return Reader(deals_dir, known)
     except GitError:
         return None

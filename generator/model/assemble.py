@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator, Optional
 
 from .catalogue import Catalogue
+from .digest import cache
 from .deal import Deal
 from .problems import InvalidDeals, Problem, field_path, line_of
 from .scrutiny import Scrutiny
@@ -46,10 +47,10 @@ def assemble(shared: dict[str, tuple], loaded: list[tuple], problems: list[Probl
     problems += _duplicates(loaded)
     problems += _shared_duplicates(shared)
     if timetable is not None and menu is not None:
-        rounds = {r.id for r in timetable.rounds}
-        powers = {p.id for p in menu.powers}
+        rounds = frozenset(r.id for r in timetable.rounds)
+        powers = frozenset(p.id for p in menu.powers)
         for deal, doc, file in loaded:
-            for path, message, others in cross_checks(deal, rounds, powers):
+            for path, message, others in _checked(deal, rounds, powers):
                 line = line_of(doc, path)
                 also = also_on(line_of(doc, other) for other in others if line_of(doc, other) != line)
                 problems.append(Problem(file, line, field_path(path), message + also, code="reference"))
@@ -130,6 +131,24 @@ def _duplicates(loaded) -> list[Problem]:
 
 
 # --- rules that need more than one object ----------------------------------------
+
+
+# What cross_checks found for a deal, keyed by its digest and the menus' ids: history checks
+# every revision, and most deals are the same file version in each (one cache policy:
+# model/digest.py). At 300 deals and 25 revisions, 7,551 checks became about 370.
+_CHECKED: dict[tuple[bytes, frozenset, frozenset], tuple] = {}
+cache(_CHECKED.clear)
+_CHECKED_MAX = 50_000  # deal versions x menus; a long preview session starts again past this
+
+
+def _checked(deal: Deal, rounds: frozenset[str], powers: frozenset[str]) -> tuple:
+    key = (deal.digest, rounds, powers)
+    found = _CHECKED.get(key)
+    if found is None:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        found = _CHECKED[key] = tuple(cross_checks(deal, rounds, powers))
+    return found
 
 
 def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tuple[tuple, str, tuple]]:

@@ -15,7 +15,7 @@ from typing import Iterable, Optional
 
 from ..runtime import PARALLEL_FROM, jobs_available, worker_started
 from .assemble import SHARED, assemble
-from .catalogue import Catalogue, share_field_sets
+from .catalogue import Catalogue
 from .deal import Deal
 from .digest import Digested, cache, digest, stamped
 from .files import read
@@ -128,7 +128,6 @@ def _load_deal(path: Path, raw: Optional[bytes] = None) -> tuple[Optional[Deal],
             return None, doc, problems
     if deal is not None:
         stamped(deal, deal_digest(slug, raw))  # of the bytes parsed, which a cache compares
-        share_field_sets(deal)  # at once, so the next file's models reuse the memory freed
     return deal, doc, problems
 
 
@@ -183,7 +182,6 @@ def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[D
             continue
         deal, _, problems = result
         if deal is not None and not problems:
-            share_field_sets(deal)  # again: a deal from a worker shares sets only within itself
             _DEAL_CACHE[key] = deal  # keyed by the digest of the bytes it was parsed from
         else:
             _DEAL_CACHE.pop(key, None)
