@@ -105,12 +105,13 @@ def test_a_deal_page_shows_its_part_of_the_record(site):
 
 def test_each_status_names_its_rule_clause_and_the_reading_behind_it(site):
     html = read(site, "deals/kent/index.html")
-    # feeling-safe: 61.8 on 31 March 2014; by 2026 its target date (31 March 2015) has passed: clause 5
+    # feeling-safe: 61.8 on 31 March 2014; kent's review date (31 March 2015) passed long before
+    # 2026, so the result is final (clause 4): 65.0 - 61.8 = 3.2 points short of the target
     section = html[html.index('id="outcome-feeling-safe"'):html.index('id="outcome-out-of-work"')]
-    assert '<a href="../../dashboard/#status-rule-5">rule clause 5</a> on the latest reading: the target date has passed without the target being met.' in section
-    assert "61.8%" in section
+    assert 'Status by <a href="../../dashboard/#status-rule-4">rule clause 4</a> on the latest reading: the result is final: ' in section
+    assert "3.2 points" in section and "61.8%" in section
     assert "Kent County Council (illustrative), Pilot performance report to the partnership board (illustrative)" in section
-    assert 'id="status-rule-5"' in read(site, "dashboard/index.html")
+    assert 'id="status-rule-4"' in read(site, "dashboard/index.html")
 
 
 def test_an_assurance_rating_is_shown_beside_the_computed_status_never_instead(site):
@@ -140,13 +141,14 @@ def test_status_history_is_on_the_tables_page_and_in_the_downloads(site):
     rows = list(csv.DictReader(io.StringIO(read(site, "deals/kent/status-history.csv"))))
     safe = [(r["date"], r["cause"], r["status"], r["status_clause"]) for r in rows if r["outcome_id"] == "feeling-safe"]
     # baseline 58.0 (2012-04-01), target 65.0 by 2015-03-31 (1094 days); readings 59.5 and 61.8
-    # 2013-03-31 (364 days): expected 58 + 7 x 364/1094 = 60.329; share 1.5 / 2.329 = 64.4%: at risk
-    # 2014-03-31 (729 days): expected 58 + 7 x 729/1094 = 62.665; share 3.8 / 4.665 = 81.5%: at risk
-    # 2015-04-01: the target date passed without 65.0: off track (clause 5)
+    # 2013-03-31 (364 days): expected 58 + 7 x 364/1094 = 60.329; share 1.5 / 2.329 = 64.4%: at risk (clause 8)
+    # 2014-03-31 (729 days): expected 58 + 7 x 729/1094 = 62.665; share 3.8 / 4.665 = 81.5%: at risk (clause 8)
+    # 2015-04-01: the target date passed without 65.0, and kent's review date (2015-03-31) with it:
+    # the result is final, missed (clause 4); the programme's end that day changes nothing more
     assert safe == [
-        ("2013-03-31", "reading", "at-risk", "7"),
-        ("2014-03-31", "reading", "at-risk", "7"),
-        ("2015-04-01", "target-date-passed", "off-track", "5"),
+        ("2013-03-31", "reading", "at-risk", "8"),
+        ("2014-03-31", "reading", "at-risk", "8"),
+        ("2015-04-01", "target-date-passed", "missed", "4"),
     ]
     readings = list(csv.DictReader(io.StringIO(read(site, "deals/kent/readings.csv"))))
     assert {r["source_publisher"] for r in readings} == {"Kent County Council (illustrative)"}

@@ -131,12 +131,13 @@ def test_an_outcome_chart_places_path_readings_and_verdict_by_hand():
     assert chart.caption == "Reading" and chart.earlier == 0
 
 
-def test_an_outcome_charts_table_holds_its_latest_four_readings():
+def test_an_outcome_charts_table_holds_its_latest_three_readings():
     readings = [{"date": f"2020-01-{d:02d}", "value": str(v)} for d, v in ((5, 11), (10, 12), (15, 13), (20, 14), (25, 15), (30, 16))]
     chart = outcome_chart(outcome_progress(_outcome(readings=readings), dt.date(2020, 1, 31)), dt.date(2020, 1, 31))
     # expected on the 15th: 10 + 10 x 14 / 30 = 14.67, written to the target's places: 15
-    assert [(r.reading, r.expected) for r in chart.table] == [("13 homes", "15 homes"), ("14 homes", "16 homes"), ("15 homes", "18 homes"), ("16 homes", "20 homes")]
-    assert (chart.caption, chart.earlier) == ("Latest 4 of 6 readings", 2)
+    # (the 20th: 10 + 10 x 19 / 30 = 16.33, 16; the 25th: 17.99, 18; the 30th: 19.67, 20)
+    assert [(r.reading, r.expected) for r in chart.table] == [("14 homes", "16 homes"), ("15 homes", "18 homes"), ("16 homes", "20 homes")]
+    assert (chart.caption, chart.earlier) == ("Latest 3 of 6 readings", 3)
 
 
 # --- final results --------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ from ..model import UNIT_PENCE, Deal, Event, Evidence, Outcome, Point, Reading
 from .final import FinalResult, final_result, programme_over
 
 RECENT_DAYS = 400
+SHARE_CLAUSE = 8  # the last clause of the rule: the share of expected progress
 ON_TRACK_SHARE = Decimal("0.9")
 AT_RISK_SHARE = Decimal("0.6")
 
@@ -244,14 +245,14 @@ def outcome_progress(outcome: Outcome, today: dt.date, over: bool = False) -> Ou
         return OutcomeProgress(outcome, Status.no_recent_data, f"the latest reading is {age} days old (more than {RECENT_DAYS})", share=share, clause=7, **common)
     if share is None:
         status = Status.on_track if gap * sign >= 0 else Status.off_track
-        return OutcomeProgress(outcome, status, "no progress was expected yet", share=None, clause=8, **common)
+        return OutcomeProgress(outcome, status, "no progress was expected yet", share=None, clause=SHARE_CLAUSE, **common)
     if share >= ON_TRACK_SHARE:
         status = Status.on_track
     elif share >= AT_RISK_SHARE:
         status = Status.at_risk
     else:
         status = Status.off_track
-    return OutcomeProgress(outcome, status, "share of expected progress", share=share, clause=8, **common)
+    return OutcomeProgress(outcome, status, "share of expected progress", share=share, clause=SHARE_CLAUSE, **common)
 
 
 def deal_outcome_progress(deal: Deal, today: dt.date) -> dict[str, OutcomeProgress]:

@@ -26,7 +26,7 @@ LEFT, RIGHT = 8.0, 312.0  # the plot's x range: the first and last dates
 TOP, BOTTOM = 22.0, 82.0  # the plot's y range: the largest and smallest values
 TEXT = 11  # the labels' size (user units): room a label needs above its baseline
 VERDICT_GAP = 9  # the verdict's text sits this far above (or below) the latest reading
-TABLE_READINGS = 4  # the latest readings in the chart's table for screen readers (every one: the tables page)
+TABLE_READINGS = 3  # the latest readings in the chart's table for screen readers (every one: the tables page)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ the tables page (``deals/<slug>/tables/``), which the deal page links to.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..compute.budget import budget_view
 from ..compute.final import programme_over
 from ..compute.progress_chart import outcome_chart
@@ -35,9 +37,20 @@ DEAL_SECTIONS = [
     ("sources", "Sources"),
 ]
 
-# The contents list names each outcome for a deal with at most this many (the summary links every
-# outcome whatever their number): twenty titles in the sidebar were 4 KB of a 20-outcome page.
+# A deal with more outcomes than this is "large": its contents list does not name each outcome
+# (the summary links every one), and its outcome charts carry no table of readings for screen
+# readers (the tables page, linked under each outcome, has every reading). On the benchmark's
+# 20-outcome page the titles in the sidebar were 4 KB and the charts' tables 8 KB of an 80 KB budget.
 TOC_OUTCOMES = 8
+
+def outcome_charts(rows: dict, today, *, tables: bool) -> dict:
+    """Each outcome's chart by id (compute/progress_chart.py), without its screen-reader table
+    unless ``tables`` (see TOC_OUTCOMES)."""
+    charts = {oid: outcome_chart(row.progress, today) for oid, row in rows.items()}
+    if tables:
+        return charts
+    return {oid: c and replace(c, table=(), earlier=0) for oid, c in charts.items()}
+
 
 def deal_sections(deal: Deal) -> list[tuple[str, str]]:
     """The sections of this deal's page, in order: those that would be empty are left out."""
@@ -118,7 +131,7 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
         key_dates=key_dates(deal),
         links=site_links(uri),
         progress=progress,
-        charts={oid: outcome_chart(row.progress, today) for oid, row in progress["outcomes"].items()},
+        charts=outcome_charts(progress["outcomes"], today, tables=len(outcomes) <= TOC_OUTCOMES),
         rounds=rounds,
         now=ctx.now,
         **deal_parts(ctx, deal, view, views),

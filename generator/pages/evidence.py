@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..compute.display import long_date
 from ..compute.final import review_passed_from
-from ..compute.progress import RECENT_DAYS, OutcomeProgress, Status
+from ..compute.progress import RECENT_DAYS, SHARE_CLAUSE, OutcomeProgress, Status
 from ..compute.record import Paths, PathState, StatusEntry, status_history, target_paths
 from ..model import AssuranceRating, Deal, Evidence, Outcome
 from .bundle import Context
@@ -97,6 +97,7 @@ class OutcomeEvidence:
     ratings: int  # how many ratings there are
     history_count: int  # entries of its status history (on the tables page and in status-history.csv)
     correction: str  # the "suggest a correction" link, or ""
+    explained: bool = False  # the status line already gives the share of expected progress (the reason)
 
     @property
     def cannot_rate(self) -> bool:
@@ -158,6 +159,7 @@ def outcome_evidence(ctx: Context, deal: Deal, p: OutcomeProgress, page_uri: str
         ratings=len(o.assurance),
         history_count=len(entries),
         correction=correction_href(ctx, page_uri, anchor, o.title),  # the page's address names the deal
+        explained=p.share is not None and p.final is None and p.clause == SHARE_CLAUSE,
     )
 
 
