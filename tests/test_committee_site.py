@@ -197,3 +197,26 @@ def test_an_output_says_so_and_an_outcome_too_vague_to_measure_says_why(site):
     gm = read(site, "deals/greater-manchester-agreement/index.html")
     rated = [m for m in re.finditer(r'<a href="../../dashboard/#status-rule-1">rule clause 1</a>: ([^<]*)\.', gm)]
     assert len(rated) == 2  # the two outcomes with cannot_rate: the reason, never "no recent data"
+
+
+# --- the last gaps: corrections beside every figure, each deal's feed, the current pack, budget per head ---
+
+
+def test_the_side_by_side_shows_budget_per_head_beside_funds_per_head(site):
+    html = read(site, "committee/index.html")
+    part = html[html.index('id="side-by-side"'):html.index('id="committee-data"')]
+    assert "Budget per resident is the single place budget's baseline" in part  # with the guidance, no ranking
+    county = part[part.index("<caption>County</caption>"):]
+    county = county[:county.index("</table>")]
+    assert "<th scope=\"col\">Budget a year per resident</th><th scope=\"col\">Funds a year per resident</th>" in county
+
+    def row(name):
+        r = county[county.index(name):]
+        return re.findall(r"<td>([^<]*)</td>", r[:r.index("</tr>")])
+
+    # kent: six lines over 2012-13 to 2014-15 sum to £2,522.3m; a year £840.77m; / 1,463,740 = £574.396 -> £574
+    assert row("Kent county deal")[:3] == ["1,463,740", "£574", "No yearly fund"]
+    # cheshire west: £817.9m over three years; a year £272.63m; / 329,608 = £827.14 -> £827
+    assert row("Cheshire West and Chester")[:3] == ["329,608", "£827", "No yearly fund"]
+    # cornwall has funds and no single place budget
+    assert row("Cornwall Devolution Deal")[1] == "No single place budget"

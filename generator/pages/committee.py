@@ -104,6 +104,7 @@ class Compared:
     budget_per_head: Optional[Decimal]  # pence per resident a year, single place budget baseline
     funds_per_head: Optional[Decimal]  # pence per resident a year, funds paid by the year
     funds_as_published: str  # "" exact, or "up to" / "about" when any fund is
+    budget_as_published: str  # the same for the budget's lines
     counts: dict  # Status -> outcomes
     outcomes: int
     illustrative: bool
@@ -111,6 +112,12 @@ class Compared:
     @property
     def population_text(self) -> str:
         return f"{self.population:,}" if self.population else "Not given"
+
+    @property
+    def budget_text(self) -> str:
+        if self.budget_per_head is None:
+            return "No single place budget"
+        return (self.budget_as_published + " " if self.budget_as_published else "") + per_head(self.budget_per_head)
 
     @property
     def funds_text(self) -> str:
@@ -131,13 +138,17 @@ def compared(deal: Deal, from_uri: str, today: dt.date) -> Compared:
     budget = Decimal(size.total_pence) / size.years / population if size and population else None
     yearly = [f for f in deal.funds if f.per_year is not None]
     funds = sum((f.per_year.amount * UNIT_PENCE[f.unit] for f in yearly), Decimal(0)) / population if yearly and population else None
-    kinds = {f.per_year.as_published.value for f in yearly}
-    published = "up to" if "up-to" in kinds else "about" if "about" in kinds else ""
+    published = _as_published({f.per_year.as_published.value for f in yearly})
+    lines = _as_published({line.as_published for line in deal.budget.lines}) if budget is not None else ""
     statuses = Counter(p.status for p in deal_outcome_progress(deal, today).values())
     return Compared(
-        deal, href(from_uri, deal_uri(deal)), population, budget, funds, published,
+        deal, href(from_uri, deal_uri(deal)), population, budget, funds, published, lines,
         {s: statuses.get(s, 0) for s in STATUS_ORDER}, len(deal.outcomes), bool(deal.illustrative),
     )
+
+
+def _as_published(kinds: set[str]) -> str:
+    return "up to" if "up-to" in kinds else "about" if "about" in kinds else ""
 
 
 def groups(ctx: Context, from_uri: str) -> list[Group]:
