@@ -202,6 +202,35 @@ def test_an_output_says_so_and_an_outcome_too_vague_to_measure_says_why(site):
 # --- the last gaps: corrections beside every figure, each deal's feed, the current pack, budget per head ---
 
 
+def _corrections(html: str) -> list[str]:
+    return [unquote(m.replace("&amp;", "&")) for m in re.findall(r'href="(mailto:corrections@example\.org\?[^"]*)"', html)]
+
+
+def test_the_tables_page_has_a_correction_link_per_readings_table_baseline_line_and_scheme(site):
+    html = read(site, "deals/kent/tables/index.html")
+    links = _corrections(html)
+    # kent: 4 outcomes (a table of readings each), 6 baseline lines, 1 invest-to-save scheme
+    assert len(links) == 4 + 6 + 1
+    page = "https://deals.example.org/deals/kent/tables/"
+    assert f"mailto:corrections@example.org?subject={HOSTILE}: readings&body={page}#outcome-services-online" in links
+    assert f"mailto:corrections@example.org?subject=Baseline budget: Kent Police, Neighbourhood policing&body={page}#budget-lines" in links
+    assert f"mailto:corrections@example.org?subject=Invest to save: Gateways, second phase&body={page}#invest-to-save-by-year" in links
+    assert quote(f"{HOSTILE}: readings", safe="") in html  # encoded whole, never markup
+    assert all("<" not in r and '"' not in r for r in re.findall(r'href="(mailto:[^"]*)"', html))
+    # the line's link is in its row, beside its figures
+    baseline = html[html.index('id="budget-lines"'):]
+    row = baseline[baseline.index("Neighbourhood policing</th>"):]
+    assert row.index("Suggest a correction") < row.index("</tr>")
+
+
+def test_each_fund_on_the_deal_page_has_a_correction_link(site):
+    # deals/cornwall.yaml has seven funds, the first "Devolved local transport funding" (id transport-funding)
+    links = _corrections(read(site, "deals/cornwall/index.html"))
+    funds = [link for link in links if "subject=Fund: " in link]
+    assert len(funds) == 7
+    assert funds[0] == "mailto:corrections@example.org?subject=Fund: Devolved local transport funding&body=https://deals.example.org/deals/cornwall/#fund-transport-funding"
+
+
 def test_the_side_by_side_shows_budget_per_head_beside_funds_per_head(site):
     html = read(site, "committee/index.html")
     part = html[html.index('id="side-by-side"'):html.index('id="committee-data"')]

@@ -38,7 +38,7 @@ from ..compute.tables import Column, Table
 from ..model import LONDON, UNIT_PENCE, Deal, Level
 from . import downloads
 from .bundle import Bundle, Context, GeneratedPage, Heading
-from .evidence import deal_histories, outcome_evidence, paths
+from .evidence import deal_corrections, deal_histories, outcome_evidence, paths
 from .feeds import absolute
 from .links import COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_tables_uri, deal_uri, href, meeting_pack_uri
 from .meeting import meeting_view
@@ -58,7 +58,8 @@ def _record(ctx: Context) -> Record:
 
 def prepare(ctx: Context) -> None:
     """Work out once (before per-deal work is shared out) what every deal's pages use, and give
-    the templates ``deal_scrutiny(deal)``, ``deal_evidence(deal)`` and ``status_histories(deal)``."""
+    the templates ``deal_scrutiny(deal)``, ``deal_evidence(deal)``, ``status_histories(deal)`` and
+    ``deal_corrections(deal)`` (pages/evidence.py)."""
     paths(ctx)
     record = _record(ctx)
 
@@ -77,6 +78,7 @@ def prepare(ctx: Context) -> None:
     ctx.env.globals["deal_scrutiny"] = deal_scrutiny
     ctx.env.globals["deal_evidence"] = deal_evidence
     ctx.env.globals["status_histories"] = status_histories
+    ctx.env.globals["deal_corrections"] = lambda deal: deal_corrections(ctx, deal)
 
 
 def meetings(ctx: Context) -> list[dt.date]:
