@@ -48,17 +48,13 @@ def test_pack_is_as_of_the_build_date(pack):
     assert "as of <time datetime=\"2013-06-01\">1 June 2013</time>" in pack
 
 
-def test_before_any_meeting_the_pack_leads_with_what_changed_in_the_last_90_days(pack):
-    # The first session (deals/_scrutiny.yaml) is on 18 June 2013, after this build (1 June 2013):
-    # no meeting yet, so the pack looks back 90 days, to 3 March 2013.
+def test_before_any_meeting_the_pack_says_so_and_points_to_the_dashboard(pack):
+    # The first session (deals/_scrutiny.yaml) is on 18 June 2013, after this build (1 June 2013)
     assert pack.index('id="pack-since"') < pack.index('id="pack-summary"')
     lead = pack[pack.index('id="pack-since"'):pack.index('id="pack-summary"')]
-    assert "No meeting of the committee has been held yet: what changed in the 90 days up to" in lead
-    readings = lead[lead.index('id="new-readings"'):lead.index('id="now-overdue"')]
-    # kent's feeling-safe reading of 31 March 2013 (59.5%) is in the window
-    item = readings[readings.index("People feel safe in their neighbourhood"):]
-    assert "59.5%." in item[:item.index("</li>")]
-    assert "61.8%" not in readings  # its reading of 31 March 2014 is after the build
+    assert "No meeting of the committee has been held yet" in lead
+    assert 'href="../dashboard/"' in lead and 'href="../committee/"' in lead
+    assert 'id="needs-attention"' not in lead  # nothing to list changes since
 
 
 def test_pack_shows_each_outcome_status_commentary_and_remedial_action(pack):
