@@ -199,3 +199,97 @@ def test_an_output_says_so_and_an_outcome_too_vague_to_measure_says_why(site):
     gm = read(site, "deals/greater-manchester-agreement/index.html")
     rated = [m for m in re.finditer(r'<a href="../../dashboard/#status-rule-1">rule clause 1</a>: ([^<]*)\.', gm)]
     assert len(rated) == 2  # the two outcomes with cannot_rate: the reason, never "no recent data"
+
+
+# --- the last gaps: corrections beside every figure, each deal's feed, the current pack, budget per head ---
+
+
+def _corrections(html: str) -> list[str]:
+    return [unquote(m.replace("&amp;", "&")) for m in re.findall(r'href="(mailto:corrections@example\.org\?[^"]*)"', html)]
+
+
+def test_the_tables_page_has_a_correction_link_per_readings_table_baseline_line_and_scheme(site):
+    html = read(site, "deals/kent/tables/index.html")
+    links = _corrections(html)
+    # kent: 4 outcomes (a table of readings each), 6 baseline lines, 1 invest-to-save scheme
+    assert len(links) == 4 + 6 + 1
+    page = "https://deals.example.org/deals/kent/tables/"
+    assert f"mailto:corrections@example.org?subject={HOSTILE}: readings&body={page}#outcome-services-online" in links
+    assert f"mailto:corrections@example.org?subject=Baseline budget: Kent Police, Neighbourhood policing&body={page}#budget-lines" in links
+    assert f"mailto:corrections@example.org?subject=Invest to save: Gateways, second phase&body={page}#invest-to-save-by-year" in links
+    assert quote(f"{HOSTILE}: readings", safe="") in html  # encoded whole, never markup
+    assert all("<" not in r and '"' not in r for r in re.findall(r'href="(mailto:[^"]*)"', html))
+    # the line's link is in its row, beside its figures
+    baseline = html[html.index('id="budget-lines"'):]
+    row = baseline[baseline.index("Neighbourhood policing</th>"):]
+    assert row.index("Suggest a correction") < row.index("</tr>")
+
+
+def test_each_fund_on_the_deal_page_has_a_correction_link(site):
+    # deals/cornwall.yaml has seven funds, the first "Devolved local transport funding" (id transport-funding)
+    links = _corrections(read(site, "deals/cornwall/index.html"))
+    funds = [link for link in links if "subject=Fund: " in link]
+    assert len(funds) == 7
+    assert funds[0] == "mailto:corrections@example.org?subject=Fund: Devolved local transport funding&body=https://deals.example.org/deals/cornwall/#fund-transport-funding"
+
+
+def test_a_deals_feed_carries_the_committees_items_about_it_newest_first(site):
+    feed = read(site, "deals/kent/feed.xml")
+    titles = re.findall(r"<title>([^<]*)</title>", feed)[1:]
+    # kent was examined at both sessions; at pilots-2013, its own recommendation and the one to
+    # every deal of the session (the Department's), each answered; gm's (pilots-2014) is not about kent
+    assert titles == [
+        "Committee session: Pilots two years on",  # 8 July 2014
+        "Response by The Department: rejected",  # 14 February 2014
+        "Response by Kent County Council: accepted",  # 20 September 2013
+        "Committee session: The first year of the community budget pilots",  # 18 June 2013, and its two recommendations
+        "Recommendation to The Department",
+        "Recommendation to Kent County Council",
+    ]
+    assert "https://deals.example.org/committee/#rec-kent-gateway-reporting" in feed
+    # birmingham was examined at pilots-2013 only: the session, the recommendation to every deal of it, its response
+    birmingham = re.findall(r"<title>([^<]*)</title>", read(site, "deals/birmingham/feed.xml"))[1:]
+    assert [t for t in birmingham if t.startswith(("Committee", "Recommendation", "Response"))] == [
+        "Response by The Department: rejected", "Committee session: The first year of the community budget pilots", "Recommendation to The Department",
+    ]
+    essex = read(site, "deals/essex/feed.xml")
+    assert "Response by Essex County Council: partly accepted" in essex
+    assert essex.count("Response by Essex County Council") == 1  # the draft response of 1 March 2014 is held back
+
+
+def test_the_current_pack_leads_with_what_changed_since_the_last_meeting(site):
+    html = article(read(site, "pack/index.html"))
+    assert html.index('id="pack-since"') < html.index('id="pack-summary"')
+    lead = html[html.index('id="pack-since"'):html.index('id="pack-summary"')]
+    # the last meeting on or before 1 January 2026 is 8 July 2014; its own pack is linked
+    assert "after the committee's meeting of <time datetime=\"2014-07-08\">8 July 2014</time> up to" in lead
+    assert 'href="2014-07-08/"' in lead
+    # gm-evaluation-plan fell due on 31 December 2014, after that meeting, with no response: red, first
+    attention = lead[lead.index('id="needs-attention"'):lead.index('id="status-changes"')]
+    assert "Recommendation to The Greater Manchester combined authority" in attention
+    assert attention.index("ds-severity--red") < attention.index("Recommendation to The Greater Manchester")
+    # kent's feeling-safe target date (31 March 2015) passed after the meeting; the Department's
+    # response (14 February 2014) came before it, so it is in the 2014 pack, not here
+    changes = lead[lead.index('id="status-changes"'):lead.index('id="targets-moved"')]
+    assert "People feel safe in their neighbourhood</a>." in changes and "The target date (31 March 2015) passed" in changes
+    assert "Response by The Department" not in lead
+
+
+def test_the_side_by_side_shows_budget_per_head_beside_funds_per_head(site):
+    html = read(site, "committee/index.html")
+    part = html[html.index('id="side-by-side"'):html.index('id="committee-data"')]
+    assert "Budget per resident is the single place budget's baseline" in part  # with the guidance, no ranking
+    county = part[part.index("<caption>County</caption>"):]
+    county = county[:county.index("</table>")]
+    assert "<th scope=\"col\">Budget a year per resident</th><th scope=\"col\">Funds a year per resident</th>" in county
+
+    def row(name):
+        r = county[county.index(name):]
+        return re.findall(r"<td>([^<]*)</td>", r[:r.index("</tr>")])
+
+    # kent: six lines over 2012-13 to 2014-15 sum to £2,522.3m; a year £840.77m; / 1,463,740 = £574.396 -> £574
+    assert row("Kent county deal")[:3] == ["1,463,740", "£574", "No yearly fund"]
+    # cheshire west: £817.9m over three years; a year £272.63m; / 329,608 = £827.14 -> £827
+    assert row("Cheshire West and Chester")[:3] == ["329,608", "£827", "No yearly fund"]
+    # cornwall has funds and no single place budget
+    assert row("Cornwall Devolution Deal")[1] == "No single place budget"

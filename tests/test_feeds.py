@@ -86,12 +86,13 @@ def test_the_site_feed_names_itself_and_its_page(site):
     [
         ("kent", ["Kent & Essex agree <terms>", "Kent invited to negotiate"]),
         ("essex", ["Essex review published", "Kent & Essex agree <terms>"]),
-        ("birmingham", []),  # no updates yet: a valid, empty feed
+        ("birmingham", []),  # no updates yet
     ],
 )
 def test_each_deal_feed_holds_only_that_deals_updates_newest_first(site, deal, titles):
     feed = _feed(site, f"deals/{deal}/feed.xml")
-    assert [e.title for e in feed.entries] == titles
+    # the committee's items about the deal are in its feed too (tests/test_committee_site.py); here, its updates
+    assert [e.title for e in feed.entries if "/committee/" not in e.link] == titles
     assert {link.rel: link.href for link in feed.feed.links}["alternate"] == f"{SITE_URL}deals/{deal}/"
 
 
@@ -118,3 +119,18 @@ def test_the_updates_page_lists_every_update_newest_first(site):
 def test_every_page_advertises_the_site_feed(site):
     html = (site / "deals/kent/index.html").read_text(encoding="utf-8")
     assert '<link rel="alternate feed" type="application/atom+xml" title="Place deals: updates" href="../../feeds/updates.xml">' in html
+
+
+def test_a_deal_feed_puts_its_updates_and_the_committees_items_in_one_order_newest_first(site):
+    # kent: two updates in 2026; the committee's record (deals/_scrutiny.yaml) about kent runs from
+    # the session of 18 June 2013 to the session of 8 July 2014, all before them
+    feed = _feed(site, "deals/kent/feed.xml")
+    published = [_utc(e) for e in feed.entries]
+    assert published == sorted(published, reverse=True)
+    assert [e.title for e in feed.entries][:3] == ["Kent & Essex agree <terms>", "Kent invited to negotiate", "Committee session: Pilots two years on"]
+    assert _utc(feed.entries[2]) == dt.datetime(2014, 7, 7, 23, 0, tzinfo=dt.timezone.utc)  # midnight in London, BST
+    assert len({e.id for e in feed.entries}) == len(feed.entries)  # each entry its own id
+
+
+def test_a_deal_without_updates_or_scrutiny_has_a_valid_empty_feed(site):
+    assert _feed(site, "deals/cornwall/feed.xml").entries == []

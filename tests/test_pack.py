@@ -48,6 +48,15 @@ def test_pack_is_as_of_the_build_date(pack):
     assert "as of <time datetime=\"2013-06-01\">1 June 2013</time>" in pack
 
 
+def test_before_any_meeting_the_pack_says_so_and_points_to_the_dashboard(pack):
+    # The first session (deals/_scrutiny.yaml) is on 18 June 2013, after this build (1 June 2013)
+    assert pack.index('id="pack-since"') < pack.index('id="pack-summary"')
+    lead = pack[pack.index('id="pack-since"'):pack.index('id="pack-summary"')]
+    assert "No meeting of the committee has been held yet" in lead
+    assert 'href="../dashboard/"' in lead and 'href="../committee/"' in lead
+    assert 'id="needs-attention"' not in lead  # nothing to list changes since
+
+
 def test_pack_shows_each_outcome_status_commentary_and_remedial_action(pack):
     # Greater Manchester adult skills on 2013-06-01: 48.9 against 50.0 expected, 72.5% -> at risk
     section = pack[pack.index('id="pack-greater-manchester"') :]

@@ -27,7 +27,6 @@ from decimal import Decimal
 from typing import Optional
 
 import pandas as pd
-from feedgen.feed import FeedGenerator
 
 from ..compute.display import per_head
 from ..compute.meeting import changes_since, meeting_dates, previous_meeting
@@ -35,14 +34,14 @@ from ..compute.final import programme_over
 from ..compute.progress import STATUS_ORDER, deal_outcome_progress, outcome_progress
 from ..compute.record import as_of, in_force, states_of
 from ..compute.tables import Column, Table
-from ..model import LONDON, UNIT_PENCE, Deal, Level
+from ..model import UNIT_PENCE, Deal, Level
 from . import downloads
 from .bundle import Bundle, Context, GeneratedPage, Heading
-from .evidence import deal_histories, outcome_evidence, paths
-from .feeds import absolute
-from .links import COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_tables_uri, deal_uri, href, meeting_pack_uri
+from .evidence import deal_corrections, deal_histories, outcome_evidence, paths
+from .feeds import atom
+from .links import COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_tables_uri, deal_uri, href, meeting_pack_uri, page_location
 from .meeting import meeting_view
-from .record import Record
+from .record import Record, record_of
 from .views import LEVEL_LABEL, budget_size
 
 FEED = "feeds/committee.xml"
@@ -50,15 +49,13 @@ DATA = "data/committee"
 
 
 def _record(ctx: Context) -> Record:
-    found = ctx.derived.get(__name__)
-    if found is None:
-        found = ctx.derived[__name__] = Record(ctx.catalogue, ctx.now.date())
-    return found
+    return record_of(ctx)
 
 
 def prepare(ctx: Context) -> None:
     """Work out once (before per-deal work is shared out) what every deal's pages use, and give
-    the templates ``deal_scrutiny(deal)``, ``deal_evidence(deal)`` and ``status_histories(deal)``."""
+    the templates ``deal_scrutiny(deal)``, ``deal_evidence(deal)``, ``status_histories(deal)`` and
+    ``deal_corrections(deal)`` (pages/evidence.py)."""
     paths(ctx)
     record = _record(ctx)
 
@@ -77,6 +74,7 @@ def prepare(ctx: Context) -> None:
     ctx.env.globals["deal_scrutiny"] = deal_scrutiny
     ctx.env.globals["deal_evidence"] = deal_evidence
     ctx.env.globals["status_histories"] = status_histories
+    ctx.env.globals["deal_corrections"] = lambda deal: deal_corrections(ctx, deal)
 
 
 def meetings(ctx: Context) -> list[dt.date]:
@@ -104,6 +102,7 @@ class Compared:
     budget_per_head: Optional[Decimal]  # pence per resident a year, single place budget baseline
     funds_per_head: Optional[Decimal]  # pence per resident a year, funds paid by the year
     funds_as_published: str  # "" exact, or "up to" / "about" when any fund is
+    budget_as_published: str  # the same for the budget's lines
     counts: dict  # Status -> outcomes
     outcomes: int
     illustrative: bool
@@ -111,6 +110,12 @@ class Compared:
     @property
     def population_text(self) -> str:
         return f"{self.population:,}" if self.population else "Not given"
+
+    @property
+    def budget_text(self) -> str:
+        if self.budget_per_head is None:
+            return "No single place budget"
+        return (self.budget_as_published + " " if self.budget_as_published else "") + per_head(self.budget_per_head)
 
     @property
     def funds_text(self) -> str:
@@ -131,13 +136,17 @@ def compared(deal: Deal, from_uri: str, today: dt.date) -> Compared:
     budget = Decimal(size.total_pence) / size.years / population if size and population else None
     yearly = [f for f in deal.funds if f.per_year is not None]
     funds = sum((f.per_year.amount * UNIT_PENCE[f.unit] for f in yearly), Decimal(0)) / population if yearly and population else None
-    kinds = {f.per_year.as_published.value for f in yearly}
-    published = "up to" if "up-to" in kinds else "about" if "about" in kinds else ""
+    published = _as_published({f.per_year.as_published.value for f in yearly})
+    lines = _as_published({line.as_published for line in deal.budget.lines}) if budget is not None else ""
     statuses = Counter(p.status for p in deal_outcome_progress(deal, today).values())
     return Compared(
-        deal, href(from_uri, deal_uri(deal)), population, budget, funds, published,
+        deal, href(from_uri, deal_uri(deal)), population, budget, funds, published, lines,
         {s: statuses.get(s, 0) for s in STATUS_ORDER}, len(deal.outcomes), bool(deal.illustrative),
     )
+
+
+def _as_published(kinds: set[str]) -> str:
+    return "up to" if "up-to" in kinds else "about" if "about" in kinds else ""
 
 
 def groups(ctx: Context, from_uri: str) -> list[Group]:
@@ -230,48 +239,16 @@ def statuses_on(ctx: Context, day: dt.date, from_uri: str) -> list[DayCounts]:
 # --- the feed -------------------------------------------------------------------------------------
 
 
-def _moment(day: dt.date) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, tzinfo=LONDON)
-
-
 def committee_feed(ctx: Context) -> bytes:
-    """Atom: every session, recommendation and response, newest first (dated by their own dates)."""
+    """Atom: every session, recommendation and response, newest first (dated by their own dates);
+    each deal's feed has those about it too (pages/updates.py)."""
     record = _record(ctx)
-    page = absolute(ctx.site_url, "committee/")
-    entries = []
-    for s in ctx.catalogue.scrutiny.sessions:
-        deals = ", ".join(record.titles.get(slug, slug) for slug in s.deals)
-        entries.append((s.date, f"session-{s.id}", f"Committee session: {s.title}", f"{s.committee}, {s.date.day} {s.date:%B %Y}. Deals examined: {deals}.", s.deals))
-    for r in ctx.catalogue.scrutiny.recommendations:
-        session = record.sessions.get(r.session)
-        if session is not None:
-            entries.append((session.date, f"rec-{r.id}", f"Recommendation to {r.to}", r.text, [r.deal] if r.deal else session.deals))
-    for i, r in enumerate(sorted(ctx.catalogue.scrutiny.responses, key=lambda r: (r.date, r.recommendation))):
-        rec = next((x for x in ctx.catalogue.scrutiny.recommendations if x.id == r.recommendation), None)
-        session = record.sessions.get(rec.session) if rec else None
-        about = [rec.deal] if rec and rec.deal else (session.deals if session else [])
-        entries.append((r.date.earliest, f"rec-{r.recommendation}", f"Response by {r.by}: {r.response.replace('-', ' ')}", r.text, about, i))
-    fg = FeedGenerator()
-    fg.id(absolute(ctx.site_url, FEED))
-    fg.title("Place deals: the committee's record")
-    fg.subtitle("Committee sessions on the deals, their recommendations and the responses.")
-    fg.language("en")
-    fg.link(href=absolute(ctx.site_url, FEED), rel="self", type="application/atom+xml")
-    fg.link(href=page, rel="alternate", type="text/html")
-    fg.updated(_moment(max((e[0] for e in entries), default=ctx.now.date())))
-    for entry in sorted(entries, key=lambda e: (e[0], e[1], e[2]), reverse=True):
-        day, anchor, title, text, deals = entry[:5]
-        item = fg.add_entry(order="append")
-        suffix = f"-response-{entry[5]}" if len(entry) > 5 else ""
-        item.id(f"{page}#{anchor}{suffix}")
-        item.title(title)
-        item.link(href=f"{page}#{anchor}", rel="alternate", type="text/html")
-        item.published(_moment(day))
-        item.updated(_moment(day))
-        item.summary(text)
-        for slug in deals:
-            item.category(term=slug, label=record.titles.get(slug, slug))
-    return fg.atom_str(pretty=True)
+    return atom(
+        title="Place deals: the committee's record",
+        subtitle="Committee sessions on the deals, their recommendations and the responses.",
+        site_url=ctx.site_url, path=FEED, page=page_location(COMMITTEE_URI), updates=record.feed_entries(),
+        deal_titles=record.titles, now=ctx.now,
+    )
 
 
 # --- open data ------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ..compute.progress import RECENT_DAYS, SHARE_CLAUSE, OutcomeProgress, Statu
 from ..compute.record import Paths, PathState, StatusEntry, status_history, target_paths
 from ..model import AssuranceRating, Deal, Evidence, Outcome
 from .bundle import Context
-from .links import DASHBOARD_URI, href, page_location
+from .links import DASHBOARD_URI, deal_tables_uri, deal_uri, href, page_location
 from .views import measure
 
 MEASURES_LABEL = {"outcome": "an outcome", "output": "an output (what was done, not what got better)"}
@@ -57,6 +57,31 @@ def correction_href(ctx: Context, page_uri: str, anchor: str, item: str) -> str:
     # Deal text is percent-encoded whole (never markup); the page's address keeps its ':' and '/'.
     fields = f"{'subject' if address.lower().startswith('mailto:') else 'title'}={quote(title, safe='')}&body={quote(body, safe=':/')}"
     return address + ("&" if "?" in address else "?") + fields
+
+
+@dataclass(frozen=True)
+class DealCorrections:
+    """A deal's "suggest a correction" links beside its other figures ("" for each without an address):
+    each fund on its page; on its tables page, each outcome's table of readings, each line of the
+    baseline (a row each) and each invest-to-save scheme's table."""
+
+    funds: dict[str, str]  # fund id -> link
+    readings: dict[str, str]  # outcome id -> link
+    lines: dict[tuple[str, str], str]  # (body, stream) -> link
+    schemes: dict[str, str]  # scheme name -> link
+
+
+def deal_corrections(ctx: Context, deal: Deal) -> DealCorrections:
+    page, tables = deal_uri(deal), deal_tables_uri(deal)
+    budget = deal.budget
+    return DealCorrections(
+        funds={f.id: correction_href(ctx, page, f"fund-{f.id}", f"Fund: {f.name}") for f in deal.funds},
+        readings={o.id: correction_href(ctx, tables, f"outcome-{o.id}", f"{o.title}: readings") for o in deal.outcomes},
+        lines={(line.body, line.stream): correction_href(ctx, tables, "budget-lines", f"Baseline budget: {line.body}, {line.stream}")
+               for line in (budget.lines if budget else [])},
+        schemes={s.name: correction_href(ctx, tables, "invest-to-save-by-year", f"Invest to save: {s.name}")
+                 for s in (budget.schemes if budget else [])},
+    )
 
 
 # --- an outcome's evidence -----------------------------------------------------------------------------

@@ -9,13 +9,27 @@ every date is the update's own, and the feed's ``updated`` is its newest entry
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Sequence, Union
 
 from feedgen.feed import FeedGenerator
 
 from ..model.updates import Update
 
 ALL_UPDATES = "feeds/updates.xml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A feed entry that is not an update: the committee's sessions, recommendations and
+    responses (pages/record.py), in the committee's feed and in the feeds of the deals they concern."""
+
+    date: dt.datetime
+    title: str
+    url: str  # site-relative, with its anchor on the committee page
+    summary: str
+    deals: tuple[str, ...]
+    key: str = ""  # the entry's id, site-relative, where several entries share a url ("": the url)
 
 
 def deal_feed_path(slug: str) -> str:
@@ -34,11 +48,15 @@ def atom(
     site_url: str,
     path: str,
     page: str,
-    updates: Sequence[Update],
+    updates: Sequence[Union[Update, Entry]],
     deal_titles: dict[str, str],
     now: dt.datetime,
+    extra: Sequence[Entry] = (),
 ) -> bytes:
-    """An Atom feed at ``path`` for ``updates`` (already newest first), whose web page is ``page``."""
+    """An Atom feed at ``path`` for ``updates`` (already newest first), whose web page is ``page``;
+    ``extra`` entries (newest first too) are merged in by date, an update first on the same date."""
+    if extra:
+        updates = sorted([*updates, *extra], key=lambda u: u.date, reverse=True)  # stable: each list keeps its order
     fg = FeedGenerator()
     fg.id(absolute(site_url, path))
     fg.title(title)
@@ -50,7 +68,7 @@ def atom(
     for update in updates:
         entry = fg.add_entry(order="append")
         url = absolute(site_url, update.url)
-        entry.id(url)
+        entry.id(absolute(site_url, update.key) if getattr(update, "key", "") else url)
         entry.title(update.title)
         entry.link(href=url, rel="alternate", type="text/html")
         entry.published(update.date)

@@ -27,7 +27,8 @@ from ..compute.history import Change, changes, reading_added_dates
 from ..compute.progress import RECENT_DAYS, STATUS_ORDER, deal_event_progress, deal_outcome_progress
 from ..model import Deal
 from .bundle import Bundle, Context, GeneratedPage, Heading
-from .links import CHANGES_URI, DASHBOARD_URI, DATA_URI, PACK_URI, href
+from .links import CHANGES_URI, COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, href, meeting_pack_uri
+from .meeting import current_changes
 from .progress_views import Review, outcome_row, theme_title
 
 PACK_PDF = "pack.pdf"
@@ -114,11 +115,15 @@ def _pack(ctx: Context, bundle: Bundle, review: Review) -> None:
     want_pdf = _wants_pdf(ctx)
     full = review.full(PACK_URI) if len(review.deals) <= PACK_FULL_MAX_DEALS else []
     common = dict(review=review, full=full, statuses=STATUS_ORDER, today=review.today, recent_days=RECENT_DAYS, full_max=PACK_FULL_MAX_DEALS)
+    # It leads with what changed since the last meeting (as each meeting's own pack does before it).
+    lead, last = current_changes(ctx, PACK_URI)
     html = ctx.env.get_template("progress/pack.html").render(
-        **common, pdf=PACK_PDF if want_pdf else None, standalone=False,
-        links={"dashboard": href(PACK_URI, DASHBOARD_URI)},
+        **common, pdf=PACK_PDF if want_pdf else None, standalone=False, lead=lead, last_meeting=last,
+        links={"dashboard": href(PACK_URI, DASHBOARD_URI), "committee": href(PACK_URI, COMMITTEE_URI), "last_pack": href(PACK_URI, meeting_pack_uri(last)) if last else ""},
     )
-    headings = [Heading(2, "pack-summary", "Summary")]
+    headings = [Heading(2, "pack-since", "What changed since the last meeting")]
+    headings += [Heading(3, s.id, s.title) for s in [lead.attention, *lead.sections]] if lead else []
+    headings.append(Heading(2, "pack-summary", "Summary"))
     headings += [Heading(2, f"pack-{d.deal.slug}", d.deal.title) for d in full] or [Heading(2, "pack-deals", "Each deal in full")]
     headings.append(Heading(2, "pack-rule", "How status is worked out"))
     bundle.pages.append(

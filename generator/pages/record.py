@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import Catalogue, Deal, EvidenceLink, PartialDate, Recommendation, Response, Session
-from .links import COMMITTEE_URI, deal_uri, href
+from ..model import LONDON, Catalogue, Deal, EvidenceLink, PartialDate, Recommendation, Response, Session
+from .bundle import Context
+from .feeds import Entry
+from .links import COMMITTEE_URI, deal_uri, href, page_location
 
 RESPONSE_LABEL = {"accepted": "Accepted", "partly-accepted": "Partly accepted", "rejected": "Rejected"}
 IMPLEMENTATION_LABEL = {
@@ -82,6 +84,18 @@ def recommendation_state(responses: list[ResponseView], due: Optional[PartialDat
     return False, "Awaiting a response" + (f", due {due.words()}" if due else "")
 
 
+def record_of(ctx: Context) -> "Record":
+    """The build's record (from what the publication gate let through), looked up once per build."""
+    found = ctx.derived.get(__name__)
+    if found is None:
+        found = ctx.derived[__name__] = Record(ctx.catalogue, ctx.now.date())
+    return found
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=LONDON)
+
+
 class Record:
     """The committee's record of one catalogue, looked up once; views with links from ``page_uri``."""
 
@@ -97,6 +111,7 @@ class Record:
         self.by_session: dict[str, list[Recommendation]] = {}
         for rec in self.scrutiny.recommendations:
             self.by_session.setdefault(rec.session, []).append(rec)
+        self._by_deal: Optional[dict[str, list[Entry]]] = None  # feed entries by deal, made when first asked for
 
     def _deal(self, slug: str, page_uri: str) -> tuple[str, str]:
         deal = self.deals.get(slug)
@@ -147,3 +162,35 @@ class Record:
         views = [self.recommendation(r, page_uri) for r in self.scrutiny.recommendations if r.id not in self.responses]
         far = dt.date.max
         return sorted(views, key=lambda v: (not v.late, v.due.latest if v.due else far, v.recommendation.id))
+
+    # --- as feed entries ------------------------------------------------------------------------
+
+    def feed_entries(self) -> list[Entry]:
+        """Every session, recommendation and response, newest first, each naming the deals it
+        concerns (a recommendation without a deal: every deal its session examined)."""
+        page = page_location(COMMITTEE_URI)
+        entries = []
+        for s in self.scrutiny.sessions:
+            deals = ", ".join(self.titles.get(slug, slug) for slug in s.deals)
+            entries.append(Entry(_moment(s.date), f"Committee session: {s.title}", f"{page}#session-{s.id}",
+                                 f"{s.committee}, {s.date.day} {s.date:%B %Y}. Deals examined: {deals}.", tuple(s.deals)))
+        about = {}
+        for r in self.scrutiny.recommendations:
+            session = self.sessions.get(r.session)
+            if session is not None:
+                about[r.id] = (r.deal,) if r.deal else tuple(session.deals)
+                entries.append(Entry(_moment(session.date), f"Recommendation to {r.to}", f"{page}#rec-{r.id}", r.text, about[r.id]))
+        for i, r in enumerate(sorted(self.scrutiny.responses, key=lambda r: (r.date, r.recommendation))):
+            entries.append(Entry(_moment(r.date.earliest), f"Response by {r.by}: {r.response.replace('-', ' ')}",
+                                 f"{page}#rec-{r.recommendation}", r.text, about.get(r.recommendation, ()),
+                                 key=f"{page}#rec-{r.recommendation}-response-{i}"))
+        return sorted(entries, key=lambda e: (e.date, e.key or e.url, e.title), reverse=True)
+
+    def deal_feed_entries(self, slug: str) -> list[Entry]:
+        """The entries about one deal, newest first (its own feed, beside its updates)."""
+        if self._by_deal is None:
+            self._by_deal = {}
+            for entry in self.feed_entries():
+                for about in entry.deals:
+                    self._by_deal.setdefault(about, []).append(entry)
+        return self._by_deal.get(slug, [])

@@ -25,6 +25,7 @@ from ..model.problems import Problem
 from ..model.updates import UPDATES_DIR, InvalidUpdates, Update
 from .bundle import Bundle, Context, GeneratedPage
 from .feeds import ALL_UPDATES, atom, deal_feed_path
+from .record import record_of
 from .written import link_problems, render_body, site_targets
 
 UPDATES_PAGE = f"{UPDATES_DIR}/"  # content/updates/index.md
@@ -111,20 +112,22 @@ def prepare(ctx: Context) -> None:
 
 
 def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
-    """The deal's own feed (empty until the deal has updates)."""
+    """The deal's own feed: its updates, and the committee's sessions, recommendations and responses
+    about it (from the record the publication gate let through; empty until there are any)."""
     lookup = _lookup(ctx)
     path = deal_feed_path(deal.slug)
     bundle.add_file(
         path,
         atom(
             title=f"{deal.title}: updates",
-            subtitle=f"News about {deal.title}.",
+            subtitle=f"News about {deal.title}, and the committee's scrutiny of it.",
             site_url=ctx.site_url,
             path=path,
             page=f"deals/{deal.slug}/",
             updates=lookup.by_deal.get(deal.slug, []),
             deal_titles=lookup.titles,
             now=ctx.now,
+            extra=record_of(ctx).deal_feed_entries(deal.slug),
         ),
     )
 
