@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from ..model import Catalogue, ConditionStatus, Deal, DealStatus, PartialDate
+from ..model import Catalogue, ConditionStatus, Deal, DealStatus, PartialDate, Scrutiny
 
 
 def _known(when: Optional[PartialDate], day: dt.date) -> bool:
@@ -118,6 +118,21 @@ def known_deal(deal: Deal, day: dt.date) -> Optional[Deal]:
 
 
 def as_known_on(catalogue: Catalogue, day: dt.date) -> Catalogue:
-    """The catalogue as it was known on ``day``: deals not yet made dropped, later facts cut."""
+    """The catalogue as it was known on ``day``: deals not yet made dropped, later facts cut,
+    and the committee's record as it stood (known_record)."""
     deals = [d for d in (known_deal(deal, day) for deal in catalogue.deals) if d is not None]
-    return catalogue.model_copy(update={"deals": deals})
+    return catalogue.model_copy(update={"deals": deals, "scrutiny": known_record(catalogue.scrutiny, day)})
+
+
+def known_record(record: Scrutiny, day: dt.date) -> Scrutiny:
+    """The committee's record on ``day``: sessions held by then, the recommendations they made,
+    the responses given by then (each with the evidence dated by then)."""
+    sessions = [s for s in record.sessions if s.date <= day]
+    held = {s.id for s in sessions}
+    recommendations = [r for r in record.recommendations if r.session in held]
+    made = {r.id for r in recommendations}
+    responses = [
+        r.model_copy(update={"evidence": [e for e in r.evidence if e.date is None or _known(e.date, day)]})
+        for r in record.responses if r.recommendation in made and _known(r.date, day)
+    ]
+    return record.model_copy(update={"sessions": sessions, "recommendations": recommendations, "responses": responses})

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
+from urllib.parse import urlsplit
 
 from ..compute.archive import as_known_on
 from ..compute.display import long_date
@@ -28,6 +29,7 @@ from ..model import LONDON, Catalogue
 from ..model.clock import source_date_epoch
 from ..model.content import Content, read_content, read_page
 from ..model.git import GitError, Reader, last_changed
+from ..model.limits import FIRST_YEAR, LAST_YEAR
 from ..model.load import deal_files, load_catalogue
 from ..model.problems import InvalidDeals
 from ..model.updates import UPDATES_DIR, Update, load_updates
@@ -62,11 +64,16 @@ def corrections_address(value: str) -> str:
     """The "suggest a correction" address as configured: a mailto: URL or an http(s) URL of an
     issue form ("" for none); ValueError for anything else (it becomes a link on every page)."""
     value = value.strip()
-    if value and not value.lower().startswith(("mailto:", "https://", "http://")):
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("mailto", "https", "http") or not (parts.netloc if parts.scheme.lower() != "mailto" else parts.path):
         raise ValueError(
             f"{value!r} is not a mailto: address or an http(s) URL "
             "(e.g. mailto:corrections@example.org or https://github.com/ORG/REPO/issues/new)"
         )
+    if parts.fragment or value.endswith("#"):
+        raise ValueError(f"{value!r} has a #fragment: the link's pre-filled fields would be lost after it")
     return value
 
 
@@ -77,12 +84,14 @@ def parse_as_of(value) -> Optional[dt.date]:
         return None
     if isinstance(value, dt.datetime):
         raise ValueError(f"as_of: {value.isoformat()} has a time (expected a day, e.g. 2014-03-31)")
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValueError(f"as_of: {value!r} is not a day (expected e.g. 2014-03-31)") from None
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(f"as_of: {value!r} is not a day (expected e.g. 2014-03-31)") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # the years a deal's dates may have
+        raise ValueError(f"as_of: {value.isoformat()} is outside {FIRST_YEAR} to {LAST_YEAR}, the years a deal's dates may have")
+    return value
 
 
 def archive_words(settings: Settings) -> str:
@@ -97,12 +106,14 @@ def archive_moment(day: dt.date) -> dt.datetime:
 
 def build_moment(settings: Settings, clock: dt.datetime) -> dt.datetime:
     """The ``now`` a build is made as of: the end of ``as_of`` for an archive, else the clock's.
-    An archive of a day after the clock's is refused (it would publish the future)."""
+    An archive of a day after the clock's is refused (it would publish the future), and one of
+    today is judged at the clock's moment."""
     if settings.as_of is None:
         return clock
     if settings.as_of > clock.astimezone(LONDON).date():
         raise ValueError(f"as_of: {settings.as_of.isoformat()} is after today, {clock.astimezone(LONDON).date().isoformat()} (an archive is of a past day)")
-    return archive_moment(settings.as_of)
+    # An archive of today is judged now, not at midnight: what is embargoed until later today stays held back.
+    return min(archive_moment(settings.as_of), clock)
 
 
 @dataclass(frozen=True)
