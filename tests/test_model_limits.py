@@ -569,7 +569,9 @@ def test_git_history_refuses_a_committed_symbolic_link_and_a_backup(tmp_path):
 
 def test_git_history_refuses_a_file_over_a_megabyte_without_reading_it(tmp_path, monkeypatch):
     from generator.model import git
+    from generator.model.digest import forget_caches
 
+    forget_caches()  # file versions are kept by blob id across readers: start from none read
     write_deal(tmp_path, "# " + "x" * 1_000_000 + "\n")
     _commit(tmp_path)
     read, blobs = [], git.Reader.blobs
@@ -617,11 +619,27 @@ def test_a_source_date_epoch_that_is_not_a_time_is_one_clear_error(monkeypatch, 
     assert "\n" not in message
 
 
-def test_the_last_source_date_epoch_allowed_is_the_end_of_2200(monkeypatch):
-    from generator.model.clock import build_time
+def test_the_last_source_date_epoch_read_is_the_end_of_2200(monkeypatch):
+    from generator.model.clock import source_date_epoch
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "7289654399")
-    assert build_time().isoformat() == "2200-12-31T23:59:59+00:00"
+    assert source_date_epoch().isoformat() == "2200-12-31T23:59:59+00:00"
+
+
+def test_a_build_dated_after_the_real_clock_is_refused_it_would_lift_embargoes_early(monkeypatch):
+    from generator.model.clock import SourceDateEpochError, build_time
+
+    now = int(time.time())
+    monkeypatch.delenv("DEALSITE_FUTURE_CLOCK", raising=False)  # the tests' own switch (conftest.py)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(now + 86400))  # tomorrow
+    with pytest.raises(SourceDateEpochError) as refused:
+        build_time()
+    assert "later than now" in str(refused.value) and "embargoed items early" in str(refused.value)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(now - 86400))  # yesterday: a reproducible build
+    assert int(build_time().timestamp()) == now - 86400
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(now + 86400))
+    monkeypatch.setenv("DEALSITE_FUTURE_CLOCK", "1")  # said in so many words
+    assert int(build_time().timestamp()) == now + 86400
 
 
 # --- attacking the limits: whatever check accepts, the build's computations take ------------------

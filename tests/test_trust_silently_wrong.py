@@ -72,3 +72,17 @@ def test_build_with_an_unreadable_source_date_epoch_stops_with_one_line_naming_i
     naming = [line for line in result.stderr.splitlines() if "SOURCE_DATE_EPOCH" in line]
     assert len(naming) == 1, result.stderr[-3000:]
     assert not (project / "site").exists()
+
+
+def test_build_dated_after_the_real_clock_stops_with_one_line_and_publishes_nothing(tmp_path):
+    # CI sets SOURCE_DATE_EPOCH from a commit's date, which a committer can set to next year:
+    # judged then, embargoes would lift early. Without DEALSITE_FUTURE_CLOCK=1 it is refused.
+    import time
+
+    project = copy_project(tmp_path / "project")
+    tomorrow = int(time.time()) + 86400
+    result = dealsite(project, "build", "-q", at=tomorrow, extra_env={"DEALSITE_FUTURE_CLOCK": ""})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    naming = [line for line in result.stderr.splitlines() if "SOURCE_DATE_EPOCH" in line]
+    assert len(naming) == 1 and "later than now" in naming[0], result.stderr[-3000:]
+    assert not (project / "site").exists()

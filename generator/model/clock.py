@@ -4,7 +4,12 @@
 builds of the same input are byte-identical and tests can move time. It must be a
 whole number of seconds since 1970-01-01 00:00 UTC, written in ASCII digits, up to
 the end of 2200 (the last year a deal's dates may name): anything else is a
-:class:`SourceDateEpochError`, never a traceback or a site dated by a typo.
+:class:`SourceDateEpochError`, never a traceback or a site dated by a typo. Nor may it be
+later than the real clock: embargoes are judged at the build's "now", so a build dated in the
+future (say from a commit's back-dated-forward time, as CI often sets the variable) would
+publish embargoed items early. Previews of held-back items are ``dealsite serve --drafts``;
+a build that really is to be dated later (this project's tests move time) says so with
+``DEALSITE_FUTURE_CLOCK=1`` beside the variable.
 """
 
 from __future__ import annotations
@@ -39,5 +44,16 @@ def source_date_epoch() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
 
 
+SKEW = dt.timedelta(minutes=5)  # clocks of CI machines differ a little
+
+
 def build_time() -> dt.datetime:
-    return source_date_epoch() or dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
+    now = dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
+    fixed = source_date_epoch()
+    if fixed is not None and fixed > now + SKEW and os.environ.get("DEALSITE_FUTURE_CLOCK") != "1":
+        raise SourceDateEpochError(
+            f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r} is {fixed.isoformat()}, later than now "
+            f"({now.isoformat()}): a build dated in the future would publish embargoed items early "
+            "(unset it; preview held-back items with dealsite serve --drafts; or set DEALSITE_FUTURE_CLOCK=1 to mean it)"
+        )
+    return fixed or now
