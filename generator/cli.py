@@ -117,7 +117,6 @@ def _report(error: InvalidDeals) -> int:
 def _now():
     """The build's clock, or None if SOURCE_DATE_EPOCH cannot be read (the build reports that)."""
     from .model.clock import SourceDateEpochError, build_time
-
     try:
         return build_time()
     except SourceDateEpochError:
@@ -196,11 +195,14 @@ def cmd_schedule(args) -> int:
 
 def cmd_pack(args) -> int:
     """What changed after --since (engine/pack.py): the public record only, as Markdown."""
-    from .engine.pack import pack_text
+    from .engine.pack import pack_period_problem, pack_text
+    from .model.clock import SourceDateEpochError, build_time
 
-    now = _now()
-    if now is None:
-        print("dealsite pack: SOURCE_DATE_EPOCH is not a number of seconds", file=sys.stderr)
+    try:
+        now = build_time()
+        pack_period_problem(args.since, args.until, now)
+    except (SourceDateEpochError, ValueError) as error:
+        print(f"dealsite pack: {error}", file=sys.stderr)
         return 1
     try:
         sys.stdout.write(pack_text(_settings(args.config_file), now, args.since, args.until))

@@ -106,6 +106,8 @@ class Compared:
     counts: dict  # Status -> outcomes
     outcomes: int
     illustrative: bool
+    has_budget: bool = False
+    has_yearly_funds: bool = False
 
     @property
     def population_text(self) -> str:
@@ -114,13 +116,13 @@ class Compared:
     @property
     def budget_text(self) -> str:
         if self.budget_per_head is None:
-            return "No single place budget"
+            return "Not worked out: no population given" if self.has_budget else "No single place budget"
         return (self.budget_as_published + " " if self.budget_as_published else "") + per_head(self.budget_per_head)
 
     @property
     def funds_text(self) -> str:
         if self.funds_per_head is None:
-            return "No yearly fund"
+            return "Not worked out: no population given" if self.has_yearly_funds else "No yearly fund"
         return (self.funds_as_published + " " if self.funds_as_published else "") + per_head(self.funds_per_head)
 
 
@@ -142,6 +144,7 @@ def compared(deal: Deal, from_uri: str, today: dt.date) -> Compared:
     return Compared(
         deal, href(from_uri, deal_uri(deal)), population, budget, funds, published, lines,
         {s: statuses.get(s, 0) for s in STATUS_ORDER}, len(deal.outcomes), bool(deal.illustrative),
+        has_budget=size is not None, has_yearly_funds=bool(yearly),
     )
 
 
