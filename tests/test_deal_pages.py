@@ -491,8 +491,9 @@ def test_accountability_names_each_deal_and_counts_only_the_powers_the_person_ho
 def test_the_dashboard_names_each_deal_by_title(site):
     root = page(site, "dashboard")
     overdue = rows(table(root, "Overdue milestones as of 1 June 2031"))
+    # The city deal is completed: its programme is over, so its unmet milestone is "not recorded",
+    # no longer waited for or overdue (issue 16); the devolution deal's is 92 days late.
     assert [(r[0], r[1], r[3]) for r in overdue] == [
-        ("Northshire city deal", "City deal overdue milestone", "120"),
         ("Northshire devolution deal", "Northshire overdue milestone", "92"),
     ]
 
