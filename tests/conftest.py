@@ -129,3 +129,16 @@ def browser():
     finally:
         chromium.close()
         playwright.stop()
+
+
+def without_committee_record(env):
+    """A template environment as a build leaves it for a project with no committee's record and
+    no corrections address: the Jinja globals pages/committee.prepare sets, with nothing in them.
+    For tests that render a deal's templates outside a build."""
+    from generator.pages.evidence import DealCorrections
+
+    env.globals["status_histories"] = lambda deal: {o.id: [] for o in deal.outcomes}
+    env.globals["deal_corrections"] = lambda deal: DealCorrections(
+        funds={f.id: "" for f in deal.funds}, readings={o.id: "" for o in deal.outcomes}, lines={}, schemes={},
+    )
+    return env

@@ -28,8 +28,9 @@ from generator.model import UNIT_PENCE, Catalogue, Deal, Deflators, Unit
 from generator.pages.deal import budget_context, tables_context
 from generator.pages.render import environment
 from generator.pages.views import Views, outcome_view
+from conftest import without_committee_record
 
-TEMPLATES = environment(Path(__file__).resolve().parent.parent / "site_templates")
+TEMPLATES = without_committee_record(environment(Path(__file__).resolve().parent.parent / "site_templates"))
 
 BODIES = ["Council", "Health", "Police", "Jobcentre Plus", "Fire"]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import without_committee_record
 
 from generator.compute.budget import ALL_BODIES, ALL_YEARS, budget_view
 from generator.model.load import load_catalogue
@@ -267,7 +268,7 @@ def test_deal_text_in_the_budget_is_escaped(catalogue):
         }
     )
     deal = deal.model_copy(update={"budget": budget})
-    templates = environment(REPO / "site_templates")
+    templates = without_committee_record(environment(REPO / "site_templates"))
     view = budget_view(deal, catalogue.deflators)
     views = Views(catalogue)  # the pages' contexts as pages/deal.py makes them
     deal_view = views.deal(deal, "deals/kent/")

@@ -79,12 +79,14 @@ def budget_context(deal: Deal, view, budget, tables: str) -> dict:
     return dict(deal=deal, view=view, budget=budget, tables=tables, budget_kinds=budget_kinds(deal))
 
 
-def tables_context(deal: Deal, view, outcomes: list, budget, deal_page: str) -> dict:
+def tables_context(deal: Deal, view, outcomes: list, budget, deal_page: str, events=(), finished: bool = False) -> dict:
     """What deal_tables.html reads: the deal and its view, its outcome views, its budget view
-    (or none), the link back to its page, and whether it has readings and marked lines."""
+    (or none), the link back to its page, whether it has readings and marked lines, and its
+    meetings and milestones (events, with finished: the programme is over)."""
     return dict(
         deal=deal, view=view, outcomes=outcomes, budget=budget, deal_page=deal_page,
         has_readings=any(o.readings for o in deal.outcomes), line_marks=line_marks(deal),
+        events=events, finished=finished,
     )
 
 
@@ -144,7 +146,7 @@ def add_deal(ctx: Context, deal: Deal, bundle: Bundle) -> None:
     bundle.pages.append(GeneratedPage(uri, deal.title, html, headings, description=deal.summary, search=False))
     bundle.search += deal_search_entries(deal, outcomes)
     html = ctx.env.get_template("deal_tables.html").render(
-        **tables_context(deal, view, outcomes, budget, href(tables_uri, uri)), events=events, finished=finished,
+        **tables_context(deal, view, outcomes, budget, href(tables_uri, uri), events, finished),
     )
     headings = [Heading(2, "milestones", "Meetings and milestones")] if events else []
     headings.append(Heading(2, "readings", "Readings by outcome"))
