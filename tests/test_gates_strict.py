@@ -16,7 +16,7 @@ from mkdocs.config import load_config
 MISSING_NAV_ENTRY = "  - A missing page: no-such-page.md\n"
 
 
-def _plant_broken_link(project):
+def _plant_missing_nav_entry(project):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("nav:\n", "nav:\n" + MISSING_NAV_ENTRY, 1), encoding="utf-8")
@@ -35,7 +35,7 @@ def test_a_broken_link_fails_the_build_and_leaves_the_previous_site_untouched(pr
     before = tree_digest(site)
     assert "index.html" in before
 
-    _plant_broken_link(project)
+    _plant_missing_nav_entry(project)
     with pytest.raises(BuildFailed, match="strict mode"):
         build_site(project / "mkdocs.yml", project / "site")
     assert tree_digest(site) == before
@@ -46,7 +46,7 @@ def test_plain_mkdocs_build_also_fails_on_a_warning(project_copy, tmp_path):
     # strict comes from mkdocs.yml itself, not only from `dealsite build` (no -q: MkDocs
     # counts only the warnings it logs, and -q stops it logging them)
     project = project_copy(tmp_path / "project")
-    _plant_broken_link(project)
+    _plant_missing_nav_entry(project)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(tmp_path / "out")],
         capture_output=True,
