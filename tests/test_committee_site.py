@@ -275,6 +275,20 @@ def test_the_current_pack_leads_with_what_changed_since_the_last_meeting(site):
     assert "Response by The Department" not in lead
 
 
+def test_the_pack_pdf_leads_with_what_changed_since_the_last_meeting_red_first(site):
+    from pypdf import PdfReader
+
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(str(site / "pack.pdf")).pages)
+    since = text.index("What changed since the last meeting")
+    assert since < text.index("Summary")
+    lead = text[since:text.index("Summary")]
+    assert "after the committee's meeting of 8 July 2014" in lead
+    # the same red item as the pack page: gm-evaluation-plan, due 31 December 2014, unanswered
+    assert lead.index("Red") < lead.index("Recommendation to The Greater Manchester")
+    assert "The target date (31 March 2015) passed" in lead
+    assert DRAFT not in text
+
+
 def test_the_side_by_side_shows_budget_per_head_beside_funds_per_head(site):
     html = read(site, "committee/index.html")
     part = html[html.index('id="side-by-side"'):html.index('id="committee-data"')]

@@ -137,7 +137,7 @@ def _pack(ctx: Context, bundle: Bundle, review: Review) -> None:
         )
     )
     if want_pdf:
-        bundle.add_file(PACK_PDF, pack_pdf(ctx, review, common))
+        bundle.add_file(PACK_PDF, pack_pdf(ctx, review, dict(common, lead=lead, last_meeting=last)))
 
 
 def _wants_pdf(ctx: Context) -> bool:
@@ -160,7 +160,7 @@ def pack_pdf(ctx: Context, review: Review, common: dict) -> bytes:
     from weasyprint import HTML
 
     html = ctx.env.get_template("progress/pack_pdf.html").render(
-        **common, pdf=None, standalone=True, links={"dashboard": "dashboard/"},
+        **common, pdf=None, standalone=True, links={"dashboard": "dashboard/", "committee": "committee/", "last_pack": ""},
     )
     document = HTML(string=html, base_url="file:///nonexistent/", url_fetcher=_refuse_fetch)
     created = ctx.now.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
