@@ -126,7 +126,7 @@ def test_an_assurance_rating_is_shown_beside_the_computed_status_never_instead(s
 def test_the_correction_link_carries_the_item_and_page_url_encoded(site):
     html = read(site, "deals/kent/index.html")
     links = [unquote(m.replace("&amp;", "&")) for m in re.findall(r'href="(mailto:corrections@example\.org\?[^"]*)"', html)]
-    assert len(links) == 4  # one per outcome of kent
+    assert len(links) == 5  # one per outcome of kent (four), and one for its budget
     # the subject is the outcome's title, the body the page's address with the outcome's anchor
     assert f"mailto:corrections@example.org?subject={HOSTILE}&body=https://deals.example.org/deals/kent/#outcome-services-online" in links
     raw = re.findall(r'href="(mailto:[^"]*)"', html)
@@ -231,6 +231,13 @@ def test_each_fund_on_the_deal_page_has_a_correction_link(site):
     funds = [link for link in links if "subject=Fund: " in link]
     assert len(funds) == 7
     assert funds[0] == "mailto:corrections@example.org?subject=Fund: Devolved local transport funding&body=https://deals.example.org/deals/cornwall/#fund-transport-funding"
+
+
+def test_the_budget_on_the_deal_page_has_a_correction_link_and_a_deal_without_one_none(site):
+    # deals/kent.yaml has a single place budget; deals/cornwall.yaml has funds and no budget
+    budget = [link for link in _corrections(read(site, "deals/kent/index.html")) if "subject=Budget: " in link]
+    assert budget == ["mailto:corrections@example.org?subject=Budget: Kent county deal&body=https://deals.example.org/deals/kent/#budget"]
+    assert not [link for link in _corrections(read(site, "deals/cornwall/index.html")) if "subject=Budget: " in link]
 
 
 def test_a_deals_feed_carries_the_committees_items_about_it_newest_first(site):

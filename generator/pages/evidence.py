@@ -62,13 +62,14 @@ def correction_href(ctx: Context, page_uri: str, anchor: str, item: str) -> str:
 @dataclass(frozen=True)
 class DealCorrections:
     """A deal's "suggest a correction" links beside its other figures ("" for each without an address):
-    each fund on its page; on its tables page, each outcome's table of readings, each line of the
+    each fund and its budget section on its page; on its tables page, each outcome's table of readings, each line of the
     baseline (a row each) and each invest-to-save scheme's table."""
 
     funds: dict[str, str]  # fund id -> link
     readings: dict[str, str]  # outcome id -> link
     lines: dict[tuple[str, str], str]  # (body, stream) -> link
     schemes: dict[str, str]  # scheme name -> link
+    budget: str  # the budget section's figures, or "" without a budget
 
 
 def deal_corrections(ctx: Context, deal: Deal) -> DealCorrections:
@@ -81,6 +82,7 @@ def deal_corrections(ctx: Context, deal: Deal) -> DealCorrections:
                for line in (budget.lines if budget else [])},
         schemes={s.name: correction_href(ctx, tables, "invest-to-save-by-year", f"Invest to save: {s.name}")
                  for s in (budget.schemes if budget else [])},
+        budget=correction_href(ctx, page, "budget", f"Budget: {deal.title}") if budget else "",
     )
 
 
