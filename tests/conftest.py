@@ -9,6 +9,7 @@ worker builds its own copy, in its own temporary directory.
   deals/) into a directory, to break them there; see :func:`copy_project`.
 - ``served``: ``with served(directory) as url:`` serves any directory.
 - ``browser``: Debian's chromium driven by Playwright (sync API), headless and offline.
+- ``context``: a context of that browser at each width (phone, desktop): tests using it run at both.
 
 Helpers for browser tests are in ``browser.py``, the quality gates in ``gates.py``.
 """
@@ -131,6 +132,14 @@ def browser():
         playwright.stop()
 
 
+@pytest.fixture(scope="module", params=sorted(browser_helpers.WIDTHS))
+def context(request, browser):
+    """A browser context at each width a test must pass at: a phone's and a desktop's."""
+    context = browser.new_context(viewport=browser_helpers.WIDTHS[request.param])
+    yield context
+    context.close()
+
+
 def without_committee_record(env):
     """A template environment as a build leaves it for a project with no committee's record and
     no corrections address: the Jinja globals pages/committee.prepare sets, with nothing in them.
@@ -139,6 +148,6 @@ def without_committee_record(env):
 
     env.globals["status_histories"] = lambda deal: {o.id: [] for o in deal.outcomes}
     env.globals["deal_corrections"] = lambda deal: DealCorrections(
-        funds={f.id: "" for f in deal.funds}, readings={o.id: "" for o in deal.outcomes}, lines={}, schemes={},
+        funds={f.id: "" for f in deal.funds}, readings={o.id: "" for o in deal.outcomes}, lines={}, schemes={}, budget="",
     )
     return env

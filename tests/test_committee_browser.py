@@ -13,13 +13,6 @@ pytestmark = pytest.mark.xdist_group("browser")
 PAGES = {"committee": "committee/", "meeting pack": "pack/2014-07-08/"}
 
 
-@pytest.fixture(scope="module", params=sorted(WIDTHS))
-def context(request, browser):
-    context = browser.new_context(viewport=WIDTHS[request.param])
-    yield context
-    context.close()
-
-
 @pytest.mark.parametrize("kind", PAGES)
 def test_committee_pages_load_only_from_the_local_server_without_errors(kind, example_server, context):
     page, log = open_page(context, example_server + PAGES[kind])

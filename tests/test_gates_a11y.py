@@ -25,13 +25,6 @@ INACCESSIBLE_PAGE = """<!DOCTYPE html>
 """
 
 
-@pytest.fixture(scope="module", params=sorted(WIDTHS))
-def context(request, browser):
-    context = browser.new_context(viewport=WIDTHS[request.param])
-    yield context
-    context.close()
-
-
 def test_the_site_has_every_required_kind_of_page(example_site):
     assert REQUIRED_KINDS <= set(page_types(example_site))
 

@@ -30,13 +30,6 @@ def catalogue():
     return public_catalogue(load_catalogue([Path(__file__).resolve().parents[1] / "deals"]), build_time())
 
 
-@pytest.fixture(scope="module", params=sorted(WIDTHS))
-def context(request, browser):
-    context = browser.new_context(viewport=WIDTHS[request.param])
-    yield context
-    context.close()
-
-
 @pytest.mark.parametrize("kind", PAGES)
 def test_charts_pass_axe_with_no_console_errors_or_other_hosts(kind, example_server, context):
     page, log = open_page(context, example_server + PAGES[kind])

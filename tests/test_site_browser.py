@@ -40,13 +40,6 @@ def catalogue():
     return public_catalogue(load_catalogue([REPO / "deals"]), build_time())
 
 
-@pytest.fixture(scope="module", params=sorted(WIDTHS))
-def context(request, browser):
-    context = browser.new_context(viewport=WIDTHS[request.param])
-    yield context
-    context.close()
-
-
 @pytest.fixture
 def desktop(browser):
     context = browser.new_context(viewport=WIDTHS["desktop"])
