@@ -35,6 +35,7 @@ from ..model.problems import InvalidDeals
 from ..model.updates import UPDATES_DIR, Update, load_updates
 from ..pages.bundle import Bundle
 from ..pages.generate import DealMemo, generate
+from ..pages.site_pages import generated_page_uris
 from ..pages.written import link_problems, site_targets
 
 
@@ -138,11 +139,11 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
         updates = tuple(load_updates(settings.updates_dir, catalogue))
     except InvalidDeals as error:
         raise InvalidDeals(problems + error.problems) from None
-    everything = site_targets(catalogue.deals, updates, content)
+    everything = site_targets(updates, content, generated_page_uris(catalogue.deals))
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:
         publication = publish(catalogue, updates, now, as_of=settings.as_of)
-        public, shown = site_targets(publication.catalogue.deals, publication.updates, content), {u.src_uri for u in publication.updates}
+        public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue.deals)), {u.src_uri for u in publication.updates}
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
     for uri in sorted(content.pages):  # hand-written pages are always public

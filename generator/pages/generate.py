@@ -20,7 +20,7 @@ from ..model.digest import cache, digest, digest_of
 from ..runtime import PARALLEL_FROM, jobs_available, worker_started
 from . import committee, deal, downloads, home, progress, public, timetable, updates
 from .bundle import Bundle, Context
-from .links import generated_page_uris
+from .site_pages import generated_page_uris
 from .previews import with_banners
 from .render import environment, templates_digest
 
@@ -218,6 +218,6 @@ def generate(
     made_pages = {p.src_uri for p in bundle.pages}
     expected = generated_page_uris(catalogue.deals, committee.meetings(ctx))  # what `dealsite check` checks update links against
     if made_pages != expected:
-        raise RuntimeError(f"links.generated_page_uris is out of date: {sorted(made_pages ^ expected)}")
+        raise RuntimeError(f"site_pages.generated_page_uris is out of date: {sorted(made_pages ^ expected)}")
     updates.add_pages(ctx, bundle, content if content is not None else Content())
     return with_banners(bundle, publication) if publication.previews else bundle

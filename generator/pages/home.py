@@ -92,6 +92,15 @@ def letter_uri(letter: str) -> str:
     return f"places/{'other' if letter == OTHER else letter.lower()}.md"
 
 
+def _inline(deals) -> bool:
+    return sum(1 for d in deals for _ in area_names(d)) <= INLINE_MAX
+
+
+def letter_page_uris(deals) -> list[str]:
+    """The A to Z's pages, one a letter that has names; none while it fits on the home page."""
+    return [] if _inline(deals) else [letter_uri(letter) for letter in a_to_z(list(deals), HOME_URI)]
+
+
 def figures_updated(ctx: Context) -> Optional[dt.date]:
     """The day the public figures last changed: the latest of every deal's last public change."""
     when = max(ctx.last_changed.values(), default=None)
@@ -117,7 +126,7 @@ def add(ctx: Context, bundle: Bundle) -> None:
     bundle.fragments["figures-updated"] = ctx.env.get_template("home_updated.html").render(
         updated=None if archive else figures_updated(ctx), latest=latest_figure(ctx.catalogue.deals) if archive else None, archive=archive
     )
-    inline = sum(1 for d in ctx.catalogue.deals for _ in area_names(d)) <= INLINE_MAX
+    inline = _inline(ctx.catalogue.deals)
     names = a_to_z(list(ctx.catalogue.deals), HOME_URI)
     letters = [(letter, f"#az-{letter.lower()}" if inline else href(HOME_URI, letter_uri(letter))) for letter in names]
     bundle.fragments["places"] = ctx.env.get_template("places.html").render(

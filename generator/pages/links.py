@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Optional
 from urllib.parse import quote, unquote
 
 from ..model import Deal
@@ -62,15 +62,6 @@ def href(from_uri: str, to_uri: str, anchor: str = "") -> str:
 def _relative_directory(from_uri: str, to_uri: str) -> str:
     path = posixpath.relpath(_directory(to_uri), _directory(from_uri))
     return "./" if path == "." else path + "/"
-
-
-def generated_page_uris(deals: Iterable[Deal], meetings: Iterable = ()) -> frozenset[str]:
-    """Every page the page groups generate for these deals and the committee's meeting dates
-    (not the update pages): what a link in an update may point to before the pages exist.
-    ``generate`` checks it is exact."""
-    fixed = {POWERS_URI, ACCOUNTABILITY_URI, COMPARE_URI, TIMETABLE_URI, DASHBOARD_URI, PACK_URI, CHANGES_URI, DATA_URI, COMMITTEE_URI}
-    packs = {meeting_pack_uri(day) for day in meetings}
-    return frozenset(fixed | packs | {uri for deal in deals for uri in (deal_uri(deal), deal_tables_uri(deal))})
 
 
 @dataclass(frozen=True)

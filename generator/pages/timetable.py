@@ -119,6 +119,11 @@ class Page:
         return "; ".join(g.title + ("" if len(g.rows) == g.size else f" ({g.first} to {g.last} of {g.size})") for g in self.groups)
 
 
+def page_uris(deals: int) -> list[str]:
+    """The timetable's pages for this many deals: as :func:`paginate` fills them, at least one."""
+    return [timetable_page_uri(n) for n in range(1, max(1, -(-deals // PAGE_ROWS)) + 1)]
+
+
 def paginate(groups: list[tuple[str, str, Optional[NegotiationRound], list[Row]]], per_page: int = PAGE_ROWS) -> list[Page]:
     """Groups (id, title, round, rows) in order, laid out in pages of at most ``per_page`` rows:
     a group that does not fit in what is left of a page continues on the next."""

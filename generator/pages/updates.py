@@ -161,7 +161,7 @@ def add(ctx: Context, bundle: Bundle) -> None:
 def add_pages(ctx: Context, bundle: Bundle, content: Content) -> None:
     """Each update's own page (public ones, or all in a preview): title, byline and body. Run
     after every other page group, so its links are checked against the pages as built."""
-    targets = site_targets((), ctx.updates, content, generated=[p.src_uri for p in bundle.pages])
+    targets = site_targets(ctx.updates, content, [p.src_uri for p in bundle.pages])
     template = ctx.env.get_template("update.html")
     problems: list[Problem] = []
     for item, update in zip(_items(ctx.updates, "../../", _lookup(ctx).titles), ctx.updates):

@@ -17,13 +17,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Protocol
 
-from ..model import Deal
 from ..model.content import Content, Page
 from ..model.digest import cache
 from ..model.problems import Problem
 from ..model.updates import Update
 from .bundle import Heading
-from .links import generated_page_uris, resolve_relative
+from .links import resolve_relative
 from .sanitise import EXTENSIONS, PAGE_EXTENSIONS, clean_page_markup, clean_update, render_markdown
 
 
@@ -98,11 +97,10 @@ class Targets:
     files: frozenset[str]
 
 
-def site_targets(deals: Iterable[Deal], updates: Iterable[Update], content: Content, generated: Optional[Iterable[str]] = None) -> Targets:
-    """What a site of these deals and updates has: the generated pages (``generated``, or those
-    the deals will have), the update pages, and content/'s pages and files."""
-    pages = frozenset(generated if generated is not None else generated_page_uris(deals))
-    return Targets(pages | content.pages | {u.src_uri for u in updates}, content.files)
+def site_targets(updates: Iterable[Update], content: Content, generated: Iterable[str]) -> Targets:
+    """What a site of these updates has: the ``generated`` pages (pages/site_pages.py), the
+    update pages, and content/'s pages and files."""
+    return Targets(frozenset(generated) | content.pages | {u.src_uri for u in updates}, content.files)
 
 
 def link_problems(written: Written, content: Content, targets: Targets, everything: Optional[Targets] = None) -> list[Problem]:
