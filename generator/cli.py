@@ -128,18 +128,16 @@ def cmd_check(args) -> int:
     updates and content, where mkdocs.yml says they are), so a team finds a bad update before
     publishing rather than at build time. Errors exit 1; warnings exit 0 unless --strict."""
     from .engine.check import check_paths, check_project
+    from .engine.pipeline import FutureArchive
     from .engine.report import render
     from .model.clock import SourceDateEpochError, build_time
 
     try:
         now = build_time()
-    except SourceDateEpochError as error:
+        report = check_paths(args.paths, now) if args.paths else check_project(_settings(args.config_file), now)
+    except (SourceDateEpochError, FutureArchive) as error:
         print(f"dealsite check: {error}", file=sys.stderr)
         return 1
-    if args.paths:
-        report = check_paths(args.paths, now)
-    else:
-        report = check_project(_settings(args.config_file), now)
     rendered = render(report, args.format, strict=args.strict, show_all=args.show_all)
     sys.stderr.write(rendered.err)
     sys.stderr.flush()

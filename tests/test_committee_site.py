@@ -296,6 +296,21 @@ def test_the_pack_pdf_leads_with_what_changed_since_the_last_meeting_red_first(s
     assert DRAFT not in text
 
 
+def test_the_pack_pdf_links_only_to_addresses_a_reader_can_follow(site):
+    # A printed or mailed PDF cannot follow the site's relative links (they became file:///...):
+    # it names the site's pages instead, and keeps links only to sources' own web addresses.
+    from pypdf import PdfReader
+
+    targets = [
+        annotation.get_object().get("/A", {}).get("/URI")
+        for page in PdfReader(str(site / "pack.pdf")).pages
+        for annotation in page.get("/Annots") or []
+    ]
+    targets = [t for t in targets if t]
+    assert targets, "the sources' links are kept"
+    assert [t for t in targets if not t.startswith(("https://", "http://"))] == []
+
+
 def test_the_side_by_side_shows_budget_per_head_beside_funds_per_head(site):
     html = read(site, "committee/index.html")
     part = html[html.index('id="side-by-side"'):html.index('id="committee-data"')]

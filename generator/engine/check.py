@@ -22,7 +22,7 @@ from ..model.load import InvalidDeals, deal_files, load_catalogue, read_document
 from ..model.problems import ERROR, WARNING, Problem
 from ..model.updates import FrontMatter, split_front_matter, update_files
 from ..model.yaml import YamlError, decode
-from .pipeline import Settings, read_sources
+from .pipeline import Settings, build_moment, read_sources
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,11 @@ def _report(problems: Iterable[Problem], **counts) -> CheckReport:
 
 
 def check_project(settings: Settings, now: dt.datetime) -> CheckReport:
-    """The whole project, as a build reads it: its deals, shared files and updates."""
+    """The whole project, as a build reads it: its deals, shared files and updates, at the
+    moment the build will be made as of (the end of ``as_of``'s day for an archive).
+    Raises FutureArchive for an ``as_of`` after today, as a build does."""
     try:
-        sources = read_sources(settings, now)
+        sources = read_sources(settings, build_moment(settings, now))
     except InvalidDeals as error:
         return _report(error.problems, complete=False)
     files, _ = deal_files([settings.deals_dir])

@@ -25,6 +25,7 @@ from ..compute.archive import as_known_on
 from ..compute.display import long_date
 from ..compute.embargo import Publication, publish
 from ..compute.history import history, last_public_change
+from ..compute.meeting import meeting_dates
 from ..model import LONDON, Catalogue
 from ..model.clock import source_date_epoch
 from ..model.content import Content, read_content, read_page
@@ -105,6 +106,10 @@ def archive_moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), LONDON).astimezone(dt.timezone.utc)
 
 
+class FutureArchive(ValueError):
+    """``as_of`` is after today: an archive of the future would publish what is held back."""
+
+
 def build_moment(settings: Settings, clock: dt.datetime) -> dt.datetime:
     """The ``now`` a build is made as of: the end of ``as_of`` for an archive, else the clock's.
     An archive of a day after the clock's is refused (it would publish the future), and one of
@@ -112,7 +117,7 @@ def build_moment(settings: Settings, clock: dt.datetime) -> dt.datetime:
     if settings.as_of is None:
         return clock
     if settings.as_of > clock.astimezone(LONDON).date():
-        raise ValueError(f"as_of: {settings.as_of.isoformat()} is after today, {clock.astimezone(LONDON).date().isoformat()} (an archive is of a past day)")
+        raise FutureArchive(f"as_of: {settings.as_of.isoformat()} is after today, {clock.astimezone(LONDON).date().isoformat()} (an archive is of a past day)")
     # An archive of today is judged now, not at midnight: what is embargoed until later today stays held back.
     return min(archive_moment(settings.as_of), clock)
 
@@ -139,11 +144,13 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
         updates = tuple(load_updates(settings.updates_dir, catalogue))
     except InvalidDeals as error:
         raise InvalidDeals(problems + error.problems) from None
-    everything = site_targets(updates, content, generated_page_uris(catalogue.deals))
+    # The pages the site will have: each deal's, each meeting's pack, the pages across deals.
+    everything = site_targets(updates, content, generated_page_uris(catalogue.deals, meeting_dates(catalogue, dt.date.max)))
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:
         publication = publish(catalogue, updates, now, as_of=settings.as_of)
-        public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue.deals)), {u.src_uri for u in publication.updates}
+        made = generated_page_uris(publication.catalogue.deals, meeting_dates(publication.catalogue, now.date()))
+        public, shown = site_targets(publication.updates, content, made), {u.src_uri for u in publication.updates}
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
     for uri in sorted(content.pages):  # hand-written pages are always public

@@ -204,7 +204,7 @@ def _meeting_pack(ctx: Context, bundle: Bundle, dates: list[dt.date], i: int) ->
     held = [record.session(s, uri) for s in ctx.catalogue.scrutiny.sessions if s.date == day]
     summary = statuses_on(ctx, day, uri)
     html = ctx.env.get_template("progress/meeting.html").render(
-        day=day, since=since, view=view, sessions=held, summary=summary, statuses=STATUS_ORDER,
+        day=day, since=since, view=view, sessions=held, summary=summary, statuses=STATUS_ORDER, standalone=False,
         previous=href(uri, meeting_pack_uri(since)) if since else "",
         following=href(uri, meeting_pack_uri(dates[i + 1])) if i + 1 < len(dates) else "",
         links={"committee": href(uri, COMMITTEE_URI), "pack": href(uri, PACK_URI), "dashboard": href(uri, DASHBOARD_URI)},
