@@ -50,6 +50,8 @@ def test_the_timetable_has_a_page_for_each_fifty_deals(site):
     assert (site / "timetable" / "2" / "index.html").is_file()
     assert (site / "timetable" / "3" / "index.html").is_file()
     assert not (site / "timetable" / "4").exists()
+    # a heading a phone can show: which rounds a page holds is in the list of pages under it
+    assert "<h1>Timetable of negotiation rounds, page 2 of 3</h1>" in (site / "timetable" / "2" / "index.html").read_text(encoding="utf-8")
 
 
 def test_past_300_names_each_letter_has_its_own_page_linked_from_home(site):

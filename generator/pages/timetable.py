@@ -189,7 +189,8 @@ def _page(ctx: Context, page: Page, pages: list[Page], axis, rounds, counts) -> 
     headings.append(Heading(2, "events", "The same in a table"))
     if page.number == 1:
         headings += [Heading(2, "rounds", "National rounds"), Heading(2, "by-round", "Meetings and milestones by round")]
-    title = "Timetable of negotiation rounds" + ("" if page.number == 1 else f", page {page.number}: {page.title}")
+    # Short enough for a phone's heading: the list of pages under it says which rounds each holds.
+    title = "Timetable of negotiation rounds" + ("" if page.number == 1 else f", page {page.number} of {len(pages)}")
     return GeneratedPage(
         uri, title, html, headings, search=page.number == 1,
         description="The national rounds of negotiation on a time line, with every deal's meetings and milestones planned against actual, its follow-on agreements and where it stands today.",
