@@ -8,6 +8,7 @@ worker builds its own copy, in its own temporary directory.
 - ``project_copy``: copy the site's inputs (mkdocs.yml, content/, site_templates/,
   deals/) into a directory, to break them there; see :func:`copy_project`.
 - ``served``: ``with served(directory) as url:`` serves any directory.
+- ``catalogue``: the example deals as published now.
 - ``browser``: Debian's chromium driven by Playwright (sync API), headless and offline.
 - ``context``: a context of that browser at each width (phone, desktop): tests using it run at both.
 
@@ -130,6 +131,16 @@ def browser():
     finally:
         chromium.close()
         playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    """The example deals as published now (a test file that needs them unpublished defines its own)."""
+    from generator.compute.embargo import public_catalogue
+    from generator.model.clock import build_time
+    from generator.model.load import load_catalogue
+
+    return public_catalogue(load_catalogue([REPO / "deals"]), build_time())
 
 
 @pytest.fixture(scope="module", params=sorted(browser_helpers.WIDTHS))

@@ -14,6 +14,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import lxml.html
 from conftest import copy_project  # noqa: F401 - one way to copy the project, re-exported
 
 from generator.engine.mkdocs.build import build_site
@@ -102,3 +103,13 @@ def tree_hash(site: Path) -> dict[str, str]:
 def leftovers(parent: Path) -> list[str]:
     """Staging or old directories a build left beside the site."""
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".dealsite-"))
+
+
+def page(site: Path, url: str):
+    """The built page at ``url`` (a folder, as MkDocs writes pages), parsed."""
+    return lxml.html.parse(str(site / url / "index.html")).getroot()
+
+
+def text(element) -> str:
+    """An element's text as a reader sees it: its words, single-spaced."""
+    return " ".join(element.text_content().split())

@@ -37,9 +37,8 @@ import re
 import shutil
 from pathlib import Path
 
-import lxml.html
 import pytest
-from publishing_support import build, epoch
+from publishing_support import build, epoch, page, text
 
 REPO = Path(__file__).resolve().parent.parent
 BUILT = epoch("2031-06-01T12:00:00+00:00")
@@ -187,16 +186,8 @@ def site(tmp_path_factory) -> Path:
     return build(project, project / "site", at=BUILT)
 
 
-def page(site: Path, url: str):
-    return lxml.html.parse(str(site / url / "index.html")).getroot()
-
-
 def html(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
-
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
 
 
 def section(root, anchor: str):

@@ -7,20 +7,10 @@ Figures are worked out by hand from the example deal files (deals/*.yaml) named 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import lxml.html
+from publishing_support import page, text
 
 from generator.engine.mkdocs.plugin import squeeze_layout
 from generator.pages.views import DealView, PowerView
-
-
-def page(site: Path, url: str):
-    return lxml.html.parse(str(site / url / "index.html")).getroot()
-
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
 
 
 # --- the theme's indentation -------------------------------------------------------------------

@@ -9,9 +9,6 @@ from __future__ import annotations
 import pytest
 from browser import WIDTHS, open_page, run_axe
 
-from generator.compute.embargo import public_catalogue
-from generator.model.clock import build_time
-from generator.model.load import load_catalogue
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -21,13 +18,6 @@ PAGES = {
     "deal with final results": "deals/greater-manchester/",
     "deal with outcome charts": "deals/kent/",
 }
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    from pathlib import Path
-
-    return public_catalogue(load_catalogue([Path(__file__).resolve().parents[1] / "deals"]), build_time())
 
 
 @pytest.mark.parametrize("kind", PAGES)

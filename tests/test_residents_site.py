@@ -9,29 +9,10 @@ import html
 import json
 from pathlib import Path
 
-import lxml.html
 import pytest
 
 from generator.cli import main as dealsite
-from generator.compute.embargo import public_catalogue
-from generator.model.clock import build_time
-from generator.model.load import load_catalogue
-from publishing_support import epoch
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return public_catalogue(load_catalogue([REPO / "deals"]), build_time())
-
-
-def page(site: Path, url: str):
-    return lxml.html.parse(str(site / url / "index.html")).getroot()
-
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
+from publishing_support import epoch, page, text
 
 
 # --- find your area -----------------------------------------------------------------------------

@@ -11,12 +11,8 @@ import json
 import re
 from pathlib import Path
 
-import lxml.html
 import pytest
-
-from generator.compute.embargo import public_catalogue
-from generator.model.clock import build_time
-from generator.model.load import load_catalogue
+from publishing_support import page, text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,19 +39,6 @@ HOSTILE = "</title><script>alert(1)</script>"
 
 
 # --- helpers -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def catalogue():
-    return public_catalogue(load_catalogue([REPO / "deals"]), build_time())
-
-
-def page(site: Path, url: str):
-    return lxml.html.parse(str(site / url / "index.html")).getroot()
-
-
-def text(element) -> str:
-    return " ".join(element.text_content().split())
 
 
 def table(root, caption_start: str):

@@ -15,9 +15,6 @@ from pathlib import Path
 import pytest
 from browser import MOBILE, WIDTHS, open_page, run_axe
 
-from generator.compute.embargo import public_catalogue
-from generator.model.clock import build_time
-from generator.model.load import load_catalogue
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -33,11 +30,6 @@ PAGE_TYPES = {
     "compare two deals": "compare/?deal=kent&deal=essex",
     "timetable": "timetable/",
 }
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return public_catalogue(load_catalogue([REPO / "deals"]), build_time())
 
 
 @pytest.fixture
