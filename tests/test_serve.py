@@ -332,6 +332,43 @@ def test_a_failed_rebuild_is_one_line_and_counts_as_done():
     assert re.fullmatch(r"rebuilt in \d+\.\d s\n", out.getvalue())
 
 
+def test_an_interrupt_arriving_in_a_finalizer_waits_for_the_next_repeat_instead_of_printing_a_traceback():
+    """serve.Preview._interrupted: CI saw Ctrl-C during a rebuild land in WeasyPrint's
+    FontConfiguration.__del__, where Python prints the KeyboardInterrupt as "Exception ignored"
+    with a traceback and drops it. There the handler only starts the repeater, which raises it
+    again a quarter second later; anywhere else it raises at once."""
+    import logging
+
+    from generator.engine.mkdocs.serve import Preview
+
+    def quiet() -> Preview:
+        preview = Preview()
+        preview._repeat = lambda: None  # the real one would interrupt this test's own process
+        return preview
+
+    weasyprint_log = logging.getLogger("weasyprint")
+    was_disabled = weasyprint_log.disabled  # the handler silences it, for the rest of a server's life
+    in_finalizer, elsewhere = quiet(), quiet()
+    seen = {}
+
+    class Fonts:
+        def __del__(self):
+            try:
+                in_finalizer._interrupted(signal.SIGINT, sys._getframe())
+                seen["raised"] = False
+            except KeyboardInterrupt:
+                seen["raised"] = True
+
+    Fonts()  # dropped at once: its __del__ runs here
+    assert seen["raised"] is False
+    assert in_finalizer.stopping and in_finalizer.repeater is not None  # the repeater raises it again
+    with pytest.raises(KeyboardInterrupt):
+        elsewhere._interrupted(signal.SIGINT, sys._getframe())
+    for preview in (in_finalizer, elsewhere):
+        preview.repeater.join()
+    weasyprint_log.disabled = was_disabled
+
+
 def test_serve_on_an_address_in_use_says_so_in_a_line(tmp_path):
     project = copy_project(tmp_path / "project")
     with socket.socket() as taken:

@@ -183,6 +183,11 @@ class Preview:
             logging.getLogger("weasyprint").disabled = True
             self.repeater = threading.Thread(target=self._repeat, name="dealsite-stop", daemon=True)
             self.repeater.start()
+        if _in_finalizer(frame):
+            # Python prints an exception raised in a __del__ (as "Exception ignored in ...", with
+            # its traceback) and drops it: the garbage collector runs WeasyPrint's font clean-up
+            # inside builds. The repeater raises it again a quarter second later, elsewhere.
+            return
         raise KeyboardInterrupt
 
     def _repeat(self) -> None:
@@ -191,6 +196,15 @@ class Preview:
 
 
 _BUILD_CODE = getattr(mkdocs_build, "__code__", None)
+
+
+def _in_finalizer(frame) -> bool:
+    """Whether the main thread, at ``frame``, is running an object's ``__del__``."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _in_build(frame) -> bool:
