@@ -25,7 +25,6 @@ from ..compute.archive import as_known_on
 from ..compute.display import long_date
 from ..compute.embargo import Publication, publish
 from ..compute.history import history, last_public_change
-from ..compute.meeting import meeting_dates
 from ..model import LONDON, Catalogue
 from ..model.clock import source_date_epoch
 from ..model.content import Content, read_content, read_page
@@ -145,12 +144,11 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     except InvalidDeals as error:
         raise InvalidDeals(problems + error.problems) from None
     # The pages the site will have: each deal's, each meeting's pack, the pages across deals.
-    everything = site_targets(updates, content, generated_page_uris(catalogue.deals, meeting_dates(catalogue, dt.date.max)))
+    everything = site_targets(updates, content, generated_page_uris(catalogue, dt.date.max))
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:
         publication = publish(catalogue, updates, now, as_of=settings.as_of)
-        made = generated_page_uris(publication.catalogue.deals, meeting_dates(publication.catalogue, now.date()))
-        public, shown = site_targets(publication.updates, content, made), {u.src_uri for u in publication.updates}
+        public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue, now.date())), {u.src_uri for u in publication.updates}
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
     for uri in sorted(content.pages):  # hand-written pages are always public

@@ -216,7 +216,7 @@ def generate(
         if hasattr(section, "add"):
             section.add(ctx, bundle)
     made_pages = {p.src_uri for p in bundle.pages}
-    expected = generated_page_uris(catalogue.deals, committee.meetings(ctx))  # what `dealsite check` checks update links against
+    expected = generated_page_uris(catalogue, ctx.now.date())  # what `dealsite check` checks update links against
     if made_pages != expected:
         raise RuntimeError(f"site_pages.generated_page_uris is out of date: {sorted(made_pages ^ expected)}")
     updates.add_pages(ctx, bundle, content if content is not None else Content())
