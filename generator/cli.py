@@ -15,14 +15,16 @@ from pathlib import Path
 
 from .model import SLUG_RE, Deal
 from .model.load import InvalidDeals, load_catalogue
+from .runtime import forget_handled_interrupt
 
 SCHEMA_PATH = Path("deals/deal.schema.json")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    return args.run(args)
+    args = _parser().parse_args(argv)
+    status = args.run(args)
+    forget_handled_interrupt()  # a Ctrl-C the command handled: the status it returned stands
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:

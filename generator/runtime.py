@@ -11,6 +11,7 @@ benchmarks/mechanisms.py --without gc-pause), so the pause was removed.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 
@@ -38,3 +39,19 @@ def worker_started() -> None:
     when the pool ends its workers. The parent stops the workers in either case."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def forget_handled_interrupt() -> None:
+    """Tell CPython that a Ctrl-C this process caught and handled is done with.
+
+    CPython 3.11 notes a KeyboardInterrupt that leaves any ``exec`` or ``eval`` of a string
+    (dataclasses and named tuples make their methods that way, often while a module is first
+    imported) and, at exit, ends the process by SIGINT even if the program caught it: a
+    ``dealsite serve`` stopped cleanly by Ctrl-C would exit with -2 now and then instead of 0.
+    The note is a global of the interpreter (``_Py_UnhandledKeyboardInterrupt``); where it is
+    not found (other Pythons), there is nothing to do. tests/test_runtime.py fails if it moves.
+    """
+    try:
+        ctypes.c_int.in_dll(ctypes.pythonapi, "_Py_UnhandledKeyboardInterrupt").value = 0
+    except (ValueError, AttributeError):  # not this interpreter's
+        pass

@@ -1,0 +1,79 @@
+"""How the process ends: a Ctrl-C a command caught and handled does not decide the exit status.
+
+CPython 3.11, running a module (``python -m``), notes a KeyboardInterrupt that leaves an
+``exec`` of a string and, at exit, ends the process by SIGINT even when the program caught
+it. ``python -m generator.cli serve`` stopped by Ctrl-C in the middle of such an ``exec`` (a
+dataclass being made as a module is first imported) exited with -2 instead of 0, now and then,
+under load (found by CI).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+from conftest import REPO
+
+# Caught and handled, as `dealsite serve` handles a Ctrl-C; then the exit the program chose.
+_CAUGHT = textwrap.dedent(
+    """
+    import sys
+    from generator import runtime
+    try:
+        exec("raise KeyboardInterrupt")
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    if sys.argv[1] == "forget":
+        runtime.forget_handled_interrupt()
+    sys.exit(0)
+    """
+)
+
+
+def _run_module(folder, source: str, *args: str) -> subprocess.CompletedProcess:
+    """``python -m`` of a module holding source (a script run as a file is not affected)."""
+    (folder / "caught_interrupt.py").write_text(source, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "caught_interrupt", *args], cwd=folder, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _exit_status(folder, how: str) -> subprocess.CompletedProcess:
+    return _run_module(folder, _CAUGHT, how)
+
+
+def test_python_ends_by_sigint_after_a_handled_interrupt_in_exec(tmp_path):
+    """The upstream behaviour the workaround is for. If a Python no longer does this, this test
+    fails: forget_handled_interrupt and its call in cli.main can then go."""
+    done = _exit_status(tmp_path, "keep")
+    assert done.stdout == "stopped\n"
+    assert done.returncode == -signal.SIGINT, (done.returncode, done.stderr)
+
+
+def test_a_handled_interrupt_leaves_the_exit_status_to_the_program(tmp_path):
+    done = _exit_status(tmp_path, "forget")
+    assert done.stdout == "stopped\n"
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_command_line_forgets_a_handled_interrupt_whatever_the_command(tmp_path):
+    """cli.main: `dealsite schema` after a handled interrupt exits 0 and prints the schema, as
+    it would without one."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from generator import cli
+        try:
+            exec("raise KeyboardInterrupt")
+        except KeyboardInterrupt:
+            pass
+        sys.exit(cli.main(["schema"]))
+        """
+    )
+    done = _run_module(tmp_path, script)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert '"$schema"' in done.stdout
