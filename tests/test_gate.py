@@ -198,3 +198,81 @@ def test_a_build_that_would_leak_is_refused_and_leaves_the_site_untouched(projec
     assert done.returncode == 1
     assert "index.html: shows text of the held-back deal Zqxgate Vale devolution deal" in done.stderr
     assert tree_hash(site) == before
+
+
+# --- long files, read a window at a time (issue 13: the gate held a 700 MB content.xml whole) ---
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.engine import gate  # noqa: E402
+
+
+def _found_in_windows(name: str, data: bytes, needle: str, window: int, reach: int) -> bool:
+    saved = gate.WINDOW
+    gate.WINDOW = window
+    try:
+        return any(needle in gate._squeeze(text) for text in gate._windows(name, io.BytesIO(data), reach))
+    finally:
+        gate.WINDOW = saved
+
+
+_PIECES = st.lists(st.sampled_from(["a", "b", " ", "\n", "&amp;", "&#97;", "<x>", "é", "&", ";"]), max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=_PIECES, after=_PIECES, window=st.integers(1, 40))
+def test_text_in_windows_is_found_wherever_the_windows_fall(before, after, window):
+    """Whatever the window size, a needle no longer than the reach is found in some window
+    exactly when the whole text, read as before, holds it; entities cut by a window's edge
+    included."""
+    needle = "zqxneedle"
+    data = f"{before}zq&#120; nee\ndle{after}".encode()  # 16 characters as written
+    assert needle in gate._squeeze(gate._text_of("content.xml", data))
+    assert _found_in_windows("content.xml", data, needle, window, reach=16)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(_PIECES, min_size=1, max_size=4), max_size=12), at=st.integers(0, 12), window=st.integers(1, 50))
+def test_csv_cells_in_windows_are_read_unquoted_wherever_the_windows_fall(rows, at, window):
+    """A held-back text in a quoted cell (with a doubled quote and a comma) is found in a long
+    CSV read by rows a window at a time."""
+    import csv
+
+    rows.insert(min(at, len(rows)), ["x", 'Zqx "Vale", held'])
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    assert _found_in_windows("data/readings.csv", out.getvalue().encode(), gate._squeeze('Zqx "Vale", held'), window, reach=40)
+
+
+def test_text_that_is_not_there_is_not_found_in_any_window():
+    data = ("zq&#120;ne" + "x" * 100 + "edle").encode()
+    assert not _found_in_windows("content.xml", data, "zqxneedle", 7, reach=24)
+
+
+def test_held_back_text_across_a_window_edge_of_a_workbook_member_is_found_once(site, publication, project, monkeypatch):
+    """content.xml is read a window at a time; the title falls across an edge, and the windows'
+    overlap holds it: one finding, not two."""
+    ods = site / "data" / "deals.ods"
+    with zipfile.ZipFile(ods) as old:
+        content = old.read("content.xml")
+    at = content.index(b"</office:spreadsheet>")
+    monkeypatch.setattr(gate, "WINDOW", len(content[:at].decode()) + len("<text:p>Zqxgate"))  # an edge inside the title
+    out = io.BytesIO()
+    with zipfile.ZipFile(ods) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "content.xml":
+                data = data.replace(b"</office:spreadsheet>", f"<text:p>{HELD_TITLE}</text:p></office:spreadsheet>".encode())
+            new.writestr(item, data)
+    ods.write_bytes(out.getvalue())
+    assert [f.file for f in scan(site, publication, _scripts(project))] == ["data/deals.ods!content.xml"]
+
+
+def test_a_held_back_title_in_a_long_csv_is_found(site, publication, project, monkeypatch):
+    monkeypatch.setattr(gate, "WINDOW", 1000)
+    readings = site / "data" / "readings.csv"
+    text = readings.read_text(encoding="utf-8")
+    assert len(text) > 5000, "too short to be read in several windows"
+    readings.write_text(text + f'"{HELD_TITLE}, second phase",1\n' + text.split("\n", 1)[1], encoding="utf-8")
+    assert [f.file for f in scan(site, publication, _scripts(project))] == ["data/readings.csv"]

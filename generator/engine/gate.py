@@ -35,7 +35,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import BinaryIO, Iterable, Iterator, Optional
 
 import lxml.etree
 import lxml.html
@@ -85,32 +85,83 @@ def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = ()) 
             findings.append(Finding(name, "is a symbolic link (a site holds only its own files)"))
             continue
         findings += held.in_path(name)
-        for member, data in _contents(name, path.read_bytes()):
-            findings += held.in_text(member, _text_of(member, data))
-            findings += held.in_data(member, data)
-            if member.endswith((".html", ".htm", ".svg", ".xhtml", *MARKDOWN)):
-                findings += _unsafe_markup(member, data, scripts)
+        with path.open("rb") as stream:
+            for member, content in _contents(name, stream):
+                if _read_whole(member, content):
+                    data = content.read()
+                    findings += held.in_text(member, _text_of(member, data))
+                    findings += held.in_data(member, data)
+                    if member.endswith(MARKUP):
+                        findings += _unsafe_markup(member, data, scripts)
+                else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
+                    found = (f for text in _windows(member, content, held.reach) for f in held.in_text(member, text))
+                    findings += dict.fromkeys(found)  # a text in two windows' overlap is one finding
     return findings
 
 
 # --- what a file holds ---------------------------------------------------------------------------
 
+MARKUP = (".html", ".htm", ".svg", ".xhtml", *MARKDOWN)  # read as a browser would, for unsafe markup
+WINDOW = 1 << 22  # characters of a long text looked at at once
 
-def _contents(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
-    """(name, bytes) of the file and of everything packed inside it."""
+
+def _contents(name: str, stream: BinaryIO) -> Iterator[tuple[str, BinaryIO]]:
+    """(name, stream) of the file and of everything packed inside it, unpacked as it is read."""
     if name.endswith(".gz"):
-        data = gzip.decompress(data)
-        name = name[: -len(".gz")]
-    if data[:4] == b"PK\x03\x04":
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for member in archive.namelist():
-                yield from _contents(f"{name}!{member}", archive.read(member))
+        yield from _contents(name[: -len(".gz")], gzip.GzipFile(fileobj=stream))
         return
-    yield name, data
+    if stream.peek(4)[:4] == b"PK\x03\x04":
+        # ZipFile seeks: a file on disk can, a member of a gzip or of another zip is read first
+        source = stream if isinstance(stream, io.BufferedReader) else io.BytesIO(stream.read())
+        with zipfile.ZipFile(source) as archive:
+            for member in archive.namelist():
+                with archive.open(member) as inner:
+                    yield from _contents(f"{name}!{member}", inner)
+        return
+    yield name, stream
+
+
+def _read_whole(name: str, stream: BinaryIO) -> bool:
+    """Whether a member is read whole: a PDF, JSON and markup are parsed as documents."""
+    return name.endswith((".json", *MARKUP)) or stream.peek(5)[:5] == b"%PDF-"
+
+
+def _windows(name: str, stream: BinaryIO, reach: int) -> Iterator[str]:
+    """The readable text of a long file, as ``_text_of`` makes it, in windows of about WINDOW
+    characters, each starting with the last ``reach`` characters of the one before: text no
+    longer than that is wholly inside some window, wherever it falls."""
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+    if name.endswith(".csv"):  # whole rows, their cells unquoted
+        rows = ("\n".join(row) for row in csv.reader(text))
+        chunks = ("\n".join(batch) for batch in _batches(rows, WINDOW))
+        joiner, readable = "\n", str
+    else:  # cut anywhere: an entity cut at a window's end is whole in the next window
+        chunks = iter(lambda: text.read(WINDOW), "")
+        joiner, readable = "", html.unescape
+    tail = None
+    for chunk in chunks:
+        window = chunk if tail is None else tail + joiner + chunk
+        yield readable(window)
+        tail = window[-reach:]
+    if tail is None:
+        yield ""
+
+
+def _batches(pieces: Iterator[str], size: int) -> Iterator[list[str]]:
+    """Consecutive pieces, in lists of about ``size`` characters."""
+    batch, length = [], 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece) + 1
+        if length >= size:
+            yield batch
+            batch, length = [], 0
+    if batch:
+        yield batch
 
 
 def _text_of(name: str, data: bytes) -> str:
-    """The readable text of a file, entities and escapes undone, for looking up held-back text."""
+    """The readable text of a file read whole, entities and escapes undone, for looking up held-back text."""
     if data[:5] == b"%PDF-":
         from pypdf import PdfReader
 
@@ -121,8 +172,6 @@ def _text_of(name: str, data: bytes) -> str:
             return "\n".join(_strings(json.loads(text)))
         except ValueError:
             return text
-    if name.endswith(".csv"):
-        return "\n".join("\n".join(row) for row in csv.reader(io.StringIO(text)))
     return html.unescape(text)
 
 
@@ -209,6 +258,10 @@ class _Needles:
         # none); only a file that does is searched needle by needle, as findings name each item.
         self.any_text = _matcher(needle for needle, _ in self.texts)
         self.any_address = _matcher(a for address, _ in self.addresses for a in (address, address.rstrip("/") + "."))
+        # How far a held-back text can spread in a file: written with every character an
+        # entity (&#x1F600; is 10 characters) and its spaces doubled.
+        longest = max((len(t) for item in self.held for t in item.texts), default=0)
+        self.reach = max(1 << 16, 12 * longest)
 
     def in_path(self, name: str) -> list[Finding]:
         return [Finding(name, f"is the page or file of {_named(h)}") for address, h in self.addresses if name.startswith(address)]
