@@ -171,6 +171,7 @@ class Run:
     wall_s: float
     peak_pss_mb: float  # peak of the process tree's summed PSS (sampled): the summary's peak_rss_mb
     stages: dict = field(default_factory=dict)
+    stage_peaks: dict = field(default_factory=dict)  # stage -> the builder's VmHWM (MB) as it ended
     largest_process_mb: float = 0.0  # the kernel's ru_maxrss: the largest single process's peak RSS
     tree_rss_mb: float = 0.0  # peak of the process tree's summed RSS (sampled; counts shared pages twice)
     samples: int = 0
@@ -284,7 +285,8 @@ def build_ours(project: Path, profile: Path | None = None) -> Run:
     if profile:
         cmd += ["--profile", str(profile)]
     run = run_measured(cmd, project, project / "build.log")
-    run.stages = json.loads(report.read_text())
+    report = json.loads(report.read_text())
+    run.stages, run.stage_peaks = report["seconds"], report["peak_rss_mb"]
     return run
 
 
@@ -295,8 +297,18 @@ def build_baseline(project: Path) -> Run:
 # --- stage timers (in the child that builds or serves) ----------------------------------------
 
 
-def _install_timers(totals: dict[str, float]) -> None:
-    """Wrap the stages a build runs in timers that add their wall time to ``totals``.
+def _peak_rss_mb() -> float:
+    """This process's resident-memory high-water mark so far (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _install_timers(totals: dict[str, float], peaks: dict[str, float]) -> None:
+    """Wrap the stages a build runs in timers that add their wall time to ``totals``, and put
+    in ``peaks`` this process's memory high-water mark as each stage ends: the first stage
+    whose figure jumps is the one that holds the memory.
 
     Only functions the build calls anyway are wrapped, so the build is the one `dealsite build`
     (or `dealsite serve`) runs. Labels are indented by what they are part of; time spent in
@@ -323,6 +335,7 @@ def _install_timers(totals: dict[str, float]) -> None:
                 return original(*args, **kwargs)
             finally:
                 totals[label] = totals.get(label, 0.0) + time.perf_counter() - start
+                peaks[label] = max(peaks.get(label, 0.0), _peak_rss_mb())
 
         setattr(owner, name, wrapper)
 
@@ -367,7 +380,8 @@ def _timed_build(project: Path, report: Path, profile: Path | None) -> int:
     from generator import cli
 
     totals: dict[str, float] = {}
-    _install_timers(totals)
+    peaks: dict[str, float] = {}
+    _install_timers(totals, peaks)
     argv = ["build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")]
     if profile:
         import cProfile
@@ -377,7 +391,7 @@ def _timed_build(project: Path, report: Path, profile: Path | None) -> int:
         profiler.dump_stats(str(profile))
     else:
         status = cli.main(argv)
-    report.write_text(json.dumps(totals, indent=1))
+    report.write_text(json.dumps({"seconds": totals, "peak_rss_mb": peaks}, indent=1))
     return status
 
 
@@ -390,7 +404,7 @@ def _timed_serve(project: Path, report: Path, addr: str) -> int:
     from generator import cli
 
     totals: dict[str, float] = {}
-    _install_timers(totals)
+    _install_timers(totals, {})
     build, count = mk_serve.build, [0]
 
     @functools.wraps(build)
@@ -651,10 +665,12 @@ def run_size(out: Path, n: int, *, baseline: bool, serve: bool = False, profile:
     return result
 
 
-def _stage_lines(stages: dict, *, all_top: bool = True) -> list[str]:
-    """One line a stage; stages that took no time are left out, except top-level ones when all_top."""
+def _stage_lines(stages: dict, peaks: dict | None = None, *, all_top: bool = True) -> list[str]:
+    """One line a stage, with the memory high-water mark as it ended when known; stages that
+    took no time are left out, except top-level ones when all_top."""
+    peaks = peaks or {}
     return [
-        f"    {label:<72} {seconds:7.2f} s"
+        f"    {label:<72} {seconds:7.2f} s" + (f"   peak so far {peaks[label]:7.1f} MB" if label in peaks else "")
         for label, seconds in stages.items()
         if seconds >= 0.005 or (all_top and not label.startswith(" "))
     ]
@@ -677,7 +693,7 @@ def _block(r: SizeResult) -> str:
         f"  generator share  {gen:.1f} s of {r.ours.wall_s:.1f} s = {100 * gen / r.ours.wall_s:.0f}%"
         " (the CLI's check, and the plugin's read_sources and pipeline)",
         "  stages (wall time inside each; indented lines are part of the line above)",
-        *_stage_lines(r.ours.stages),
+        *_stage_lines(r.ours.stages, r.ours.stage_peaks),
     ]
     if r.baseline and r.baseline_out:
         b = r.baseline_out
