@@ -259,3 +259,39 @@ def test_forget_caches_empties_every_cache(preview, monkeypatch):
     parsed = _counting(monkeypatch, load, "_load_deal")
     assert preview.rebuild() == {p.stem for p in (preview.project / "deals").glob("[a-z]*.yaml")}
     assert len(parsed) == 8
+
+
+def test_a_preview_rebuild_reads_each_past_commit_once(tmp_path, monkeypatch):
+    """History at every rebuild: commits already read are not listed or put together again
+    (model/git._CATALOGUES), and their public states are not worked out again
+    (compute/history._STATES)."""
+    from trust_support import commit_all, deal, git_project, write
+
+    from generator.compute import history as history_module
+    from generator.compute.embargo import publish
+    from generator.model.git import Reader
+
+    project = git_project(tmp_path / "project", "2026-01-05T10:00:00+00:00")
+    write(project / "deals" / "zqx-one.yaml", deal(title="One deal"))
+    commit_all(project, "one", "2026-02-01T10:00:00+00:00")
+    write(project / "deals" / "zqx-two.yaml", deal(title="Two deal"))
+    commit_all(project, "two", "2026-03-01T10:00:00+00:00")
+    now = dt.datetime.fromisoformat("2026-06-01T12:00:00+00:00")
+    trees, states = [], []
+    monkeypatch.setattr(Reader, "tree", lambda self, rev, original=Reader.tree: trees.append(rev) or original(self, rev))
+    original_filter = history_module._Today.filter
+    monkeypatch.setattr(history_module._Today, "filter", lambda self, c: states.append(c) or original_filter(self, c))
+
+    def rebuild():
+        catalogue = load_catalogue([project / "deals"])
+        return history_module.history(Reader(project / "deals", catalogue.deals), publish(catalogue, [], now))
+
+    forget_caches()
+    try:
+        first = rebuild()
+        read, worked_out = len(trees), len(states)
+        assert read >= 2 and worked_out >= 2
+        assert rebuild() == first
+        assert (len(trees), len(states)) == (read, worked_out)
+    finally:
+        forget_caches()

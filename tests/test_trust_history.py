@@ -103,3 +103,39 @@ def test_a_reading_whose_embargo_was_extended_leaves_no_trace(tmp_path):
     site = build(project)
     assert b"Readings deal" in (site / "deals" / "zqx-reading-deal" / "index.html").read_bytes()  # the deal is public
     assert leaks(site, commentary, "987654.321", "987654.32", "987,654") == {}
+
+
+def test_a_preview_that_keeps_history_between_rebuilds_never_shows_what_became_held_back(tmp_path):
+    """A preview works out each past commit's public state once and keeps it between rebuilds
+    (compute/history._STATES, model/git._CATALOGUES). An edit in the working tree that
+    extends an embargo changes what is public today, so the kept states are not used: the
+    deal leaves history at the next rebuild, and comes back when the edit is undone."""
+    import datetime as dt
+
+    from generator.compute.embargo import publish
+    from generator.compute.history import history
+    from generator.model.digest import forget_caches
+    from generator.model.git import Reader
+    from generator.model.load import load_catalogue
+
+    canary, slug = "zqxhistorycanaryf", "zqxhistoryslug-f"
+    project = git_project(tmp_path / "project", BASE)
+    path = project / "deals" / f"{slug}.yaml"
+    write(path, held_deal(slug, canary, f"publish_after: {T1}\n"))
+    commit_all(project, "add a deal, embargoed until T1", EARLIER)
+    now = dt.datetime.fromisoformat("2026-06-01T12:00:00+00:00")
+
+    def shown_in_history() -> bool:  # one rebuild: the working tree read again, caches kept
+        catalogue = load_catalogue([project / "deals"])
+        revisions = history(Reader(project / "deals", catalogue.deals), publish(catalogue, [], now))
+        return any(r.catalogue and slug in {d.slug for d in r.catalogue.deals} for r in revisions)
+
+    forget_caches()
+    try:
+        assert shown_in_history()
+        write(path, held_deal(slug, canary, f"publish_after: {T2}\n"))  # the embargo extended, uncommitted
+        assert not shown_in_history()
+        write(path, held_deal(slug, canary, f"publish_after: {T1}\n"))
+        assert shown_in_history()
+    finally:
+        forget_caches()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path, PurePosixPath
@@ -62,6 +63,16 @@ def repository(deals_dir: Path) -> tuple[Path, str]:
 _VALID: dict[tuple[str, str], tuple] = {}
 cache(_VALID.clear)
 _VALID_MAX = 20_000  # file versions kept; past this, start again
+
+# deals/ at a commit, by (commit id, folder): a commit id is a digest of the whole tree, so this
+# too is keyed by content. A preview reads the same commits on every rebuild; with this, only
+# a new commit is listed and put together (at 1,000 deals, 2.1 s of each rebuild).
+_CATALOGUES: dict[tuple[str, str], Catalogue] = {}
+cache(_CATALOGUES.clear)
+_CATALOGUES_MAX = 200
+
+
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 class Reader:
@@ -127,7 +138,20 @@ class Reader:
         return result
 
     def catalogue(self, rev: str) -> Catalogue:
-        """deals/ at rev as a validated Catalogue. Raises InvalidDeals or GitError."""
+        """deals/ at rev as a validated Catalogue. Raises InvalidDeals or GitError.
+
+        ``rev`` is a commit id (as :meth:`commits` gives): a name such as HEAD is not cached."""
+        key = (rev, self.prefix)
+        found = _CATALOGUES.get(key) if _COMMIT_ID.fullmatch(rev) else None
+        if found is None:
+            found = self._catalogue(rev)
+            if _COMMIT_ID.fullmatch(rev):
+                if len(_CATALOGUES) >= _CATALOGUES_MAX:
+                    _CATALOGUES.clear()
+                _CATALOGUES[key] = found
+        return found
+
+    def _catalogue(self, rev: str) -> Catalogue:
         tree = self.tree(rev)
         label = f"{rev}:{self.prefix}"
         for name, blob in tree.items():  # read by an earlier Reader of this process (a preview's last build)
