@@ -276,3 +276,15 @@ def test_a_held_back_title_in_a_long_csv_is_found(site, publication, project, mo
     assert len(text) > 5000, "too short to be read in several windows"
     readings.write_text(text + f'"{HELD_TITLE}, second phase",1\n' + text.split("\n", 1)[1], encoding="utf-8")
     assert [f.file for f in scan(site, publication, _scripts(project))] == ["data/readings.csv"]
+
+
+def test_the_check_split_across_processes_finds_the_same_in_the_same_order(site, publication, project):
+    """A large site is checked by several forked processes (runtime.forked_map): the findings
+    are those of one process, file by file in path order."""
+    for page in ("index.html", "powers/index.html", "dashboard/index.html"):
+        path = site / page
+        path.write_bytes(path.read_bytes().replace(b"</main>", f"<p>{HELD_TITLE}</p><img src=x onerror=alert(1)></main>".encode()))
+    alone = scan(site, publication, _scripts(project), jobs=1)
+    assert [f.file for f in alone] == ["dashboard/index.html"] * 2 + ["index.html"] * 2 + ["powers/index.html"] * 2
+    assert scan(site, publication, _scripts(project), jobs=2) == alone
+    assert scan(site, publication, _scripts(project), jobs=3) == alone

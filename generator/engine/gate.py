@@ -26,6 +26,7 @@ phrase).
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import html
 import io
@@ -41,6 +42,7 @@ import lxml.etree
 import lxml.html
 
 from ..compute.embargo import HeldBack, Publication
+from ..runtime import forked_map, jobs_available
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
 # Markdown pages (an export's: HTML in Markdown) are read as HTML too, since an engine passes
@@ -74,28 +76,40 @@ def check_site(site: Path, publication: Publication, own_scripts: Iterable[str] 
         raise UnsafeOutput(findings)
 
 
-def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = ()) -> list[Finding]:
-    """Every finding in the site; ``own_scripts``: site paths of the site's own JavaScript files."""
+def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = (), *, jobs: Optional[int] = None) -> list[Finding]:
+    """Every finding in the site, file by file in path order; ``own_scripts``: site paths of
+    the site's own JavaScript files; ``jobs``: processes (by default, every core once the
+    site has PARALLEL_FILES files)."""
     held = _Needles(publication)
     scripts = _Scripts(site, own_scripts)
-    findings: list[Finding] = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file() or p.is_symlink()):
-        name = path.relative_to(site).as_posix()
-        if path.is_symlink():
-            findings.append(Finding(name, "is a symbolic link (a site holds only its own files)"))
-            continue
-        findings += held.in_path(name)
-        with path.open("rb") as stream:
-            for member, content in _contents(name, stream):
-                if _read_whole(member, content):
-                    data = content.read()
-                    findings += held.in_text(member, _text_of(member, data))
-                    findings += held.in_data(member, data)
-                    if member.endswith(MARKUP):
-                        findings += _unsafe_markup(member, data, scripts)
-                else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
-                    found = (f for text in _windows(member, content, held.reach) for f in held.in_text(member, text))
-                    findings += dict.fromkeys(found)  # a text in two windows' overlap is one finding
+    paths = sorted(p for p in site.rglob("*") if p.is_file() or p.is_symlink())
+    if jobs is None:
+        jobs = jobs_available() if len(paths) >= PARALLEL_FILES else 1
+    check = functools.partial(_check_file, site, held, scripts)
+    return [finding for found in forked_map(check, paths, jobs) for finding in found]
+
+
+# Files from which the check is split across processes: at 1,000 deals (23,000 files) it took
+# half the build, 155 s, in one process.
+PARALLEL_FILES = 2_000
+
+
+def _check_file(site: Path, held: "_Needles", scripts: "_Scripts", path: Path) -> list[Finding]:
+    name = path.relative_to(site).as_posix()
+    if path.is_symlink():
+        return [Finding(name, "is a symbolic link (a site holds only its own files)")]
+    findings = held.in_path(name)
+    with path.open("rb") as stream:
+        for member, content in _contents(name, stream):
+            if _read_whole(member, content):
+                data = content.read()
+                findings += held.in_text(member, _text_of(member, data))
+                findings += held.in_data(member, data)
+                if member.endswith(MARKUP):
+                    findings += _unsafe_markup(member, data, scripts)
+            else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
+                found = (f for text in _windows(member, content, held.reach) for f in held.in_text(member, text))
+                findings += dict.fromkeys(found)  # a text in two windows' overlap is one finding
     return findings
 
 
@@ -127,9 +141,10 @@ def _read_whole(name: str, stream: BinaryIO) -> bool:
 
 
 def _windows(name: str, stream: BinaryIO, reach: int) -> Iterator[str]:
-    """The readable text of a long file, as ``_text_of`` makes it, in windows of about WINDOW
-    characters, each starting with the last ``reach`` characters of the one before: text no
-    longer than that is wholly inside some window, wherever it falls."""
+    """The readable text of a file not parsed whole (a CSV's cells unquoted, anything else with
+    entities undone), in windows of about WINDOW characters, each starting with the last
+    ``reach`` characters of the one before: text no longer than that is wholly inside some
+    window, wherever it falls."""
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
     if name.endswith(".csv"):  # whole rows, their cells unquoted
         rows = ("\n".join(row) for row in csv.reader(text))
