@@ -285,3 +285,17 @@ def test_the_check_split_across_processes_finds_the_same_in_the_same_order(site,
     assert [f.file for f in alone] == ["dashboard/index.html"] * 2 + ["index.html"] * 2 + ["powers/index.html"] * 2
     assert scan(site, publication, _scripts(project), jobs=2) == alone
     assert scan(site, publication, _scripts(project), jobs=3) == alone
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.sampled_from(["Zqx", "held", " back", "Zqxheld", "back\n", "public", ""]), max_size=30), window=st.integers(1, 12))
+def test_text_held_back_and_public_alike_is_found_in_public_text_read_in_batches(texts, window):
+    """Public text is squeezed into one and read a batch at a time: a held-back text it holds,
+    even running over from one string or batch to the next, is left out of the search
+    exactly as when the whole was read at once."""
+    needles = {"zqxheldback", "heldbackpublic", "zqxzqxzqx"}
+    whole = gate._squeeze("\n".join(texts))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gate, "_public_texts", lambda publication: iter(texts))
+        patch.setattr(gate, "WINDOW", window)
+        assert gate._in_public_text(needles, publication=None) == {n for n in needles if n in whole}

@@ -264,8 +264,8 @@ class _Needles:
     def __init__(self, publication: Publication):
         self.held = [h for h in publication.held]
         candidates = [(needle, item) for item in self.held for needle in map(_squeeze, item.texts) if len(needle) >= MIN_NEEDLE]
-        public = _squeeze("\n".join(_public_texts(publication))) if candidates else ""
-        self.texts: list[tuple[str, HeldBack]] = [(needle, item) for needle, item in candidates if needle not in public]
+        shared = _in_public_text({needle for needle, _ in candidates}, publication)
+        self.texts: list[tuple[str, HeldBack]] = [(needle, item) for needle, item in candidates if needle not in shared]
         self.addresses = [(f"deals/{h.deal}/", h) for h in self.held if h.kind == "deal"]
         self.addresses += [(h.name.removesuffix(".md") + "/", h) for h in self.held if h.kind == "update"]
         self.readings = {(h.deal, h.outcome, h.date): h for h in self.held if h.kind == "reading"}
@@ -329,6 +329,22 @@ def _date(value):
 def _named(item: HeldBack) -> str:
     what = {"deal": "the held-back deal", "update": "the held-back update", "reading": "the held-back"}.get(item.kind, "the held-back")
     return f"{what} {item.name} ({item.reason[:1].lower()}{item.reason[1:]})"
+
+
+def _in_public_text(needles: set[str], publication: Publication) -> set[str]:
+    """The needles found in the public text, all of it squeezed into one (strings run on into
+    each other). It is read a batch of strings at a time, each batch starting with the end of
+    the one before, so the whole is never held: at 1,000 deals it is 300 MB as one."""
+    found: set[str] = set()
+    if not needles:
+        return found
+    keep = max(map(len, needles)) - 1  # a needle running over from one batch to the next
+    tail = ""
+    for batch in _batches(_public_texts(publication), WINDOW):
+        squeezed = tail + _squeeze("\n".join(batch))
+        found |= {needle for needle in needles - found if needle in squeezed}
+        tail = squeezed[-keep:]  # keep is at least MIN_NEEDLE - 1
+    return found
 
 
 def _public_texts(publication: Publication) -> Iterator[str]:
