@@ -13,6 +13,7 @@ benchmarks/mechanisms.py --without gc-pause), so the pause was removed.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import signal
@@ -86,8 +87,13 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], jobs: int, *, tasks_p
     size = max(1, -(-len(items) // (jobs * tasks_per_job)))
     runs = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     _FORKED = (work, items)
+    # Out of the collector's reach until the workers are done: a worker's collection would
+    # otherwise write to every inherited object and so copy the parent's memory page by page
+    # (the last check at 1,000 deals: 1,355 MB summed over the processes without, 1,227 with).
+    gc.freeze()
     try:
         with mp.get_context("fork").Pool(jobs, initializer=worker_started) as pool:
             return [result for results in pool.imap(_run_forked, runs) for result in results]
     finally:
         _FORKED = None
+        gc.unfreeze()
