@@ -407,3 +407,31 @@ def test_load_config_gives_what_config_py_reads():
     assert Path(config.docs_dir) == REPO / "content"
     assert config.plugins.get("dealsite").config["pack_pdf"] is True
     assert "build_type" in serve_module.serve.__code__.co_varnames and "dirty" in build_module.build.__code__.co_varnames
+
+
+RELEASE_HOOK = """
+SEEN = []
+
+
+def on_post_page(output, page, config):
+    SEEN.append(page.file.src_uri)
+    page.content = None  # as the dealsite plugin lets go of a generated page's HTML once written
+    return output
+"""
+
+
+def test_nothing_reads_a_pages_html_after_on_post_page(tmp_path):
+    """The plugin lets go of each generated page's HTML in on_post_page (one-off builds), so
+    neither MkDocs nor Material's search nor the sitemap may need page.content afterwards:
+    every page is still written, searchable and in the sitemap."""
+    pages = {"index.md": "# Home\n\nzqxhomeword\n", "b.md": "# Bee\n\nzqxbeeword\n", "deep/c.md": "# Sea\n\nzqxseaword\n"}
+    config = load_config(str(tiny(tmp_path, pages, hook=RELEASE_HOOK, extra="site_url: https://deals.example.org/\n")), site_dir=str(tmp_path / "site"))
+    build_module.build(config)
+    assert sorted(config.hooks["hook.py"].SEEN) == ["b.md", "deep/c.md", "index.md"]
+    site = tmp_path / "site"
+    for page, word in (("index.html", "zqxhomeword"), ("b/index.html", "zqxbeeword"), ("deep/c/index.html", "zqxseaword")):
+        assert word in (site / page).read_text(encoding="utf-8")
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert all(word in " ".join(d["text"] for d in index["docs"]) for word in ("zqxhomeword", "zqxbeeword", "zqxseaword"))
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/b/" in sitemap and "/deep/c/" in sitemap

@@ -153,12 +153,15 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         site_dir = Path(config.site_dir)
         self._check_files(files)
         try:
-            self.built = self._build(site_dir)
+            built = self._build(site_dir)
         except InvalidDeals as error:  # an update's link to a page the build did not make (read_sources checks first)
             raise PluginError(f"the update files have problems:\n{error}") from None
-        bundle = self.built.bundle
+        # The bundle is not kept whole: each generated page lets go of its HTML once written
+        # (on_post_page), and what the later events need is kept on its own.
+        bundle = built.bundle
         self.pages: dict[str, GeneratedPage] = {p.src_uri: p for p in bundle.pages}
-        public = self.built.publication
+        self.fragments, self.search, self.publication = bundle.fragments, bundle.search, built.publication
+        public = built.publication
         log.info(
             f"published {_count(len(public.catalogue.deals), 'deal')} and {_count(len(public.updates), 'update')}; "
             f"generated {_count(len(bundle.pages), 'page')} and {_count(len(bundle.file_paths()), 'data file')}"
@@ -244,18 +247,17 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_post_build(self, *, config) -> None:
         """Add our own search entries to the index Material's search plugin has just written,
         then run the last check before publishing over the whole built site."""
-        bundle = self.built.bundle
         index = Path(config.site_dir) / "search" / "search_index.json"
-        if bundle.search and index.exists():
+        if self.search and index.exists():
             data = json.loads(index.read_text(encoding="utf-8"))
             # Material renders titles and text as HTML, so plain deal text is escaped here.
             data["docs"] += [
-                {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in bundle.search
+                {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in self.search
             ]
             index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
         if self.command != "serve":  # a preview may show what is held back, with its banner
             try:
-                check_site(Path(config.site_dir), self.built.publication, own_scripts=config.extra_javascript)
+                check_site(Path(config.site_dir), self.publication, own_scripts=config.extra_javascript)
             except UnsafeOutput as error:
                 raise PluginError(str(error)) from None
             mark_site(Path(config.site_dir))  # a site dealsite made: the next build may replace it
@@ -276,7 +278,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             # Hand-written by an editor: sanitised like an update (a wider allow-list), and only
             # then the fragments (made by our templates, escaped by construction) filled in.
             self._check_toc(page)
-            return clean_page(html, self.built.bundle.fragments)
+            return clean_page(html, self.fragments)
         page.title = str(escape(generated.title))  # the theme prints titles as HTML
         page.toc = get_toc(
             [{"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []} for h in generated.headings]
@@ -306,9 +308,16 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
 
 
     def on_post_page(self, output: str, *, page: Page, config) -> str:
-        if page.file.src_uri in self.pages and page.file.src_uri.startswith("deals/"):
-            return squeeze_layout(output)
-        return output
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return output
+        if self.session is None:
+            # One build: MkDocs writes this output and needs the page's HTML no more. Let go
+            # of it now rather than when the build ends: at 1,000 deals, 5,000 pages' HTML
+            # would otherwise stay in memory through the last check.
+            del self.pages[page.file.src_uri]
+            page.content = None
+        return squeeze_layout(output) if page.file.src_uri.startswith("deals/") else output
 
     @event_priority(-100)  # after Material's search (priority 0)
     def on_page_context(self, context, *, page: Page, config, nav):
