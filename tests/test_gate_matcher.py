@@ -9,7 +9,9 @@ import re
 import sys
 
 from generator.compute.embargo import HeldBack, Publication
-from generator.engine.gate import _matcher, _Needles, _squeeze, _strings
+from generator.engine.gate import _matcher, _Needles
+from generator.engine.site_text import squeeze as _squeeze
+from generator.engine.site_text import strings as _strings
 from generator.model import Catalogue
 
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc)

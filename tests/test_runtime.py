@@ -110,3 +110,47 @@ def test_a_failure_in_a_worker_reaches_the_caller_and_leaves_nothing_frozen():
     with pytest.raises(ValueError, match="seven"):
         forked_map(work, list(range(20)), 2)
     assert gc.get_freeze_count() == 0
+
+
+_DYING_WORKER = textwrap.dedent(
+    """
+    import gc, os, signal
+    from concurrent.futures.process import BrokenProcessPool
+    from generator.runtime import forked_map
+
+    def work(n):
+        if n == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return n
+
+    try:
+        forked_map(work, list(range(8)), 2)
+    except BrokenProcessPool:
+        print("stopped with an error", gc.get_freeze_count())
+    """
+)
+
+
+def test_a_worker_that_dies_stops_the_work_with_an_error_not_a_hang(tmp_path):
+    """Found by the outside attack: with a Pool, a worker killed (say by the kernel's
+    out-of-memory killer) left the check waiting for ever. In a process of its own, so that
+    a hang fails this test rather than the suite."""
+    done = _run_module(tmp_path, _DYING_WORKER)
+    assert done.stdout == "stopped with an error 0\n", (done.returncode, done.stderr[-2000:])
+
+
+class _Unrebuildable(Exception):
+    def __init__(self, path, why):
+        super().__init__(f"{path}: {why}")
+
+
+def test_a_worker_exception_that_cannot_be_rebuilt_stops_the_work_with_an_error():
+    from concurrent.futures.process import BrokenProcessPool
+
+    def work(n):
+        if n == 5:
+            raise _Unrebuildable("a.csv", "odd")
+        return n
+
+    with pytest.raises((BrokenProcessPool, _Unrebuildable, TypeError)):
+        forked_map(work, list(range(8)), 2)

@@ -72,6 +72,7 @@ from ..pages.links import page_location
 from ..pages.sanitise import fill_fragments
 from ..pages.written import render_body
 from .gate import check_site
+from .site_text import MARKDOWN  # what MkDocs reads as pages
 from .pipeline import Built, Settings, build, build_moment, corrections_address, parse_as_of, read_sources
 from .publish import (
     BuildFailed,
@@ -85,7 +86,6 @@ from .publish import (
 
 DOCS, OVERRIDES, PLUGIN = "docs", "overrides", "dealsite"
 FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")  # as the plugin's (tests/test_export.py keeps them equal)
-MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # what MkDocs reads as pages
 # Python-Markdown passes these through as raw HTML blocks; anything else at the top level of a
 # page would be parsed as Markdown (deal text with [x](y) in it would become a link).
 BLOCK = set(
@@ -244,7 +244,7 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
                 (docs / update.src_uri).unlink()
         moved = _write_pages(docs, built, public, sources.content, _labelled(config.get("nav")))
         _write_config(staging, config, config_file.parent, built, public, moved)
-        check_site(docs, built.publication, own_scripts=config.get("extra_javascript") or ())
+        check_site(docs, built.publication, own_scripts=config.get("extra_javascript") or (), jobs=jobs)
         files = [p for p in docs.rglob("*") if p.is_file()]
         swap(staging, target)
     except BaseException:

@@ -25,29 +25,24 @@ phrase).
 
 from __future__ import annotations
 
-import csv
 import functools
-import gzip
 import html
-import io
 import json
 import posixpath
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import lxml.etree
 import lxml.html
 
 from ..compute.embargo import HeldBack, Publication
 from ..runtime import forked_map, jobs_available
+from . import site_text
+from .site_text import MARKUP, batches, contents, last, read_whole, squeeze, strings, text_of, windows
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
-# Markdown pages (an export's: HTML in Markdown) are read as HTML too, since an engine passes
-# their HTML through to the pages it builds.
-MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 @dataclass(frozen=True, order=True)
@@ -69,9 +64,9 @@ class UnsafeOutput(Exception):
         super().__init__(f"the built site failed the last check before publishing ({len(self.findings)} found):\n{shown}{more}")
 
 
-def check_site(site: Path, publication: Publication, own_scripts: Iterable[str] = ()) -> None:
+def check_site(site: Path, publication: Publication, own_scripts: Iterable[str] = (), *, jobs: Optional[int] = None) -> None:
     """Raise :class:`UnsafeOutput` if the built site at ``site`` shows anything it must not."""
-    findings = scan(site, publication, own_scripts)
+    findings = scan(site, publication, own_scripts, jobs=jobs)
     if findings:
         raise UnsafeOutput(findings)
 
@@ -100,125 +95,16 @@ def _check_file(site: Path, held: "_Needles", scripts: "_Scripts", path: Path) -
         return [Finding(name, "is a symbolic link (a site holds only its own files)")]
     findings = held.in_path(name)
     with path.open("rb") as stream:
-        for member, content in _contents(name, stream):
-            if _read_whole(member, content):
+        for member, content in contents(name, stream):
+            if read_whole(member, content):
                 data = content.read()
-                findings += held.in_text(member, _text_of(member, data))
+                findings += held.in_text(member, text_of(member, data))
                 findings += held.in_data(member, data)
                 if member.endswith(MARKUP):
                     findings += _unsafe_markup(member, data, scripts)
             else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
-                found = (f for text in _windows(member, content, held.reach) for f in held.in_text(member, text))
-                findings += dict.fromkeys(found)  # a text in two windows' overlap is one finding
+                findings += held.in_windows(member, windows(member, content))
     return findings
-
-
-# --- what a file holds ---------------------------------------------------------------------------
-
-MARKUP = (".html", ".htm", ".svg", ".xhtml", *MARKDOWN)  # read as a browser would, for unsafe markup
-WINDOW = 1 << 22  # characters of a long text looked at at once
-
-
-def _contents(name: str, stream: BinaryIO) -> Iterator[tuple[str, BinaryIO]]:
-    """(name, stream) of the file and of everything packed inside it, unpacked as it is read."""
-    if name.endswith(".gz"):
-        yield from _contents(name[: -len(".gz")], gzip.GzipFile(fileobj=stream))
-        return
-    if stream.peek(4)[:4] == b"PK\x03\x04":
-        # ZipFile seeks: a file on disk can, a member of a gzip or of another zip is read first
-        source = stream if isinstance(stream, io.BufferedReader) else io.BytesIO(stream.read())
-        with zipfile.ZipFile(source) as archive:
-            for member in archive.namelist():
-                with archive.open(member) as inner:
-                    yield from _contents(f"{name}!{member}", inner)
-        return
-    yield name, stream
-
-
-def _read_whole(name: str, stream: BinaryIO) -> bool:
-    """Whether a member is read whole: a PDF, JSON and markup are parsed as documents."""
-    return name.endswith((".json", *MARKUP)) or stream.peek(5)[:5] == b"%PDF-"
-
-
-def _windows(name: str, stream: BinaryIO, reach: int) -> Iterator[str]:
-    """The readable text of a file not parsed whole (a CSV's cells unquoted, anything else with
-    entities undone), in windows of about WINDOW characters, each starting with the last
-    ``reach`` characters of the one before: text no longer than that is wholly inside some
-    window, wherever it falls."""
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
-    if name.endswith(".csv"):  # whole rows, their cells unquoted
-        rows = ("\n".join(row) for row in csv.reader(text))
-        chunks = ("\n".join(batch) for batch in _batches(rows, WINDOW))
-        joiner, readable = "\n", str
-    else:  # cut anywhere: an entity cut at a window's end is whole in the next window
-        chunks = iter(lambda: text.read(WINDOW), "")
-        joiner, readable = "", html.unescape
-    tail = None
-    for chunk in chunks:
-        window = chunk if tail is None else tail + joiner + chunk
-        yield readable(window)
-        tail = window[-reach:]
-    if tail is None:
-        yield ""
-
-
-def _batches(pieces: Iterator[str], size: int) -> Iterator[list[str]]:
-    """Consecutive pieces, in lists of about ``size`` characters."""
-    batch, length = [], 0
-    for piece in pieces:
-        batch.append(piece)
-        length += len(piece) + 1
-        if length >= size:
-            yield batch
-            batch, length = [], 0
-    if batch:
-        yield batch
-
-
-def _text_of(name: str, data: bytes) -> str:
-    """The readable text of a file read whole, entities and escapes undone, for looking up held-back text."""
-    if data[:5] == b"%PDF-":
-        from pypdf import PdfReader
-
-        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-    text = data.decode("utf-8", errors="replace")
-    if name.endswith(".json"):
-        try:
-            return "\n".join(_strings(json.loads(text)))
-        except ValueError:
-            return text
-    return html.unescape(text)
-
-
-def _strings(value) -> list[str]:
-    """Every key and scalar of a JSON value as text, in document order.
-
-    Walked with an explicit stack: nested generators cost a call per level for every string,
-    and a search index or deals.json is a few million strings deep (2.7e7 calls at 300 deals).
-    """
-    found: list[str] = []
-    stack = [value]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            found.append(value)
-        elif isinstance(value, dict):
-            for key, item in reversed(value.items()):
-                stack.append(item)
-                stack.append(str(key))
-        elif isinstance(value, list):
-            stack.extend(reversed(value))
-        elif value is not None:
-            found.append(str(value))
-    return found
-
-
-def _squeeze(text: str) -> str:
-    """Case and spacing removed: how text is compared (a PDF breaks lines anywhere).
-
-    ``str.split()`` splits on exactly the characters ``\\s`` matches in a str pattern
-    (``str.isspace``), several times faster than ``re.sub`` on a large page."""
-    return "".join(text.split()).casefold()
 
 
 def _matcher(needles: Iterable[str]) -> Optional[re.Pattern]:
@@ -263,7 +149,7 @@ class _Needles:
 
     def __init__(self, publication: Publication):
         self.held = [h for h in publication.held]
-        candidates = [(needle, item) for item in self.held for needle in map(_squeeze, item.texts) if len(needle) >= MIN_NEEDLE]
+        candidates = [(needle, item) for item in self.held for needle in map(squeeze, item.texts) if len(needle) >= MIN_NEEDLE]
         shared = _in_public_text({needle for needle, _ in candidates}, publication)
         self.texts: list[tuple[str, HeldBack]] = [(needle, item) for needle, item in candidates if needle not in shared]
         self.addresses = [(f"deals/{h.deal}/", h) for h in self.held if h.kind == "deal"]
@@ -273,28 +159,47 @@ class _Needles:
         # none); only a file that does is searched needle by needle, as findings name each item.
         self.any_text = _matcher(needle for needle, _ in self.texts)
         self.any_address = _matcher(a for address, _ in self.addresses for a in (address, address.rstrip("/") + "."))
-        # How far a held-back text can spread in a file: written with every character an
-        # entity (&#x1F600; is 10 characters) and its spaces doubled.
-        longest = max((len(t) for item in self.held for t in item.texts), default=0)
-        self.reach = max(1 << 16, 12 * longest)
+        # How much of one piece of a long text to look at again with the next (in_windows).
+        self.keep_squeezed = max((len(needle) for needle, _ in self.texts), default=1) - 1
+        self.keep_raw = max((len(address) + 1 for address, _ in self.addresses), default=1) - 1
 
     def in_path(self, name: str) -> list[Finding]:
         return [Finding(name, f"is the page or file of {_named(h)}") for address, h in self.addresses if name.startswith(address)]
 
     def in_text(self, name: str, text: str) -> list[Finding]:
-        found: list[Finding] = []
-        if self.any_text is not None:
-            squeezed = _squeeze(text)
-            if self.any_text.search(squeezed):
-                for needle, item in self.texts:
-                    if needle in squeezed:
-                        found.append(Finding(name, f"shows text of {_named(item)}"))
-        raw = text
-        if self.any_address is not None and self.any_address.search(raw):
-            for address, item in self.addresses:
-                if address in raw or address.rstrip("/") + "." in raw:
-                    found.append(Finding(name, f"links to {_named(item)}"))
-        return found
+        return self._findings(name, self._needles_in(squeeze(text)), self._addresses_in(text))
+
+    def in_windows(self, name: str, pieces: Iterator[str]) -> list[Finding]:
+        """The findings of in_text on the whole text, for a text read in pieces. Each piece is
+        looked at with the end of the text before it: as many squeezed characters as the
+        longest needle less one, and as many readable ones as the longest address less one,
+        so a needle or an address that runs over from one piece to the next is found as in
+        the whole text, however far spaces or entities spread it."""
+        needles: set[int] = set()
+        addresses: set[int] = set()
+        squeezed_tail = raw_tail = ""
+        for piece in pieces:
+            squeezed, raw = squeezed_tail + squeeze(piece), raw_tail + piece
+            needles |= self._needles_in(squeezed)
+            addresses |= self._addresses_in(raw)
+            squeezed_tail, raw_tail = last(squeezed, self.keep_squeezed), last(raw, self.keep_raw)
+        return self._findings(name, needles, addresses)
+
+    def _needles_in(self, squeezed: str) -> set[int]:
+        if self.any_text is None or not self.any_text.search(squeezed):
+            return set()
+        return {i for i, (needle, _) in enumerate(self.texts) if needle in squeezed}
+
+    def _addresses_in(self, raw: str) -> set[int]:
+        if self.any_address is None or not self.any_address.search(raw):
+            return set()
+        return {i for i, (address, _) in enumerate(self.addresses) if address in raw or address.rstrip("/") + "." in raw}
+
+    def _findings(self, name: str, needles: set[int], addresses: set[int]) -> list[Finding]:
+        """One finding a needle and an address found, in the order they are listed."""
+        return [Finding(name, f"shows text of {_named(item)}") for i, (_, item) in enumerate(self.texts) if i in needles] + [
+            Finding(name, f"links to {_named(item)}") for i, (_, item) in enumerate(self.addresses) if i in addresses
+        ]
 
     def in_data(self, name: str, data: bytes) -> list[Finding]:
         """A held-back reading in published deal data (deal.json, deals.json)."""
@@ -340,10 +245,10 @@ def _in_public_text(needles: set[str], publication: Publication) -> set[str]:
         return found
     keep = max(map(len, needles)) - 1  # a needle running over from one batch to the next
     tail = ""
-    for batch in _batches(_public_texts(publication), WINDOW):
-        squeezed = tail + _squeeze("\n".join(batch))
+    for batch in batches(_public_texts(publication), site_text.WINDOW):
+        squeezed = tail + squeeze("\n".join(batch))
         found |= {needle for needle in needles - found if needle in squeezed}
-        tail = squeezed[-keep:]  # keep is at least MIN_NEEDLE - 1
+        tail = last(squeezed, keep)
     return found
 
 
@@ -354,14 +259,14 @@ def _public_texts(publication: Publication) -> Iterator[str]:
     for deal in publication.catalogue.deals:
         if deal.slug in held_deals:
             continue
-        yield from _strings(deal.model_dump(mode="json"))
+        yield from strings(deal.model_dump(mode="json"))
     for update in publication.updates:
         if update.src_uri not in held_updates:
             yield update.title
             yield update.summary
             yield update.body
     if not publication.previews:  # the committee's record as the gate (compute/embargo.py) left it public
-        yield from _strings(publication.catalogue.scrutiny.model_dump(mode="json"))
+        yield from strings(publication.catalogue.scrutiny.model_dump(mode="json"))
 
 
 # --- unsafe markup -------------------------------------------------------------------------------
