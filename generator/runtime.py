@@ -101,3 +101,16 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], jobs: int, *, tasks_p
     finally:
         _FORKED = None
         gc.unfreeze()
+
+
+def in_finalizer(frame) -> bool:
+    """Whether code at ``frame`` runs inside an object's ``__del__``.
+
+    Python prints an exception raised in a ``__del__`` ("Exception ignored in ...") and drops
+    it, and the garbage collector runs WeasyPrint's font clean-up in the middle of builds: a
+    Ctrl-C raised there would be lost. Signal handlers ask this and raise it again later."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False

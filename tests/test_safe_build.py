@@ -204,3 +204,28 @@ def test_build_quiet_still_reports_problems(tmp_path):
     result = _cli(project, "build", "--quiet")
     assert result.returncode == 1
     assert "kent.yaml:1: summary: is required but missing" in result.stderr
+
+
+def test_an_interrupt_arriving_in_a_finalizer_is_raised_again_outside_it():
+    """CI saw a stalled build wait for ever after Ctrl-C: the garbage collector runs
+    WeasyPrint's font clean-up in builds, and Python drops an exception raised in a __del__.
+    The build's handler raises it again a moment later; anywhere else at once."""
+    from generator.engine.mkdocs.build import _terminate_as_interrupt
+
+    seen = {}
+
+    class Fonts:
+        def __del__(self):
+            try:
+                signal.getsignal(signal.SIGINT)(signal.SIGINT, sys._getframe())
+                seen["in __del__"] = "deferred"
+            except KeyboardInterrupt:
+                seen["in __del__"] = "raised, and so lost"
+
+    with _terminate_as_interrupt():
+        Fonts()  # dropped at once: its __del__ runs here
+        with pytest.raises(KeyboardInterrupt):
+            time.sleep(5)  # the interrupt arrives again, outside the finalizer
+        with pytest.raises(KeyboardInterrupt):
+            signal.getsignal(signal.SIGTERM)(signal.SIGTERM, sys._getframe())
+    assert seen == {"in __del__": "deferred"}

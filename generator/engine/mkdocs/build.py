@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import logging
 import os
 import shutil
@@ -16,6 +17,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from ...runtime import in_finalizer
 from ..publish import (
     BuildFailed,
     check_output_dir,
@@ -29,21 +31,36 @@ from . import ENGINE
 from .config import settings_from
 
 
+# How soon an interrupt that arrived inside a finalizer is raised again, outside it.
+_AGAIN_SECONDS = 0.1
+
+
+def interrupt(signum: int, frame) -> None:
+    """Ctrl-C or SIGTERM: stop the build, as KeyboardInterrupt, however it is caught.
+
+    Raised inside a ``__del__`` (the garbage collector runs WeasyPrint's font clean-up during
+    builds), Python would print the interrupt and drop it, and the build would go on: there
+    it is raised again a moment later instead (CI saw a stalled build wait for ever)."""
+    if in_finalizer(frame):
+        threading.Timer(_AGAIN_SECONDS, _thread.interrupt_main, (signum,)).start()
+        return
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @contextmanager
 def _terminate_as_interrupt():
-    """SIGTERM (a CI job cancelled, a container stopped) cleans up like Ctrl-C."""
+    """SIGTERM (a CI job cancelled, a container stopped) cleans up like Ctrl-C; neither is lost."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    # A SIGINT ignored when the build started (a job run in the background) stays ignored.
+    wanted = [signum for signum in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(signum) is not signal.SIG_IGN]
+    previous = {signum: signal.signal(signum, interrupt) for signum in wanted}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None) -> Path:

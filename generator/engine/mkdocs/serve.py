@@ -26,6 +26,7 @@ from mkdocs.commands.serve import serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from ...runtime import in_finalizer
 from .build import quiet_logging
 from .plugin import DealsitePlugin
 
@@ -183,7 +184,7 @@ class Preview:
             logging.getLogger("weasyprint").disabled = True
             self.repeater = threading.Thread(target=self._repeat, name="dealsite-stop", daemon=True)
             self.repeater.start()
-        if _in_finalizer(frame):
+        if in_finalizer(frame):
             # Python prints an exception raised in a __del__ (as "Exception ignored in ...", with
             # its traceback) and drops it: the garbage collector runs WeasyPrint's font clean-up
             # inside builds. The repeater raises it again a quarter second later, elsewhere.
@@ -196,15 +197,6 @@ class Preview:
 
 
 _BUILD_CODE = getattr(mkdocs_build, "__code__", None)
-
-
-def _in_finalizer(frame) -> bool:
-    """Whether the main thread, at ``frame``, is running an object's ``__del__``."""
-    while frame is not None:
-        if frame.f_code.co_name == "__del__":
-            return True
-        frame = frame.f_back
-    return False
 
 
 def _in_build(frame) -> bool:
