@@ -110,6 +110,16 @@ def test_an_interruption_after_every_file_is_written_leaves_site_unchanged(built
     assert leftovers(built) == []
 
 
+# `dealsite` as started at a terminal, Ctrl-C not ignored. A job a shell starts in the
+# background (`make test &`) has SIGINT ignored, every process below it too, and a build
+# honours that (engine/mkdocs/build.py): this test would then wait for ever.
+_AS_AT_A_TERMINAL = [
+    sys.executable, "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'generator.cli', *sys.argv[1:]])",
+]
+
+
 def _stalled_build(project: Path) -> subprocess.Popen:
     """`dealsite build` in a subprocess, stalled after writing every file into staging."""
     _hook(
@@ -121,7 +131,7 @@ def _stalled_build(project: Path) -> subprocess.Popen:
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(NOW), "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
-        [*DEALSITE, "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],
+        [*_AS_AT_A_TERMINAL, "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],
         cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     while not (project / "stalled").exists():  # waits for a state, not a duration
@@ -207,9 +217,9 @@ def test_build_quiet_still_reports_problems(tmp_path):
 
 
 def test_an_interrupt_arriving_in_a_finalizer_is_raised_again_outside_it():
-    """CI saw a stalled build wait for ever after Ctrl-C: the garbage collector runs
-    WeasyPrint's font clean-up in builds, and Python drops an exception raised in a __del__.
-    The build's handler raises it again a moment later; anywhere else at once."""
+    """The garbage collector runs WeasyPrint's font clean-up in builds, and Python drops an
+    exception raised in a __del__: the build's handler raises it again a moment later, and
+    anywhere else at once."""
     from generator.engine.mkdocs.build import _terminate_as_interrupt
 
     seen = {}
@@ -222,10 +232,27 @@ def test_an_interrupt_arriving_in_a_finalizer_is_raised_again_outside_it():
             except KeyboardInterrupt:
                 seen["in __del__"] = "raised, and so lost"
 
-    with _terminate_as_interrupt():
-        Fonts()  # dropped at once: its __del__ runs here
-        with pytest.raises(KeyboardInterrupt):
-            time.sleep(5)  # the interrupt arrives again, outside the finalizer
-        with pytest.raises(KeyboardInterrupt):
-            signal.getsignal(signal.SIGTERM)(signal.SIGTERM, sys._getframe())
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal (see _AS_AT_A_TERMINAL)
+    try:
+        with _terminate_as_interrupt():
+            Fonts()  # dropped at once: its __del__ runs here
+            with pytest.raises(KeyboardInterrupt):
+                time.sleep(5)  # the interrupt arrives again, outside the finalizer
+            with pytest.raises(KeyboardInterrupt):
+                signal.getsignal(signal.SIGTERM)(signal.SIGTERM, sys._getframe())
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     assert seen == {"in __del__": "deferred"}
+
+
+def test_a_build_started_with_ctrl_c_ignored_leaves_it_ignored():
+    """A job started in the background has SIGINT ignored: the build keeps it so."""
+    from generator.engine.mkdocs.build import _terminate_as_interrupt
+
+    inherited = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with _terminate_as_interrupt():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGINT, inherited)
