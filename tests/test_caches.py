@@ -263,8 +263,8 @@ def test_forget_caches_empties_every_cache(preview, monkeypatch):
 
 def test_a_preview_rebuild_reads_each_past_commit_once(tmp_path, monkeypatch):
     """History at every rebuild: commits already read are not listed or put together again
-    (model/git._CATALOGUES), and their public states are not worked out again
-    (compute/history._STATES)."""
+    (model/git._CATALOGUES), and what the publication gate let through of them is not worked
+    out again (compute/history._STATES), even after an edit to a deal in the working tree."""
     from trust_support import commit_all, deal, git_project, write
 
     from generator.compute import history as history_module
@@ -277,10 +277,10 @@ def test_a_preview_rebuild_reads_each_past_commit_once(tmp_path, monkeypatch):
     write(project / "deals" / "zqx-two.yaml", deal(title="Two deal"))
     commit_all(project, "two", "2026-03-01T10:00:00+00:00")
     now = dt.datetime.fromisoformat("2026-06-01T12:00:00+00:00")
-    trees, states = [], []
+    trees, gated = [], []
     monkeypatch.setattr(Reader, "tree", lambda self, rev, original=Reader.tree: trees.append(rev) or original(self, rev))
-    original_filter = history_module._Today.filter
-    monkeypatch.setattr(history_module._Today, "filter", lambda self, c: states.append(c) or original_filter(self, c))
+    original_gate = history_module.public_catalogue
+    monkeypatch.setattr(history_module, "public_catalogue", lambda c, moment: gated.append(moment) or original_gate(c, moment))
 
     def rebuild():
         catalogue = load_catalogue([project / "deals"])
@@ -289,9 +289,11 @@ def test_a_preview_rebuild_reads_each_past_commit_once(tmp_path, monkeypatch):
     forget_caches()
     try:
         first = rebuild()
-        read, worked_out = len(trees), len(states)
+        read, worked_out = len(trees), len(gated)
         assert read >= 2 and worked_out >= 2
         assert rebuild() == first
-        assert (len(trees), len(states)) == (read, worked_out)
+        write(project / "deals" / "zqx-two.yaml", deal(title="Two deal, edited"))  # not committed
+        rebuild()
+        assert (len(trees), len(gated)) == (read, worked_out)
     finally:
         forget_caches()
