@@ -297,3 +297,14 @@ def test_a_preview_rebuild_reads_each_past_commit_once(tmp_path, monkeypatch):
         assert (len(trees), len(gated)) == (read, worked_out)
     finally:
         forget_caches()
+
+
+def test_a_bounded_cache_starts_again_when_full_and_is_forgotten_with_the_others():
+    from generator.model.digest import Bounded
+
+    kept = Bounded(2)
+    assert kept.keep("a", 1) == 1 and kept.keep("b", 2) == 2
+    kept.keep("c", 3)  # full: it starts again
+    assert dict(kept) == {"c": 3}
+    forget_caches()
+    assert dict(kept) == {}

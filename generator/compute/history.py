@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from ..model import Catalogue, Deal
-from ..model.digest import cache, digest
+from ..model.digest import Bounded, digest
 from ..model.git import GitError, Reader
 from ..model.problems import InvalidDeals
 from .diff import diff_catalogues
@@ -90,9 +90,7 @@ def _moments(catalogue: Catalogue, after: dt.datetime, until: dt.datetime, now: 
 # What the publication gate let through of a past commit at a moment, by the digest of the
 # commit id and the moment (the one cache policy, model/digest.py): it depends on nothing
 # else, so an edit to today's files leaves it valid. At 1,000 deals: 1.5 s of each rebuild.
-_STATES: dict[bytes, Catalogue] = {}
-cache(_STATES.clear)
-_STATES_MAX = 1_000
+_STATES = Bounded(1_000)
 
 
 class _Today:
@@ -119,9 +117,7 @@ class _Today:
         key = digest("gated state", commit, moment.isoformat())
         gated = _STATES.get(key)
         if gated is None:
-            if len(_STATES) >= _STATES_MAX:
-                _STATES.clear()
-            gated = _STATES[key] = public_catalogue(catalogue, moment)
+            gated = _STATES.keep(key, public_catalogue(catalogue, moment))
         return self.filter(gated)
 
     def moments_of(self, deal: Deal) -> frozenset[dt.datetime]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator, Optional
 
 from .catalogue import Catalogue
-from .digest import cache
+from .digest import Bounded
 from .deal import Deal
 from .problems import InvalidDeals, Problem, field_path, line_of
 from .scrutiny import Scrutiny
@@ -136,19 +136,13 @@ def _duplicates(loaded) -> list[Problem]:
 # What cross_checks found for a deal, keyed by its digest and the menus' ids: history checks
 # every revision, and most deals are the same file version in each (one cache policy:
 # model/digest.py). At 300 deals and 25 revisions, 7,551 checks became about 370.
-_CHECKED: dict[tuple[bytes, frozenset, frozenset], tuple] = {}
-cache(_CHECKED.clear)
-_CHECKED_MAX = 50_000  # deal versions x menus; a long preview session starts again past this
+_CHECKED = Bounded(50_000)  # deal versions x menus
 
 
 def _checked(deal: Deal, rounds: frozenset[str], powers: frozenset[str]) -> tuple:
     key = (deal.digest, rounds, powers)
     found = _CHECKED.get(key)
-    if found is None:
-        if len(_CHECKED) >= _CHECKED_MAX:
-            _CHECKED.clear()
-        found = _CHECKED[key] = tuple(cross_checks(deal, rounds, powers))
-    return found
+    return found if found is not None else _CHECKED.keep(key, tuple(cross_checks(deal, rounds, powers)))
 
 
 def cross_checks(deal: Deal, rounds: set[str], powers: set[str]) -> Iterator[tuple[tuple, str, tuple]]:

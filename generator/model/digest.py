@@ -101,6 +101,24 @@ def cache(forget: Callable[[], None]) -> Callable[[], None]:
     return forget
 
 
+class Bounded(dict):
+    """A process-wide cache of at most ``maximum`` entries, registered with :func:`cache`.
+    Past its bound it starts again, empty: simpler than least-recently-used, and a long
+    preview session only reads again what it needs."""
+
+    def __init__(self, maximum: int):
+        super().__init__()
+        self.maximum = maximum
+        cache(self.clear)
+
+    def keep(self, key, value):
+        """Store ``value`` under ``key`` (emptying the cache first if it is full); returns it."""
+        if len(self) >= self.maximum:
+            self.clear()
+        self[key] = value
+        return value
+
+
 def memoised(maxsize: int) -> Callable[[Callable], Callable]:
     """``functools.lru_cache`` for a pure function (keyed by content: its arguments), registered
     to be emptied by :func:`forget_caches`."""

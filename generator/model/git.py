@@ -23,7 +23,7 @@ from typing import Iterable, Optional
 from .catalogue import Catalogue
 from .deal import Deal
 from .files import LINK, NOT_A_FILE
-from .digest import Digested, cache, digest, stamped
+from .digest import Bounded, Digested, digest, stamped
 from .assemble import SHARED, assemble
 from .load import deal_digest, is_deal_name, name_problem
 from .problems import Problem, field_path, line_of, validate
@@ -60,16 +60,12 @@ def repository(deals_dir: Path) -> tuple[Path, str]:
 # Files without problems by (name, git blob id): a blob id is a digest of the bytes, so this is keyed by
 # content (model/digest.py). A preview reads history again on every rebuild; with this, it parses
 # only the file versions it has not seen.
-_VALID: dict[tuple[str, str], tuple] = {}
-cache(_VALID.clear)
-_VALID_MAX = 20_000  # file versions kept; past this, start again
+_VALID = Bounded(20_000)  # file versions
 
 # deals/ at a commit, by (commit id, folder): a commit id is a digest of the whole tree, so this
 # too is keyed by content. A preview reads the same commits on every rebuild; with this, only
 # a new commit is listed and put together (at 1,000 deals, 2.1 s of each rebuild).
-_CATALOGUES: dict[tuple[str, str], Catalogue] = {}
-cache(_CATALOGUES.clear)
-_CATALOGUES_MAX = 200
+_CATALOGUES = Bounded(200)
 
 
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -146,9 +142,7 @@ class Reader:
         if found is None:
             found = self._catalogue(rev)
             if _COMMIT_ID.fullmatch(rev):
-                if len(_CATALOGUES) >= _CATALOGUES_MAX:
-                    _CATALOGUES.clear()
-                _CATALOGUES[key] = found
+                _CATALOGUES.keep(key, found)
         return found
 
     def _catalogue(self, rev: str) -> Catalogue:
@@ -169,9 +163,7 @@ class Reader:
                 found = self._known_deal(label + name, name, raw[blob]) or _parse_file(label + name, name, raw[blob])
             self._parsed[(name, blob)] = found
             if not found[2]:  # a problem names its revision: kept by this Reader only
-                if len(_VALID) >= _VALID_MAX:
-                    _VALID.clear()
-                _VALID[(name, blob)] = found
+                _VALID.keep((name, blob), found)
         return _assemble(label, {name: self._parsed[(name, blob)] for name, blob in tree.items()})
 
 
