@@ -256,3 +256,49 @@ def test_a_build_started_with_ctrl_c_ignored_leaves_it_ignored():
             assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
     finally:
         signal.signal(signal.SIGINT, inherited)
+
+
+def test_an_interrupt_still_owed_when_the_build_is_over_does_not_reach_what_comes_after():
+    """Found by an outside attack: the re-raise was scheduled with no end, so an interrupt
+    deferred at the very end of a build reached whatever ran next, outside the build."""
+    from generator.engine.mkdocs.build import _terminate_as_interrupt
+
+    class Fonts:
+        def __del__(self):
+            signal.getsignal(signal.SIGINT)(signal.SIGINT, sys._getframe())
+
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with _terminate_as_interrupt():
+            Fonts()  # the interrupt is owed; the build ends before it is raised again
+        time.sleep(0.5)  # a KeyboardInterrupt here would fail the test
+    finally:
+        signal.signal(signal.SIGINT, inherited)
+
+
+def test_the_interrupt_raised_again_wakes_a_wait_on_a_lock():
+    """Found by an outside attack: raised again by flag alone, it waited until a blocked
+    lock (a wait on forked workers) was released; a real signal wakes the wait."""
+    import threading as threads
+
+    from generator.engine.mkdocs.build import _terminate_as_interrupt
+
+    class Fonts:
+        def __del__(self):
+            signal.getsignal(signal.SIGINT)(signal.SIGINT, sys._getframe())
+
+    held = threads.Lock()
+    held.acquire()
+    releaser = threads.Timer(3, held.release)
+    releaser.start()
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with _terminate_as_interrupt():
+            Fonts()
+            started = time.monotonic()
+            with pytest.raises(KeyboardInterrupt):
+                held.acquire()
+            assert time.monotonic() - started < 2
+    finally:
+        signal.signal(signal.SIGINT, inherited)
+        releaser.cancel()

@@ -76,7 +76,7 @@ def history(reader: Optional[Reader], publication: Publication, *, limit: int = 
             continue
         until = commits[i + 1][1] if i + 1 < len(commits) else publication.now
         for moment, lifted in [(date, False), *((m, True) for m in _moments(catalogue, date, until, publication.now, today))]:
-            state = catalogue if publication.previews else today.state(commit, catalogue, moment)
+            state = catalogue if publication.previews else today.state((reader.prefix, commit), catalogue, moment)
             revisions.append(Revision(commit, moment, state, lifted))
     return revisions
 
@@ -88,7 +88,7 @@ def _moments(catalogue: Catalogue, after: dt.datetime, until: dt.datetime, now: 
 
 
 # What the publication gate let through of a past commit at a moment, by the digest of the
-# commit id and the moment (the one cache policy, model/digest.py): it depends on nothing
+# folder, the commit id and the moment (the one cache policy, model/digest.py): it depends on nothing
 # else, so an edit to today's files leaves it valid. At 1,000 deals: 1.5 s of each rebuild.
 _STATES = Bounded(1_000)
 
@@ -109,12 +109,12 @@ class _Today:
         self._filtered: dict[bytes, Deal] = {}
         self._moments: dict[bytes, frozenset[dt.datetime]] = {}
 
-    def state(self, commit: str, catalogue: Catalogue, moment: dt.datetime) -> Catalogue:
-        """The public state of deals/ at ``commit`` (``catalogue``) seen at ``moment``, less what
+    def state(self, revision: tuple[str, str], catalogue: Catalogue, moment: dt.datetime) -> Catalogue:
+        """The public state of deals/ at ``revision`` (folder, commit id: ``catalogue``) seen at ``moment``, less what
         is not public today. What the gate let through at that moment is the same on every
         rebuild of a preview, so it is worked out once (_STATES); what is public today is
         applied each time (an edit may change it), deal by deal, by digest."""
-        key = digest("gated state", commit, moment.isoformat())
+        key = digest("gated state", *revision, moment.isoformat())
         gated = _STATES.get(key)
         if gated is None:
             gated = _STATES.keep(key, public_catalogue(catalogue, moment))

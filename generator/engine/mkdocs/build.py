@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import _thread
 import logging
 import os
 import shutil
@@ -35,32 +34,39 @@ from .config import settings_from
 _AGAIN_SECONDS = 0.1
 
 
-def interrupt(signum: int, frame) -> None:
-    """Ctrl-C or SIGTERM: stop the build, as KeyboardInterrupt, however it is caught.
+@contextmanager
+def _terminate_as_interrupt():
+    """Ctrl-C or SIGTERM (a CI job cancelled, a container stopped) stops the build as
+    KeyboardInterrupt, so it cleans up like Ctrl-C.
 
     Raised inside a ``__del__`` (the garbage collector runs WeasyPrint's font clean-up during
     builds), Python would print the interrupt and drop it, and the build would go on: there
-    it is raised again a moment later instead (CI saw a stalled build wait for ever)."""
-    if in_finalizer(frame):
-        threading.Timer(_AGAIN_SECONDS, _thread.interrupt_main, (signum,)).start()
-        return
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-@contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM (a CI job cancelled, a container stopped) cleans up like Ctrl-C; neither is lost."""
+    the signal is sent to the main thread again a moment later instead, a real signal so that
+    it also wakes a wait on forked workers. One still owed when the build is over is dropped:
+    the build finished. A SIGINT ignored when the build started (a background job) stays so."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    # A SIGINT ignored when the build started (a job run in the background) stays ignored.
+    main, owed = threading.main_thread().ident, []
+
+    def interrupt(signum: int, frame) -> None:
+        if in_finalizer(frame):
+            again = threading.Timer(_AGAIN_SECONDS, signal.pthread_kill, (main, signum))
+            again.daemon = True
+            owed.append(again)
+            again.start()
+            return
+        raise KeyboardInterrupt(f"signal {signum}")
+
     wanted = [signum for signum in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(signum) is not signal.SIG_IGN]
     previous = {signum: signal.signal(signum, interrupt) for signum in wanted}
     try:
         yield
     finally:
+        for again in owed:
+            again.cancel()
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # None: set outside Python
 
 
 def build_site(config_file: Path = Path("mkdocs.yml"), site_dir: Path | None = None) -> Path:
