@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 from conftest import REPO
 
@@ -154,3 +155,52 @@ def test_a_worker_exception_that_cannot_be_rebuilt_stops_the_work_with_an_error(
 
     with pytest.raises((BrokenProcessPool, _Unrebuildable, TypeError)):
         forked_map(work, list(range(8)), 2)
+
+
+def test_the_parent_can_take_the_first_share_and_results_keep_their_order():
+    parent = os.getpid()
+    made_by = forked_map(lambda n: (n, os.getpid() == parent), list(range(30)), 3, run_size=4, parent_share=True)
+    assert [n for n, _ in made_by] == list(range(30))
+    # 30 items, 3 jobs: the parent makes the first 30 // 3 = 10, two workers the other 20.
+    assert [n for n, by_parent in made_by if by_parent] == list(range(10))
+
+
+# Sleeps 0.2 s an item: 400 items on 2 processes take 40 s, unless Ctrl-C stops them.
+_INTERRUPTED = textwrap.dedent(
+    """
+    import multiprocessing, signal, sys, time
+    from generator.runtime import forked_map
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal, even in a background job
+    def work(n):
+        if n == 0:
+            print("working", flush=True)
+        time.sleep(0.2)
+        return n
+    try:
+        forked_map(work, list(range(400)), 2, parent_share=sys.argv[1] == "share")
+    except KeyboardInterrupt:
+        time.sleep(0.5)
+        print("stopped", len(multiprocessing.active_children()), flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("share", ["share", "wait"])
+def test_ctrl_c_ends_the_workers_at_once_not_after_their_queued_work(tmp_path, share):
+    """An executor's exit runs every run already queued before it returns: Ctrl-C in the last
+    check at 1,000 deals would have waited a minute. The workers are ended instead."""
+    script = tmp_path / "interrupted.py"
+    script.write_text(_INTERRUPTED, encoding="utf-8")
+    started = subprocess.Popen(
+        [sys.executable, str(script), share], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert started.stdout.readline() == "working\n"
+    time.sleep(1.0)
+    started.send_signal(signal.SIGINT)
+    try:
+        out, err = started.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        started.kill()
+        raise AssertionError("forked_map went on with its queued work after Ctrl-C")
+    assert out == "stopped 0\n", err[-2000:]

@@ -7,13 +7,12 @@ file once rather than once per error.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import re
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..runtime import PARALLEL_FROM, jobs_available, worker_started
+from ..runtime import PARALLEL_FROM, forked_map, jobs_available
 from .assemble import SHARED, assemble
 from .catalogue import Catalogue
 from .deal import Deal
@@ -188,36 +187,22 @@ def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[D
     return results
 
 
-# Below this many files to parse (a few milliseconds each), starting a worker process costs
-# more than it saves.
-_PENDING: list[tuple[Path, Optional[bytes]]] = []  # the files (and bytes) the forked workers share with the parent
-
-
 def _load_many(files: list[tuple[Path, Optional[bytes]]], jobs: Optional[int]) -> list:
-    """_load_deal of each (path, bytes or None), in order; with jobs > 1, shared with jobs - 1 forked workers."""
+    """_load_deal of each (path, bytes or None), in order, by ``jobs`` processes.
+
+    This process takes an equal share: receiving a worker's deal (unpickling it) costs about
+    a quarter of parsing and validating it, so it would otherwise mostly wait. The deal's
+    document is not sent back: it is read again only if a cross-file problem needs a line."""
     if jobs is None:
-
         jobs = jobs_available() if len(files) >= PARALLEL_FROM else 1
-    jobs = min(jobs, len(files))
-    if jobs <= 1 or "fork" not in mp.get_all_start_methods():
+    if jobs <= 1:
         return [_load_deal(path, raw) for path, raw in files]
-    # The parent takes an equal share: receiving a worker's deal (unpickling it) costs about
-    # a quarter of parsing and validating it, so the parent would otherwise mostly wait.
-    theirs = files[: len(files) - len(files) // jobs]
-    global _PENDING
-    _PENDING = theirs
-    try:
-        with mp.get_context("fork").Pool(jobs - 1, initializer=worker_started) as pool:
-            found = pool.map_async(_load_pending, range(len(theirs)), chunksize=max(1, len(theirs) // (jobs * 8)))
-            own = [_load_deal(path, raw) for path, raw in files[len(theirs):]]
-            received = found.get()
-    finally:
-        _PENDING = []
-    return [(deal, _DocumentOnDemand(path), problems) for (path, _), (deal, problems) in zip(theirs, received)] + own
+    loaded = forked_map(_deal_and_problems, files, jobs, parent_share=True)
+    return [(deal, _DocumentOnDemand(path), problems) for (path, _), (deal, problems) in zip(files, loaded)]
 
 
-def _load_pending(i: int) -> tuple[Optional[Deal], list[Problem]]:
-    deal, _, problems = _load_deal(*_PENDING[i])
+def _deal_and_problems(file: tuple[Path, Optional[bytes]]) -> tuple[Optional[Deal], list[Problem]]:
+    deal, _, problems = _load_deal(*file)
     return deal, problems
 
 

@@ -8,7 +8,6 @@ reused between previews: it may use only ``ctx`` and that deal).
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import weakref
 from pathlib import Path
 from typing import Optional, Sequence
@@ -17,7 +16,7 @@ from ..compute.embargo import Publication
 from ..model import Deal
 from ..model.content import Content
 from ..model.digest import cache, digest, digest_of
-from ..runtime import PARALLEL_FROM, jobs_available, worker_started
+from ..runtime import PARALLEL_FROM, forked_map, jobs_available
 from . import committee, deal, downloads, home, progress, public, timetable, updates
 from .bundle import Bundle, Context
 from .site_pages import generated_page_uris
@@ -130,45 +129,21 @@ def deal_bundle(ctx: Context, deal: Deal, sections: list, out_dir: Optional[Path
 
 RETURN_BATCH = 20  # deals a worker sends back at a time
 
-# What forked workers generate from: set just before the fork, inherited rather than pickled.
-_WORK: Optional[tuple[Context, list[Deal], list, Optional[Path]]] = None
-
-
-def _work(indices: list[int]) -> list[Bundle]:
-    assert _WORK is not None
-    ctx, deals, sections, out_dir = _WORK
-    return [deal_bundle(ctx, deals[i], sections, out_dir) for i in indices]
-
 
 def _deal_bundles(ctx: Context, deals: list[Deal], sections: list, out_dir: Optional[Path], jobs: Optional[int]) -> list[Bundle]:
     """Every deal's bundle, in the order given, made by ``jobs`` processes.
 
     Deals do not depend on each other, so forked workers make the same bytes as one
     process; only their pages and search entries travel back (files are written to
-    ``out_dir`` where the build gives one). This process takes a share too: a worker
-    that only waited would still hold its own copy of every page it touches.
+    ``out_dir`` where the build gives one). This process takes the first share itself: a
+    worker that only waited would still hold its own copy of every page it touches. Shares
+    are contiguous: deals loaded one after another sit together in memory, so each process
+    touches (and, copy-on-write, copies) only the pages holding its own deals. Workers send
+    deals back a few at a time: one 500-deal reply was 70 MB pickled at once on each side.
     """
     workers = jobs if jobs is not None else (jobs_available() if len(deals) >= PARALLEL_FROM else 1)
-    workers = min(workers, len(deals))
-    if workers <= 1 or "fork" not in mp.get_all_start_methods():
-        return [deal_bundle(ctx, deal, sections, out_dir) for deal in deals]
-    # Contiguous shares: deals loaded one after another sit together in memory, so each process
-    # touches (and, copy-on-write, copies) only the pages holding its own deals.
-    size = -(-len(deals) // workers)
-    shares = [list(range(start, min(start + size, len(deals)))) for start in range(0, len(deals), size)]
-    # Workers send their deals back a few at a time: one 500-deal reply was 70 MB pickled at
-    # once on each side (generator/bench.py measures the memory of both processes together).
-    batches = [share[i : i + RETURN_BATCH] for share in shares[1:] for i in range(0, len(share), RETURN_BATCH)]
-    global _WORK
-    _WORK = (ctx, deals, sections, out_dir)
-    try:
-        with mp.get_context("fork").Pool(len(shares) - 1, initializer=worker_started) as pool:
-            pending = pool.imap(_work, batches)
-            mine = _work(shares[0])
-            theirs = [bundle for results in pending for bundle in results]
-    finally:
-        _WORK = None
-    return mine + theirs
+    return forked_map(lambda deal: deal_bundle(ctx, deal, sections, out_dir), deals, workers,
+                      run_size=RETURN_BATCH, parent_share=True)
 
 
 def generate(
