@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -297,3 +298,38 @@ def test_errors_come_first_and_warnings_wait_for_them(tmp_path, capsys):
     assert err.splitlines()[-1] == (
         "1 error in 1 file: fix the errors, then run dealsite check again (warnings are checked once the files are valid)"
     )
+
+
+# --- a large project: warnings worked out on every core ------------------------------------
+
+
+def _many_deals_with_warnings(tmp_path: Path, count: int) -> Path:
+    deals = _deals(tmp_path, _edited("title: Kent county deal", "title: Kent county deal #2 for the coast"))
+    for i in range(2, count + 1):
+        (deals / f"kent-{i}.yaml").write_text((deals / "kent.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return deals
+
+
+def test_warnings_made_by_several_processes_are_those_one_process_makes(tmp_path, capsys, monkeypatch):
+    from generator.engine import check as check_module
+
+    deals = _many_deals_with_warnings(tmp_path, 12)
+    log = tmp_path / "pids"
+    original = check_module.deal_warnings
+
+    def logged(*args, **kwargs):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(check_module, "deal_warnings", logged)
+    monkeypatch.setenv("DEALSITE_JOBS", "2")
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 10**9)
+    alone = _check(capsys, "--all", str(deals))
+    assert set(log.read_text(encoding="utf-8").split()) == {str(os.getpid())}
+    log.unlink()
+    monkeypatch.setattr(check_module, "PARALLEL_FROM", 12)  # the folder's 12 deals
+    shared = _check(capsys, "--all", str(deals))
+    assert len(set(log.read_text(encoding="utf-8").split())) == 2
+    # One cut title in each of the 12 files, in file order, whichever process found it.
+    assert shared == alone and sum(" #\", which YAML reads" in line for line in alone[1].splitlines()) == 12

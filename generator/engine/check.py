@@ -22,6 +22,7 @@ from ..model.load import InvalidDeals, deal_files, load_catalogue, read_document
 from ..model.problems import ERROR, WARNING, Problem
 from ..model.updates import FrontMatter, split_front_matter, update_files
 from ..model.yaml import YamlError, decode
+from ..runtime import PARALLEL_FROM, forked_map, jobs_available
 from .pipeline import Settings, build_moment, read_sources
 
 
@@ -76,20 +77,24 @@ def check_paths(paths: list[Path], now: dt.datetime) -> CheckReport:
 
 
 def _deal_warnings(catalogue: Catalogue, files: list[Path], now: dt.datetime) -> list[Problem]:
+    """Each valid deal's warnings, in file order. Every deal file is read and parsed again
+    (the loader keeps no documents), so a large project's are shared among the cores."""
     by_slug: dict[str, Deal] = {d.slug: d for d in catalogue.deals}
     today = now.date()
-    problems: list[Problem] = []
-    for path in files:
-        deal = by_slug.get(path.stem)
-        if deal is None:
-            continue
+    valid = [(path, by_slug[path.stem]) for path in files if path.stem in by_slug]
+
+    def warnings_of(item: tuple[Path, Deal]) -> list[Problem]:
+        path, deal = item
         doc = read_document(path)
         if doc is None:  # changed since it was loaded: the next check reads it again
-            continue
+            return []
         file = str(path)
-        problems += deal_warnings(deal, doc, file, catalogue)
-        problems += [warning(file, doc, p, message, "stale-reading") for p, message in stale_readings(deal, today)]
-    return problems
+        return deal_warnings(deal, doc, file, catalogue) + [
+            warning(file, doc, p, message, "stale-reading") for p, message in stale_readings(deal, today)
+        ]
+
+    jobs = jobs_available() if len(valid) >= PARALLEL_FROM else 1
+    return [problem for found in forked_map(warnings_of, valid, jobs, parent_share=True) for problem in found]
 
 
 def _shared_warnings(catalogue: Catalogue, folder: Path, *, whole: bool) -> list[Problem]:
