@@ -299,16 +299,20 @@ def cmd_serve(args) -> int:
 
 
 def _check_before_engine(config_file: Path) -> InvalidDeals | None:
-    """The deals and updates beside config_file, checked before MkDocs starts (as cmd_build
-    does), so bad files get the check's report rather than stopping the first build. No
-    reference is kept: the plugin loads them again from the loader's cache."""
-    from .model.updates import UPDATES_DIR, load_updates
+    """The project checked before MkDocs starts, as ``cmd_build`` checks it (the folders
+    mkdocs.yml names, as of the build's moment), so bad files get the check's report rather
+    than stopping the first build. No reference is kept: the plugin loads them again from the
+    loader's cache. An as_of after today is left for the engine to refuse."""
+    from .engine.pipeline import build_moment, read_sources
 
-    config_dir = config_file.resolve().parent
+    settings = _settings(config_file)
+    now = _now()
     try:
-        load_updates(config_dir / "content" / UPDATES_DIR, load_catalogue([config_dir / "deals"]))
+        read_sources(settings, build_moment(settings, now) if now is not None else None)
     except InvalidDeals as error:
         return error
+    except ValueError:
+        return None
     return None
 
 

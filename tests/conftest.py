@@ -64,6 +64,19 @@ def copy_project(target: Path, *, example_deals: bool = True) -> Path:
     return target
 
 
+def copy_project_with_deals_moved(root: Path) -> Path:
+    """The example project with its deals in data/deals, named by deals_dir only: mkdocs.yml's
+    watch: list no longer names them, as a team that moved them may well forget."""
+    project = copy_project(root)
+    (project / "data").mkdir()
+    (project / "deals").rename(project / "data" / "deals")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    moved = config.replace("deals_dir: deals\n", "deals_dir: data/deals\n", 1).replace("watch:\n  - deals\n", "watch:\n", 1)
+    assert moved.count("data/deals") == 1 and "  - deals\n" not in moved, "mkdocs.yml's layout changed"
+    (project / "mkdocs.yml").write_text(moved, encoding="utf-8")
+    return project
+
+
 def build_project(
     directory: Path,
     deals: Mapping[str, str | bytes] | None = None,

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import lxml.html
-from conftest import copy_project  # noqa: F401 - one way to copy the project, re-exported
+from conftest import copy_project, copy_project_with_deals_moved  # noqa: F401 - one way to copy the project, re-exported
 
 from generator.engine.mkdocs.build import build_site
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from conftest import copy_project_with_deals_moved
 from generator.cli import main, schema_text
 from generator.model.load import load_catalogue
 
@@ -109,3 +111,15 @@ def test_check_on_the_default_folder_also_checks_the_updates(tmp_path, monkeypat
     assert main(["check"]) == 0
     # advice follows (the menus' powers and rounds Kent does not use), and the site still builds
     assert capsys.readouterr().out.splitlines()[-1].startswith("ok: 1 deal and 1 update checked; ")
+
+
+def test_build_checks_the_deals_folder_mkdocs_yml_names_before_it_starts(tmp_path):
+    project = copy_project_with_deals_moved(tmp_path / "project")
+    kent = project / "data" / "deals" / "kent.yaml"
+    broken = re.sub(r"(?m)^title: .*$", "title:", kent.read_text(encoding="utf-8"), count=1)
+    kent.write_text(broken, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator.cli", "build"], cwd=project, capture_output=True, text=True, timeout=300)
+    line = broken.splitlines().index("title:") + 1
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == "build stopped: site/ is unchanged", done.stderr[-3000:]
+    assert re.search(rf"(?m)^\S*data/deals/kent\.yaml:{line}: title: \S", done.stderr), done.stderr[-3000:]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 import signal
 import socket
 import subprocess
@@ -18,7 +19,7 @@ import urllib.request
 from contextlib import contextmanager
 
 import pytest
-from publishing_support import copy_project
+from publishing_support import copy_project, copy_project_with_deals_moved
 from serve_support import free_port, get
 
 pytestmark = pytest.mark.xdist_group("serve")
@@ -383,3 +384,31 @@ def test_serve_on_an_address_in_use_says_so_in_a_line(tmp_path):
     assert done.returncode == 1, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert f"dealsite serve: cannot serve on http://127.0.0.1:{port}/: " in done.stderr, done.stderr[-3000:]
+
+
+# --- a project whose deals live elsewhere (mkdocs.yml: deals_dir) --------------------------------
+
+
+def test_serve_reads_and_watches_the_deals_folder_mkdocs_yml_names(tmp_path):
+    project = copy_project_with_deals_moved(tmp_path / "project")
+    kent = project / "data" / "deals" / "kent.yaml"
+    token = "Kentmovedzqx"
+    with serving(project) as base:  # before the fix, its check read deals/ and refused to start
+        assert get(base + "deals/kent/")[0] == 200
+        kent.write_text(kent.read_text(encoding="utf-8").replace("\ntitle: ", f"\ntitle: {token} ", 1), encoding="utf-8")
+        assert _served_when(base + "deals/kent/", token)
+
+
+def test_serve_refuses_to_start_on_a_broken_deal_in_the_folder_mkdocs_yml_names(tmp_path):
+    project = copy_project_with_deals_moved(tmp_path / "project")
+    kent = project / "data" / "deals" / "kent.yaml"
+    broken = re.sub(r"(?m)^title: .*$", "title:", kent.read_text(encoding="utf-8"), count=1)
+    kent.write_text(broken, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "serve", "-a", f"127.0.0.1:{free_port()}"],
+        cwd=project, capture_output=True, text=True, timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"},
+    )
+    assert done.returncode == 1, done.stderr[-3000:]
+    line = broken.splitlines().index("title:") + 1
+    assert re.search(rf"(?m)^\S*data/deals/kent\.yaml:{line}: title: \S", done.stderr), done.stderr[-3000:]

@@ -231,9 +231,15 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 file.is_modified = lambda: True  # this object only: MkDocs asks it before rendering
 
     def on_serve(self, server, *, config, builder):
-        """Hear about edits at once, and only about edits (watch.py); then hand the server to
+        """Hear about edits at once, and only about edits (watch.py), in the deal and template
+        folders too; then hand the server to
         ``dealsite serve``, if that is what runs (serve.py: build times, problems, Ctrl-C)."""
         hear_edits(server)
+        # The folders the plugin reads, wherever mkdocs.yml puts them: an edit there rebuilds
+        # even if its watch: list still names the old place (watching a path twice is one watch).
+        for folder in (self.settings.deals_dir, self.settings.templates_dir):
+            if Path(folder).is_dir():
+                server.watch(str(folder))
         if DealsitePlugin.serve_hook is not None:
             server = DealsitePlugin.serve_hook(server) or server
         return server
