@@ -10,14 +10,10 @@ import argparse
 import datetime as dt
 import json
 import sys
-from importlib import resources
 from pathlib import Path
 
-from .model import SLUG_RE, Deal
-from .model.load import InvalidDeals, load_catalogue
+from .model.load import InvalidDeals
 from .runtime import forget_handled_interrupt
-
-SCHEMA_PATH = Path("deals/deal.schema.json")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -349,87 +345,32 @@ def cmd_export(args) -> int:
 
 
 def cmd_new(args) -> int:
-    if not SLUG_RE.fullmatch(args.slug):  # match() would let "kent\n" through ($ matches before a newline)
-        print(f"dealsite new: {args.slug!r} is not a slug (expected lowercase letters, digits and hyphens)", file=sys.stderr)
+    from .engine.scaffold import Refused, new_deal
+
+    try:
+        target = new_deal(args.deals_dir, args.slug)
+    except Refused as error:
+        print(f"dealsite new: {error}", file=sys.stderr)
         return 1
-    target = args.deals_dir / f"{args.slug}.yaml"
-    if target.exists():
-        print(f"dealsite new: {target} already exists", file=sys.stderr)
-        return 1
-    target.write_text(resources.files("generator").joinpath("scaffold/deal.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     print(f"wrote {target}: fill it in, then run dealsite check {target}")
     return 0
 
 
-UPDATE_TEMPLATE = """---
-title: {title}
-date: {date}
-deals: [{deals}]
-summary: >-
-  One or two sentences for the lists of updates and the feeds.
-# publish_after: {date}T09:30:00+00:00   # optional embargo (or a date: midnight UK time)
-draft: true   # remove when it is ready to publish
----
-
-The text of the update, in Markdown. The title above is the page's heading: do not repeat it
-here as a "# heading". Link to a deal's page like this: [the deal](../deals/{link}.md).
-"""
-
-
 def cmd_new_update(args) -> int:
-    import datetime as dt
-
-    from .model import LONDON
-    from .model.clock import build_time
-    from .model.updates import UPDATES_DIR, slugify
-
-    def fail(message: str) -> int:
-        print(f"dealsite new-update: {message}", file=sys.stderr)
-        return 1
+    from .engine.scaffold import Refused, new_update
 
     try:
-        day = dt.date.fromisoformat(args.date) if args.date else build_time().astimezone(LONDON).date()
-    except ValueError:
-        return fail(f"{args.date!r} is not a date (expected YYYY-MM-DD)")
-    title = " ".join(args.title.split())
-    if not title:
-        return fail("the title is empty")
-    known = {p.stem for p in args.deals_dir.glob("*.yaml") if not p.name.startswith("_")}
-    for slug in args.deal:
-        if slug not in known:
-            return fail(f"{slug} is not a known deal (expected one of {', '.join(sorted(known)) or 'none'}, from {args.deals_dir})")
-    target = args.content_dir / UPDATES_DIR / f"{day.isoformat()}-{slugify(title)}.md"
-    if target.exists():
-        return fail(f"{target} already exists")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        UPDATE_TEMPLATE.format(
-            title=json.dumps(title, ensure_ascii=False),
-            date=day.isoformat(),
-            deals=", ".join(args.deal),
-            link=args.deal[0] if args.deal else "SLUG",
-        ),
-        encoding="utf-8",
-    )
+        target = new_update(args.content_dir, args.deals_dir, args.title, args.deal, args.date)
+    except Refused as error:
+        print(f"dealsite new-update: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {target}: write it, remove draft: true, then preview it with dealsite serve --drafts")
     return 0
 
 
-def deal_schema() -> dict:
-    """The JSON Schema of a deal file: the model, less the slug (which is the file name)."""
-    schema = Deal.model_json_schema(mode="validation")
-    schema["properties"].pop("slug")
-    schema["required"].remove("slug")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "dealsite deal"
-    return schema
-
-
-def schema_text() -> str:
-    return json.dumps(deal_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def cmd_schema(args) -> int:
+    from .model.schema import schema_text
+
     sys.stdout.write(schema_text())
     return 0
 

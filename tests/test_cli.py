@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 from conftest import copy_project_with_deals_moved
-from generator.cli import main, schema_text
+from generator.cli import main
+from generator.model.schema import schema_text
 from generator.model.load import load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent

@@ -9,7 +9,8 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from generator.cli import main, schema_text
+from generator.cli import main
+from generator.model.schema import schema_text
 from generator.model.load import load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent

@@ -188,7 +188,7 @@ def test_search_finds_in_the_export_what_it_finds_in_the_build(built, export_bui
 
 def test_held_back_deals_and_updates_are_not_exported_and_the_built_export_passes_the_last_check(project, exported, export_build):
     from generator.compute.embargo import publish
-    from generator.engine.export import read_project
+    from generator.engine.project import read_project
     from generator.engine.gate import check_site
     from generator.engine.pipeline import read_sources
     from generator.model.clock import build_time
@@ -211,7 +211,7 @@ def test_held_back_deals_and_updates_are_not_exported_and_the_built_export_passe
 
 
 def test_the_settings_export_reads_are_the_ones_mkdocs_reads():
-    from generator.engine.export import read_project
+    from generator.engine.project import read_project
     from generator.engine.mkdocs.config import read_settings
 
     assert read_project(REPO / "mkdocs.yml")[1] == read_settings(REPO / "mkdocs.yml")

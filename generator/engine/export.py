@@ -73,7 +73,8 @@ from ..pages.sanitise import fill_fragments
 from ..pages.written import render_body
 from .gate import check_site
 from .site_text import MARKDOWN  # what MkDocs reads as pages
-from .pipeline import Built, Settings, build, build_moment, corrections_address, parse_as_of, read_sources
+from .pipeline import Built, Settings, build, build_moment, read_sources
+from .project import YamlDumper, plugins_besides_ours, read_project
 from .publish import (
     BuildFailed,
     check_output_dir,
@@ -84,7 +85,7 @@ from .publish import (
     umask_mode,
 )
 
-DOCS, OVERRIDES, PLUGIN = "docs", "overrides", "dealsite"
+DOCS, OVERRIDES = "docs", "overrides"
 FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")  # as the plugin's (tests/test_export.py keeps them equal)
 # Python-Markdown passes these through as raw HTML blocks; anything else at the top level of a
 # page would be parsed as Markdown (deal text with [x](y) in it would become a link).
@@ -101,106 +102,6 @@ class Exported:
     built: Built  # what the pipeline made: the bundle, and the publication it was made from
     pages: int  # Markdown pages in docs/
     files: int  # everything in docs/
-
-
-# --- reading mkdocs.yml without an engine --------------------------------------------------------
-
-
-@dataclass
-class _Tagged:
-    """A value with a tag only an engine knows (``!ENV``, ``!!python/name:``): written back as read."""
-
-    tag: str
-    value: object
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
-    if isinstance(node, yaml.ScalarNode):
-        return _Tagged(node.tag, loader.construct_scalar(node))
-    if isinstance(node, yaml.SequenceNode):
-        return _Tagged(node.tag, loader.construct_sequence(node, deep=True))
-    return _Tagged(node.tag, loader.construct_mapping(node, deep=True))
-
-
-_Loader.add_multi_constructor("!", _construct_tagged)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_tagged)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _represent_tagged(dumper: yaml.SafeDumper, data: _Tagged) -> yaml.Node:
-    if isinstance(data.value, list):
-        return dumper.represent_sequence(data.tag, data.value)
-    if isinstance(data.value, dict):
-        return dumper.represent_mapping(data.tag, data.value)
-    return dumper.represent_scalar(data.tag, str(data.value))
-
-
-def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
-
-
-_Dumper.add_representer(_Tagged, _represent_tagged)
-_Dumper.add_representer(str, _represent_text)
-
-
-def _plugins(config: dict) -> tuple[list | dict, dict]:
-    """(the plugins less ours, our options); plugins may be a list or a mapping."""
-    plugins = config.get("plugins") or []
-    if isinstance(plugins, dict):
-        return {k: v for k, v in plugins.items() if k != PLUGIN}, plugins.get(PLUGIN) or {}
-    named = [(p, {}) if isinstance(p, str) else next(iter(p.items())) for p in plugins]
-    return [p for p, (name, _) in zip(plugins, named) if name != PLUGIN], next((o or {} for n, o in named if n == PLUGIN), {})
-
-
-def read_project(config_file: Path) -> tuple[dict, Settings]:
-    """mkdocs.yml as written, and the pipeline's settings from it (as engine.mkdocs.config reads them)."""
-    try:
-        config = yaml.load(Path(config_file).read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise BuildFailed(f"{config_file}: {error}") from None
-    if not isinstance(config, dict):
-        raise BuildFailed(f"{config_file}: not a mapping of settings")
-    for key in ("INHERIT", "hooks"):
-        if key in config:  # their paths are relative to a file the export does not carry
-            raise BuildFailed(f"{config_file}: export does not follow {key}: (copy what it names into the export by hand)")
-    _, options = _plugins(config)
-
-    def text(value, what: str) -> str:
-        if not isinstance(value, str):
-            raise BuildFailed(f"{config_file}: {what} must be plain text to export (found {value!r})")
-        return value
-
-    root = Path(config_file).parent
-    return config, Settings(
-        deals_dir=root / text(options.get("deals_dir", "deals"), "dealsite: deals_dir"),
-        content_dir=root / text(config.get("docs_dir", "docs"), "docs_dir"),
-        templates_dir=root / text(options.get("templates_dir", "site_templates"), "dealsite: templates_dir"),
-        site_url=text(config.get("site_url") or "", "site_url"),
-        pack_pdf=bool(options.get("pack_pdf", False)),
-        as_of=_as_of(options.get("as_of"), config_file),
-        corrections=_corrections(text(options.get("corrections", "") or "", "dealsite: corrections"), config_file),
-    )
-
-
-def _corrections(value: str, config_file) -> str:
-    try:
-        return corrections_address(value)
-    except ValueError as error:
-        raise BuildFailed(f"{config_file}: dealsite: corrections: {error}") from None
-
-
-def _as_of(value, config_file: Path):
-    try:
-        return parse_as_of(value)
-    except ValueError as error:
-        raise BuildFailed(f"{config_file}: {error}") from None
 
 
 # --- the export ----------------------------------------------------------------------------------
@@ -288,7 +189,7 @@ def _write_pages(docs: Path, built: Built, public: dict[str, Update], content: C
 def _front_matter(meta: dict) -> str:
     if not meta:
         return ""
-    return "---\n" + yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16) + "---\n\n"
+    return "---\n" + yaml.dump(meta, Dumper=YamlDumper, sort_keys=False, allow_unicode=True, width=1 << 16) + "---\n\n"
 
 
 def _generated_markdown(page: GeneratedPage, indexed_from_data: bool) -> str:
@@ -421,7 +322,7 @@ def _nav(item, moved: dict[str, str]):
 
 def _write_config(staging: Path, config: dict, root: Path, built: Built, public: dict[str, Update], moved: dict[str, str]) -> None:
     config = dict(config)
-    config["plugins"], _ = _plugins(config)
+    config["plugins"], _ = plugins_besides_ours(config)
     config["docs_dir"], config["site_dir"] = DOCS, "site"
     config.pop("watch", None)  # deals/ and site_templates/ are not in the export
     if built.publication.archive is not None:  # an archive: the banner on every page (overrides/main.html)
@@ -439,4 +340,4 @@ def _write_config(staging: Path, config: dict, root: Path, built: Built, public:
         "# Written by `dealsite export`: a plain docs folder that builds without the dealsite plugin\n"
         "# (mkdocs build -f THIS_FILE). The next export replaces this whole folder: do not edit it here.\n"
     )
-    (staging / "mkdocs.yml").write_text(header + yaml.dump(config, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1 << 16), encoding="utf-8")
+    (staging / "mkdocs.yml").write_text(header + yaml.dump(config, Dumper=YamlDumper, sort_keys=False, allow_unicode=True, width=1 << 16), encoding="utf-8")
