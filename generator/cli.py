@@ -12,20 +12,26 @@ import json
 import sys
 from pathlib import Path
 
+from .engine.publish import BuildFailed
+from .model.clock import SourceDateEpochError
 from .model.load import InvalidDeals
 from .runtime import forget_handled_interrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    status = args.run(args)
+    try:
+        status = args.run(args)
+    except (BuildFailed, SourceDateEpochError) as error:  # mkdocs.yml or SOURCE_DATE_EPOCH: nothing was done
+        print(f"dealsite {args.command}: {error}", file=sys.stderr)
+        status = 1
     forget_handled_interrupt()  # a Ctrl-C the command handled: the status it returned stands
     return status
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dealsite", description="Turn YAML deal definitions into a public website.")
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
 
     check = commands.add_parser(
         "check", help="validate deal files (default: the project's deals, updates and content): errors must be fixed, warnings are advice"
@@ -72,24 +78,28 @@ def _parser() -> argparse.ArgumentParser:
     export_readings = steps.add_parser("export", help="write a deal's outcomes and readings as a spreadsheet (.csv or .ods)")
     export_readings.add_argument("slug", metavar="SLUG")
     export_readings.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="FILE.csv or FILE.ods")
-    export_readings.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    export_readings.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
+    export_readings.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
     export_readings.set_defaults(run=cmd_readings_export)
     import_readings = steps.add_parser("import", help="write new or changed readings from a spreadsheet into the deal's file")
     import_readings.add_argument("file", type=Path, metavar="FILE")
-    import_readings.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    import_readings.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
+    import_readings.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
     import_readings.set_defaults(run=cmd_readings_import)
 
     new = commands.add_parser("new", help="write a commented deal file deals/SLUG.yaml to fill in")
     new.add_argument("slug")
-    new.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    new.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
+    new.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
     new.set_defaults(run=cmd_new)
 
     update = commands.add_parser("new-update", help="write an update content/updates/DATE-SLUG.md to fill in (a draft)")
     update.add_argument("title")
     update.add_argument("--deal", action="append", default=[], metavar="SLUG", help="a deal it is about (repeat for several)")
     update.add_argument("--date", default=None, help="YYYY-MM-DD (default: today, UK time)")
-    update.add_argument("--content-dir", type=Path, default=Path("content"))
-    update.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    update.add_argument("--content-dir", type=Path, default=None, help="the pages and updates (default: docs_dir in mkdocs.yml, or content/)")
+    update.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
+    update.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
     update.set_defaults(run=cmd_new_update)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a deal file")
@@ -98,7 +108,8 @@ def _parser() -> argparse.ArgumentParser:
     diff = commands.add_parser("diff", help="list what changed in deals/ between two git revisions")
     diff.add_argument("rev_a", metavar="REV_A")
     diff.add_argument("rev_b", metavar="REV_B")
-    diff.add_argument("--deals-dir", type=Path, default=Path("deals"))
+    diff.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
+    diff.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
     diff.set_defaults(run=cmd_diff)
     return parser
 
@@ -128,12 +139,12 @@ def cmd_check(args) -> int:
     from .engine.check import check_paths, check_project
     from .engine.pipeline import FutureArchive
     from .engine.report import render
-    from .model.clock import SourceDateEpochError, build_time
+    from .model.clock import build_time
 
     try:
         now = build_time()
         report = check_paths(args.paths, now) if args.paths else check_project(_settings(args.config_file), now)
-    except (SourceDateEpochError, FutureArchive) as error:
+    except FutureArchive as error:
         print(f"dealsite check: {error}", file=sys.stderr)
         return 1
     rendered = render(report, args.format, strict=args.strict, show_all=args.show_all)
@@ -155,34 +166,62 @@ def _settings(config_file: Path):
     return Settings(deals_dir=root / "deals", content_dir=root / "content", templates_dir=root / "site_templates")
 
 
+def _shown(path: Path) -> Path:
+    """path as an editor would write it: relative to here when it is below here."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _deals_dir(args) -> Path:
+    """--deals-dir, or deals_dir in the project's mkdocs.yml (-f), as every command reads it."""
+    return args.deals_dir if args.deals_dir is not None else _shown(_settings(args.config_file).deals_dir)
+
+
+def _content_dir(args) -> Path:
+    """--content-dir, or docs_dir in the project's mkdocs.yml (-f)."""
+    return args.content_dir if args.content_dir is not None else _shown(_settings(args.config_file).content_dir)
+
+
 def cmd_schedule(args) -> int:
-    """What the publication gate holds back now, and when each item goes live (compute/schedule.py)."""
+    """What the publication gate holds back now, and when each item goes live (compute/schedule.py).
+    For an archive (as_of), what it held back at the end of its day: an archive never changes,
+    so nothing in it is released later and --next prints nothing."""
     from .compute.embargo import moment_text, publish
     from .compute.schedule import next_release, schedule
-    from .engine.pipeline import read_sources
-    from .model.clock import SourceDateEpochError, build_time
+    from .engine.pipeline import build_moment, read_sources
+    from .model.clock import build_time
 
+    settings = _settings(args.config_file)
     try:
-        now = build_time()
-        sources = read_sources(_settings(args.config_file))
-    except SourceDateEpochError as error:
+        now = build_moment(settings, build_time())
+        sources = read_sources(settings, now)
+    except ValueError as error:  # as_of after today
         print(f"dealsite schedule: {error}", file=sys.stderr)
         return 1
     except InvalidDeals as error:
         print("dealsite schedule: the files have errors (dealsite check lists them)", file=sys.stderr)
         return _report(error)
-    publication = publish(sources.catalogue, sources.updates, now)
+    publication = publish(sources.catalogue, sources.updates, now, as_of=settings.as_of)
     if args.next:
-        moment = next_release(publication)
+        moment = next_release(publication) if settings.as_of is None else None
         if moment is not None:
             print(moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z"))
         return 0
     items = schedule(publication)
     if args.json:
         document = {"now": now.isoformat().replace("+00:00", "Z"), "held": [item.as_json() for item in items]}
+        if settings.as_of is not None:
+            document["as_of"] = settings.as_of.isoformat()
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    print(f"Held back on {moment_text(now)}: {len(items)} item{'s' * (len(items) != 1)}")
+    count = f"{len(items)} item{'s' * (len(items) != 1)}"
+    if settings.as_of is not None:
+        print(f"An archive as of {settings.as_of.isoformat()} (as_of in {args.config_file}): it never changes, so the "
+              f"{count} it held back at {moment_text(now)} will not appear in it")
+    else:
+        print(f"Held back on {moment_text(now)}: {count}")
     for item in items:
         when = item.uk + (f" ({item.utc})" if item.utc else "")
         print(f"\n{when}\n  {item.item.kind}: {item.item.name}\n  appears: {item.appears}")
@@ -190,18 +229,21 @@ def cmd_schedule(args) -> int:
 
 
 def cmd_pack(args) -> int:
-    """What changed after --since (engine/pack.py): the public record only, as Markdown."""
+    """What changed after --since (engine/pack.py): the public record only, as Markdown; for an
+    archive (as_of), the record as it stood at the end of its day."""
     from .engine.pack import pack_period_problem, pack_text
-    from .model.clock import SourceDateEpochError, build_time
+    from .engine.pipeline import build_moment
+    from .model.clock import build_time
 
+    settings = _settings(args.config_file)
     try:
-        now = build_time()
-        pack_period_problem(args.since, args.until, now)
-    except (SourceDateEpochError, ValueError) as error:
+        moment = build_moment(settings, build_time())
+        pack_period_problem(args.since, args.until, moment, settings.as_of)
+    except ValueError as error:  # as_of after today, or a period that cannot be reported
         print(f"dealsite pack: {error}", file=sys.stderr)
         return 1
     try:
-        sys.stdout.write(pack_text(_settings(args.config_file), now, args.since, args.until))
+        sys.stdout.write(pack_text(settings, moment, args.since, args.until))
     except InvalidDeals as error:
         return _report(error)
     return 0
@@ -211,7 +253,7 @@ def cmd_readings_export(args) -> int:
     from .engine.readings import ReadingsError, export_readings
 
     try:
-        rows = export_readings(args.deals_dir, args.slug, args.output)
+        rows = export_readings(_deals_dir(args), args.slug, args.output)
     except ReadingsError as error:
         print(f"dealsite readings export: {error}", file=sys.stderr)
         return 1
@@ -225,7 +267,7 @@ def cmd_readings_import(args) -> int:
     from .engine.readings import ReadingsError, import_readings
 
     try:
-        result = import_readings(args.deals_dir, args.file)
+        result = import_readings(_deals_dir(args), args.file)
     except ReadingsError as error:
         print(f"dealsite readings import: nothing was written: {error}", file=sys.stderr)
         return 1
@@ -348,7 +390,7 @@ def cmd_new(args) -> int:
     from .engine.scaffold import Refused, new_deal
 
     try:
-        target = new_deal(args.deals_dir, args.slug)
+        target = new_deal(_deals_dir(args), args.slug)
     except Refused as error:
         print(f"dealsite new: {error}", file=sys.stderr)
         return 1
@@ -360,7 +402,7 @@ def cmd_new_update(args) -> int:
     from .engine.scaffold import Refused, new_update
 
     try:
-        target = new_update(args.content_dir, args.deals_dir, args.title, args.deal, args.date)
+        target = new_update(_content_dir(args), _deals_dir(args), args.title, args.deal, args.date)
     except Refused as error:
         print(f"dealsite new-update: {error}", file=sys.stderr)
         return 1
@@ -380,7 +422,7 @@ def cmd_diff(args) -> int:
     from .model.git import GitError
 
     try:
-        lines = diff_revisions(args.deals_dir, args.rev_a, args.rev_b)
+        lines = diff_revisions(_deals_dir(args), args.rev_a, args.rev_b)
     except GitError as error:
         print(f"dealsite diff: {error}", file=sys.stderr)
         return 1

@@ -10,31 +10,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from ..compute.embargo import publish
-from ..compute.history import history
 from ..compute.meeting import changes_since
 from ..compute.record import target_paths
 from ..model import LONDON
 from ..pages.links import PACK_URI
 from ..pages.meeting import meeting_markdown, meeting_view
-from .pipeline import Settings, _reader, read_sources
+from .pipeline import Settings, public_record, read_sources
 
 
-def pack_text(settings: Settings, now: dt.datetime, since: Optional[dt.date], until: Optional[dt.date] = None) -> str:
-    """Everything in the public record dated after ``since`` up to ``until`` (default: today)."""
-    sources = read_sources(settings, now)
-    publication = publish(sources.catalogue, sources.updates, now)
-    paths = target_paths(history(_reader(settings.deals_dir), publication))
-    changes = changes_since(publication.catalogue, since, until or now.date(), paths)
+def pack_text(settings: Settings, moment: dt.datetime, since: Optional[dt.date], until: Optional[dt.date] = None) -> str:
+    """Everything in the public record dated after ``since`` up to ``until`` (default: the day of
+    ``moment``, the build's moment: the end of ``as_of``'s day for an archive)."""
+    sources = read_sources(settings, moment)
+    publication, revisions = public_record(settings, sources, moment)
+    changes = changes_since(publication.catalogue, since, until or moment.astimezone(LONDON).date(), target_paths(revisions))
     return meeting_markdown(meeting_view(changes, publication.catalogue.deals, PACK_URI))
 
 
-def pack_period_problem(since: dt.date, until: Optional[dt.date], now: dt.datetime) -> None:
-    """ValueError, in a line, when a pack's period cannot be reported: it must end by today
-    (a pack reports what has happened) and start before it ends."""
-    today = now.astimezone(LONDON).date()
-    until = until or today
-    if until > today:
-        raise ValueError(f"--until {until.isoformat()} is after today, {today.isoformat()}: a pack reports what has happened")
+def pack_period_problem(since: dt.date, until: Optional[dt.date], moment: dt.datetime, as_of: Optional[dt.date] = None) -> None:
+    """ValueError, in a line, when a pack's period cannot be reported: it must end by the day of
+    ``moment`` (a pack reports what has happened; an archive, what had by its day ``as_of``) and
+    start before it ends."""
+    last = moment.astimezone(LONDON).date()
+    until = until or last
+    if until > last:
+        if as_of is not None:
+            raise ValueError(f"--until {until.isoformat()} is after as_of, {as_of.isoformat()}: an archive's pack reports what had happened by its day")
+        raise ValueError(f"--until {until.isoformat()} is after today, {last.isoformat()}: a pack reports what has happened")
     if since >= until:
         raise ValueError(f"--since {since.isoformat()} is not before {until.isoformat()}, the end of the period")

@@ -189,11 +189,8 @@ def build(
 ) -> Built:
     """The generated site as of ``now``. ``out_dir``: write data files straight into it;
     ``session``: reuse what an earlier build of the same preview made."""
-    publication = publish(sources.catalogue, sources.updates, now, previews=previews, as_of=settings.as_of)
+    publication, revisions = public_record(settings, sources, now, previews=previews)
     files, _ = deal_files([settings.deals_dir])
-    revisions = history(_reader(settings.deals_dir, sources.catalogue.deals), publication)
-    if settings.as_of is not None and revisions is not None:  # an archive: the history up to its day
-        revisions = [replace(r, catalogue=as_known_on(r.catalogue, settings.as_of)) if r.catalogue else r for r in revisions if r.date <= now]
     bundle = generate(
         publication,
         settings.templates_dir,
@@ -209,6 +206,17 @@ def build(
     )
     gone = tuple(session.memo.keep_only(publication.catalogue.deals)) if session is not None else ()
     return Built(bundle, publication, gone)
+
+
+def public_record(settings: Settings, sources: Sources, now: dt.datetime, *, previews: bool = False) -> tuple[Publication, Optional[list]]:
+    """What the publication gate lets through at ``now``, and the deals' history in git as judged
+    by it (None outside git); for an archive (``as_of``), both as known by the end of its day.
+    ``now`` is the build's moment (:func:`build_moment`). Builds and ``dealsite pack`` both start here."""
+    publication = publish(sources.catalogue, sources.updates, now, previews=previews, as_of=settings.as_of)
+    revisions = history(_reader(settings.deals_dir, sources.catalogue.deals), publication)
+    if settings.as_of is not None and revisions is not None:  # an archive: the history up to its day
+        revisions = [replace(r, catalogue=as_known_on(r.catalogue, settings.as_of)) if r.catalogue else r for r in revisions if r.date <= now]
+    return publication, revisions
 
 
 def _reader(deals_dir: Path, known=()) -> Optional[Reader]:

@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from ..model import LONDON, SLUG_RE
 from ..model.clock import build_time
-from ..model.updates import UPDATES_DIR, slugify
+from ..model.updates import UPDATES_DIR, slugify, update_problems
 
 UPDATE_TEMPLATE = """---
 title: {title}
@@ -39,6 +39,7 @@ def new_deal(deals_dir: Path, slug: str) -> Path:
     """deals_dir/SLUG.yaml from the commented scaffold (generator/scaffold/deal.yaml)."""
     if not SLUG_RE.fullmatch(slug):  # match() would let "kent\n" through ($ matches before a newline)
         raise Refused(f"{slug!r} is not a slug (expected lowercase letters, digits and hyphens)")
+    _folder(deals_dir, "--deals-dir or deals_dir in mkdocs.yml")
     target = deals_dir / f"{slug}.yaml"
     if target.exists():
         raise Refused(f"{target} already exists")
@@ -56,6 +57,8 @@ def new_update(content_dir: Path, deals_dir: Path, title: str, deals: Sequence[s
     title = " ".join(title.split())
     if not title:
         raise Refused("the title is empty")
+    _folder(content_dir, "--content-dir or docs_dir in mkdocs.yml")
+    _folder(deals_dir, "--deals-dir or deals_dir in mkdocs.yml")
     known = {p.stem for p in deals_dir.glob("*.yaml") if not p.name.startswith("_")}
     for slug in deals:
         if slug not in known:
@@ -63,14 +66,22 @@ def new_update(content_dir: Path, deals_dir: Path, title: str, deals: Sequence[s
     target = content_dir / UPDATES_DIR / f"{day.isoformat()}-{slugify(title)}.md"
     if target.exists():
         raise Refused(f"{target} already exists")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        UPDATE_TEMPLATE.format(
-            title=json.dumps(title, ensure_ascii=False),
-            date=day.isoformat(),
-            deals=", ".join(deals),
-            link=deals[0] if deals else "SLUG",
-        ),
-        encoding="utf-8",
+    text = UPDATE_TEMPLATE.format(
+        title=json.dumps(title, ensure_ascii=False),
+        date=day.isoformat(),
+        deals=", ".join(deals),
+        link=deals[0] if deals else "SLUG",
     )
+    # Refused now rather than written and then refused by dealsite check (a title too long, a
+    # control character): the same rules, from the same code.
+    problems = update_problems(target, text.encode("utf-8"), known)
+    if problems:
+        raise Refused("; ".join(f"{p.field or 'the file'}: {p.message}" for p in problems))
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(text, encoding="utf-8")
     return target
+
+
+def _folder(path: Path, named_by: str) -> None:
+    if not path.is_dir():
+        raise Refused(f"{path} is not a folder (is {named_by} right?)")

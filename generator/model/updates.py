@@ -178,6 +178,12 @@ def _load_one(path: Path, known: set[str], raw: Optional[bytes] = None) -> tuple
     return (stamped(update, update_digest(path.name, raw)) if not problems else None), problems
 
 
+def update_problems(path: Path, raw: bytes, known: set[str]) -> list[Problem]:
+    """What ``dealsite check`` would find in an update file at path holding raw, before it is
+    written (``dealsite new-update``); ``known``: the slugs of the deals."""
+    return _load_one(path, known, raw)[1]
+
+
 def load_updates(directory: Path, catalogue: Catalogue) -> list[Update]:
     """Every update in directory, checked against the catalogue's deals (all of them,
     public or not), newest first. Raises :class:`InvalidUpdates` with every problem."""

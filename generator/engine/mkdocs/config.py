@@ -14,6 +14,10 @@ from ..publish import BuildFailed
 
 def settings_from(config) -> Settings:
     """The pipeline's settings from a loaded MkDocs configuration (the dealsite plugin's options)."""
+    if not config.use_directory_urls:
+        # Every link dealsite writes is to a page's folder (deals/kent/); with this off, MkDocs
+        # would write deals/kent.html and about half the site's links would lead nowhere.
+        raise ConfigurationError("use_directory_urls: false is not supported by dealsite (its pages link to folders, like deals/kent/): remove it")
     root = Path(config.config_file_path).parent
     plugin = config.plugins.get("dealsite")
     options = plugin.config if plugin is not None else {}
