@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 import shutil
@@ -583,6 +584,37 @@ def test_deflate_segments_splice_into_one_stream_with_the_combined_crc():
     whole = b"".join(pieces) + b"</end>"
     assert zlib.decompress(b"".join(s[0] for s in segments), -15) == whole
     assert (crc, size) == (zlib.crc32(whole), len(whole))
+
+
+def _two_sheet_workbook() -> bytes:
+    xml = (ods.CONTENT_START + ods.sheet_start("places", ["deal", "money_gbp"])
+           + ods.ods_rows([downloads.Column("deal", "Deal", "string"), downloads.Column("money_gbp", "Money", "number")], [["kent", "essex"], ["1.50", "2"]])
+           + ods.END_SHEET + ods.CONTENT_END)
+    return ods.workbook([ods.segment(xml.encode("utf-8"), final=True)], dt.datetime(2013, 6, 1, 12, tzinfo=dt.timezone.utc))
+
+
+def test_a_workbook_under_4_gib_is_a_plain_zip():
+    plain = _two_sheet_workbook()
+    assert b"PK\x06\x06" not in plain and b"PK\x06\x07" not in plain  # no ZIP64 end records
+    with zipfile.ZipFile(io.BytesIO(plain)) as book:
+        assert {i.extract_version for i in book.infolist()} == {20} and all(i.extra == b"" for i in book.infolist())
+
+
+def test_a_workbook_past_4_gib_gets_zip64_records_and_reads_back_the_same(monkeypatch):
+    """The build at 10,000 deals failed writing the site's workbook (its content.xml passed 4 GiB).
+    Past the limit, sizes and offsets go in ZIP64 records: shown here with the limit at 64 bytes."""
+    plain = _two_sheet_workbook()
+    monkeypatch.setattr(ods, "ZIP64_FROM", 64)
+    wide = _two_sheet_workbook()
+    assert b"PK\x06\x06" in wide and b"PK\x06\x07" in wide
+    with zipfile.ZipFile(io.BytesIO(wide)) as book, zipfile.ZipFile(io.BytesIO(plain)) as same:
+        assert book.testzip() is None
+        assert [i.filename for i in book.infolist()] == ["mimetype", "META-INF/manifest.xml", "content.xml", "meta.xml"]
+        assert book.infolist()[0].extra == b""  # ODF: the mimetype first, stored, with no extra field
+        assert {i.extract_version for i in book.infolist()[1:]} == {45}
+        assert all(book.read(name) == same.read(name) for name in same.namelist())
+    read = pd.read_excel(io.BytesIO(wide), engine="odf", dtype=object)
+    assert list(read["deal"]) == ["kent", "essex"] and [Decimal(str(v)) for v in read["money_gbp"]] == [Decimal("1.50"), Decimal("2")]
 
 
 def test_site_workbook_reads_back_with_the_combined_tables(site):

@@ -191,9 +191,18 @@ def deal_sheet_segments(ods: bytes, slug: str) -> dict[str, Optional[tuple[bytes
     return sheets
 
 
+# Sizes and offsets from here on need ZIP64 records: a 4-byte field holds at most 0xFFFFFFFE,
+# and 0xFFFFFFFF there means "see the ZIP64 extra field". The site's workbook passes this at
+# about 6,000 deals (issue 13: the build at 10,000 failed writing it).
+ZIP64_FROM = 0xFFFFFFFF
+_SEE_ZIP64 = 0xFFFFFFFF  # what a 4-byte field holds when its value is in the ZIP64 record
+
+
 def _zip(entries: list[tuple[str, int, bytes, int, int]], when: dt.datetime) -> bytes:
     """A zip of (name, method, compressed data, CRC-32, size) entries, all dated ``when``:
-    written here because zipfile cannot take data already compressed."""
+    written here because zipfile cannot take data already compressed. Small zips are plain
+    (version 2.0); an entry, offset or directory past 4 GiB gets ZIP64 records (version 4.5),
+    which zipfile, unzip and 7-Zip read."""
     stamp = when.astimezone(dt.timezone.utc)
     year = max(stamp.year, 1980)
     dos_time = (stamp.hour << 11) | (stamp.minute << 5) | (stamp.second // 2)
@@ -202,14 +211,30 @@ def _zip(entries: list[tuple[str, int, bytes, int, int]], when: dt.datetime) -> 
     for name, method, data, crc, size in entries:
         encoded = name.encode("ascii")
         offset = out.tell()
-        fields = struct.pack("<HHHHHIIIHH", 20, 0, method, dos_time, dos_date, crc, len(data), size, len(encoded), 0)
-        out.write(b"PK\x03\x04" + fields + encoded)
+        big = size >= ZIP64_FROM or len(data) >= ZIP64_FROM
+        local_extra = struct.pack("<HHQQ", 1, 16, size, len(data)) if big else b""
+        sizes = (_SEE_ZIP64, _SEE_ZIP64) if big else (len(data), size)
+        version = 45 if big or offset >= ZIP64_FROM else 20
+        fields = struct.pack("<HHHHHIII", version, 0, method, dos_time, dos_date, crc, *sizes)
+        out.write(b"PK\x03\x04" + fields + struct.pack("<HH", len(encoded), len(local_extra)) + encoded + local_extra)
         out.write(data)
-        central.append(b"PK\x01\x02" + struct.pack("<H", 0x0314) + fields + struct.pack("<HHHII", 0, 0, 0, 0o644 << 16, offset) + encoded)
+        # The central directory's ZIP64 field holds, in this order, only what overflowed.
+        wide = ([size, len(data)] if big else []) + ([offset] if offset >= ZIP64_FROM else [])
+        extra = struct.pack(f"<HH{len(wide)}Q", 1, 8 * len(wide), *wide) if wide else b""
+        central.append(
+            b"PK\x01\x02" + struct.pack("<H", 0x0300 | version) + fields
+            + struct.pack("<HHHHHII", len(encoded), len(extra), 0, 0, 0, 0o644 << 16, _SEE_ZIP64 if offset >= ZIP64_FROM else offset) + encoded + extra
+        )
     directory = b"".join(central)
     start = out.tell()
     out.write(directory)
-    out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(central), len(central), len(directory), start, 0))
+    wide_end = start >= ZIP64_FROM or len(directory) >= ZIP64_FROM
+    if wide_end:
+        end64 = out.tell()
+        out.write(b"PK\x06\x06" + struct.pack("<QHHIIQQQQ", 44, 0x032D, 45, 0, 0, len(central), len(central), len(directory), start))
+        out.write(b"PK\x06\x07" + struct.pack("<IQI", 0, end64, 1))
+    ends = (_SEE_ZIP64, _SEE_ZIP64) if wide_end else (len(directory), start)
+    out.write(b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(central), len(central), *ends, 0))
     return out.getvalue()
 
 
