@@ -165,3 +165,10 @@ def test_schedule_of_an_archive_has_no_next_release(moved, capsys):
     assert _run(capsys, "schedule", "--next") == (0, "", "")
     status, out, _ = _run(capsys, "schedule")
     assert status == 0 and out.startswith("An archive as of 2012-06-30 (as_of in mkdocs.yml): it never changes")
+
+
+def test_new_update_names_the_file_from_the_title_keeping_accented_letters(moved, capsys):
+    # "Ynys Môn" is Anglesey's Welsh name: the ô is an o with a circumflex, written o in the file name.
+    status, out, err = _run(capsys, "new-update", "Ynys Môn signs its deal", "--date", "2026-04-01")
+    assert (status, err) == (0, "")
+    assert out.startswith("wrote docs/updates/2026-04-01-ynys-mon-signs-its-deal.md:")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -204,8 +205,10 @@ def newest_first(updates: Iterable[Update]) -> list[Update]:
 
 
 def slugify(title: str) -> str:
-    """A file-name slug from a title: 'Kent signs!' -> 'kent-signs'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    """A file-name slug from a title: 'Kent signs!' -> 'kent-signs'; accents are dropped, not
+    their letters ('Ynys Môn' -> 'ynys-mon')."""
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     slug = "-".join(slug.split("-")[:8]) or "update"
     assert SLUG_RE.fullmatch(slug)
     return slug
