@@ -117,3 +117,73 @@ def test_a_reading_the_deal_cannot_hold_is_refused_by_the_loader(tmp_path, capsy
     assert f"{deals / 'kent.yaml'}:" in err and "2012-01-31 is before the baseline date, 2012-04-01" in err
     assert (deals / "kent.yaml").read_bytes() == before
     assert not [p for p in deals.iterdir() if p.name.endswith(".importing")]
+
+
+REMEDIAL = "        remedial_action: District councils' housing and benefit enquiries moved onto the single website first.\n"
+NEXT_OUTCOME_NOTE = "    # Outcome 2 was added at the 2012 review; keep it second.\n"
+
+
+def _kent_with(deals: Path, added: list[str]) -> tuple[list[str], int]:
+    """kent.yaml with lines added after the last services-online reading: its lines, and where they went."""
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(REMEDIAL) + 1
+    (deals / "kent.yaml").write_text("".join(lines[:at] + added + lines[at:]), encoding="utf-8")
+    return lines, at
+
+
+def _export_edit_import(deals: Path, tmp_path: Path, edit) -> None:
+    sheet = tmp_path / "kent.csv"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    rows = _rows(sheet)
+    edit(rows)
+    _write(sheet, rows)
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+
+
+def test_clearing_a_cell_keeps_the_comment_on_the_lines_after_its_field(tmp_path):
+    deals = _deals(tmp_path)
+    lines, at = _kent_with(deals, ["        draft: true  # awaiting sign-off by the county\n", NEXT_OUTCOME_NOTE])
+
+    def clear_draft(rows):
+        rows[2][13] = ""  # row 3: services-online on 2014-03-31; column N: draft
+
+    _export_edit_import(deals, tmp_path, clear_draft)
+    # the draft line goes with the comment at its end; the note about the next outcome stays
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [NEXT_OUTCOME_NOTE] + lines[at:])
+
+
+def test_a_new_last_reading_goes_above_the_comment_about_the_next_outcome(tmp_path):
+    deals = _deals(tmp_path)
+    lines, at = _kent_with(deals, [NEXT_OUTCOME_NOTE])
+
+    def add_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]  # row 4: services-online's empty row
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    new = ["      - date: 2015-03-31\n", "        value: 44\n"]
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + new + [NEXT_OUTCOME_NOTE] + lines[at:])
+
+
+def test_a_cell_filled_in_adds_its_field_above_the_comment_about_the_next_outcome(tmp_path):
+    deals = _deals(tmp_path)
+    lines, at = _kent_with(deals, [NEXT_OUTCOME_NOTE])
+
+    def set_draft(rows):
+        rows[2][13] = "true"
+
+    _export_edit_import(deals, tmp_path, set_draft)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(
+        lines[:at] + ["        draft: true\n", NEXT_OUTCOME_NOTE] + lines[at:]
+    )
+
+
+def test_clearing_a_source_keeps_the_comment_on_the_lines_after_it(tmp_path):
+    deals = _deals(tmp_path)
+    source = ["        source:\n", "          publisher: Kent County Council\n", "          dataset: Gateway counts\n"]
+    lines, at = _kent_with(deals, source + [NEXT_OUTCOME_NOTE])
+
+    def clear_source(rows):
+        rows[2][8:10] = ["", ""]  # columns I and J: source publisher and dataset
+
+    _export_edit_import(deals, tmp_path, clear_source)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [NEXT_OUTCOME_NOTE] + lines[at:])

@@ -240,6 +240,8 @@ def _same(old, new_text: str, field: str) -> bool:
 def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    from .yaml_edit import delete, insert, put
+
     outcomes = {o["id"]: o for o in data.get("outcomes") or []}
     added = changed = 0
     for row in parsed:
@@ -247,7 +249,7 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
         readings = outcome.get("readings")
         if readings is None or not isinstance(readings, CommentedSeq):
             readings = CommentedSeq()
-            outcome["readings"] = readings
+            put(outcome, "readings", readings)
         if readings.fa.flow_style():
             readings.fa.set_block_style()
         existing = next((r for r in readings if str(r.get("date")) == row.fields["date"]), None)
@@ -261,7 +263,7 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             if "source" in row.fields:
                 reading["source"] = CommentedMap(row.fields["source"])
             at = next((i for i, r in enumerate(readings) if str(r.get("date")) > row.fields["date"]), len(readings))
-            readings.insert(at, reading)
+            insert(readings, at, reading)
             added += 1
             continue
         before = changed
@@ -270,25 +272,46 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             old = existing.get(field)
             if new is None or new is False and field == "draft":
                 if field in existing and not (field == "draft" and not old):
-                    del existing[field]
+                    delete(existing, field)
                     changed = before + 1
                 continue
             if field == "draft":
                 if bool(old) != new:
-                    existing[field] = new
+                    put(existing, field, new)
                     changed = before + 1
                 continue
             if not _same(old, str(new), field):
-                existing[field] = _yaml_value(new) if field == "value" else new
+                put(existing, field, _yaml_value(new) if field == "value" else new)
                 changed = before + 1
-        source = row.fields.get("source")
-        if (source or None) != (dict(existing["source"]) if "source" in existing else None):
-            if source:
-                existing["source"] = CommentedMap(source)
-            else:
-                del existing["source"]
+        if _source_changed(existing, row.fields.get("source") or {}):
             changed = before + 1
     return added, changed
+
+
+def _source_changed(reading, source: dict) -> bool:
+    """Make the reading's source the sheet's, field by field (so its comments stay); whether it changed."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from .yaml_edit import delete, put
+
+    old = reading.get("source")
+    if not source:
+        if "source" in reading:
+            delete(reading, "source")
+            return True
+        return False
+    if not isinstance(old, CommentedMap):
+        put(reading, "source", CommentedMap(source))
+        return True
+    changed = False
+    for field in [f for f in old if f not in source]:
+        delete(old, field)
+        changed = True
+    for field, text in source.items():
+        if field not in old or old[field] != text:
+            put(old, field, text)
+            changed = True
+    return changed
 
 
 def _validate(deals_dir: Path, slug: str, text: str, path: Path) -> None:
