@@ -187,3 +187,14 @@ def test_clearing_a_source_keeps_the_comment_on_the_lines_after_it(tmp_path):
 
     _export_edit_import(deals, tmp_path, clear_source)
     assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [NEXT_OUTCOME_NOTE] + lines[at:])
+
+
+def test_a_source_released_on_an_unquoted_date_is_unchanged_by_an_unchanged_export(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    source = ["        source:\n", "          publisher: Kent County Council\n", "          dataset: Gateway counts\n",
+              "          released: 2014-04-30\n"]  # YAML reads a date here, the sheet gives text
+    _kent_with(deals, source)
+    before = (deals / "kent.yaml").read_bytes()
+    _export_edit_import(deals, tmp_path, lambda rows: None)
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {deals / 'kent.yaml'} is unchanged"
+    assert (deals / "kent.yaml").read_bytes() == before

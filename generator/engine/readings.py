@@ -308,7 +308,7 @@ def _source_changed(reading, source: dict) -> bool:
         delete(old, field)
         changed = True
     for field, text in source.items():
-        if field not in old or old[field] != text:
+        if field not in old or str(old[field]) != text:  # YAML reads an unquoted date as a date
             put(old, field, text)
             changed = True
     return changed
