@@ -8,8 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.engine.sheet import _safe, unquoted
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.stem for p in (REPO / "deals").glob("[!_]*.yaml"))
@@ -198,3 +201,24 @@ def test_a_source_released_on_an_unquoted_date_is_unchanged_by_an_unchanged_expo
     _export_edit_import(deals, tmp_path, lambda rows: None)
     assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {deals / 'kent.yaml'} is unchanged"
     assert (deals / "kent.yaml").read_bytes() == before
+
+
+@given(st.one_of(st.text(alphabet="'=+-@ x"), st.text()))
+def test_a_csv_cell_the_export_makes_safe_reads_back_as_it_was(text):
+    assert unquoted(_safe(text)) == text
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ods"])
+def test_a_commentary_starting_with_a_quote_and_a_formula_character_survives_the_round_trip(suffix, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(
+        "        commentary: Five of the nine new Gateways open, and the single website launched.\n",
+        "        commentary: \"'-' means the Gateway was not yet open.\"\n",
+    ), encoding="utf-8")
+    before = kent.read_bytes()
+    sheet = tmp_path / f"kent{suffix}"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {kent} is unchanged"
+    assert kent.read_bytes() == before

@@ -33,7 +33,7 @@ from ..model.assemble import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE
 from ..model.load import InvalidDeals, load_catalogue
 from ..model.problems import Problem
 from ..model.types import WRITTEN, Moment
-from .sheet import FIELDS, SOURCE, ReadingsError, read_sheet, sheet_bytes, sheet_rows, unquoted
+from .sheet import FIELDS, SOURCE, ReadingsError, read_sheet, sheet_bytes, sheet_rows
 
 __all__ = ["ReadingsError", "export_readings", "import_readings"]
 
@@ -111,7 +111,7 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
     parsed: list[_Row] = []
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(rows[1:], start=2):
-        cell = {c: unquoted(cells[i].strip()) if i < len(cells) else "" for i, c in enumerate(header)}
+        cell = {c: cells[i].strip() if i < len(cells) else "" for i, c in enumerate(header)}
         filled = {c: v for c, v in cell.items() if v and (c in FIELDS or c in SOURCE)}
         if not filled:
             continue  # the empty row for the next reading, left empty

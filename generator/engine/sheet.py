@@ -2,8 +2,8 @@
 
 ``dealsite readings export`` writes a deal's readings as rows of these columns and
 ``dealsite readings import`` reads a filled-in sheet back as rows of text (readings.py turns
-them into readings and writes them into the deal's file). A cell a spreadsheet would run as
-a formula is written with a ' in front, and read back without it.
+them into readings and writes them into the deal's file). A CSV cell a spreadsheet would run
+as a formula is written with a ' in front, and read back without it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -29,6 +30,10 @@ FIELDS = {
 }
 SOURCE = {"source publisher": "publisher", "source dataset": "dataset", "source released": "released", "source url": "url"}
 FORMULA = ("=", "+", "-", "@")  # a spreadsheet runs a cell starting with these: exported with a ' in front
+# The import takes a ' off a CSV cell that starts with ' and a formula character, or with
+# more ' and one; the export adds one to text starting with either, so that "'-' means..."
+# keeps its own ' (_safe and unquoted are inverses).
+_QUOTED_FORMULA = re.compile("'+[=+@-]")
 
 
 class ReadingsError(Exception):
@@ -49,7 +54,7 @@ def _cell(value: object) -> str:
 
 
 def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA) else text
+    return "'" + text if text.startswith(FORMULA) or _QUOTED_FORMULA.match(text) else text
 
 
 def sheet_rows(deal: Deal) -> list[dict[str, str]]:
@@ -102,8 +107,8 @@ def _ods(rows: list[dict[str, str]]) -> bytes:
 
 
 def unquoted(text: str) -> str:
-    """A cell as written, without the ' the export put in front of a formula."""
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA else text
+    """A CSV cell as written, without the ' the export put in front (see _safe)."""
+    return text[1:] if _QUOTED_FORMULA.match(text) else text
 
 
 def read_sheet(path: Path) -> list[list[str]]:
@@ -120,7 +125,8 @@ def read_sheet(path: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReadingsError(f"{path} is not UTF-8 (save it as CSV UTF-8)") from None
-    return [row for row in csv.reader(io.StringIO(text))]
+    # Only a CSV cell has the export's ': an OpenDocument cell is text by its type, never run.
+    return [[unquoted(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
 _ODS = {
