@@ -222,3 +222,36 @@ def test_a_commentary_starting_with_a_quote_and_a_formula_character_survives_the
     assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {kent} is unchanged"
     assert kent.read_bytes() == before
+
+
+@pytest.mark.parametrize("mark, newline", [("", "\r\n"), ("\ufeff", "\n"), ("\ufeff", "\r\n")], ids=["CRLF", "BOM", "BOM and CRLF"])
+def test_a_new_reading_keeps_the_files_line_endings_and_byte_order_mark(mark, newline, tmp_path):
+    deals = _deals(tmp_path)
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    (deals / "kent.yaml").write_bytes((mark + "".join(lines).replace("\n", newline)).encode("utf-8"))
+
+    def add_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    at = lines.index(REMEDIAL) + 1
+    expected = mark + "".join(lines[:at] + ["      - date: 2015-03-31\n", "        value: 44\n"] + lines[at:]).replace("\n", newline)
+    assert (deals / "kent.yaml").read_bytes() == expected.encode("utf-8")
+
+
+def test_a_file_with_mixed_line_endings_is_refused_not_rewritten(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    text = (deals / "kent.yaml").read_text(encoding="utf-8")
+    (deals / "kent.yaml").write_bytes(text.replace("\n", "\r\n", 1).encode("utf-8"))  # the first line only
+    before = (deals / "kent.yaml").read_bytes()
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[3][4:6] = ["2015-03-31", "44"]
+    _write(sheet, rows)
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {deals / 'kent.yaml'} mixes line endings, or ends lines with CR "
+        "alone: save it with LF or CRLF line endings throughout, or add the readings by hand\n"
+    )
+    assert (deals / "kent.yaml").read_bytes() == before

@@ -174,7 +174,7 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
     rows = read_sheet(sheet)
     slug, parsed = _parse(sheet, rows, None, deals_dir)
     path = deals_dir / f"{slug}.yaml"
-    original = path.read_text(encoding="utf-8")
+    mark, original, newline = _as_written(path)
     yaml = _round_tripper(original, path)
     data = yaml.load(original)
     added, changed = _apply(data, parsed)
@@ -182,10 +182,24 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
         return f"no reading is new or changed: {path} is unchanged"
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    text = buffer.getvalue()
-    _validate(deals_dir, slug, text, path)
-    _write_atomically(path, text.encode("utf-8"))
+    written = (mark + buffer.getvalue().replace("\n", newline)).encode("utf-8")
+    _validate(deals_dir, slug, written, path)
+    _write_atomically(path, written)
     return f"wrote {path}: {added} new reading{'s' * (added != 1)}, {changed} changed; run dealsite check, then review the change"
+
+
+def _as_written(path: Path) -> tuple[str, str, str]:
+    """The deal file's byte order mark (or ""), its text with LF line endings, and the line
+    ending it uses, so that it is written back with them: otherwise every line would change."""
+    text = path.read_bytes().decode("utf-8")  # the loader has read it: UTF-8, perhaps with a mark
+    mark = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(mark):]
+    crlf = text.count("\r\n")
+    if text.count("\r") != crlf or (crlf and text.count("\n") != crlf):
+        raise ReadingsError(
+            f"{path} mixes line endings, or ends lines with CR alone: save it with LF or CRLF line endings throughout, or add the readings by hand"
+        )
+    return mark, text.replace("\r\n", "\n"), "\r\n" if crlf else "\n"
 
 
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
@@ -314,14 +328,14 @@ def _source_changed(reading, source: dict) -> bool:
     return changed
 
 
-def _validate(deals_dir: Path, slug: str, text: str, path: Path) -> None:
+def _validate(deals_dir: Path, slug: str, written: bytes, path: Path) -> None:
     """Load the deal as it would be, beside copies of the shared files, with dealsite check's loader."""
     with tempfile.TemporaryDirectory(prefix="dealsite-readings-") as folder:
         trial = Path(folder)
         for name in (ROUNDS_FILE, POWERS_FILE, DEFLATORS_FILE):
             if (deals_dir / name).is_file():
                 shutil.copy(deals_dir / name, trial / name)
-        (trial / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        (trial / f"{slug}.yaml").write_bytes(written)
         try:
             load_catalogue([trial / f"{slug}.yaml"])
         except InvalidDeals as error:
