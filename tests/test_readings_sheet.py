@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -255,3 +257,57 @@ def test_a_file_with_mixed_line_endings_is_refused_not_rewritten(tmp_path, capsy
         "alone: save it with LF or CRLF line endings throughout, or add the readings by hand\n"
     )
     assert (deals / "kent.yaml").read_bytes() == before
+
+
+def _ods_with(sheet: Path, old: str, new: str) -> None:
+    """Replace old with new in the .ods sheet's content.xml, as a spreadsheet might write it."""
+    with zipfile.ZipFile(sheet) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    assert old in content
+    parts["content.xml"] = content.replace(old, new).encode("utf-8")
+    with zipfile.ZipFile(sheet, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+FIRST_COMMENTARY = "Five of the nine new Gateways open, and the single website launched."
+
+
+def test_an_ods_cell_keeps_its_spaces_tabs_and_line_breaks(tmp_path):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.ods"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>",
+              '<text:p>Five<text:s/>of<text:s text:c="2"/>the<text:tab/>nine<text:line-break/>new Gateways</text:p>'
+              "<text:p>open, <text:span>and</text:span> the<text:s/></text:p>")
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    kent = yaml.safe_load((deals / "kent.yaml").read_text(encoding="utf-8"))
+    # one space, two, a tab, a line break, a second paragraph; the trailing space is trimmed as in any cell
+    assert kent["outcomes"][0]["readings"][0]["commentary"] == "Five of  the\tnine\nnew Gateways\nopen, and the"
+
+
+def test_an_ods_run_of_spaces_whose_count_is_not_a_number_is_refused(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.ods"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>", '<text:p>Five<text:s text:c="two"/>of</text:p>')
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f'dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: text:c="two" '
+        "is not a whole number from 1\n"
+    )
+
+
+def test_an_ods_run_of_more_spaces_than_a_cell_holds_is_refused_not_built(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.ods"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>", '<text:p>Five<text:s text:c="1000000000"/>of</text:p>')
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2 has a cell with a run of 1,000,000,000 spaces "
+        "(expected at most 32,767)\n"
+    )

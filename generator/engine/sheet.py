@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..model import Deal
 from ..model.clock import build_time
+from ..model.limits import shorten
 from ..pages.ods import CONTENT_END, CONTENT_START, END_SHEET, sheet_start, segment, string_cells, workbook
 
 COLUMNS = (
@@ -135,6 +136,43 @@ _ODS = {
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
 }
 MAX_REPEAT = 1_000  # a spreadsheet writes its empty tail as one cell "repeated" a million times
+MAX_SPACES = 32_767  # the most characters a spreadsheet cell holds (Excel); far more than any field takes
+
+
+_SPACES, _TAB, _LINE_BREAK = ("{%s}%s" % (_ODS["text"], name) for name in ("s", "tab", "line-break"))
+_WHOLE = re.compile("[0-9]+")
+
+
+def _count(element, prefix: str, name: str, path: Path) -> int:
+    """The whole number from 1 an attribute gives (1 if there is none), as OpenDocument says."""
+    written = element.get("{%s}%s" % (_ODS[prefix], name))
+    if written is None:
+        return 1
+    digits = written.lstrip("0")
+    if not _WHOLE.fullmatch(written) or not digits:
+        raise ReadingsError(f'{path} is not a valid OpenDocument spreadsheet: {prefix}:{name}="{shorten(written)}" is not a whole number from 1')
+    return int(digits) if len(digits) <= 18 else 10**18  # int() of thousands of digits is slow; far more than any sheet
+
+
+def _paragraph(element, path: Path, row: int) -> str:
+    """A paragraph's text as OpenDocument stores it: a run of spaces as <text:s text:c="n"/>
+    (one space without c), a tab as <text:tab/>, a new line as <text:line-break/>; spans and
+    links by their text."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == _SPACES:
+            count = _count(child, "text", "c", path)
+            if count > MAX_SPACES:
+                raise ReadingsError(f"{path}: row {row} has a cell with a run of {count:,} spaces (expected at most {MAX_SPACES:,})")
+            parts.append(" " * count)
+        elif child.tag == _TAB:
+            parts.append("\t")
+        elif child.tag == _LINE_BREAK:
+            parts.append("\n")
+        elif isinstance(child.tag, str):  # not an XML comment or processing instruction
+            parts.append(_paragraph(child, path, row))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _ods_rows(raw: bytes, path: Path) -> list[list[str]]:
@@ -162,7 +200,7 @@ def _ods_rows(raw: bytes, path: Path) -> list[list[str]]:
             elif kind == "date":
                 value = cell.get(o + "date-value", "")[:10]
             else:
-                value = "\n".join("".join(p.itertext()) for p in cell.findall("text:p", _ODS))
+                value = "\n".join(_paragraph(p, path, len(rows) + 1) for p in cell.findall("text:p", _ODS))
             repeat = min(int(cell.get(t + "number-columns-repeated", "1")), MAX_REPEAT)
             cells += [value] * repeat
         while cells and not cells[-1]:
