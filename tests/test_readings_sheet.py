@@ -311,3 +311,29 @@ def test_an_ods_run_of_more_spaces_than_a_cell_holds_is_refused_not_built(tmp_pa
         f"dealsite readings import: nothing was written: {sheet}: row 2 has a cell with a run of 1,000,000,000 spaces "
         "(expected at most 32,767)\n"
     )
+
+
+@pytest.mark.parametrize("named", ["./kent", "../deals/kent"])
+def test_a_sheet_naming_its_deal_by_a_path_is_refused_naming_the_cell(named, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    for row in rows[1:]:
+        row[0] = named
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column A (deal): {named} is not a deal's slug "
+        "(expected its file name without .yaml, e.g. kent)\n"
+    )
+
+
+def test_exporting_a_shared_file_is_refused_as_not_a_deal(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    assert main(["readings", "export", "_rounds", "-o", str(tmp_path / "r.csv"), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        "dealsite readings export: _rounds is not a deal (a file whose name starts with _ holds what the deals share)\n"
+    )
+    assert not (tmp_path / "r.csv").exists()

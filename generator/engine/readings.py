@@ -32,7 +32,8 @@ from ..model import Deal, Reading
 from ..model.assemble import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE
 from ..model.load import InvalidDeals, load_catalogue
 from ..model.problems import Problem
-from ..model.types import WRITTEN, Moment
+from ..model.limits import MAX_SLUG, shorten
+from ..model.types import SLUG_RE, WRITTEN, Moment
 from .sheet import FIELDS, SOURCE, ReadingsError, read_sheet, sheet_bytes, sheet_rows
 
 __all__ = ["ReadingsError", "export_readings", "import_readings"]
@@ -41,7 +42,20 @@ _MOMENT = TypeAdapter(Moment)
 UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
+def _not_a_deal(slug: str) -> Optional[str]:
+    """Why slug names no deal, or None: a path such as ./kent would load a file whose deal has
+    another slug, and _rounds is a list the deals share."""
+    if slug.startswith("_"):
+        return f"{shorten(slug)} is not a deal (a file whose name starts with _ holds what the deals share)"
+    if len(slug) > MAX_SLUG or not SLUG_RE.fullmatch(slug):
+        return f"{shorten(slug)} is not a deal's slug (expected its file name without .yaml, e.g. kent)"
+    return None
+
+
 def _deal(deals_dir: Path, slug: str) -> Deal:
+    problem = _not_a_deal(slug)
+    if problem:
+        raise ReadingsError(problem)
     path = deals_dir / f"{slug}.yaml"
     if not path.is_file():
         raise ReadingsError(f"{path} does not exist (expected a deal's file name without .yaml)")
@@ -101,11 +115,16 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
     if missing:
         raise ReadingsError(f"{path}: row 1 has no column {', '.join(missing)} (keep the header row of dealsite readings export)")
     bad = _Bad(path, header)
-    slugs = {(r[header.index("deal")] if len(r) > header.index("deal") else "").strip() for r in rows[1:] if any(c.strip() for c in r)}
+    named = [(r[header.index("deal")] if len(r) > header.index("deal") else "").strip() for r in rows[1:]]
+    slugs = {name for name, r in zip(named, rows[1:]) if any(c.strip() for c in r)}
     slugs.discard("")
     if len(slugs) != 1:
         raise ReadingsError(f"{path}: column deal names {'no deal' if not slugs else ', '.join(sorted(slugs))} (expected one deal per sheet)")
     slug = slugs.pop()
+    problem = _not_a_deal(slug)
+    if problem:
+        bad(named.index(slug) + 2, "deal", problem)
+        raise ReadingsError(bad.found[0])
     deal = _deal(deals_dir, slug)
     outcomes = {o.id: o for o in deal.outcomes}
     parsed: list[_Row] = []
