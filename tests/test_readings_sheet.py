@@ -337,3 +337,21 @@ def test_exporting_a_shared_file_is_refused_as_not_a_deal(tmp_path, capsys):
         "dealsite readings export: _rounds is not a deal (a file whose name starts with _ holds what the deals share)\n"
     )
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_exporting_into_a_folder_that_does_not_exist_is_refused_naming_it(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    output = tmp_path / "nonexistent" / "k.csv"
+    assert main(["readings", "export", "kent", "-o", str(output), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings export: cannot write {output}: the folder {tmp_path / 'nonexistent'} does not exist "
+        "(make it first, or name another)\n"
+    )
+
+
+def test_exporting_over_a_folder_is_refused_with_the_reason(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    (tmp_path / "k.csv").mkdir()
+    assert main(["readings", "export", "kent", "-o", str(tmp_path / "k.csv"), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == f"dealsite readings export: {tmp_path / 'k.csv'} cannot be written (Is a directory)\n"
+    assert list((tmp_path / "k.csv").iterdir()) == [] and not [p for p in tmp_path.iterdir() if p.name.endswith(".importing")]

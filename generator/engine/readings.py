@@ -67,6 +67,8 @@ def export_readings(deals_dir: Path, slug: str, output: Path) -> int:
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".ods"):
         raise ReadingsError(f"{output} should end in .csv or .ods")
+    if not output.parent.is_dir():
+        raise ReadingsError(f"cannot write {output}: the folder {output.parent} does not exist (make it first, or name another)")
     rows = sheet_rows(_deal(deals_dir, slug))
     data = sheet_bytes(rows, suffix)
     _write_atomically(output, data)
@@ -365,6 +367,13 @@ def _validate(deals_dir: Path, slug: str, written: bytes, path: Path) -> None:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write beside the file under a name no reader takes for a deal, then rename over it."""
+    try:
+        _replace(path, data)
+    except OSError as error:  # a full disk, a folder in the way: a message, not a traceback
+        raise ReadingsError(f"{path} cannot be written ({error.strerror or error})") from None
+
+
+def _replace(path: Path, data: bytes) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".importing")
     try:
         with os.fdopen(fd, "wb") as handle:
