@@ -355,3 +355,19 @@ def test_exporting_over_a_folder_is_refused_with_the_reason(tmp_path, capsys):
     assert main(["readings", "export", "kent", "-o", str(tmp_path / "k.csv"), "--deals-dir", str(deals)]) == 1
     assert capsys.readouterr().err == f"dealsite readings export: {tmp_path / 'k.csv'} cannot be written (Is a directory)\n"
     assert list((tmp_path / "k.csv").iterdir()) == [] and not [p for p in tmp_path.iterdir() if p.name.endswith(".importing")]
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_limit_is_refused_by_its_fields_limit(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[1][6] = "x" * 131_073  # one more than Python's csv module reads by default
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column G (commentary): "
+        "is 131,073 characters long (expected at most 5,000)\n"
+    )
+

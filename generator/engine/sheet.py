@@ -126,8 +126,17 @@ def read_sheet(path: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReadingsError(f"{path} is not UTF-8 (save it as CSV UTF-8)") from None
-    # Only a CSV cell has the export's ': an OpenDocument cell is text by its type, never run.
-    return [[unquoted(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    # No cell is longer than the file, so with this limit none is refused for its length here:
+    # a long one is refused by the field's own limit, naming its row and column.
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        # Only a CSV cell has the export's ': an OpenDocument cell is text by its type, never run.
+        return [[unquoted(cell) for cell in row] for row in reader]
+    except csv.Error as error:
+        raise ReadingsError(f"{path}: line {reader.line_num} cannot be read as CSV ({error})") from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 _ODS = {
