@@ -371,3 +371,17 @@ def test_a_csv_cell_longer_than_the_csv_modules_limit_is_refused_by_its_fields_l
         "is 131,073 characters long (expected at most 5,000)\n"
     )
 
+
+def test_a_long_cell_is_quoted_back_by_its_start_only(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[1][1] = "y" * 131_073
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column B (outcome): {'y' * 40}... (131,073 characters) "
+        "is not an outcome of kent (expected one of services-online, feeling-safe, out-of-work, home-after-hospital)\n"
+    )

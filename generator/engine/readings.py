@@ -121,7 +121,7 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
     slugs = {name for name, r in zip(named, rows[1:]) if any(c.strip() for c in r)}
     slugs.discard("")
     if len(slugs) != 1:
-        raise ReadingsError(f"{path}: column deal names {'no deal' if not slugs else ', '.join(sorted(slugs))} (expected one deal per sheet)")
+        raise ReadingsError(f"{path}: column deal names {'no deal' if not slugs else ', '.join(shorten(s) for s in sorted(slugs))} (expected one deal per sheet)")
     slug = slugs.pop()
     problem = _not_a_deal(slug)
     if problem:
@@ -139,7 +139,7 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
         outcome = outcomes.get(cell.get("outcome", ""))
         if outcome is None:
             shown = ", ".join(outcomes) or "none"
-            bad(number, "outcome", f"{cell.get('outcome') or 'an empty cell'} is not an outcome of {slug} (expected one of {shown})")
+            bad(number, "outcome", f"{shorten(cell.get('outcome') or 'an empty cell')} is not an outcome of {slug} (expected one of {shown})")
             continue
         if outcome.baseline is None:
             bad(number, "outcome", f"{outcome.id} cannot be rated, so it takes no readings")
@@ -159,7 +159,7 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
         if "draft" in fields:
             flag = fields["draft"].lower()
             if flag not in ("true", "false"):
-                bad(number, "draft", f"{fields['draft']} is not true or false (write true, or leave it empty)")
+                bad(number, "draft", f"{shorten(fields['draft'])} is not true or false (write true, or leave it empty)")
                 continue
             fields["draft"] = flag == "true"
         try:
