@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -385,3 +386,72 @@ def test_a_long_cell_is_quoted_back_by_its_start_only(tmp_path, capsys):
         f"dealsite readings import: nothing was written: {sheet}: row 2, column B (outcome): {'y' * 40}... (131,073 characters) "
         "is not an outcome of kent (expected one of services-online, feeling-safe, out-of-work, home-after-hospital)\n"
     )
+
+
+HEADER_ROW_END = "<text:p>draft</text:p></table:table-cell></table:table-row>"
+
+
+def _kent_ods(deals: Path, tmp_path: Path) -> Path:
+    sheet = tmp_path / "kent.ods"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    return sheet
+
+
+@pytest.mark.parametrize("empty_row", [
+    '<table:table-row table:number-rows-repeated="two"><table:table-cell/></table:table-row>',
+    '<table:table-row><table:table-cell table:number-columns-repeated="two"/></table:table-row>',
+], ids=["rows", "columns"])
+def test_an_ods_repeat_count_that_is_not_a_number_is_refused_naming_the_attribute(empty_row, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + empty_row)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    attribute = "table:number-rows-repeated" if "rows" in empty_row else "table:number-columns-repeated"
+    assert capsys.readouterr().err == (
+        f'dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: {attribute}="two" '
+        "is not a whole number from 1\n"
+    )
+
+
+def test_rows_below_repeated_empty_rows_are_numbered_as_the_spreadsheet_shows_them(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    three_empty_rows = '<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="14"/></table:table-row>'
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + three_empty_rows)
+    _ods_with(sheet, '<table:table-cell office:value-type="float" office:value="31"><text:p>31</text:p></table:table-cell>',
+              '<table:table-cell office:value-type="string"><text:p>lots</text:p></table:table-cell>')
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    # the header is row 1, the empty rows 2 to 4: the first reading is row 5
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 5, column F (value): lots is not a number (expected e.g. 12 or \"12.5\")\n"
+    )
+
+
+def test_text_below_the_last_row_a_spreadsheet_holds_is_refused(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    empty_rows = '<table:table-row table:number-rows-repeated="1048576"><table:table-cell/></table:table-row>'
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + empty_rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: it has text "
+        "below row 1,048,576, the last a spreadsheet holds\n"
+    )
+
+
+def test_the_empty_rows_a_spreadsheet_writes_at_the_end_of_a_sheet_are_not_made(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    tail = '<table:table-row table:number-rows-repeated="16777216"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    _ods_with(sheet, "</table:table>", tail + "</table:table>")
+    tracemalloc.start()
+    try:
+        assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {deals / 'kent.yaml'} is unchanged"
+    assert peak < 50_000_000  # a list per row would be over 1 GB

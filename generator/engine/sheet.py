@@ -144,11 +144,15 @@ _ODS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
 }
-MAX_REPEAT = 1_000  # a spreadsheet writes its empty tail as one cell "repeated" a million times
+# A spreadsheet writes its empty tail as one row, or cell, "repeated" a million times or more:
+# empty rows and cells are counted, and made only when something follows them, up to the
+# most rows and columns a spreadsheet holds (LibreOffice and Excel).
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
 MAX_SPACES = 32_767  # the most characters a spreadsheet cell holds (Excel); far more than any field takes
 
 
 _SPACES, _TAB, _LINE_BREAK = ("{%s}%s" % (_ODS["text"], name) for name in ("s", "tab", "line-break"))
+_TABLE, _OFFICE = "{%s}" % _ODS["table"], "{%s}" % _ODS["office"]
 _WHOLE = re.compile("[0-9]+")
 
 
@@ -196,26 +200,43 @@ def _ods_rows(raw: bytes, path: Path) -> list[list[str]]:
     table = root.find(".//table:table", _ODS)
     if table is None:
         return []
-    t, o = "{%s}" % _ODS["table"], "{%s}" % _ODS["office"]
     rows: list[list[str]] = []
-    for row in table.iter(t + "table-row"):
-        cells: list[str] = []
-        for cell in row:
-            if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
-                continue
-            kind = cell.get(o + "value-type")
-            if kind in ("float", "percentage", "currency"):
-                value = cell.get(o + "value", "")
-            elif kind == "date":
-                value = cell.get(o + "date-value", "")[:10]
-            else:
-                value = "\n".join(_paragraph(p, path, len(rows) + 1) for p in cell.findall("text:p", _ODS))
-            repeat = min(int(cell.get(t + "number-columns-repeated", "1")), MAX_REPEAT)
-            cells += [value] * repeat
-        while cells and not cells[-1]:
-            cells.pop()
-        repeat = min(int(row.get(t + "number-rows-repeated", "1")), MAX_REPEAT)
-        rows += [cells] * (repeat if cells else 1)
-    while rows and not rows[-1]:
-        rows.pop()
+    empty = 0  # empty rows not yet made
+    for row in table.iter(_TABLE + "table-row"):
+        cells = _cells(row, path, len(rows) + empty + 1)
+        repeat = _count(row, "table", "number-rows-repeated", path)
+        if not cells:
+            empty += repeat
+            continue
+        if len(rows) + empty + repeat > MAX_ROWS:
+            raise ReadingsError(f"{path} is not a valid OpenDocument spreadsheet: it has text below row {MAX_ROWS:,}, the last a spreadsheet holds")
+        rows += [[] for _ in range(empty)] + [cells] * repeat
+        empty = 0
     return rows
+
+
+def _cells(row, path: Path, number: int) -> list[str]:
+    """A row's cells as text, without the empty ones at its end."""
+    cells: list[str] = []
+    empty = 0  # empty cells not yet made
+    for cell in row:
+        if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+            continue
+        kind = cell.get(_OFFICE + "value-type")
+        if kind in ("float", "percentage", "currency"):
+            value = cell.get(_OFFICE + "value", "")
+        elif kind == "date":
+            value = cell.get(_OFFICE + "date-value", "")[:10]
+        else:
+            value = "\n".join(_paragraph(p, path, number) for p in cell.findall("text:p", _ODS))
+        repeat = _count(cell, "table", "number-columns-repeated", path)
+        if not value:
+            empty += repeat
+            continue
+        if len(cells) + empty + repeat > MAX_COLUMNS:
+            raise ReadingsError(
+                f"{path} is not a valid OpenDocument spreadsheet: row {number:,} has text right of column {MAX_COLUMNS:,}, the last a spreadsheet holds"
+            )
+        cells += [""] * empty + [value] * repeat
+        empty = 0
+    return cells
