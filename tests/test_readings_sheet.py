@@ -455,3 +455,34 @@ def test_the_empty_rows_a_spreadsheet_writes_at_the_end_of_a_sheet_are_not_made(
         tracemalloc.stop()
     assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {deals / 'kent.yaml'} is unchanged"
     assert peak < 50_000_000  # a list per row would be over 1 GB
+
+
+def test_a_bare_date_to_publish_after_means_midnight_in_london(tmp_path):
+    deals = _deals(tmp_path)
+
+    def hold_new_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]
+        rows[3][12] = "2027-07-01"  # column M: publish after
+
+    _export_edit_import(deals, tmp_path, hold_new_reading)
+    main(["readings", "export", "kent", "-o", str(tmp_path / "again.csv"), "--deals-dir", str(deals)])
+    assert _rows(tmp_path / "again.csv")[3][4:6] + _rows(tmp_path / "again.csv")[3][12:13] == [
+        "2015-03-31", "44", "2027-07-01T00:00:00+01:00",  # British Summer Time in July
+    ]
+
+
+def test_an_ods_date_cell_with_a_time_keeps_its_time(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    empty = "<table:table-cell/>"
+    _ods_with(sheet, "single website first.</text:p></table:table-cell>" + empty * 6,
+              "single website first.</text:p></table:table-cell>" + empty * 4
+              + '<table:table-cell office:value-type="date" office:date-value="2027-07-01T09:30:00"><text:p>01/07/2027 09:30</text:p></table:table-cell>'
+              + empty)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    # a spreadsheet's date-time has no zone: refused, not taken for the day's start
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 3, column M (publish after): "
+        "2027-07-01T09:30:00 has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)\n"
+    )

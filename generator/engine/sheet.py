@@ -226,7 +226,9 @@ def _cells(row, path: Path, number: int) -> list[str]:
         if kind in ("float", "percentage", "currency"):
             value = cell.get(_OFFICE + "value", "")
         elif kind == "date":
-            value = cell.get(_OFFICE + "date-value", "")[:10]
+            # A date cell may carry a time: dropped only when it is midnight, so that a publish
+            # after of 09:30 is not taken for the day's start.
+            value = cell.get(_OFFICE + "date-value", "").removesuffix("T00:00:00")
         else:
             value = "\n".join(_paragraph(p, path, number) for p in cell.findall("text:p", _ODS))
         repeat = _count(cell, "table", "number-columns-repeated", path)
