@@ -486,3 +486,21 @@ def test_an_ods_date_cell_with_a_time_keeps_its_time(tmp_path, capsys):
         f"dealsite readings import: nothing was written: {sheet}: row 3, column M (publish after): "
         "2027-07-01T09:30:00 has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)\n"
     )
+
+
+def test_an_ods_export_writes_runs_of_spaces_and_new_lines_as_opendocument_keeps_them(tmp_path):
+    # a spreadsheet collapses white space written as itself, so two spaces or a new line
+    # would come back as one space from a sheet opened and saved
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(
+        f"        commentary: {FIRST_COMMENTARY}\n",
+        '        commentary: "Five Gateways open.  The website\\tlaunched.\\nMore to come."\n',
+    ), encoding="utf-8")
+    sheet = _kent_ods(deals, tmp_path)
+    with zipfile.ZipFile(sheet) as archive:
+        content = archive.read("content.xml").decode("utf-8")
+    assert (
+        '<table:table-cell office:value-type="string"><text:p>Five Gateways open.<text:s text:c="2"/>The website<text:tab/>launched.'
+        "</text:p><text:p>More to come.</text:p></table:table-cell>"
+    ) in content

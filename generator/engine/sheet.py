@@ -14,11 +14,12 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..model import Deal
 from ..model.clock import build_time
 from ..model.limits import shorten
-from ..pages.ods import CONTENT_END, CONTENT_START, END_SHEET, sheet_start, segment, string_cells, workbook
+from ..pages.ods import CONTENT_END, CONTENT_START, END_SHEET, sheet_start, segment, workbook
 
 COLUMNS = (
     "deal", "outcome", "outcome title", "unit", "date", "value", "commentary", "remedial action",
@@ -98,10 +99,25 @@ def _ods(rows: list[dict[str, str]]) -> bytes:
             elif column == "date" and value:
                 cells.append(f'<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p></table:table-cell>')
             else:
-                cells += string_cells([value])
+                cells.append(_text_cell(value))
         body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
     xml = CONTENT_START + sheet_start("readings", COLUMNS) + "".join(body) + END_SHEET + CONTENT_END
     return workbook([segment(xml.encode("utf-8"), final=True, alone=True)], build_time())
+
+
+# A spreadsheet collapses white space written as itself in a cell's XML, as a browser does:
+# runs of spaces, a space at either end of a line, tabs and new lines are written as elements.
+_SPACES_TO_KEEP = re.compile("^ +| +$| {2,}")
+
+
+def _text_cell(text: str) -> str:
+    if not text:
+        return "<table:table-cell/>"
+    lines = (
+        _SPACES_TO_KEEP.sub(lambda run: f'<text:s text:c="{len(run.group())}"/>', escape(line)).replace("\t", "<text:tab/>")
+        for line in text.split("\n")
+    )
+    return '<table:table-cell office:value-type="string">' + "".join(f"<text:p>{line}</text:p>" for line in lines) + "</table:table-cell>"
 
 
 # --- reading -----------------------------------------------------------------------------
