@@ -5,11 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.engine.sheet import _safe, unquoted
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.stem for p in (REPO / "deals").glob("[!_]*.yaml"))
@@ -117,3 +123,384 @@ def test_a_reading_the_deal_cannot_hold_is_refused_by_the_loader(tmp_path, capsy
     assert f"{deals / 'kent.yaml'}:" in err and "2012-01-31 is before the baseline date, 2012-04-01" in err
     assert (deals / "kent.yaml").read_bytes() == before
     assert not [p for p in deals.iterdir() if p.name.endswith(".importing")]
+
+
+REMEDIAL = "        remedial_action: District councils' housing and benefit enquiries moved onto the single website first.\n"
+NEXT_OUTCOME_NOTE = "    # Outcome 2 was added at the 2012 review; keep it second.\n"
+
+
+def _kent_with(deals: Path, added: list[str]) -> tuple[list[str], int]:
+    """kent.yaml with lines added after the last services-online reading: its lines, and where they went."""
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(REMEDIAL) + 1
+    (deals / "kent.yaml").write_text("".join(lines[:at] + added + lines[at:]), encoding="utf-8")
+    return lines, at
+
+
+def _export_edit_import(deals: Path, tmp_path: Path, edit) -> None:
+    sheet = tmp_path / "kent.csv"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    rows = _rows(sheet)
+    edit(rows)
+    _write(sheet, rows)
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+
+
+def test_clearing_a_cell_keeps_the_comment_on_the_lines_after_its_field(tmp_path):
+    deals = _deals(tmp_path)
+    lines, at = _kent_with(deals, ["        draft: true  # awaiting sign-off by the county\n", NEXT_OUTCOME_NOTE])
+
+    def clear_draft(rows):
+        rows[2][13] = ""  # row 3: services-online on 2014-03-31; column N: draft
+
+    _export_edit_import(deals, tmp_path, clear_draft)
+    # the draft line goes with the comment at its end; the note about the next outcome stays
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [NEXT_OUTCOME_NOTE] + lines[at:])
+
+
+def test_a_new_last_reading_goes_above_the_comment_about_the_next_outcome(tmp_path):
+    deals = _deals(tmp_path)
+    lines, at = _kent_with(deals, [NEXT_OUTCOME_NOTE])
+
+    def add_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]  # row 4: services-online's empty row
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    new = ["      - date: 2015-03-31\n", "        value: 44\n"]
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + new + [NEXT_OUTCOME_NOTE] + lines[at:])
+
+
+def test_a_cell_filled_in_adds_its_field_above_the_comment_about_the_next_outcome(tmp_path):
+    deals = _deals(tmp_path)
+    lines, at = _kent_with(deals, [NEXT_OUTCOME_NOTE])
+
+    def set_draft(rows):
+        rows[2][13] = "true"
+
+    _export_edit_import(deals, tmp_path, set_draft)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(
+        lines[:at] + ["        draft: true\n", NEXT_OUTCOME_NOTE] + lines[at:]
+    )
+
+
+def test_clearing_a_source_keeps_the_comment_on_the_lines_after_it(tmp_path):
+    deals = _deals(tmp_path)
+    source = ["        source:\n", "          publisher: Kent County Council\n", "          dataset: Gateway counts\n"]
+    lines, at = _kent_with(deals, source + [NEXT_OUTCOME_NOTE])
+
+    def clear_source(rows):
+        rows[2][8:10] = ["", ""]  # columns I and J: source publisher and dataset
+
+    _export_edit_import(deals, tmp_path, clear_source)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [NEXT_OUTCOME_NOTE] + lines[at:])
+
+
+def test_a_source_released_on_an_unquoted_date_is_unchanged_by_an_unchanged_export(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    source = ["        source:\n", "          publisher: Kent County Council\n", "          dataset: Gateway counts\n",
+              "          released: 2014-04-30\n"]  # YAML reads a date here, the sheet gives text
+    _kent_with(deals, source)
+    before = (deals / "kent.yaml").read_bytes()
+    _export_edit_import(deals, tmp_path, lambda rows: None)
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {deals / 'kent.yaml'} is unchanged"
+    assert (deals / "kent.yaml").read_bytes() == before
+
+
+@given(st.one_of(st.text(alphabet="'=+-@ x"), st.text()))
+def test_a_csv_cell_the_export_makes_safe_reads_back_as_it_was(text):
+    assert unquoted(_safe(text)) == text
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ods"])
+def test_a_commentary_starting_with_a_quote_and_a_formula_character_survives_the_round_trip(suffix, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(
+        "        commentary: Five of the nine new Gateways open, and the single website launched.\n",
+        "        commentary: \"'-' means the Gateway was not yet open.\"\n",
+    ), encoding="utf-8")
+    before = kent.read_bytes()
+    sheet = tmp_path / f"kent{suffix}"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {kent} is unchanged"
+    assert kent.read_bytes() == before
+
+
+@pytest.mark.parametrize("mark, newline", [("", "\r\n"), ("\ufeff", "\n"), ("\ufeff", "\r\n")], ids=["CRLF", "BOM", "BOM and CRLF"])
+def test_a_new_reading_keeps_the_files_line_endings_and_byte_order_mark(mark, newline, tmp_path):
+    deals = _deals(tmp_path)
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    (deals / "kent.yaml").write_bytes((mark + "".join(lines).replace("\n", newline)).encode("utf-8"))
+
+    def add_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    at = lines.index(REMEDIAL) + 1
+    expected = mark + "".join(lines[:at] + ["      - date: 2015-03-31\n", "        value: 44\n"] + lines[at:]).replace("\n", newline)
+    assert (deals / "kent.yaml").read_bytes() == expected.encode("utf-8")
+
+
+def test_a_file_with_mixed_line_endings_is_refused_not_rewritten(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    text = (deals / "kent.yaml").read_text(encoding="utf-8")
+    (deals / "kent.yaml").write_bytes(text.replace("\n", "\r\n", 1).encode("utf-8"))  # the first line only
+    before = (deals / "kent.yaml").read_bytes()
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[3][4:6] = ["2015-03-31", "44"]
+    _write(sheet, rows)
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {deals / 'kent.yaml'} mixes line endings, or ends lines with CR "
+        "alone: save it with LF or CRLF line endings throughout, or add the readings by hand\n"
+    )
+    assert (deals / "kent.yaml").read_bytes() == before
+
+
+def _ods_with(sheet: Path, old: str, new: str) -> None:
+    """Replace old with new in the .ods sheet's content.xml, as a spreadsheet might write it."""
+    with zipfile.ZipFile(sheet) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    assert old in content
+    parts["content.xml"] = content.replace(old, new).encode("utf-8")
+    with zipfile.ZipFile(sheet, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+FIRST_COMMENTARY = "Five of the nine new Gateways open, and the single website launched."
+
+
+def test_an_ods_cell_keeps_its_spaces_tabs_and_line_breaks(tmp_path):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.ods"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>",
+              '<text:p>Five<text:s/>of<text:s text:c="2"/>the<text:tab/>nine<text:line-break/>new Gateways</text:p>'
+              "<text:p>open, <text:span>and</text:span> the<text:s/></text:p>")
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    kent = yaml.safe_load((deals / "kent.yaml").read_text(encoding="utf-8"))
+    # one space, two, a tab, a line break, a second paragraph; the trailing space is trimmed as in any cell
+    assert kent["outcomes"][0]["readings"][0]["commentary"] == "Five of  the\tnine\nnew Gateways\nopen, and the"
+
+
+def test_an_ods_run_of_spaces_whose_count_is_not_a_number_is_refused(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.ods"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>", '<text:p>Five<text:s text:c="two"/>of</text:p>')
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f'dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: text:c="two" '
+        "is not a whole number from 1\n"
+    )
+
+
+def test_an_ods_run_of_more_spaces_than_a_cell_holds_is_refused_not_built(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.ods"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>", '<text:p>Five<text:s text:c="1000000000"/>of</text:p>')
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2 has a cell with a run of 1,000,000,000 spaces "
+        "(expected at most 32,767)\n"
+    )
+
+
+@pytest.mark.parametrize("named", ["./kent", "../deals/kent"])
+def test_a_sheet_naming_its_deal_by_a_path_is_refused_naming_the_cell(named, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    for row in rows[1:]:
+        row[0] = named
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column A (deal): {named} is not a deal's slug "
+        "(expected its file name without .yaml, e.g. kent)\n"
+    )
+
+
+def test_exporting_a_shared_file_is_refused_as_not_a_deal(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    assert main(["readings", "export", "_rounds", "-o", str(tmp_path / "r.csv"), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        "dealsite readings export: _rounds is not a deal (a file whose name starts with _ holds what the deals share)\n"
+    )
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_exporting_into_a_folder_that_does_not_exist_is_refused_naming_it(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    output = tmp_path / "nonexistent" / "k.csv"
+    assert main(["readings", "export", "kent", "-o", str(output), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings export: cannot write {output}: the folder {tmp_path / 'nonexistent'} does not exist "
+        "(make it first, or name another)\n"
+    )
+
+
+def test_exporting_over_a_folder_is_refused_with_the_reason(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    (tmp_path / "k.csv").mkdir()
+    assert main(["readings", "export", "kent", "-o", str(tmp_path / "k.csv"), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == f"dealsite readings export: {tmp_path / 'k.csv'} cannot be written (Is a directory)\n"
+    assert list((tmp_path / "k.csv").iterdir()) == [] and not [p for p in tmp_path.iterdir() if p.name.endswith(".importing")]
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_limit_is_refused_by_its_fields_limit(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[1][6] = "x" * 131_073  # one more than Python's csv module reads by default
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column G (commentary): "
+        "is 131,073 characters long (expected at most 5,000)\n"
+    )
+
+
+def test_a_long_cell_is_quoted_back_by_its_start_only(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[1][1] = "y" * 131_073
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column B (outcome): {'y' * 40}... (131,073 characters) "
+        "is not an outcome of kent (expected one of services-online, feeling-safe, out-of-work, home-after-hospital)\n"
+    )
+
+
+HEADER_ROW_END = "<text:p>draft</text:p></table:table-cell></table:table-row>"
+
+
+def _kent_ods(deals: Path, tmp_path: Path) -> Path:
+    sheet = tmp_path / "kent.ods"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    return sheet
+
+
+@pytest.mark.parametrize("empty_row", [
+    '<table:table-row table:number-rows-repeated="two"><table:table-cell/></table:table-row>',
+    '<table:table-row><table:table-cell table:number-columns-repeated="two"/></table:table-row>',
+], ids=["rows", "columns"])
+def test_an_ods_repeat_count_that_is_not_a_number_is_refused_naming_the_attribute(empty_row, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + empty_row)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    attribute = "table:number-rows-repeated" if "rows" in empty_row else "table:number-columns-repeated"
+    assert capsys.readouterr().err == (
+        f'dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: {attribute}="two" '
+        "is not a whole number from 1\n"
+    )
+
+
+def test_rows_below_repeated_empty_rows_are_numbered_as_the_spreadsheet_shows_them(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    three_empty_rows = '<table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="14"/></table:table-row>'
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + three_empty_rows)
+    _ods_with(sheet, '<table:table-cell office:value-type="float" office:value="31"><text:p>31</text:p></table:table-cell>',
+              '<table:table-cell office:value-type="string"><text:p>lots</text:p></table:table-cell>')
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    # the header is row 1, the empty rows 2 to 4: the first reading is row 5
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 5, column F (value): lots is not a number (expected e.g. 12 or \"12.5\")\n"
+    )
+
+
+def test_text_below_the_last_row_a_spreadsheet_holds_is_refused(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    empty_rows = '<table:table-row table:number-rows-repeated="1048576"><table:table-cell/></table:table-row>'
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + empty_rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: it has text "
+        "below row 1,048,576, the last a spreadsheet holds\n"
+    )
+
+
+def test_the_empty_rows_a_spreadsheet_writes_at_the_end_of_a_sheet_are_not_made(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    tail = '<table:table-row table:number-rows-repeated="16777216"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    _ods_with(sheet, "</table:table>", tail + "</table:table>")
+    tracemalloc.start()
+    try:
+        assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {deals / 'kent.yaml'} is unchanged"
+    assert peak < 50_000_000  # a list per row would be over 1 GB
+
+
+def test_a_bare_date_to_publish_after_means_midnight_in_london(tmp_path):
+    deals = _deals(tmp_path)
+
+    def hold_new_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]
+        rows[3][12] = "2027-07-01"  # column M: publish after
+
+    _export_edit_import(deals, tmp_path, hold_new_reading)
+    main(["readings", "export", "kent", "-o", str(tmp_path / "again.csv"), "--deals-dir", str(deals)])
+    assert _rows(tmp_path / "again.csv")[3][4:6] + _rows(tmp_path / "again.csv")[3][12:13] == [
+        "2015-03-31", "44", "2027-07-01T00:00:00+01:00",  # British Summer Time in July
+    ]
+
+
+def test_an_ods_date_cell_with_a_time_keeps_its_time(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    empty = "<table:table-cell/>"
+    _ods_with(sheet, "single website first.</text:p></table:table-cell>" + empty * 6,
+              "single website first.</text:p></table:table-cell>" + empty * 4
+              + '<table:table-cell office:value-type="date" office:date-value="2027-07-01T09:30:00"><text:p>01/07/2027 09:30</text:p></table:table-cell>'
+              + empty)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    # a spreadsheet's date-time has no zone: refused, not taken for the day's start
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 3, column M (publish after): "
+        "2027-07-01T09:30:00 has no time zone (expected e.g. 2026-03-01T09:30:00+00:00)\n"
+    )
+
+
+def test_an_ods_export_writes_runs_of_spaces_and_new_lines_as_opendocument_keeps_them(tmp_path):
+    # a spreadsheet collapses white space written as itself, so two spaces or a new line
+    # would come back as one space from a sheet opened and saved
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(
+        f"        commentary: {FIRST_COMMENTARY}\n",
+        '        commentary: "Five Gateways open.  The website\\tlaunched.\\nMore to come."\n',
+    ), encoding="utf-8")
+    sheet = _kent_ods(deals, tmp_path)
+    with zipfile.ZipFile(sheet) as archive:
+        content = archive.read("content.xml").decode("utf-8")
+    assert (
+        '<table:table-cell office:value-type="string"><text:p>Five Gateways open.<text:s text:c="2"/>The website<text:tab/>launched.'
+        "</text:p><text:p>More to come.</text:p></table:table-cell>"
+    ) in content

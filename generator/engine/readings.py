@@ -32,8 +32,9 @@ from ..model import Deal, Reading
 from ..model.assemble import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE
 from ..model.load import InvalidDeals, load_catalogue
 from ..model.problems import Problem
-from ..model.types import WRITTEN, Moment
-from .sheet import FIELDS, SOURCE, ReadingsError, read_sheet, sheet_bytes, sheet_rows, unquoted
+from ..model.limits import MAX_SLUG, shorten
+from ..model.types import SLUG_RE, WRITTEN, Moment
+from .sheet import FIELDS, SOURCE, ReadingsError, read_sheet, sheet_bytes, sheet_rows
 
 __all__ = ["ReadingsError", "export_readings", "import_readings"]
 
@@ -41,7 +42,20 @@ _MOMENT = TypeAdapter(Moment)
 UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
+def _not_a_deal(slug: str) -> Optional[str]:
+    """Why slug names no deal, or None: a path such as ./kent would load a file whose deal has
+    another slug, and _rounds is a list the deals share."""
+    if slug.startswith("_"):
+        return f"{shorten(slug)} is not a deal (a file whose name starts with _ holds what the deals share)"
+    if len(slug) > MAX_SLUG or not SLUG_RE.fullmatch(slug):
+        return f"{shorten(slug)} is not a deal's slug (expected its file name without .yaml, e.g. kent)"
+    return None
+
+
 def _deal(deals_dir: Path, slug: str) -> Deal:
+    problem = _not_a_deal(slug)
+    if problem:
+        raise ReadingsError(problem)
     path = deals_dir / f"{slug}.yaml"
     if not path.is_file():
         raise ReadingsError(f"{path} does not exist (expected a deal's file name without .yaml)")
@@ -53,6 +67,8 @@ def export_readings(deals_dir: Path, slug: str, output: Path) -> int:
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".ods"):
         raise ReadingsError(f"{output} should end in .csv or .ods")
+    if not output.parent.is_dir():
+        raise ReadingsError(f"cannot write {output}: the folder {output.parent} does not exist (make it first, or name another)")
     rows = sheet_rows(_deal(deals_dir, slug))
     data = sheet_bytes(rows, suffix)
     _write_atomically(output, data)
@@ -101,24 +117,29 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
     if missing:
         raise ReadingsError(f"{path}: row 1 has no column {', '.join(missing)} (keep the header row of dealsite readings export)")
     bad = _Bad(path, header)
-    slugs = {(r[header.index("deal")] if len(r) > header.index("deal") else "").strip() for r in rows[1:] if any(c.strip() for c in r)}
+    named = [(r[header.index("deal")] if len(r) > header.index("deal") else "").strip() for r in rows[1:]]
+    slugs = {name for name, r in zip(named, rows[1:]) if any(c.strip() for c in r)}
     slugs.discard("")
     if len(slugs) != 1:
-        raise ReadingsError(f"{path}: column deal names {'no deal' if not slugs else ', '.join(sorted(slugs))} (expected one deal per sheet)")
+        raise ReadingsError(f"{path}: column deal names {'no deal' if not slugs else ', '.join(shorten(s) for s in sorted(slugs))} (expected one deal per sheet)")
     slug = slugs.pop()
+    problem = _not_a_deal(slug)
+    if problem:
+        bad(named.index(slug) + 2, "deal", problem)
+        raise ReadingsError(bad.found[0])
     deal = _deal(deals_dir, slug)
     outcomes = {o.id: o for o in deal.outcomes}
     parsed: list[_Row] = []
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(rows[1:], start=2):
-        cell = {c: unquoted(cells[i].strip()) if i < len(cells) else "" for i, c in enumerate(header)}
+        cell = {c: cells[i].strip() if i < len(cells) else "" for i, c in enumerate(header)}
         filled = {c: v for c, v in cell.items() if v and (c in FIELDS or c in SOURCE)}
         if not filled:
             continue  # the empty row for the next reading, left empty
         outcome = outcomes.get(cell.get("outcome", ""))
         if outcome is None:
             shown = ", ".join(outcomes) or "none"
-            bad(number, "outcome", f"{cell.get('outcome') or 'an empty cell'} is not an outcome of {slug} (expected one of {shown})")
+            bad(number, "outcome", f"{shorten(cell.get('outcome') or 'an empty cell')} is not an outcome of {slug} (expected one of {shown})")
             continue
         if outcome.baseline is None:
             bad(number, "outcome", f"{outcome.id} cannot be rated, so it takes no readings")
@@ -138,7 +159,7 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
         if "draft" in fields:
             flag = fields["draft"].lower()
             if flag not in ("true", "false"):
-                bad(number, "draft", f"{fields['draft']} is not true or false (write true, or leave it empty)")
+                bad(number, "draft", f"{shorten(fields['draft'])} is not true or false (write true, or leave it empty)")
                 continue
             fields["draft"] = flag == "true"
         try:
@@ -174,7 +195,7 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
     rows = read_sheet(sheet)
     slug, parsed = _parse(sheet, rows, None, deals_dir)
     path = deals_dir / f"{slug}.yaml"
-    original = path.read_text(encoding="utf-8")
+    mark, original, newline = _as_written(path)
     yaml = _round_tripper(original, path)
     data = yaml.load(original)
     added, changed = _apply(data, parsed)
@@ -182,10 +203,24 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
         return f"no reading is new or changed: {path} is unchanged"
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    text = buffer.getvalue()
-    _validate(deals_dir, slug, text, path)
-    _write_atomically(path, text.encode("utf-8"))
+    written = (mark + buffer.getvalue().replace("\n", newline)).encode("utf-8")
+    _validate(deals_dir, slug, written, path)
+    _write_atomically(path, written)
     return f"wrote {path}: {added} new reading{'s' * (added != 1)}, {changed} changed; run dealsite check, then review the change"
+
+
+def _as_written(path: Path) -> tuple[str, str, str]:
+    """The deal file's byte order mark (or ""), its text with LF line endings, and the line
+    ending it uses, so that it is written back with them: otherwise every line would change."""
+    text = path.read_bytes().decode("utf-8")  # the loader has read it: UTF-8, perhaps with a mark
+    mark = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(mark):]
+    crlf = text.count("\r\n")
+    if text.count("\r") != crlf or (crlf and text.count("\n") != crlf):
+        raise ReadingsError(
+            f"{path} mixes line endings, or ends lines with CR alone: save it with LF or CRLF line endings throughout, or add the readings by hand"
+        )
+    return mark, text.replace("\r\n", "\n"), "\r\n" if crlf else "\n"
 
 
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
@@ -240,6 +275,8 @@ def _same(old, new_text: str, field: str) -> bool:
 def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    from .yaml_edit import delete, insert, put
+
     outcomes = {o["id"]: o for o in data.get("outcomes") or []}
     added = changed = 0
     for row in parsed:
@@ -247,7 +284,7 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
         readings = outcome.get("readings")
         if readings is None or not isinstance(readings, CommentedSeq):
             readings = CommentedSeq()
-            outcome["readings"] = readings
+            put(outcome, "readings", readings)
         if readings.fa.flow_style():
             readings.fa.set_block_style()
         existing = next((r for r in readings if str(r.get("date")) == row.fields["date"]), None)
@@ -261,7 +298,7 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             if "source" in row.fields:
                 reading["source"] = CommentedMap(row.fields["source"])
             at = next((i for i, r in enumerate(readings) if str(r.get("date")) > row.fields["date"]), len(readings))
-            readings.insert(at, reading)
+            insert(readings, at, reading)
             added += 1
             continue
         before = changed
@@ -270,35 +307,56 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             old = existing.get(field)
             if new is None or new is False and field == "draft":
                 if field in existing and not (field == "draft" and not old):
-                    del existing[field]
+                    delete(existing, field)
                     changed = before + 1
                 continue
             if field == "draft":
                 if bool(old) != new:
-                    existing[field] = new
+                    put(existing, field, new)
                     changed = before + 1
                 continue
             if not _same(old, str(new), field):
-                existing[field] = _yaml_value(new) if field == "value" else new
+                put(existing, field, _yaml_value(new) if field == "value" else new)
                 changed = before + 1
-        source = row.fields.get("source")
-        if (source or None) != (dict(existing["source"]) if "source" in existing else None):
-            if source:
-                existing["source"] = CommentedMap(source)
-            else:
-                del existing["source"]
+        if _source_changed(existing, row.fields.get("source") or {}):
             changed = before + 1
     return added, changed
 
 
-def _validate(deals_dir: Path, slug: str, text: str, path: Path) -> None:
+def _source_changed(reading, source: dict) -> bool:
+    """Make the reading's source the sheet's, field by field (so its comments stay); whether it changed."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from .yaml_edit import delete, put
+
+    old = reading.get("source")
+    if not source:
+        if "source" in reading:
+            delete(reading, "source")
+            return True
+        return False
+    if not isinstance(old, CommentedMap):
+        put(reading, "source", CommentedMap(source))
+        return True
+    changed = False
+    for field in [f for f in old if f not in source]:
+        delete(old, field)
+        changed = True
+    for field, text in source.items():
+        if field not in old or str(old[field]) != text:  # YAML reads an unquoted date as a date
+            put(old, field, text)
+            changed = True
+    return changed
+
+
+def _validate(deals_dir: Path, slug: str, written: bytes, path: Path) -> None:
     """Load the deal as it would be, beside copies of the shared files, with dealsite check's loader."""
     with tempfile.TemporaryDirectory(prefix="dealsite-readings-") as folder:
         trial = Path(folder)
         for name in (ROUNDS_FILE, POWERS_FILE, DEFLATORS_FILE):
             if (deals_dir / name).is_file():
                 shutil.copy(deals_dir / name, trial / name)
-        (trial / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        (trial / f"{slug}.yaml").write_bytes(written)
         try:
             load_catalogue([trial / f"{slug}.yaml"])
         except InvalidDeals as error:
@@ -309,6 +367,13 @@ def _validate(deals_dir: Path, slug: str, text: str, path: Path) -> None:
 
 def _write_atomically(path: Path, data: bytes) -> None:
     """Write beside the file under a name no reader takes for a deal, then rename over it."""
+    try:
+        _replace(path, data)
+    except OSError as error:  # a full disk, a folder in the way: a message, not a traceback
+        raise ReadingsError(f"{path} cannot be written ({error.strerror or error})") from None
+
+
+def _replace(path: Path, data: bytes) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".importing")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -2,8 +2,8 @@
 
 ``dealsite readings export`` writes a deal's readings as rows of these columns and
 ``dealsite readings import`` reads a filled-in sheet back as rows of text (readings.py turns
-them into readings and writes them into the deal's file). A cell a spreadsheet would run as
-a formula is written with a ' in front, and read back without it.
+them into readings and writes them into the deal's file). A CSV cell a spreadsheet would run
+as a formula is written with a ' in front, and read back without it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..model import Deal
 from ..model.clock import build_time
-from ..pages.ods import CONTENT_END, CONTENT_START, END_SHEET, sheet_start, segment, string_cells, workbook
+from ..model.limits import shorten
+from ..pages.ods import CONTENT_END, CONTENT_START, END_SHEET, sheet_start, segment, workbook
 
 COLUMNS = (
     "deal", "outcome", "outcome title", "unit", "date", "value", "commentary", "remedial action",
@@ -29,6 +32,10 @@ FIELDS = {
 }
 SOURCE = {"source publisher": "publisher", "source dataset": "dataset", "source released": "released", "source url": "url"}
 FORMULA = ("=", "+", "-", "@")  # a spreadsheet runs a cell starting with these: exported with a ' in front
+# The import takes a ' off a CSV cell that starts with ' and a formula character, or with
+# more ' and one; the export adds one to text starting with either, so that "'-' means..."
+# keeps its own ' (_safe and unquoted are inverses).
+_QUOTED_FORMULA = re.compile("'+[=+@-]")
 
 
 class ReadingsError(Exception):
@@ -49,7 +56,7 @@ def _cell(value: object) -> str:
 
 
 def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA) else text
+    return "'" + text if text.startswith(FORMULA) or _QUOTED_FORMULA.match(text) else text
 
 
 def sheet_rows(deal: Deal) -> list[dict[str, str]]:
@@ -92,18 +99,33 @@ def _ods(rows: list[dict[str, str]]) -> bytes:
             elif column == "date" and value:
                 cells.append(f'<table:table-cell office:value-type="date" office:date-value="{value}"><text:p>{value}</text:p></table:table-cell>')
             else:
-                cells += string_cells([value])
+                cells.append(_text_cell(value))
         body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
     xml = CONTENT_START + sheet_start("readings", COLUMNS) + "".join(body) + END_SHEET + CONTENT_END
     return workbook([segment(xml.encode("utf-8"), final=True, alone=True)], build_time())
+
+
+# A spreadsheet collapses white space written as itself in a cell's XML, as a browser does:
+# runs of spaces, a space at either end of a line, tabs and new lines are written as elements.
+_SPACES_TO_KEEP = re.compile("^ +| +$| {2,}")
+
+
+def _text_cell(text: str) -> str:
+    if not text:
+        return "<table:table-cell/>"
+    lines = (
+        _SPACES_TO_KEEP.sub(lambda run: f'<text:s text:c="{len(run.group())}"/>', escape(line)).replace("\t", "<text:tab/>")
+        for line in text.split("\n")
+    )
+    return '<table:table-cell office:value-type="string">' + "".join(f"<text:p>{line}</text:p>" for line in lines) + "</table:table-cell>"
 
 
 # --- reading -----------------------------------------------------------------------------
 
 
 def unquoted(text: str) -> str:
-    """A cell as written, without the ' the export put in front of a formula."""
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA else text
+    """A CSV cell as written, without the ' the export put in front (see _safe)."""
+    return text[1:] if _QUOTED_FORMULA.match(text) else text
 
 
 def read_sheet(path: Path) -> list[list[str]]:
@@ -120,7 +142,17 @@ def read_sheet(path: Path) -> list[list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ReadingsError(f"{path} is not UTF-8 (save it as CSV UTF-8)") from None
-    return [row for row in csv.reader(io.StringIO(text))]
+    # No cell is longer than the file, so with this limit none is refused for its length here:
+    # a long one is refused by the field's own limit, naming its row and column.
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        # Only a CSV cell has the export's ': an OpenDocument cell is text by its type, never run.
+        return [[unquoted(cell) for cell in row] for row in reader]
+    except csv.Error as error:
+        raise ReadingsError(f"{path}: line {reader.line_num} cannot be read as CSV ({error})") from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 _ODS = {
@@ -128,7 +160,48 @@ _ODS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
 }
-MAX_REPEAT = 1_000  # a spreadsheet writes its empty tail as one cell "repeated" a million times
+# A spreadsheet writes its empty tail as one row, or cell, "repeated" a million times or more:
+# empty rows and cells are counted, and made only when something follows them, up to the
+# most rows and columns a spreadsheet holds (LibreOffice and Excel).
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+MAX_SPACES = 32_767  # the most characters a spreadsheet cell holds (Excel); far more than any field takes
+
+
+_SPACES, _TAB, _LINE_BREAK = ("{%s}%s" % (_ODS["text"], name) for name in ("s", "tab", "line-break"))
+_TABLE, _OFFICE = "{%s}" % _ODS["table"], "{%s}" % _ODS["office"]
+_WHOLE = re.compile("[0-9]+")
+
+
+def _count(element, prefix: str, name: str, path: Path) -> int:
+    """The whole number from 1 an attribute gives (1 if there is none), as OpenDocument says."""
+    written = element.get("{%s}%s" % (_ODS[prefix], name))
+    if written is None:
+        return 1
+    digits = written.lstrip("0")
+    if not _WHOLE.fullmatch(written) or not digits:
+        raise ReadingsError(f'{path} is not a valid OpenDocument spreadsheet: {prefix}:{name}="{shorten(written)}" is not a whole number from 1')
+    return int(digits) if len(digits) <= 18 else 10**18  # int() of thousands of digits is slow; far more than any sheet
+
+
+def _paragraph(element, path: Path, row: int) -> str:
+    """A paragraph's text as OpenDocument stores it: a run of spaces as <text:s text:c="n"/>
+    (one space without c), a tab as <text:tab/>, a new line as <text:line-break/>; spans and
+    links by their text."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == _SPACES:
+            count = _count(child, "text", "c", path)
+            if count > MAX_SPACES:
+                raise ReadingsError(f"{path}: row {row} has a cell with a run of {count:,} spaces (expected at most {MAX_SPACES:,})")
+            parts.append(" " * count)
+        elif child.tag == _TAB:
+            parts.append("\t")
+        elif child.tag == _LINE_BREAK:
+            parts.append("\n")
+        elif isinstance(child.tag, str):  # not an XML comment or processing instruction
+            parts.append(_paragraph(child, path, row))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _ods_rows(raw: bytes, path: Path) -> list[list[str]]:
@@ -143,26 +216,45 @@ def _ods_rows(raw: bytes, path: Path) -> list[list[str]]:
     table = root.find(".//table:table", _ODS)
     if table is None:
         return []
-    t, o = "{%s}" % _ODS["table"], "{%s}" % _ODS["office"]
     rows: list[list[str]] = []
-    for row in table.iter(t + "table-row"):
-        cells: list[str] = []
-        for cell in row:
-            if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
-                continue
-            kind = cell.get(o + "value-type")
-            if kind in ("float", "percentage", "currency"):
-                value = cell.get(o + "value", "")
-            elif kind == "date":
-                value = cell.get(o + "date-value", "")[:10]
-            else:
-                value = "\n".join("".join(p.itertext()) for p in cell.findall("text:p", _ODS))
-            repeat = min(int(cell.get(t + "number-columns-repeated", "1")), MAX_REPEAT)
-            cells += [value] * repeat
-        while cells and not cells[-1]:
-            cells.pop()
-        repeat = min(int(row.get(t + "number-rows-repeated", "1")), MAX_REPEAT)
-        rows += [cells] * (repeat if cells else 1)
-    while rows and not rows[-1]:
-        rows.pop()
+    empty = 0  # empty rows not yet made
+    for row in table.iter(_TABLE + "table-row"):
+        cells = _cells(row, path, len(rows) + empty + 1)
+        repeat = _count(row, "table", "number-rows-repeated", path)
+        if not cells:
+            empty += repeat
+            continue
+        if len(rows) + empty + repeat > MAX_ROWS:
+            raise ReadingsError(f"{path} is not a valid OpenDocument spreadsheet: it has text below row {MAX_ROWS:,}, the last a spreadsheet holds")
+        rows += [[] for _ in range(empty)] + [cells] * repeat
+        empty = 0
     return rows
+
+
+def _cells(row, path: Path, number: int) -> list[str]:
+    """A row's cells as text, without the empty ones at its end."""
+    cells: list[str] = []
+    empty = 0  # empty cells not yet made
+    for cell in row:
+        if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+            continue
+        kind = cell.get(_OFFICE + "value-type")
+        if kind in ("float", "percentage", "currency"):
+            value = cell.get(_OFFICE + "value", "")
+        elif kind == "date":
+            # A date cell may carry a time: dropped only when it is midnight, so that a publish
+            # after of 09:30 is not taken for the day's start.
+            value = cell.get(_OFFICE + "date-value", "").removesuffix("T00:00:00")
+        else:
+            value = "\n".join(_paragraph(p, path, number) for p in cell.findall("text:p", _ODS))
+        repeat = _count(cell, "table", "number-columns-repeated", path)
+        if not value:
+            empty += repeat
+            continue
+        if len(cells) + empty + repeat > MAX_COLUMNS:
+            raise ReadingsError(
+                f"{path} is not a valid OpenDocument spreadsheet: row {number:,} has text right of column {MAX_COLUMNS:,}, the last a spreadsheet holds"
+            )
+        cells += [""] * empty + [value] * repeat
+        empty = 0
+    return cells

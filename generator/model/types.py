@@ -239,11 +239,13 @@ def _moment(value: Any) -> dt.datetime:
         _in_years(value)
         return dt.datetime.combine(value, dt.time(0, 0), tzinfo=LONDON)
     if isinstance(value, str):
-        try:
-            parsed = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            parsed = None
-        if parsed is not None:
+        # A date in quotes, or from a spreadsheet's cell, means what it means unquoted: a bare
+        # date, not a date-time without a zone (which fromisoformat would make of it).
+        for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
+            try:
+                parsed = parse(value.strip())
+            except ValueError:
+                continue
             return _moment(parsed)
     raise ValueError(f"{_show(value)} is not a date-time (expected e.g. 2026-03-01T09:30:00+00:00)")
 

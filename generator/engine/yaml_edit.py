@@ -1,0 +1,92 @@
+"""Edits to a ruamel.yaml round-trip document that leave every comment where it stands.
+
+ruamel.yaml keeps the lines that follow a value (blank lines and comments standing on their
+own line) with that value's key, together with the comment at the end of the key's line. So
+``del mapping[key]`` deletes the comment written above the next key, and a key or list item
+added at the end lands below a comment that was about what comes next. These edits move
+those lines with the change: what stood above the next key, item or outcome still does.
+Only the comment at the end of a deleted key's own line goes with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
+
+# Where ruamel.yaml keeps the comment after a value in ``.ca.items[key]``.
+_AFTER_MAPPING_VALUE, _AFTER_SEQUENCE_ITEM = 2, 0
+
+
+def _tail(node: Any, key: Optional[Any] = None) -> tuple[dict, Any, int]:
+    """Where the lines after node[key] (after node's last value, if key is None) are kept.
+
+    A block collection's last line is its last value's, so the lines after it are kept by
+    the innermost last key or item."""
+    while True:
+        if key is None:
+            key = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+            node, key = value, None
+            continue
+        return node.ca.items, key, _AFTER_MAPPING_VALUE if isinstance(node, CommentedMap) else _AFTER_SEQUENCE_ITEM
+
+
+def _take(where: tuple[dict, Any, int]) -> str:
+    """The lines after a value, removed from where they are kept (a comment on its own line stays)."""
+    items, key, place = where
+    slot = items.get(key)
+    token = slot[place] if slot else None
+    if token is None:
+        return ""
+    own_line, _, after = token.value.partition("\n")
+    token.value = own_line + "\n"  # in place: a flow collection's comment is the same token
+    return after
+
+
+def _give(where: tuple[dict, Any, int], lines: str) -> None:
+    """Put lines after a value (and after the comment at the end of its line, if any)."""
+    if not lines:
+        return
+    items, key, place = where
+    slot = items.setdefault(key, [None, None, None, None])
+    token = slot[place]
+    if token is None:
+        slot[place] = CommentToken("\n" + lines, CommentMark(0))
+    else:
+        token.value = token.value + ("" if token.value.endswith("\n") else "\n") + lines
+
+
+def put(mapping: CommentedMap, key: str, value: Any) -> None:
+    """mapping[key] = value; a new key goes last, above the lines that followed the last value."""
+    if not mapping:
+        mapping[key] = value
+        return
+    where = _tail(mapping, key) if key in mapping else _tail(mapping)
+    lines = _take(where)
+    mapping[key] = value
+    _give(_tail(mapping, key), lines)
+
+
+def delete(mapping: CommentedMap, key: str) -> None:
+    """del mapping[key], the lines after its value staying where they are: after the key before
+    it (or, if it was the first, after the last)."""
+    keys = list(mapping)
+    lines = _take(_tail(mapping, key))
+    del mapping[key]
+    if mapping:
+        at = keys.index(key)
+        _give(_tail(mapping, keys[at - 1]) if at else _tail(mapping), lines)
+
+
+def insert(sequence: CommentedSeq, at: int, item: Any) -> None:
+    """sequence.insert(at, item); the lines after the item before it stay above the item after it."""
+    if not at:
+        sequence.insert(at, item)
+        return
+    lines = _take(_tail(sequence, at - 1))
+    sequence.insert(at, item)
+    _give(_tail(sequence, at), lines)
