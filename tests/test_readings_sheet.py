@@ -504,3 +504,19 @@ def test_an_ods_export_writes_runs_of_spaces_and_new_lines_as_opendocument_keeps
         '<table:table-cell office:value-type="string"><text:p>Five Gateways open.<text:s text:c="2"/>The website<text:tab/>launched.'
         "</text:p><text:p>More to come.</text:p></table:table-cell>"
     ) in content
+
+
+@pytest.mark.parametrize("kind, stored, shown", [("percentage", "0.31", "31%"), ("currency", "31", "£31.00")])
+def test_an_ods_percentage_or_currency_value_is_refused_as_it_shows_not_read_as_its_number(kind, stored, shown, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    _ods_with(sheet, '<table:table-cell office:value-type="float" office:value="31"><text:p>31</text:p></table:table-cell>',
+              f'<table:table-cell office:value-type="{kind}" office:value="{stored}"><text:p>{shown}</text:p></table:table-cell>')
+    before = (deals / "kent.yaml").read_bytes()
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column F (value): {shown} is not a number "
+        "(expected e.g. 12 or \"12.5\")\n"
+    )
+    assert (deals / "kent.yaml").read_bytes() == before

@@ -239,14 +239,18 @@ def _cells(row, path: Path, number: int) -> list[str]:
         if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
             continue
         kind = cell.get(_OFFICE + "value-type")
-        if kind in ("float", "percentage", "currency"):
+        if kind == "float":
             value = cell.get(_OFFICE + "value", "")
         elif kind == "date":
             # A date cell may carry a time: dropped only when it is midnight, so that a publish
             # after of 09:30 is not taken for the day's start.
             value = cell.get(_OFFICE + "date-value", "").removesuffix("T00:00:00")
         else:
+            # Any other cell as it shows: a percentage's value 0.37 (shown 37%) or a currency's
+            # 12.5 (shown £12.50) is not the figure typed, so it is refused as the text it shows.
             value = "\n".join(_paragraph(p, path, number) for p in cell.findall("text:p", _ODS))
+            if not value and cell.get(_OFFICE + "value"):
+                raise ReadingsError(f"{path}: row {number:,} has a {kind} cell that shows no text (type the figure as a plain number)")
         repeat = _count(cell, "table", "number-columns-repeated", path)
         if not value:
             empty += repeat
