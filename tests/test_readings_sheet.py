@@ -520,3 +520,25 @@ def test_an_ods_percentage_or_currency_value_is_refused_as_it_shows_not_read_as_
         "(expected e.g. 12 or \"12.5\")\n"
     )
     assert (deals / "kent.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ods"])
+def test_a_column_named_twice_is_refused_naming_its_letters(suffix, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / f"kent{suffix}"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    if suffix == ".csv":
+        rows = _rows(sheet)
+        rows[0].append("commentary")  # column O, empty below: it would clear every commentary
+        _write(sheet, rows)
+    else:
+        _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END.removesuffix("</table:table-row>")
+                  + '<table:table-cell office:value-type="string"><text:p>commentary</text:p></table:table-cell></table:table-row>')
+    before = (deals / "kent.yaml").read_bytes()
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 1 names the column commentary more than once "
+        "(columns G, O): keep one\n"
+    )
+    assert (deals / "kent.yaml").read_bytes() == before

@@ -116,6 +116,14 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
     missing = [c for c in ("deal", "outcome", "date", "value") if c not in header]
     if missing:
         raise ReadingsError(f"{path}: row 1 has no column {', '.join(missing)} (keep the header row of dealsite readings export)")
+    # Each cell is read by its column's name: with a name twice, the last would win and an
+    # empty copy would clear every reading's field.
+    twice = sorted({h for h in header if h and header.count(h) > 1}, key=header.index)
+    if twice:
+        raise ReadingsError("\n".join(
+            f"{path}: row 1 names the column {h} more than once (columns "
+            f"{', '.join(_letter(i) for i, c in enumerate(header) if c == h)}): keep one" for h in twice
+        ))
     bad = _Bad(path, header)
     named = [(r[header.index("deal")] if len(r) > header.index("deal") else "").strip() for r in rows[1:]]
     slugs = {name for name, r in zip(named, rows[1:]) if any(c.strip() for c in r)}
