@@ -542,3 +542,39 @@ def test_a_column_named_twice_is_refused_naming_its_letters(suffix, tmp_path, ca
         "(columns G, O): keep one\n"
     )
     assert (deals / "kent.yaml").read_bytes() == before
+
+
+POWERS_NOTE = "# The powers the deal devolves\n"
+HOSPITAL_LAST_LINE = 131  # (0-based) "    illustrative: true", home-after-hospital's last line, above powers:
+
+
+def _first_hospital_reading(rows):
+    row = next(r for r in rows if r[1] == "home-after-hospital")
+    row[4:6] = ["2013-03-31", "84"]
+
+
+@pytest.mark.parametrize("readings, key_line", [
+    ([], "    readings:\n"),
+    (["    readings: []  # none yet\n"], "    readings:     # none yet\n"),  # the comment keeps its column, 18
+], ids=["no readings key", "an empty list"])
+def test_an_outcomes_first_reading_goes_above_the_comment_that_followed_the_outcome(readings, key_line, tmp_path):
+    deals = _deals(tmp_path)
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = HOSPITAL_LAST_LINE + 1
+    assert lines[at] == "powers:\n"
+    (deals / "kent.yaml").write_text("".join(lines[:at] + readings + [POWERS_NOTE] + lines[at:]), encoding="utf-8")
+    _export_edit_import(deals, tmp_path, _first_hospital_reading)
+    new = [key_line, "      - date: 2013-03-31\n", "        value: 84\n"]
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + new + [POWERS_NOTE] + lines[at:])
+
+
+def test_a_flow_list_of_readings_made_a_block_list_keeps_the_comment_that_followed_it_below(tmp_path):
+    deals = _deals(tmp_path)
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = HOSPITAL_LAST_LINE + 1
+    flow = "    readings: [{date: 2012-09-30, value: 83}]  # as first published\n"
+    (deals / "kent.yaml").write_text("".join(lines[:at] + [flow, POWERS_NOTE] + lines[at:]), encoding="utf-8")
+    _export_edit_import(deals, tmp_path, _first_hospital_reading)
+    # the comment at the end of the line stays with readings: in its column, 47
+    new = ["    readings:" + " " * 34 + "# as first published\n", "      - {date: 2012-09-30, value: 83}\n", "      - date: 2013-03-31\n", "        value: 84\n"]
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + new + [POWERS_NOTE] + lines[at:])

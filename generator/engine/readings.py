@@ -283,18 +283,17 @@ def _same(old, new_text: str, field: str) -> bool:
 def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from .yaml_edit import delete, insert, put
+    from .yaml_edit import delete, insert, put, unflow
 
     outcomes = {o["id"]: o for o in data.get("outcomes") or []}
     added = changed = 0
     for row in parsed:
         outcome = outcomes[row.outcome]
         readings = outcome.get("readings")
-        if readings is None or not isinstance(readings, CommentedSeq):
+        if not isinstance(readings, CommentedSeq):
             readings = CommentedSeq()
-            put(outcome, "readings", readings)
-        if readings.fa.flow_style():
-            readings.fa.set_block_style()
+        if readings.fa.flow_style() and readings:
+            unflow(outcome, "readings")
         existing = next((r for r in readings if str(r.get("date")) == row.fields["date"]), None)
         if existing is None:
             reading = CommentedMap()
@@ -306,7 +305,12 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             if "source" in row.fields:
                 reading["source"] = CommentedMap(row.fields["source"])
             at = next((i for i, r in enumerate(readings) if str(r.get("date")) > row.fields["date"]), len(readings))
-            insert(readings, at, reading)
+            if readings:
+                insert(readings, at, reading)
+            else:
+                # Put with the reading in it: the lines after an empty list would stay between
+                # readings: and its first item.
+                put(outcome, "readings", CommentedSeq([reading]))
             added += 1
             continue
         before = changed

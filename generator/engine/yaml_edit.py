@@ -44,6 +44,8 @@ def _take(where: tuple[dict, Any, int]) -> str:
         return ""
     own_line, _, after = token.value.partition("\n")
     token.value = own_line + "\n"  # in place: a flow collection's comment is the same token
+    if not own_line:
+        slot[place] = None  # a bare line break after a flow item runs the next item onto its line
     return after
 
 
@@ -68,6 +70,15 @@ def put(mapping: CommentedMap, key: str, value: Any) -> None:
     where = _tail(mapping, key) if key in mapping else _tail(mapping)
     lines = _take(where)
     mapping[key] = value
+    _give(_tail(mapping, key), lines)
+
+
+def unflow(mapping: CommentedMap, key: str) -> None:
+    """Make the flow collection mapping[key] a block one; the lines after it, kept with the key
+    while it was written on the key's line, stay below it (the comment at the line's end stays
+    with the key)."""
+    lines = _take(_tail(mapping, key))
+    mapping[key].fa.set_block_style()
     _give(_tail(mapping, key), lines)
 
 
