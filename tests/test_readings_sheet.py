@@ -578,3 +578,31 @@ def test_a_flow_list_of_readings_made_a_block_list_keeps_the_comment_that_follow
     # the comment at the end of the line stays with readings: in its column, 47
     new = ["    readings:" + " " * 34 + "# as first published\n", "      - {date: 2012-09-30, value: 83}\n", "      - date: 2013-03-31\n", "        value: 84\n"]
     assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + new + [POWERS_NOTE] + lines[at:])
+
+
+def test_clearing_a_sources_first_field_keeps_the_comment_above_the_next_field(tmp_path):
+    deals = _deals(tmp_path)
+    source = ["        source:\n", "          url: https://example.org/gateways\n", "          # about the publisher\n",
+              "          publisher: Kent County Council\n", "          dataset: Gateway counts\n"]
+    lines, at = _kent_with(deals, source)
+
+    def clear_url(rows):
+        rows[2][11] = ""  # row 3: services-online on 2014-03-31; column L: source url
+
+    _export_edit_import(deals, tmp_path, clear_url)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [source[0]] + source[2:] + lines[at:])
+
+
+def test_a_reading_before_the_first_goes_above_the_comment_about_the_first(tmp_path):
+    deals = _deals(tmp_path)
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index("    readings:\n") + 1  # services-online's, above its 2013-03-31 reading
+    note = "      # about the 2013 reading\n"
+    (deals / "kent.yaml").write_text("".join(lines[:at] + [note] + lines[at:]), encoding="utf-8")
+
+    def add_earlier_reading(rows):
+        rows[3][4:6] = ["2012-09-30", "26"]
+
+    _export_edit_import(deals, tmp_path, add_earlier_reading)
+    new = ["      - date: 2012-09-30\n", "        value: 26\n"]
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + new + [note] + lines[at:])

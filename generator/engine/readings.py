@@ -306,7 +306,7 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
                 reading["source"] = CommentedMap(row.fields["source"])
             at = next((i for i, r in enumerate(readings) if str(r.get("date")) > row.fields["date"]), len(readings))
             if readings:
-                insert(readings, at, reading)
+                insert(outcome, "readings", at, reading)
             else:
                 # Put with the reading in it: the lines after an empty list would stay between
                 # readings: and its first item.
@@ -352,7 +352,7 @@ def _source_changed(reading, source: dict) -> bool:
         return True
     changed = False
     for field in [f for f in old if f not in source]:
-        delete(old, field)
+        delete(old, field, held_by=(reading, "source"))
         changed = True
     for field, text in source.items():
         if field not in old or str(old[field]) != text:  # YAML reads an unquoted date as a date

@@ -82,22 +82,40 @@ def unflow(mapping: CommentedMap, key: str) -> None:
     _give(_tail(mapping, key), lines)
 
 
-def delete(mapping: CommentedMap, key: str) -> None:
+def _take_head(holder: CommentedMap, key: str) -> str:
+    """The lines above the first key or item of holder[key], removed from where they are kept:
+    after holder's key (with the comment at its line's end), or as lines before the collection."""
+    lines = _take((holder.ca.items, key, _AFTER_MAPPING_VALUE))
+    slot = holder.ca.items.get(key)
+    if slot and slot[3]:
+        lines += "".join(t.value if t.value.startswith("\n") else " " * t.column + t.value for t in slot[3])
+        slot[3] = None
+        holder[key].ca.comment = None  # the same lines, as the collection's own; not written, but kept in step
+    return lines
+
+
+def delete(mapping: CommentedMap, key: str, held_by: Optional[tuple[CommentedMap, str]] = None) -> None:
     """del mapping[key], the lines after its value staying where they are: after the key before
-    it (or, if it was the first, after the last)."""
+    it or, if it was the first, above the new first key, where held_by = (holder, its key),
+    mapping being holder[key], keeps them (without it, after the last key)."""
     keys = list(mapping)
     lines = _take(_tail(mapping, key))
     del mapping[key]
-    if mapping:
-        at = keys.index(key)
-        _give(_tail(mapping, keys[at - 1]) if at else _tail(mapping), lines)
-
-
-def insert(sequence: CommentedSeq, at: int, item: Any) -> None:
-    """sequence.insert(at, item); the lines after the item before it stay above the item after it."""
-    if not at:
-        sequence.insert(at, item)
+    if not mapping:
         return
-    lines = _take(_tail(sequence, at - 1))
+    at = keys.index(key)
+    if at:
+        _give(_tail(mapping, keys[at - 1]), lines)
+    elif held_by:
+        _give((held_by[0].ca.items, held_by[1], _AFTER_MAPPING_VALUE), lines)
+    else:
+        _give(_tail(mapping), lines)
+
+
+def insert(holder: CommentedMap, key: str, at: int, item: Any) -> None:
+    """holder[key].insert(at, item); the lines after the item before it (or, at 0, the lines
+    above the first item) stay above the item after it."""
+    sequence = holder[key]
+    lines = _take(_tail(sequence, at - 1)) if at else _take_head(holder, key)
     sequence.insert(at, item)
     _give(_tail(sequence, at), lines)
