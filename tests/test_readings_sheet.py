@@ -606,3 +606,21 @@ def test_a_reading_before_the_first_goes_above_the_comment_about_the_first(tmp_p
     _export_edit_import(deals, tmp_path, add_earlier_reading)
     new = ["      - date: 2012-09-30\n", "        value: 26\n"]
     assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + new + [note] + lines[at:])
+
+
+def test_a_line_the_round_trip_cannot_read_is_refused_naming_it_not_a_traceback(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    # line 64: services-online's unit
+    kent.write_text(kent.read_text(encoding="utf-8").replace("    unit: percent\n", "    unit: percent\t# a tab before\n", 1), encoding="utf-8")
+    before = kent.read_bytes()
+    assert main(["check", str(kent)]) == 0  # the project's loader reads it
+    capsys.readouterr()
+    sheet = tmp_path / "kent.csv"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {kent}:64: the import cannot read this line to write it back "
+        "(it has a tab where YAML wants spaces): change it, or add the readings by hand\n"
+    )
+    assert kent.read_bytes() == before

@@ -239,13 +239,27 @@ def _round_tripper(original: str, path: Path):
     the file has it); refused if none does, since then the import would re-lay the whole file."""
     from ruamel.yaml import YAML
 
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     for mapping, sequence, offset in _LAYOUTS:
         yaml = YAML(typ="rt")
         yaml.preserve_quotes = True
         yaml.width = 4096
         yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
         buffer = io.StringIO()
-        yaml.dump(yaml.load(original), buffer)
+        try:
+            data = yaml.load(original)
+        except YAMLError as error:
+            # The project's loader is more lenient in places (a tab before a comment): the file
+            # is valid, but the round trip cannot read it, so it cannot be written back.
+            mark = getattr(error, "problem_mark", None) if isinstance(error, MarkedYAMLError) else None
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            problem = getattr(error, "problem", None) or "cannot be read"
+            problem = "it has a tab where YAML wants spaces" if "'\\t'" in problem else problem
+            raise ReadingsError(
+                f"{where}: the import cannot read this line to write it back ({problem}): change it, or add the readings by hand"
+            ) from None
+        yaml.dump(data, buffer)
         if buffer.getvalue() == original:
             return yaml
     raise ReadingsError(
