@@ -4,14 +4,18 @@ corrections address: each case worked by hand."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from generator.compute.archive import known_record
 from generator.engine.pack import pack_period_problem
 from generator.engine.pipeline import Settings, build_moment, corrections_address, parse_as_of
 from generator.model import Scrutiny
+from generator.model.types import Date, Moment
 from generator.pages.committee import Compared
 
 UTC = dt.timezone.utc
@@ -112,3 +116,32 @@ def test_a_corrections_address_that_would_make_broken_links_is_refused(value):
 @pytest.mark.parametrize("value", ["mailto:corrections@example.org", "https://github.com/org/repo/issues/new", ""])
 def test_a_corrections_address_that_works_is_kept(value):
     assert corrections_address(value) == value
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize("text, moment", [
+    ("2027-01-01", dt.datetime(2027, 1, 1, tzinfo=LONDON)),  # a bare date: midnight in London
+    ("2027-01-01T09:30+00:00", dt.datetime(2027, 1, 1, 9, 30, tzinfo=UTC)),
+    ("2027-07-01T09:30:15Z", dt.datetime(2027, 7, 1, 9, 30, 15, tzinfo=UTC)),
+])
+def test_a_moment_written_as_deal_format_gives_it_is_read(text, moment):
+    assert TypeAdapter(Moment).validate_python(text) == moment
+
+
+# Python's fromisoformat reads these too; 2099-W01 would be 29 December 2098
+@pytest.mark.parametrize("text", ["20270101", "2027-W01-1", "2099-W01", "2027-01-01 09:30+00:00", "2027-01-01T0930Z"])
+def test_a_moment_in_a_form_deal_format_does_not_give_is_refused(text):
+    with pytest.raises(ValidationError, match=re.escape(f"{text} is not a date-time")):
+        TypeAdapter(Moment).validate_python(text)
+
+
+def test_a_day_written_yyyy_mm_dd_is_read():
+    assert TypeAdapter(Date).validate_python("2015-04-03") == dt.date(2015, 4, 3)
+
+
+@pytest.mark.parametrize("text", ["20150403", "2015-W14", "2015-W14-5"])
+def test_a_day_in_a_form_deal_format_does_not_give_is_refused(text):
+    with pytest.raises(ValidationError, match=f"{text} is not a date \\(expected YYYY-MM-DD\\)"):
+        TypeAdapter(Date).validate_python(text)

@@ -624,3 +624,20 @@ def test_a_line_the_round_trip_cannot_read_is_refused_naming_it_not_a_traceback(
         "(it has a tab where YAML wants spaces): change it, or add the readings by hand\n"
     )
     assert kent.read_bytes() == before
+
+
+@pytest.mark.parametrize("written", ["20130331", "2013-W13-7"])
+def test_a_date_cell_in_a_form_the_guide_does_not_give_is_refused(written, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[1][4] = written  # row 2: services-online's 2013-03-31 reading, column E
+    _write(sheet, rows)
+    before = (deals / "kent.yaml").read_bytes()
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet}: row 2, column E (date): {written} is not a date (expected YYYY-MM-DD)\n"
+    )
+    assert (deals / "kent.yaml").read_bytes() == before

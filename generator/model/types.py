@@ -65,6 +65,9 @@ FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 GROUPED_RE = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")  # 1,250.0: commas only between thousands
 WHOLE_GROUPED_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")  # 2,682,528
 URL_RE = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+# The forms deal-format.md gives: fromisoformat also reads 20270101 and week dates, 2027-W01.
+DAY_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MOMENT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?")
 
 
 class FloatLiteral(Decimal):
@@ -217,6 +220,8 @@ def _date(value: Any) -> dt.date:
         day = value
     elif kind is str:
         try:
+            if not DAY_RE.fullmatch(value.strip()):
+                raise ValueError
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise ValueError(f"{_show(value)} is not a date (expected YYYY-MM-DD)") from None
@@ -238,7 +243,7 @@ def _moment(value: Any) -> dt.datetime:
     if isinstance(value, dt.date):
         _in_years(value)
         return dt.datetime.combine(value, dt.time(0, 0), tzinfo=LONDON)
-    if isinstance(value, str):
+    if isinstance(value, str) and MOMENT_RE.fullmatch(value.strip()):
         # A date in quotes, or from a spreadsheet's cell, means what it means unquoted: a bare
         # date, not a date-time without a zone (which fromisoformat would make of it).
         for parse in (dt.date.fromisoformat, dt.datetime.fromisoformat):
