@@ -641,3 +641,16 @@ def test_a_date_cell_in_a_form_the_guide_does_not_give_is_refused(written, tmp_p
         f"dealsite readings import: nothing was written: {sheet}: row 2, column E (date): {written} is not a date (expected YYYY-MM-DD)\n"
     )
     assert (deals / "kent.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("escape, code", [("\\ufffe", "U+FFFE"), ("\\uffff", "U+FFFF"), ("\\ufdd0", "U+FDD0"), ("\\U0010FFFF", "U+10FFFF")])
+def test_a_noncharacter_in_a_commentary_is_refused_by_check_so_no_sheet_holds_one(escape, code, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(
+        f"        commentary: {FIRST_COMMENTARY}\n", f'        commentary: "Five{escape} Gateways"\n'), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(kent)]) == 1
+    # line 79: services-online's first commentary
+    assert f"{kent}:79: outcomes[0].readings[0].commentary: contains a noncharacter ({code}) at character 5, which Unicode keeps out of " \
+        "text (a spreadsheet cannot hold U+FFFE or U+FFFF): remove it" in capsys.readouterr().err

@@ -64,10 +64,15 @@ JOINERS = {"\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner"}
 TAG_FLAG_RE = re.compile("\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F")
 # One scan finds any of them, and C0 and C1 control characters other than tab and newline,
 # and lone surrogates (YAML's "\ud800" escape makes one; no text can be written out with it).
+# Unicode's noncharacters (U+FDD0-U+FDEF, and the last two of each plane, U+FFFE and U+FFFF
+# ...) are for a program's own use, never text: XML cannot hold them, so a deal with one
+# would export a spreadsheet that no spreadsheet, nor the import, can open.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(p * 0x10000 + 0xFFFE) + "-" + chr(p * 0x10000 + 0xFFFF) for p in range(17))
 SUSPECT_RE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\U000E0000-\U000E007F"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\U000E0000-\U000E007F" + NONCHARACTERS
     + "".join(INVISIBLE) + "".join(JOINERS) + "]"
 )
+_NONCHARACTER_RE = re.compile(f"[{NONCHARACTERS}]")
 
 
 def suspect(text: str) -> str | None:
@@ -94,6 +99,8 @@ def first_suspect(text: str, allowed: str = "") -> tuple[int, str, str] | None:
             return at, f"a {JOINERS[char]}", " where it joins nothing: remove it (it can make two names that look the same differ)"
         if char in INVISIBLE:
             return at, f"an invisible {INVISIBLE[char]}", ": remove it (it can make text display differently from what it says)"
+        if _NONCHARACTER_RE.match(char):
+            return at, "a noncharacter", ", which Unicode keeps out of text (a spreadsheet cannot hold U+FFFE or U+FFFF): remove it"
         if "\ud800" <= char <= "\udfff":
             return at, "a lone surrogate", ", which is not a character: remove it (write the character itself)"
         if char >= "\U000E0000":
