@@ -5,17 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tempfile
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from generator.cli import main
-from generator.engine.sheet import _safe, unquoted
+from generator.engine.readings import import_readings
+from generator.engine.sheet import _safe, sheet_bytes, sheet_rows, unquoted
+from generator.model.load import load_catalogue
+from generator.model.types import LongText
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.stem for p in (REPO / "deals").glob("[!_]*.yaml"))
@@ -654,3 +659,45 @@ def test_a_noncharacter_in_a_commentary_is_refused_by_check_so_no_sheet_holds_on
     # line 79: services-online's first commentary
     assert f"{kent}:79: outcomes[0].readings[0].commentary: contains a noncharacter ({code}) at character 5, which Unicode keeps out of " \
         "text (a spreadsheet cannot hold U+FFFE or U+FFFF): remove it" in capsys.readouterr().err
+
+
+# Text YAML 1.1 (which dealsite check follows) reads unquoted as a yes/no value or a base-60
+# number (80), and YAML 1.2 (which ruamel.yaml writes by) as text.
+YAML_11_TRAPS = ["No", "yes", "on", "OFF", "1:20", "1:20:30"]
+# Text both read unquoted as something else: nothing, infinity, numbers, a date.
+YAML_TRAPS = ["~", "null", ".inf", "0x10", "1e3", "2014-04-30", "012", "+5"]
+
+
+@pytest.mark.parametrize("text", YAML_11_TRAPS)
+def test_new_text_yaml_1_1_reads_as_a_yes_no_value_or_a_number_is_written_in_quotes_and_kept_as_text(text, tmp_path, capsys):
+    deals = _deals(tmp_path)
+
+    def add_reading(rows):
+        rows[3][4:7] = ["2015-03-31", "44", _safe(text)]
+        rows[3][8:10] = [_safe(text), _safe(text)]  # source publisher and dataset
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    assert main(["check", str(deals / "kent.yaml")]) == 0
+    reading = load_catalogue([deals / "kent.yaml"]).deal("kent").outcomes[0].readings[-1]
+    assert (reading.commentary, reading.source.publisher, reading.source.dataset) == (text, text, text)
+
+
+_TEXT_THAT_LOOKS_LIKE_SOMETHING_ELSE = st.text(alphabet="0123456789:.-+_~eEoxXbB yYnNOfFlLuTtr#'\"&*!|>%@`[]{},?\n\t")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(st.sampled_from(YAML_11_TRAPS + YAML_TRAPS), _TEXT_THAT_LOOKS_LIKE_SOMETHING_ELSE, st.text()))
+def test_any_text_the_model_accepts_imported_as_a_commentary_is_read_back_by_check_as_it_was(written):
+    try:
+        text = TypeAdapter(LongText).validate_python(written)
+    except ValidationError:
+        assume(False)
+    with tempfile.TemporaryDirectory() as folder:
+        deals = _deals(Path(folder))
+        sheet = Path(folder) / "kent.csv"
+        sheet.write_bytes(sheet_bytes(sheet_rows(load_catalogue([deals / "kent.yaml"]).deal("kent")), ".csv"))
+        rows = _rows(sheet)
+        rows[3][4:7] = ["2015-03-31", "44", _safe(text)]
+        _write(sheet, rows)
+        import_readings(deals, sheet)
+        assert load_catalogue([deals / "kent.yaml"]).deal("kent").outcomes[0].readings[-1].commentary == text

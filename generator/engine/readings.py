@@ -89,6 +89,7 @@ def _as_written(path: Path) -> tuple[str, str, str]:
     return mark, text.replace("\r\n", "\n"), "\r\n" if crlf else "\n"
 
 
+_WIDTH = 4096  # the longest line ruamel.yaml writes before it folds a value onto the next
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
 
 
@@ -102,7 +103,7 @@ def _round_tripper(original: str, path: Path):
     for mapping, sequence, offset in _LAYOUTS:
         yaml = YAML(typ="rt")
         yaml.preserve_quotes = True
-        yaml.width = 4096
+        yaml.width = _WIDTH
         yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
         buffer = io.StringIO()
         try:
@@ -130,6 +131,29 @@ def _yaml_value(text: str):
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     return int(text) if re.fullmatch(r"-?[0-9]+", text) else DoubleQuotedScalarString(text)
+
+
+def _text(text: str):
+    """Text as the deal file is to hold it: in quotes where the project's loader would read it
+    otherwise. ruamel.yaml writes by YAML 1.2 and leaves No, on or 1:20 unquoted, as text; the
+    loader reads by YAML 1.1, where they are a yes/no value and a base-60 number, and refuses
+    them, so the import would refuse its own writing."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    from ..model.yaml import YamlError, parse
+
+    yaml = YAML(typ="rt")
+    yaml.width = _WIDTH
+    buffer = io.StringIO()
+    yaml.dump(CommentedMap(text=text), buffer)
+    try:
+        if parse(buffer.getvalue().encode("utf-8")).data == {"text": text}:
+            return text
+    except YamlError:
+        pass
+    return SingleQuotedScalarString(text)  # ruamel.yaml writes it in double quotes if single cannot hold it
 
 
 def _same(old, new_text: str, field: str) -> bool:
@@ -173,9 +197,9 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             reading["value"] = _yaml_value(row.fields["value"])
             for field in ("commentary", "remedial_action", "publish_after", "draft"):
                 if field in row.fields:
-                    reading[field] = row.fields[field]
+                    reading[field] = _text(row.fields[field]) if field != "draft" else row.fields[field]
             if "source" in row.fields:
-                reading["source"] = CommentedMap(row.fields["source"])
+                reading["source"] = CommentedMap((k, _text(v)) for k, v in row.fields["source"].items())
             at = next((i for i, r in enumerate(readings) if str(r.get("date")) > row.fields["date"]), len(readings))
             if readings:
                 insert(outcome, "readings", at, reading)
@@ -200,7 +224,7 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
                     changed = before + 1
                 continue
             if not _same(old, str(new), field):
-                put(existing, field, _yaml_value(new) if field == "value" else new)
+                put(existing, field, _yaml_value(new) if field == "value" else _text(new))
                 changed = before + 1
         if _source_changed(existing, row.fields.get("source") or {}):
             changed = before + 1
@@ -220,7 +244,7 @@ def _source_changed(reading, source: dict) -> bool:
             return True
         return False
     if not isinstance(old, CommentedMap):
-        put(reading, "source", CommentedMap(source))
+        put(reading, "source", CommentedMap((k, _text(v)) for k, v in source.items()))
         return True
     changed = False
     for field in [f for f in old if f not in source]:
@@ -228,7 +252,7 @@ def _source_changed(reading, source: dict) -> bool:
         changed = True
     for field, text in source.items():
         if field not in old or str(old[field]) != text:  # YAML reads an unquoted date as a date
-            put(old, field, text)
+            put(old, field, _text(text))
             changed = True
     return changed
 
