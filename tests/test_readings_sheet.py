@@ -701,3 +701,27 @@ def test_any_text_the_model_accepts_imported_as_a_commentary_is_read_back_by_che
         _write(sheet, rows)
         import_readings(deals, sheet)
         assert load_catalogue([deals / "kent.yaml"]).deal("kent").outcomes[0].readings[-1].commentary == text
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ods"])
+@pytest.mark.parametrize("written", [
+    "        commentary: |\n          Five of the nine new Gateways open,\n          and the single website launched.\n",
+    "        commentary: >\n          Five of the nine new Gateways open,\n          and the single website launched.\n",
+    '        commentary: "  Five of the nine"\n',
+    '        commentary: "Five of the nine  "\n',
+    '        commentary: "\\tFive of the nine"\n',
+    '        commentary: "\\t=1+1"\n',
+    '        commentary: Five\n        source:\n          publisher: "Kent  "\n          dataset: "\\tGateway counts"\n',
+], ids=["literal", "folded", "leading spaces", "trailing spaces", "leading tab", "tab before a formula", "source"])
+def test_text_with_white_space_at_its_ends_is_unchanged_by_an_unchanged_export(written, suffix, tmp_path, capsys):
+    # the model reads text without the white space at its ends (a block's last line break
+    # too), and the sheet shows it so: that is no change
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(f"        commentary: {FIRST_COMMENTARY}\n", written), encoding="utf-8")
+    before = kent.read_bytes()
+    sheet = tmp_path / f"kent{suffix}"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {kent} is unchanged"
+    assert kent.read_bytes() == before

@@ -173,7 +173,14 @@ def _same(old, new_text: str, field: str) -> bool:
             return _MOMENT.validate_python(old) == _MOMENT.validate_python(new_text)
         except ValidationError:
             return False
-    return str(old) == new_text
+    return _as_read(old) == new_text
+
+
+def _as_read(old) -> str:
+    """A text field as the model reads it, as the sheet shows it: without the white space at
+    its ends, which a block scalar's last line break (commentary: |) or quotes ("  x") keep
+    in the file. Compared as written, an unchanged sheet would rewrite them."""
+    return str(old).strip()
 
 
 def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
@@ -251,7 +258,7 @@ def _source_changed(reading, source: dict) -> bool:
         delete(old, field, held_by=(reading, "source"))
         changed = True
     for field, text in source.items():
-        if field not in old or str(old[field]) != text:  # YAML reads an unquoted date as a date
+        if field not in old or _as_read(old[field]) != text:  # YAML reads an unquoted date as a date
             put(old, field, _text(text))
             changed = True
     return changed
