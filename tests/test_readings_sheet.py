@@ -725,3 +725,28 @@ def test_text_with_white_space_at_its_ends_is_unchanged_by_an_unchanged_export(w
     assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {kent} is unchanged"
     assert kent.read_bytes() == before
+
+
+def test_an_ods_whose_content_unpacks_past_64_mb_is_refused_before_it_is_read(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    with zipfile.ZipFile(sheet) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    start, end = parts.pop("content.xml").split(b"</table:table>")
+    empty_rows = b"<table:table-row/>" * 1_000_000  # 18 MB: a thousand of them compress to a few bytes
+    with zipfile.ZipFile(sheet, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        with archive.open("content.xml", "w") as content:
+            content.write(start)
+            for _ in range(4):  # 72 MB in all
+                content.write(empty_rows)
+            content.write(b"</table:table>" + end)
+    assert sheet.stat().st_size < 1_000_000
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet} is too big to be a readings sheet: its content.xml "
+        "unpacks to more than 64 MB (a deal's sheet is a few hundred KB; delete the rows below the readings, or export the deal again)\n"
+    )
+
