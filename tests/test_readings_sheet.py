@@ -750,3 +750,20 @@ def test_an_ods_whose_content_unpacks_past_64_mb_is_refused_before_it_is_read(tm
         "unpacks to more than 64 MB (a deal's sheet is a few hundred KB; delete the rows below the readings, or export the deal again)\n"
     )
 
+
+def test_a_bad_row_repeated_a_thousand_times_is_reported_by_its_first_20_problems_and_a_count(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    date_only = ('<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="4"/>'
+                 '<table:table-cell office:value-type="string"><text:p>2015-03-31</text:p></table:table-cell></table:table-row>')
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + date_only)  # rows 2 to 1,001
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    # no outcome named: each row's first problem is its outcome
+    assert capsys.readouterr().err.splitlines() == (
+        [f"dealsite readings import: nothing was written: {sheet}: row 2, column B (outcome): an empty cell is not an outcome of kent "
+         "(expected one of services-online, feeling-safe, out-of-work, home-after-hospital)"]
+        + [f"{sheet}: row {row}, column B (outcome): an empty cell is not an outcome of kent "
+           "(expected one of services-online, feeling-safe, out-of-work, home-after-hospital)" for row in range(3, 22)]
+        + ["and 980 more problems"]
+    )

@@ -59,13 +59,25 @@ def _letter(index: int) -> str:
     return name
 
 
+# A row repeated a million times in an OpenDocument file is a million bad rows: the first
+# problems say what to fix; the rest are counted.
+SHOWN_PROBLEMS = 20
+
+
 class _Bad:
     def __init__(self, path: Path, header: list[str]):
-        self.path, self.header, self.found = path, header, []
+        self.path, self.header, self.found, self.more = path, header, [], 0
 
     def __call__(self, row: int, column: str, message: str) -> None:
+        if len(self.found) == SHOWN_PROBLEMS:
+            self.more += 1
+            return
         where = f"column {_letter(self.header.index(column))} ({column})" if column in self.header else f"column {column}"
         self.found.append(f"{self.path}: row {row}, {where}: {message}")
+
+    def report(self) -> str:
+        more = f"\nand {self.more:,} more problem{'s' * (self.more != 1)}" if self.more else ""
+        return "\n".join(self.found) + more
 
 
 def _date_text(text: str) -> str:
@@ -151,7 +163,7 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
         seen[key] = number
         parsed.append(_Row(number, outcome.id, fields))
     if bad.found:
-        raise ReadingsError("\n".join(bad.found))
+        raise ReadingsError(bad.report())
     return slug, parsed
 
 
