@@ -767,3 +767,34 @@ def test_a_bad_row_repeated_a_thousand_times_is_reported_by_its_first_20_problem
            "(expected one of services-online, feeling-safe, out-of-work, home-after-hospital)" for row in range(3, 22)]
         + ["and 980 more problems"]
     )
+
+
+@pytest.mark.parametrize("style", [">-", "|-", ">", "|"])
+def test_clearing_a_field_below_a_block_of_text_leaves_no_blank_line(style, tmp_path):
+    deals = _deals(tmp_path)
+    block = [f"        commentary: {style}\n", "          Five of the nine new Gateways open,\n", "          and the website launched.\n"]
+    source = ["        source:\n", "          publisher: Kent County Council\n", "          dataset: Gateway counts\n"]
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(f"        commentary: {FIRST_COMMENTARY}\n")
+    (deals / "kent.yaml").write_text("".join(lines[:at] + block + source + ["        # about the 2014 reading\n"] + lines[at + 1:]), encoding="utf-8")
+
+    def clear_source(rows):
+        rows[1][8:10] = ["", ""]  # row 2: services-online on 2013-03-31; columns I and J
+
+    _export_edit_import(deals, tmp_path, clear_source)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + block + ["        # about the 2014 reading\n"] + lines[at + 1:])
+
+
+def test_clearing_a_block_of_text_keeps_the_blank_line_and_comment_below_it(tmp_path):
+    deals = _deals(tmp_path)
+    block = ["        commentary: >-\n", "          Five of the nine new Gateways open,\n", "          and the website launched.\n"]
+    below = ["\n", "        # about the 2014 reading\n"]
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(f"        commentary: {FIRST_COMMENTARY}\n")
+    (deals / "kent.yaml").write_text("".join(lines[:at] + block + below + lines[at + 1:]), encoding="utf-8")
+
+    def clear_commentary(rows):
+        rows[1][6] = ""  # row 2: services-online on 2013-03-31; column G
+
+    _export_edit_import(deals, tmp_path, clear_commentary)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + below + lines[at + 1:])
