@@ -798,3 +798,47 @@ def test_clearing_a_block_of_text_keeps_the_blank_line_and_comment_below_it(tmp_
 
     _export_edit_import(deals, tmp_path, clear_commentary)
     assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + below + lines[at + 1:])
+
+
+SECOND_READING = [
+    "      - date: 2014-03-31\n",
+    "        value: 37\n",
+    "        commentary: The single three-digit telephone number started six months late.\n",
+]
+
+
+@pytest.mark.parametrize("first", [0, 1], ids=["first reading", "second reading"])
+def test_clearing_a_readings_first_field_keeps_the_comment_below_it_above_the_reading(first, tmp_path):
+    # the key after it goes on the reading's "- " line: the comment goes above that line
+    deals = _deals(tmp_path)
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(SECOND_READING[0]) if first else lines.index("      - date: 2013-03-31\n")
+    reading = SECOND_READING if first else ["      - date: 2013-03-31\n", "        value: 31\n", f"        commentary: {FIRST_COMMENTARY}\n"]
+    assert lines[at:at + 3] == reading
+    note = "        # the figure is provisional\n"
+    commentary_first = ["      - " + reading[2].lstrip(), note, "        " + reading[0].lstrip("- "), reading[1]]
+    (deals / "kent.yaml").write_text("".join(lines[:at] + commentary_first + lines[at + 3:]), encoding="utf-8")
+
+    def clear_commentary(rows):
+        rows[1 + first][6] = ""  # column G
+
+    _export_edit_import(deals, tmp_path, clear_commentary)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [note] + reading[:2] + lines[at + 3:])
+
+
+def test_a_source_whose_every_field_is_replaced_keeps_the_comment_below_it():
+    from ruamel.yaml import YAML
+
+    from generator.engine.readings import _source_changed
+    from generator.engine.yaml_edit import above
+
+    # through a sheet, a source always keeps its publisher and dataset: this is the edit itself
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    data = yaml.load("readings:\n  - date: 2014-03-31\n    source:\n      url: https://example.org\n    # the next reading\n  - date: 2015-03-31\n")
+    assert _source_changed(data["readings"][0], {"publisher": "Kent", "dataset": "Counts"}, above(data, "readings", 0))
+    written = io.StringIO()
+    yaml.dump(data, written)
+    assert written.getvalue() == (
+        "readings:\n  - date: 2014-03-31\n    source:\n      publisher: Kent\n      dataset: Counts\n    # the next reading\n  - date: 2015-03-31\n"
+    )

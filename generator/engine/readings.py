@@ -186,7 +186,7 @@ def _as_read(old) -> str:
 def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from .yaml_edit import delete, insert, put, unflow
+    from .yaml_edit import above, delete, insert, put, unflow
 
     outcomes = {o["id"]: o for o in data.get("outcomes") or []}
     added = changed = 0
@@ -197,8 +197,8 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             readings = CommentedSeq()
         if readings.fa.flow_style() and readings:
             unflow(outcome, "readings")
-        existing = next((r for r in readings if str(r.get("date")) == row.fields["date"]), None)
-        if existing is None:
+        index = next((i for i, r in enumerate(readings) if str(r.get("date")) == row.fields["date"]), None)
+        if index is None:
             reading = CommentedMap()
             reading["date"] = dt.date.fromisoformat(row.fields["date"])
             reading["value"] = _yaml_value(row.fields["value"])
@@ -216,13 +216,17 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
                 put(outcome, "readings", CommentedSeq([reading]))
             added += 1
             continue
+        existing = readings[index]
+        # A reading's first key is written on its "- " line: what stood above the key after it
+        # goes above the item.
+        above_it = above(outcome, "readings", index)
         before = changed
         for field in ("value", "commentary", "remedial_action", "publish_after", "draft"):
             new = row.fields.get(field)
             old = existing.get(field)
             if new is None or new is False and field == "draft":
                 if field in existing and not (field == "draft" and not old):
-                    delete(existing, field)
+                    delete(existing, field, above_it)
                     changed = before + 1
                 continue
             if field == "draft":
@@ -233,34 +237,37 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             if not _same(old, str(new), field):
                 put(existing, field, _yaml_value(new) if field == "value" else _text(new))
                 changed = before + 1
-        if _source_changed(existing, row.fields.get("source") or {}):
+        if _source_changed(existing, row.fields.get("source") or {}, above_it):
             changed = before + 1
     return added, changed
 
 
-def _source_changed(reading, source: dict) -> bool:
-    """Make the reading's source the sheet's, field by field (so its comments stay); whether it changed."""
+def _source_changed(reading, source: dict, above_reading: tuple) -> bool:
+    """Make the reading's source the sheet's, field by field (so its comments stay); whether it
+    changed. above_reading: where the lines above the reading are kept (yaml_edit.above)."""
     from ruamel.yaml.comments import CommentedMap
 
-    from .yaml_edit import delete, put
+    from .yaml_edit import above, delete, put
 
     old = reading.get("source")
     if not source:
         if "source" in reading:
-            delete(reading, "source")
+            delete(reading, "source", above_reading)
             return True
         return False
     if not isinstance(old, CommentedMap):
         put(reading, "source", CommentedMap((k, _text(v)) for k, v in source.items()))
         return True
     changed = False
-    for field in [f for f in old if f not in source]:
-        delete(old, field, held_by=(reading, "source"))
-        changed = True
+    # The new fields first: the lines after the last field of the source as it was go with
+    # the source's last field, and stay with it only while it has one.
     for field, text in source.items():
         if field not in old or _as_read(old[field]) != text:  # YAML reads an unquoted date as a date
             put(old, field, _text(text))
             changed = True
+    for field in [f for f in old if f not in source]:
+        delete(old, field, above(reading, "source"))
+        changed = True
     return changed
 
 

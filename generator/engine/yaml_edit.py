@@ -106,22 +106,23 @@ def _take_head(holder: CommentedMap, key: str) -> str:
     return lines
 
 
-def delete(mapping: CommentedMap, key: str, held_by: Optional[tuple[CommentedMap, str]] = None) -> None:
+def above(holder: Any, key: Any, index: Optional[int] = None) -> tuple[Any, Any, int]:
+    """Where the lines above the first key of the mapping holder[key], or of the mapping that
+    is item index of the list holder[key], are kept: after holder's key (or the item before)."""
+    if index:
+        return _tail(holder[key], index - 1)
+    return holder, key, _AFTER_MAPPING_VALUE
+
+
+def delete(mapping: CommentedMap, key: str, above_it: tuple[Any, Any, int]) -> None:
     """del mapping[key], the lines after its value staying where they are: after the key before
-    it or, if it was the first, above the new first key, where held_by = (holder, its key),
-    mapping being holder[key], keeps them (without it, after the last key)."""
+    it or, if it was the first, above the new first key, where above_it (see above) keeps them.
+    If it was the only key, they stay after the mapping, which above_it is too."""
     keys = list(mapping)
     lines = _take(_tail(mapping, key))
     del mapping[key]
-    if not mapping:
-        return
     at = keys.index(key)
-    if at:
-        _give(_tail(mapping, keys[at - 1]), lines)
-    elif held_by:
-        _give((held_by[0], held_by[1], _AFTER_MAPPING_VALUE), lines)
-    else:
-        _give(_tail(mapping), lines)
+    _give(_tail(mapping, keys[at - 1]) if at else above_it, lines)
 
 
 def insert(holder: CommentedMap, key: str, at: int, item: Any) -> None:
