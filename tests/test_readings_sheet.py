@@ -842,3 +842,62 @@ def test_a_source_whose_every_field_is_replaced_keeps_the_comment_below_it():
     assert written.getvalue() == (
         "readings:\n  - date: 2014-03-31\n    source:\n      publisher: Kent\n      dataset: Counts\n    # the next reading\n  - date: 2015-03-31\n"
     )
+
+
+def _add_2015_reading(rows):
+    rows[3][4:6] = ["2015-03-31", "44"]  # row 4: services-online's empty row
+
+
+NEW_2015_READING = "      - date: 2015-03-31\n        value: 44\n"
+
+
+@pytest.mark.parametrize("start, end", [("", ""), ("---\n", ""), ("", "...\n"), ("---\n", "...\n")],
+                         ids=["no final line break", "---", "...", "--- and ..."])
+def test_a_new_reading_keeps_the_files_document_markers_and_missing_final_line_break(start, end, tmp_path):
+    deals = _deals(tmp_path)
+    text = (deals / "kent.yaml").read_text(encoding="utf-8")
+    at = text.index(REMEDIAL) + len(REMEDIAL)
+    final = "" if not (start or end) else "\n"  # the first case: the file ends without a line break
+    (deals / "kent.yaml").write_text(start + text.removesuffix("\n") + final + end, encoding="utf-8")
+    _export_edit_import(deals, tmp_path, _add_2015_reading)
+    expected = start + text[:at] + NEW_2015_READING + text[at:].removesuffix("\n") + final + end
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_a_line_longer_than_4096_characters_is_written_back_as_it_was(tmp_path):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    long = "        commentary: " + "Gateways " * 550 + "opened.\n"  # 4,977 characters of text on one line
+    text = kent.read_text(encoding="utf-8").replace(f"        commentary: {FIRST_COMMENTARY}\n", long)
+    kent.write_text(text, encoding="utf-8")
+    _export_edit_import(deals, tmp_path, _add_2015_reading)
+    at = text.index(REMEDIAL) + len(REMEDIAL)
+    assert kent.read_text(encoding="utf-8") == text[:at] + NEW_2015_READING + text[at:]
+
+
+@pytest.mark.parametrize("old, new, line, problem", [
+    (f"        commentary: {FIRST_COMMENTARY}\n", f"        commentary: {FIRST_COMMENTARY}  \n", 79,
+     "this line ends in spaces: remove them, or add the readings by hand"),
+    (f"        commentary: {FIRST_COMMENTARY}\n", '        commentary: "Caf\\u00e9 open"\n', 79,
+     'it would write this line as commentary: "Café open": change it, or add the readings by hand'),
+    ("        value: 31\n", "        value: +31\n", 78, "it would write this line as value: 31: change it, or add the readings by hand"),
+    ("        value: 31\n", "        value: -0\n", 78, "it would write this line as value: 0: change it, or add the readings by hand"),
+    ("      publisher: Kent County Council (illustrative)\n      dataset:", "        publisher: Kent County Council (illustrative)\n        dataset:", 74,
+     "it would indent this line differently (indent it as the example deals do, or add the readings by hand)"),
+], ids=["trailing spaces", "escape", "plus sign", "minus zero", "indent"])
+def test_a_file_the_import_cannot_write_back_unchanged_is_refused_naming_the_line_and_why(old, new, line, problem, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    before = kent.read_bytes()
+    sheet = tmp_path / "kent.csv"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    rows = _rows(sheet)
+    _add_2015_reading(rows)
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {kent}:{line}: the import cannot write this file back unchanged: {problem}\n"
+    )
+    assert kent.read_bytes() == before

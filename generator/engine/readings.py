@@ -23,10 +23,12 @@ import shutil
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Optional
 
 from pydantic import TypeAdapter, ValidationError
 
 from ..model.assemble import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE
+from ..model.limits import shorten
 from ..model.load import InvalidDeals, load_catalogue
 from ..model.problems import Problem
 from ..model.types import Moment
@@ -62,6 +64,10 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
     slug, parsed = _parse(sheet, rows, None, deals_dir)
     path = deals_dir / f"{slug}.yaml"
     mark, original, newline = _as_written(path)
+    # ruamel.yaml ends what it writes with a line break: a file without one gets it to be read,
+    # and loses it again when written.
+    final = original.endswith("\n")
+    original += "" if final else "\n"
     yaml = _round_tripper(original, path)
     data = yaml.load(original)
     added, changed = _apply(data, parsed)
@@ -69,7 +75,8 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
         return f"no reading is new or changed: {path} is unchanged"
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    written = (mark + buffer.getvalue().replace("\n", newline)).encode("utf-8")
+    text = buffer.getvalue() if final else buffer.getvalue()[:-1]
+    written = (mark + text.replace("\n", newline)).encode("utf-8")
     _validate(deals_dir, slug, written, path)
     _write_atomically(path, written)
     return f"wrote {path}: {added} new reading{'s' * (added != 1)}, {changed} changed; run dealsite check, then review the change"
@@ -89,22 +96,29 @@ def _as_written(path: Path) -> tuple[str, str, str]:
     return mark, text.replace("\r\n", "\n"), "\r\n" if crlf else "\n"
 
 
-_WIDTH = 4096  # the longest line ruamel.yaml writes before it folds a value onto the next
+# The longest line ruamel.yaml writes before it folds a value onto the next: longer than any
+# line of a deal file (at most 1,000,000 bytes), since a folded line is a changed line.
+_WIDTH = 1_000_000
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
 
 
 def _round_tripper(original: str, path: Path):
     """A ruamel.yaml round tripper that writes this file back exactly as it is (indentation as
-    the file has it); refused if none does, since then the import would re-lay the whole file."""
+    the file has it); refused if none does, since then the import would rewrite lines it was
+    not asked to, naming the first."""
     from ruamel.yaml import YAML
 
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    first = None  # the layout's first line written differently, from the layout that goes furthest
     for mapping, sequence, offset in _LAYOUTS:
         yaml = YAML(typ="rt")
         yaml.preserve_quotes = True
         yaml.width = _WIDTH
         yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+        # --- above the deal and ... below it, as the file has them (ruamel.yaml drops both)
+        yaml.explicit_start = original.startswith("---\n")
+        yaml.explicit_end = original.endswith("\n...\n")
         buffer = io.StringIO()
         try:
             data = yaml.load(original)
@@ -121,10 +135,31 @@ def _round_tripper(original: str, path: Path):
         yaml.dump(data, buffer)
         if buffer.getvalue() == original:
             return yaml
-    raise ReadingsError(
-        f"{path} is laid out in a way the import cannot write back unchanged (indent lists as the example deals do, "
-        "or add the readings by hand)"
-    )
+        found = _first_change(original, buffer.getvalue())
+        first = found if first is None or found[0] > first[0] else first
+    raise ReadingsError(_unchanged_impossible(path, *first))
+
+
+def _first_change(original: str, written: str) -> tuple[int, str, Optional[str]]:
+    """(its number, from 1; the line; the line written instead, or None) for the first line of
+    original written differently."""
+    old, new = original.splitlines(), written.splitlines()
+    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    if at == len(old):  # written with more lines than it had: the last is the first changed
+        at = max(at - 1, 0)
+    return at + 1, old[at] if at < len(old) else "", new[at] if at < len(new) else None
+
+
+def _unchanged_impossible(path: Path, number: int, line: str, instead: Optional[str]) -> str:
+    """Why the import cannot write the deal file back, in words that say what to change."""
+    where = f"{path}:{number}: the import cannot write this file back unchanged"
+    if instead is None:
+        return f"{where}: it would leave this line out ({shorten(line.strip())}): change it, or add the readings by hand"
+    if line.rstrip() != line and line.rstrip() == instead.rstrip():
+        return f"{where}: this line ends in spaces: remove them, or add the readings by hand"
+    if line.strip() == instead.strip():
+        return f"{where}: it would indent this line differently (indent it as the example deals do, or add the readings by hand)"
+    return f"{where}: it would write this line as {shorten(instead.strip())}: change it, or add the readings by hand"
 
 
 def _yaml_value(text: str):
