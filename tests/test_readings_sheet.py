@@ -901,3 +901,41 @@ def test_a_file_the_import_cannot_write_back_unchanged_is_refused_naming_the_lin
         f"dealsite readings import: nothing was written: {kent}:{line}: the import cannot write this file back unchanged: {problem}\n"
     )
     assert kent.read_bytes() == before
+
+
+def test_a_uk_date_in_source_released_and_publish_after_is_read_day_first(tmp_path):
+    # Excel in the UK saves every date cell of a CSV as 30/04/2015
+    deals = _deals(tmp_path)
+    text = (deals / "kent.yaml").read_text(encoding="utf-8")
+
+    def add_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]
+        rows[3][8:11] = ["Kent County Council", "Gateway counts", "30/04/2015"]  # columns I to K: source
+        rows[3][12] = "01/07/2027"  # column M: publish after
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    at = text.index(REMEDIAL) + len(REMEDIAL)
+    new = (NEW_2015_READING + "        publish_after: '2027-07-01'\n        source:\n          publisher: Kent County Council\n"
+           "          dataset: Gateway counts\n          released: '2015-04-30'\n")
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == text[:at] + new + text[at:]
+
+
+def test_a_day_first_date_that_names_no_day_is_refused_as_typed(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[3][4:6] = ["31/02/2015", "44"]  # no 31 February
+    rows[3][8:11] = ["Kent County Council", "Gateway counts", "04/30/2015"]  # month first: no month 30
+    rows[3][12] = "31/06/2027 09:30"  # no 31 June
+    _write(sheet, rows)
+    before = (deals / "kent.yaml").read_bytes()
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    expected = "is not a date (expected day, month, year, as 31/03/2026, or YYYY-MM-DD)"
+    assert capsys.readouterr().err.splitlines() == [
+        f"dealsite readings import: nothing was written: {sheet}: row 4, column E (date): 31/02/2015 {expected}",
+        f"{sheet}: row 4, column K (source released): 04/30/2015 {expected}",
+        f"{sheet}: row 4, column M (publish after): 31/06/2027 09:30 {expected}",
+    ]
+    assert (deals / "kent.yaml").read_bytes() == before
