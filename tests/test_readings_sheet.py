@@ -884,7 +884,9 @@ def test_a_line_longer_than_4096_characters_is_written_back_as_it_was(tmp_path):
     ("        value: 31\n", "        value: -0\n", 78, "it would write this line as value: 0: change it, or add the readings by hand"),
     ("      publisher: Kent County Council (illustrative)\n      dataset:", "        publisher: Kent County Council (illustrative)\n        dataset:", 74,
      "it would indent this line differently (indent it as the example deals do, or add the readings by hand)"),
-], ids=["trailing spaces", "escape", "plus sign", "minus zero", "indent"])
+    ("# yaml-language-server", "# about Kent\n---\n# yaml-language-server", 1,
+     "it would leave this line out (# about Kent): change it, or add the readings by hand"),
+], ids=["trailing spaces", "escape", "plus sign", "minus zero", "indent", "comment above ---"])
 def test_a_file_the_import_cannot_write_back_unchanged_is_refused_naming_the_line_and_why(old, new, line, problem, tmp_path, capsys):
     deals = _deals(tmp_path)
     kent = deals / "kent.yaml"

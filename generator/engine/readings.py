@@ -16,6 +16,7 @@ import only adds and changes readings. An unchanged export imported again writes
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import os
 import re
@@ -141,13 +142,20 @@ def _round_tripper(original: str, path: Path):
 
 
 def _first_change(original: str, written: str) -> tuple[int, str, Optional[str]]:
-    """(its number, from 1; the line; the line written instead, or None) for the first line of
-    original written differently."""
-    old, new = original.splitlines(), written.splitlines()
+    """(its number, from 1; the line; the line written instead, or None if it would be left
+    out) for the first line of original written differently, or before which a line is added."""
+    old, new = original.split("\n"), written.split("\n")  # as an editor counts lines; differ if the texts do
     at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-    if at == len(old):  # written with more lines than it had: the last is the first changed
-        at = max(at - 1, 0)
-    return at + 1, old[at] if at < len(old) else "", new[at] if at < len(new) else None
+    # A few lines on, enough to tell a line left out or added from one changed; not the whole
+    # file, which a layout that differs everywhere would make slow to match.
+    window = difflib.SequenceMatcher(None, old[at:at + 50], new[at:at + 50], autojunk=False)
+    tag, i, _, j, _ = next(op for op in window.get_opcodes() if op[0] != "equal")
+    at += i
+    if tag == "delete":
+        return at + 1, old[at], None
+    if tag == "insert":
+        return at + 1, "", new[at - i + j]
+    return at + 1, old[at], new[at - i + j]
 
 
 def _unchanged_impossible(path: Path, number: int, line: str, instead: Optional[str]) -> str:
@@ -155,6 +163,8 @@ def _unchanged_impossible(path: Path, number: int, line: str, instead: Optional[
     where = f"{path}:{number}: the import cannot write this file back unchanged"
     if instead is None:
         return f"{where}: it would leave this line out ({shorten(line.strip())}): change it, or add the readings by hand"
+    if not line:
+        return f"{where}: it would add a line above this one ({shorten(instead.strip())}): change the file, or add the readings by hand"
     if line.rstrip() != line and line.rstrip() == instead.rstrip():
         return f"{where}: this line ends in spaces: remove them, or add the readings by hand"
     if line.strip() == instead.strip():
