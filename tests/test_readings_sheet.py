@@ -941,3 +941,26 @@ def test_a_day_first_date_that_names_no_day_is_refused_as_typed(tmp_path, capsys
         f"{sheet}: row 4, column M (publish after): 31/06/2027 09:30 {expected}",
     ]
     assert (deals / "kent.yaml").read_bytes() == before
+
+
+def _ods_entry_changed(sheet: Path, at: int, value: int) -> None:
+    """Set the 2 bytes at offset at of content.xml's entry in the .ods sheet's central directory."""
+    raw = bytearray(sheet.read_bytes())
+    entry = raw.find(b"PK\x01\x02")
+    while raw[entry + 46:entry + 46 + len(b"content.xml")] != b"content.xml":
+        entry = raw.find(b"PK\x01\x02", entry + 4)
+    raw[entry + at:entry + at + 2] = value.to_bytes(2, "little")
+    sheet.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("at, value, problem", [
+    (8, 0x0001, "is protected by a password: save it without one"),  # general purpose flags: encrypted
+    (10, 99, "is compressed in a way the import cannot read: save it again as an OpenDocument spreadsheet"),  # AES
+], ids=["password", "AES"])
+def test_an_ods_with_a_password_or_a_compression_zipfile_cannot_read_is_refused_in_one_line(at, value, problem, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    _ods_entry_changed(sheet, at, value)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == f"dealsite readings import: nothing was written: {sheet} {problem}\n"

@@ -218,8 +218,13 @@ def _content(archive: zipfile.ZipFile, path: Path) -> bytes:
     )
     if archive.getinfo("content.xml").file_size > MAX_CONTENT:
         raise too_big
-    with archive.open("content.xml") as handle:
-        content = handle.read(MAX_CONTENT + 1)
+    try:
+        with archive.open("content.xml") as handle:
+            content = handle.read(MAX_CONTENT + 1)
+    except NotImplementedError:  # a compression zipfile does not read (AES, which a password brings, among them)
+        raise ReadingsError(f"{path} is compressed in a way the import cannot read: save it again as an OpenDocument spreadsheet") from None
+    except RuntimeError:  # zipfile's word for a file saved with a password (NotImplementedError is one too: first)
+        raise ReadingsError(f"{path} is protected by a password: save it without one") from None
     if len(content) > MAX_CONTENT:
         raise too_big
     return content
