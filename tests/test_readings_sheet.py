@@ -5,17 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tempfile
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from generator.cli import main
-from generator.engine.sheet import _safe, unquoted
+from generator.engine.readings import import_readings
+from generator.engine.sheet import _safe, sheet_bytes, sheet_rows, unquoted
+from generator.model.load import load_catalogue
+from generator.model.types import LongText
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p.stem for p in (REPO / "deals").glob("[!_]*.yaml"))
@@ -654,3 +659,308 @@ def test_a_noncharacter_in_a_commentary_is_refused_by_check_so_no_sheet_holds_on
     # line 79: services-online's first commentary
     assert f"{kent}:79: outcomes[0].readings[0].commentary: contains a noncharacter ({code}) at character 5, which Unicode keeps out of " \
         "text (a spreadsheet cannot hold U+FFFE or U+FFFF): remove it" in capsys.readouterr().err
+
+
+# Text YAML 1.1 (which dealsite check follows) reads unquoted as a yes/no value or a base-60
+# number (80), and YAML 1.2 (which ruamel.yaml writes by) as text.
+YAML_11_TRAPS = ["No", "yes", "on", "OFF", "1:20", "1:20:30"]
+# Text both read unquoted as something else: nothing, infinity, numbers, a date.
+YAML_TRAPS = ["~", "null", ".inf", "0x10", "1e3", "2014-04-30", "012", "+5"]
+
+
+@pytest.mark.parametrize("text", YAML_11_TRAPS)
+def test_new_text_yaml_1_1_reads_as_a_yes_no_value_or_a_number_is_written_in_quotes_and_kept_as_text(text, tmp_path, capsys):
+    deals = _deals(tmp_path)
+
+    def add_reading(rows):
+        rows[3][4:7] = ["2015-03-31", "44", _safe(text)]
+        rows[3][8:10] = [_safe(text), _safe(text)]  # source publisher and dataset
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    assert main(["check", str(deals / "kent.yaml")]) == 0
+    reading = load_catalogue([deals / "kent.yaml"]).deal("kent").outcomes[0].readings[-1]
+    assert (reading.commentary, reading.source.publisher, reading.source.dataset) == (text, text, text)
+
+
+_TEXT_THAT_LOOKS_LIKE_SOMETHING_ELSE = st.text(alphabet="0123456789:.-+_~eEoxXbB yYnNOfFlLuTtr#'\"&*!|>%@`[]{},?\n\t")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(st.sampled_from(YAML_11_TRAPS + YAML_TRAPS), _TEXT_THAT_LOOKS_LIKE_SOMETHING_ELSE, st.text()))
+def test_any_text_the_model_accepts_imported_as_a_commentary_is_read_back_by_check_as_it_was(written):
+    try:
+        text = TypeAdapter(LongText).validate_python(written)
+    except ValidationError:
+        assume(False)
+    with tempfile.TemporaryDirectory() as folder:
+        deals = _deals(Path(folder))
+        sheet = Path(folder) / "kent.csv"
+        sheet.write_bytes(sheet_bytes(sheet_rows(load_catalogue([deals / "kent.yaml"]).deal("kent")), ".csv"))
+        rows = _rows(sheet)
+        rows[3][4:7] = ["2015-03-31", "44", _safe(text)]
+        _write(sheet, rows)
+        import_readings(deals, sheet)
+        assert load_catalogue([deals / "kent.yaml"]).deal("kent").outcomes[0].readings[-1].commentary == text
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ods"])
+@pytest.mark.parametrize("written", [
+    "        commentary: |\n          Five of the nine new Gateways open,\n          and the single website launched.\n",
+    "        commentary: >\n          Five of the nine new Gateways open,\n          and the single website launched.\n",
+    '        commentary: "  Five of the nine"\n',
+    '        commentary: "Five of the nine  "\n',
+    '        commentary: "\\tFive of the nine"\n',
+    '        commentary: "\\t=1+1"\n',
+    '        commentary: Five\n        source:\n          publisher: "Kent  "\n          dataset: "\\tGateway counts"\n',
+], ids=["literal", "folded", "leading spaces", "trailing spaces", "leading tab", "tab before a formula", "source"])
+def test_text_with_white_space_at_its_ends_is_unchanged_by_an_unchanged_export(written, suffix, tmp_path, capsys):
+    # the model reads text without the white space at its ends (a block's last line break
+    # too), and the sheet shows it so: that is no change
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(f"        commentary: {FIRST_COMMENTARY}\n", written), encoding="utf-8")
+    before = kent.read_bytes()
+    sheet = tmp_path / f"kent{suffix}"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"no reading is new or changed: {kent} is unchanged"
+    assert kent.read_bytes() == before
+
+
+def test_an_ods_whose_content_unpacks_past_64_mb_is_refused_before_it_is_read(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    with zipfile.ZipFile(sheet) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    start, end = parts.pop("content.xml").split(b"</table:table>")
+    empty_rows = b"<table:table-row/>" * 1_000_000  # 18 MB: a thousand of them compress to a few bytes
+    with zipfile.ZipFile(sheet, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+        with archive.open("content.xml", "w") as content:
+            content.write(start)
+            for _ in range(4):  # 72 MB in all
+                content.write(empty_rows)
+            content.write(b"</table:table>" + end)
+    assert sheet.stat().st_size < 1_000_000
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet} is too big to be a readings sheet: its content.xml "
+        "unpacks to more than 64 MB (a deal's sheet is a few hundred KB; delete the rows below the readings, or export the deal again)\n"
+    )
+
+
+def test_a_bad_row_repeated_a_thousand_times_is_reported_by_its_first_20_problems_and_a_count(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    date_only = ('<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="4"/>'
+                 '<table:table-cell office:value-type="string"><text:p>2015-03-31</text:p></table:table-cell></table:table-row>')
+    _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + date_only)  # rows 2 to 1,001
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    # no outcome named: each row's first problem is its outcome
+    assert capsys.readouterr().err.splitlines() == (
+        [f"dealsite readings import: nothing was written: {sheet}: row 2, column B (outcome): an empty cell is not an outcome of kent "
+         "(expected one of services-online, feeling-safe, out-of-work, home-after-hospital)"]
+        + [f"{sheet}: row {row}, column B (outcome): an empty cell is not an outcome of kent "
+           "(expected one of services-online, feeling-safe, out-of-work, home-after-hospital)" for row in range(3, 22)]
+        + ["and 980 more problems"]
+    )
+
+
+@pytest.mark.parametrize("style", [">-", "|-", ">", "|"])
+def test_clearing_a_field_below_a_block_of_text_leaves_no_blank_line(style, tmp_path):
+    deals = _deals(tmp_path)
+    block = [f"        commentary: {style}\n", "          Five of the nine new Gateways open,\n", "          and the website launched.\n"]
+    source = ["        source:\n", "          publisher: Kent County Council\n", "          dataset: Gateway counts\n"]
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(f"        commentary: {FIRST_COMMENTARY}\n")
+    (deals / "kent.yaml").write_text("".join(lines[:at] + block + source + ["        # about the 2014 reading\n"] + lines[at + 1:]), encoding="utf-8")
+
+    def clear_source(rows):
+        rows[1][8:10] = ["", ""]  # row 2: services-online on 2013-03-31; columns I and J
+
+    _export_edit_import(deals, tmp_path, clear_source)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + block + ["        # about the 2014 reading\n"] + lines[at + 1:])
+
+
+def test_clearing_a_block_of_text_keeps_the_blank_line_and_comment_below_it(tmp_path):
+    deals = _deals(tmp_path)
+    block = ["        commentary: >-\n", "          Five of the nine new Gateways open,\n", "          and the website launched.\n"]
+    below = ["\n", "        # about the 2014 reading\n"]
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(f"        commentary: {FIRST_COMMENTARY}\n")
+    (deals / "kent.yaml").write_text("".join(lines[:at] + block + below + lines[at + 1:]), encoding="utf-8")
+
+    def clear_commentary(rows):
+        rows[1][6] = ""  # row 2: services-online on 2013-03-31; column G
+
+    _export_edit_import(deals, tmp_path, clear_commentary)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + below + lines[at + 1:])
+
+
+SECOND_READING = [
+    "      - date: 2014-03-31\n",
+    "        value: 37\n",
+    "        commentary: The single three-digit telephone number started six months late.\n",
+]
+
+
+@pytest.mark.parametrize("first", [0, 1], ids=["first reading", "second reading"])
+def test_clearing_a_readings_first_field_keeps_the_comment_below_it_above_the_reading(first, tmp_path):
+    # the key after it goes on the reading's "- " line: the comment goes above that line
+    deals = _deals(tmp_path)
+    lines = (deals / "kent.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(SECOND_READING[0]) if first else lines.index("      - date: 2013-03-31\n")
+    reading = SECOND_READING if first else ["      - date: 2013-03-31\n", "        value: 31\n", f"        commentary: {FIRST_COMMENTARY}\n"]
+    assert lines[at:at + 3] == reading
+    note = "        # the figure is provisional\n"
+    commentary_first = ["      - " + reading[2].lstrip(), note, "        " + reading[0].lstrip("- "), reading[1]]
+    (deals / "kent.yaml").write_text("".join(lines[:at] + commentary_first + lines[at + 3:]), encoding="utf-8")
+
+    def clear_commentary(rows):
+        rows[1 + first][6] = ""  # column G
+
+    _export_edit_import(deals, tmp_path, clear_commentary)
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == "".join(lines[:at] + [note] + reading[:2] + lines[at + 3:])
+
+
+def test_a_source_whose_every_field_is_replaced_keeps_the_comment_below_it():
+    from ruamel.yaml import YAML
+
+    from generator.engine.readings import _source_changed
+    from generator.engine.yaml_edit import above
+
+    # through a sheet, a source always keeps its publisher and dataset: this is the edit itself
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    data = yaml.load("readings:\n  - date: 2014-03-31\n    source:\n      url: https://example.org\n    # the next reading\n  - date: 2015-03-31\n")
+    assert _source_changed(data["readings"][0], {"publisher": "Kent", "dataset": "Counts"}, above(data, "readings", 0))
+    written = io.StringIO()
+    yaml.dump(data, written)
+    assert written.getvalue() == (
+        "readings:\n  - date: 2014-03-31\n    source:\n      publisher: Kent\n      dataset: Counts\n    # the next reading\n  - date: 2015-03-31\n"
+    )
+
+
+def _add_2015_reading(rows):
+    rows[3][4:6] = ["2015-03-31", "44"]  # row 4: services-online's empty row
+
+
+NEW_2015_READING = "      - date: 2015-03-31\n        value: 44\n"
+
+
+@pytest.mark.parametrize("start, end", [("", ""), ("---\n", ""), ("", "...\n"), ("---\n", "...\n")],
+                         ids=["no final line break", "---", "...", "--- and ..."])
+def test_a_new_reading_keeps_the_files_document_markers_and_missing_final_line_break(start, end, tmp_path):
+    deals = _deals(tmp_path)
+    text = (deals / "kent.yaml").read_text(encoding="utf-8")
+    at = text.index(REMEDIAL) + len(REMEDIAL)
+    final = "" if not (start or end) else "\n"  # the first case: the file ends without a line break
+    (deals / "kent.yaml").write_text(start + text.removesuffix("\n") + final + end, encoding="utf-8")
+    _export_edit_import(deals, tmp_path, _add_2015_reading)
+    expected = start + text[:at] + NEW_2015_READING + text[at:].removesuffix("\n") + final + end
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_a_line_longer_than_4096_characters_is_written_back_as_it_was(tmp_path):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    long = "        commentary: " + "Gateways " * 550 + "opened.\n"  # 4,977 characters of text on one line
+    text = kent.read_text(encoding="utf-8").replace(f"        commentary: {FIRST_COMMENTARY}\n", long)
+    kent.write_text(text, encoding="utf-8")
+    _export_edit_import(deals, tmp_path, _add_2015_reading)
+    at = text.index(REMEDIAL) + len(REMEDIAL)
+    assert kent.read_text(encoding="utf-8") == text[:at] + NEW_2015_READING + text[at:]
+
+
+@pytest.mark.parametrize("old, new, line, problem", [
+    (f"        commentary: {FIRST_COMMENTARY}\n", f"        commentary: {FIRST_COMMENTARY}  \n", 79,
+     "this line ends in spaces: remove them, or add the readings by hand"),
+    (f"        commentary: {FIRST_COMMENTARY}\n", '        commentary: "Caf\\u00e9 open"\n', 79,
+     'it would write this line as commentary: "Café open": change it, or add the readings by hand'),
+    ("        value: 31\n", "        value: +31\n", 78, "it would write this line as value: 31: change it, or add the readings by hand"),
+    ("        value: 31\n", "        value: -0\n", 78, "it would write this line as value: 0: change it, or add the readings by hand"),
+    ("      publisher: Kent County Council (illustrative)\n      dataset:", "        publisher: Kent County Council (illustrative)\n        dataset:", 74,
+     "it would indent this line differently (indent it as the example deals do, or add the readings by hand)"),
+    ("# yaml-language-server", "# about Kent\n---\n# yaml-language-server", 1,
+     "it would leave this line out (# about Kent): change it, or add the readings by hand"),
+], ids=["trailing spaces", "escape", "plus sign", "minus zero", "indent", "comment above ---"])
+def test_a_file_the_import_cannot_write_back_unchanged_is_refused_naming_the_line_and_why(old, new, line, problem, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    kent = deals / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    before = kent.read_bytes()
+    sheet = tmp_path / "kent.csv"
+    assert main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)]) == 0
+    rows = _rows(sheet)
+    _add_2015_reading(rows)
+    _write(sheet, rows)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {kent}:{line}: the import cannot write this file back unchanged: {problem}\n"
+    )
+    assert kent.read_bytes() == before
+
+
+def test_a_uk_date_in_source_released_and_publish_after_is_read_day_first(tmp_path):
+    # Excel in the UK saves every date cell of a CSV as 30/04/2015
+    deals = _deals(tmp_path)
+    text = (deals / "kent.yaml").read_text(encoding="utf-8")
+
+    def add_reading(rows):
+        rows[3][4:6] = ["2015-03-31", "44"]
+        rows[3][8:11] = ["Kent County Council", "Gateway counts", "30/04/2015"]  # columns I to K: source
+        rows[3][12] = "01/07/2027"  # column M: publish after
+
+    _export_edit_import(deals, tmp_path, add_reading)
+    at = text.index(REMEDIAL) + len(REMEDIAL)
+    new = (NEW_2015_READING + "        publish_after: '2027-07-01'\n        source:\n          publisher: Kent County Council\n"
+           "          dataset: Gateway counts\n          released: '2015-04-30'\n")
+    assert (deals / "kent.yaml").read_text(encoding="utf-8") == text[:at] + new + text[at:]
+
+
+def test_a_day_first_date_that_names_no_day_is_refused_as_typed(tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = tmp_path / "kent.csv"
+    main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
+    rows = _rows(sheet)
+    rows[3][4:6] = ["31/02/2015", "44"]  # no 31 February
+    rows[3][8:11] = ["Kent County Council", "Gateway counts", "04/30/2015"]  # month first: no month 30
+    rows[3][12] = "31/06/2027 09:30"  # no 31 June
+    _write(sheet, rows)
+    before = (deals / "kent.yaml").read_bytes()
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    expected = "is not a date (expected day, month, year, as 31/03/2026, or YYYY-MM-DD)"
+    assert capsys.readouterr().err.splitlines() == [
+        f"dealsite readings import: nothing was written: {sheet}: row 4, column E (date): 31/02/2015 {expected}",
+        f"{sheet}: row 4, column K (source released): 04/30/2015 {expected}",
+        f"{sheet}: row 4, column M (publish after): 31/06/2027 09:30 {expected}",
+    ]
+    assert (deals / "kent.yaml").read_bytes() == before
+
+
+def _ods_entry_changed(sheet: Path, at: int, value: int) -> None:
+    """Set the 2 bytes at offset at of content.xml's entry in the .ods sheet's central directory."""
+    raw = bytearray(sheet.read_bytes())
+    entry = raw.find(b"PK\x01\x02")
+    while raw[entry + 46:entry + 46 + len(b"content.xml")] != b"content.xml":
+        entry = raw.find(b"PK\x01\x02", entry + 4)
+    raw[entry + at:entry + at + 2] = value.to_bytes(2, "little")
+    sheet.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("at, value, problem", [
+    (8, 0x0001, "is protected by a password: save it without one"),  # general purpose flags: encrypted
+    (10, 99, "is compressed in a way the import cannot read: save it again as an OpenDocument spreadsheet"),  # AES
+], ids=["password", "AES"])
+def test_an_ods_with_a_password_or_a_compression_zipfile_cannot_read_is_refused_in_one_line(at, value, problem, tmp_path, capsys):
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    _ods_entry_changed(sheet, at, value)
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == f"dealsite readings import: nothing was written: {sheet} {problem}\n"

@@ -16,6 +16,7 @@ import only adds and changes readings. An unchanged export imported again writes
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import io
 import os
 import re
@@ -23,10 +24,12 @@ import shutil
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Optional
 
 from pydantic import TypeAdapter, ValidationError
 
 from ..model.assemble import DEFLATORS_FILE, POWERS_FILE, ROUNDS_FILE
+from ..model.limits import shorten
 from ..model.load import InvalidDeals, load_catalogue
 from ..model.problems import Problem
 from ..model.types import Moment
@@ -62,6 +65,10 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
     slug, parsed = _parse(sheet, rows, None, deals_dir)
     path = deals_dir / f"{slug}.yaml"
     mark, original, newline = _as_written(path)
+    # ruamel.yaml ends what it writes with a line break: a file without one gets it to be read,
+    # and loses it again when written.
+    final = original.endswith("\n")
+    original += "" if final else "\n"
     yaml = _round_tripper(original, path)
     data = yaml.load(original)
     added, changed = _apply(data, parsed)
@@ -69,7 +76,8 @@ def import_readings(deals_dir: Path, sheet: Path) -> str:
         return f"no reading is new or changed: {path} is unchanged"
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    written = (mark + buffer.getvalue().replace("\n", newline)).encode("utf-8")
+    text = buffer.getvalue() if final else buffer.getvalue()[:-1]
+    written = (mark + text.replace("\n", newline)).encode("utf-8")
     _validate(deals_dir, slug, written, path)
     _write_atomically(path, written)
     return f"wrote {path}: {added} new reading{'s' * (added != 1)}, {changed} changed; run dealsite check, then review the change"
@@ -89,21 +97,29 @@ def _as_written(path: Path) -> tuple[str, str, str]:
     return mark, text.replace("\r\n", "\n"), "\r\n" if crlf else "\n"
 
 
+# The longest line ruamel.yaml writes before it folds a value onto the next: longer than any
+# line of a deal file (at most 1,000,000 bytes), since a folded line is a changed line.
+_WIDTH = 1_000_000
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (2, 4, 0))
 
 
 def _round_tripper(original: str, path: Path):
     """A ruamel.yaml round tripper that writes this file back exactly as it is (indentation as
-    the file has it); refused if none does, since then the import would re-lay the whole file."""
+    the file has it); refused if none does, since then the import would rewrite lines it was
+    not asked to, naming the first."""
     from ruamel.yaml import YAML
 
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    first = None  # the layout's first line written differently, from the layout that goes furthest
     for mapping, sequence, offset in _LAYOUTS:
         yaml = YAML(typ="rt")
         yaml.preserve_quotes = True
-        yaml.width = 4096
+        yaml.width = _WIDTH
         yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+        # --- above the deal and ... below it, as the file has them (ruamel.yaml drops both)
+        yaml.explicit_start = original.startswith("---\n")
+        yaml.explicit_end = original.endswith("\n...\n")
         buffer = io.StringIO()
         try:
             data = yaml.load(original)
@@ -120,16 +136,69 @@ def _round_tripper(original: str, path: Path):
         yaml.dump(data, buffer)
         if buffer.getvalue() == original:
             return yaml
-    raise ReadingsError(
-        f"{path} is laid out in a way the import cannot write back unchanged (indent lists as the example deals do, "
-        "or add the readings by hand)"
-    )
+        found = _first_change(original, buffer.getvalue())
+        first = found if first is None or found[0] > first[0] else first
+    raise ReadingsError(_unchanged_impossible(path, *first))
+
+
+def _first_change(original: str, written: str) -> tuple[int, str, Optional[str]]:
+    """(its number, from 1; the line; the line written instead, or None if it would be left
+    out) for the first line of original written differently, or before which a line is added."""
+    old, new = original.split("\n"), written.split("\n")  # as an editor counts lines; differ if the texts do
+    at = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    # A few lines on, enough to tell a line left out or added from one changed; not the whole
+    # file, which a layout that differs everywhere would make slow to match.
+    window = difflib.SequenceMatcher(None, old[at:at + 50], new[at:at + 50], autojunk=False)
+    tag, i, _, j, _ = next(op for op in window.get_opcodes() if op[0] != "equal")
+    at += i
+    if tag == "delete":
+        return at + 1, old[at], None
+    if tag == "insert":
+        return at + 1, "", new[at - i + j]
+    return at + 1, old[at], new[at - i + j]
+
+
+def _unchanged_impossible(path: Path, number: int, line: str, instead: Optional[str]) -> str:
+    """Why the import cannot write the deal file back, in words that say what to change."""
+    where = f"{path}:{number}: the import cannot write this file back unchanged"
+    if instead is None:
+        return f"{where}: it would leave this line out ({shorten(line.strip())}): change it, or add the readings by hand"
+    if not line:
+        return f"{where}: it would add a line above this one ({shorten(instead.strip())}): change the file, or add the readings by hand"
+    if line.rstrip() != line and line.rstrip() == instead.rstrip():
+        return f"{where}: this line ends in spaces: remove them, or add the readings by hand"
+    if line.strip() == instead.strip():
+        return f"{where}: it would indent this line differently (indent it as the example deals do, or add the readings by hand)"
+    return f"{where}: it would write this line as {shorten(instead.strip())}: change it, or add the readings by hand"
 
 
 def _yaml_value(text: str):
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     return int(text) if re.fullmatch(r"-?[0-9]+", text) else DoubleQuotedScalarString(text)
+
+
+def _text(text: str):
+    """Text as the deal file is to hold it: in quotes where the project's loader would read it
+    otherwise. ruamel.yaml writes by YAML 1.2 and leaves No, on or 1:20 unquoted, as text; the
+    loader reads by YAML 1.1, where they are a yes/no value and a base-60 number, and refuses
+    them, so the import would refuse its own writing."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    from ..model.yaml import YamlError, parse
+
+    yaml = YAML(typ="rt")
+    yaml.width = _WIDTH
+    buffer = io.StringIO()
+    yaml.dump(CommentedMap(text=text), buffer)
+    try:
+        if parse(buffer.getvalue().encode("utf-8")).data == {"text": text}:
+            return text
+    except YamlError:
+        pass
+    return SingleQuotedScalarString(text)  # ruamel.yaml writes it in double quotes if single cannot hold it
 
 
 def _same(old, new_text: str, field: str) -> bool:
@@ -149,13 +218,20 @@ def _same(old, new_text: str, field: str) -> bool:
             return _MOMENT.validate_python(old) == _MOMENT.validate_python(new_text)
         except ValidationError:
             return False
-    return str(old) == new_text
+    return _as_read(old) == new_text
+
+
+def _as_read(old) -> str:
+    """A text field as the model reads it, as the sheet shows it: without the white space at
+    its ends, which a block scalar's last line break (commentary: |) or quotes ("  x") keep
+    in the file. Compared as written, an unchanged sheet would rewrite them."""
+    return str(old).strip()
 
 
 def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from .yaml_edit import delete, insert, put, unflow
+    from .yaml_edit import above, delete, insert, put, unflow
 
     outcomes = {o["id"]: o for o in data.get("outcomes") or []}
     added = changed = 0
@@ -166,16 +242,16 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
             readings = CommentedSeq()
         if readings.fa.flow_style() and readings:
             unflow(outcome, "readings")
-        existing = next((r for r in readings if str(r.get("date")) == row.fields["date"]), None)
-        if existing is None:
+        index = next((i for i, r in enumerate(readings) if str(r.get("date")) == row.fields["date"]), None)
+        if index is None:
             reading = CommentedMap()
             reading["date"] = dt.date.fromisoformat(row.fields["date"])
             reading["value"] = _yaml_value(row.fields["value"])
             for field in ("commentary", "remedial_action", "publish_after", "draft"):
                 if field in row.fields:
-                    reading[field] = row.fields[field]
+                    reading[field] = _text(row.fields[field]) if field != "draft" else row.fields[field]
             if "source" in row.fields:
-                reading["source"] = CommentedMap(row.fields["source"])
+                reading["source"] = CommentedMap((k, _text(v)) for k, v in row.fields["source"].items())
             at = next((i for i, r in enumerate(readings) if str(r.get("date")) > row.fields["date"]), len(readings))
             if readings:
                 insert(outcome, "readings", at, reading)
@@ -185,13 +261,17 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
                 put(outcome, "readings", CommentedSeq([reading]))
             added += 1
             continue
+        existing = readings[index]
+        # A reading's first key is written on its "- " line: what stood above the key after it
+        # goes above the item.
+        above_it = above(outcome, "readings", index)
         before = changed
         for field in ("value", "commentary", "remedial_action", "publish_after", "draft"):
             new = row.fields.get(field)
             old = existing.get(field)
             if new is None or new is False and field == "draft":
                 if field in existing and not (field == "draft" and not old):
-                    delete(existing, field)
+                    delete(existing, field, above_it)
                     changed = before + 1
                 continue
             if field == "draft":
@@ -200,36 +280,39 @@ def _apply(data, parsed: list[_Row]) -> tuple[int, int]:
                     changed = before + 1
                 continue
             if not _same(old, str(new), field):
-                put(existing, field, _yaml_value(new) if field == "value" else new)
+                put(existing, field, _yaml_value(new) if field == "value" else _text(new))
                 changed = before + 1
-        if _source_changed(existing, row.fields.get("source") or {}):
+        if _source_changed(existing, row.fields.get("source") or {}, above_it):
             changed = before + 1
     return added, changed
 
 
-def _source_changed(reading, source: dict) -> bool:
-    """Make the reading's source the sheet's, field by field (so its comments stay); whether it changed."""
+def _source_changed(reading, source: dict, above_reading: tuple) -> bool:
+    """Make the reading's source the sheet's, field by field (so its comments stay); whether it
+    changed. above_reading: where the lines above the reading are kept (yaml_edit.above)."""
     from ruamel.yaml.comments import CommentedMap
 
-    from .yaml_edit import delete, put
+    from .yaml_edit import above, delete, put
 
     old = reading.get("source")
     if not source:
         if "source" in reading:
-            delete(reading, "source")
+            delete(reading, "source", above_reading)
             return True
         return False
     if not isinstance(old, CommentedMap):
-        put(reading, "source", CommentedMap(source))
+        put(reading, "source", CommentedMap((k, _text(v)) for k, v in source.items()))
         return True
     changed = False
-    for field in [f for f in old if f not in source]:
-        delete(old, field, held_by=(reading, "source"))
-        changed = True
+    # The new fields first: the lines after the last field of the source as it was go with
+    # the source's last field, and stay with it only while it has one.
     for field, text in source.items():
-        if field not in old or str(old[field]) != text:  # YAML reads an unquoted date as a date
-            put(old, field, text)
+        if field not in old or _as_read(old[field]) != text:  # YAML reads an unquoted date as a date
+            put(old, field, _text(text))
             changed = True
+    for field in [f for f in old if f not in source]:
+        delete(old, field, above(reading, "source"))
+        changed = True
     return changed
 
 

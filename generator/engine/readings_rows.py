@@ -7,6 +7,7 @@ deal's file. Nothing here writes anything.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,11 @@ from ..model.load import load_catalogue
 from ..model.types import SLUG_RE, WRITTEN
 from .sheet import FIELDS, SOURCE, ReadingsError
 
-UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+# A date as a spreadsheet in the UK shows it, day first (31/03/2026): Excel there saves every
+# date cell of a CSV so. In publish after, a time may follow.
+UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?:([ T])(.*))?", re.DOTALL)
+# The columns that take a date (publish after, a date and time); each reads one written so.
+DATE_COLUMNS = ("date", "source released", "publish after")
 
 
 def _not_a_deal(slug: str) -> Optional[str]:
@@ -59,19 +64,39 @@ def _letter(index: int) -> str:
     return name
 
 
+# A row repeated a million times in an OpenDocument file is a million bad rows: the first
+# problems say what to fix; the rest are counted.
+SHOWN_PROBLEMS = 20
+
+
 class _Bad:
     def __init__(self, path: Path, header: list[str]):
-        self.path, self.header, self.found = path, header, []
+        self.path, self.header, self.found, self.more = path, header, [], 0
 
     def __call__(self, row: int, column: str, message: str) -> None:
+        if len(self.found) == SHOWN_PROBLEMS:
+            self.more += 1
+            return
         where = f"column {_letter(self.header.index(column))} ({column})" if column in self.header else f"column {column}"
         self.found.append(f"{self.path}: row {row}, {where}: {message}")
 
+    def report(self) -> str:
+        more = f"\nand {self.more:,} more problem{'s' * (self.more != 1)}" if self.more else ""
+        return "\n".join(self.found) + more
 
-def _date_text(text: str) -> str:
-    """A date as a spreadsheet in the UK may show it (31/03/2026), as YYYY-MM-DD."""
+
+def _date_text(text: str, column: str) -> str:
+    """A date as a spreadsheet in the UK shows it (31/03/2026), as YYYY-MM-DD, with the time
+    after it in publish after; other text as it is. ValueError if it names no day."""
     match = UK_DATE.fullmatch(text)
-    return f"{match.group(3)}-{int(match.group(2)):02}-{int(match.group(1)):02}" if match else text
+    if not match or match.group(4) and column != "publish after":
+        return text
+    day, month, year = (int(match.group(i)) for i in (1, 2, 3))
+    try:
+        written = dt.date(year, month, day).isoformat()
+    except ValueError:
+        raise ValueError(f"{shorten(text)} is not a date (expected day, month, year, as 31/03/2026, or YYYY-MM-DD)") from None
+    return written + ("T" + match.group(5) if match.group(4) else "")
 
 
 def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: Path) -> tuple[str, list[_Row]]:
@@ -117,10 +142,19 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
         if outcome.baseline is None:
             bad(number, "outcome", f"{outcome.id} cannot be rated, so it takes no readings")
             continue
+        no_day = False
+        for column in DATE_COLUMNS:
+            try:
+                cell[column] = _date_text(cell[column], column) if cell.get(column) else ""
+            except ValueError as error:
+                bad(number, column, str(error))
+                no_day = True
+        if no_day:
+            continue
         fields: dict = {}
         for column, field in FIELDS.items():
             if cell.get(column):
-                fields[field] = _date_text(cell[column]) if column == "date" else cell[column]
+                fields[field] = cell[column]
         source = {field: cell[column] for column, field in SOURCE.items() if cell.get(column)}
         if source:
             fields["source"] = source
@@ -151,7 +185,7 @@ def _parse(path: Path, rows: list[list[str]], deal: Optional[Deal], deals_dir: P
         seen[key] = number
         parsed.append(_Row(number, outcome.id, fields))
     if bad.found:
-        raise ReadingsError("\n".join(bad.found))
+        raise ReadingsError(bad.report())
     return slug, parsed
 
 

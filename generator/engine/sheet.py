@@ -204,12 +204,38 @@ def _paragraph(element, path: Path, row: int) -> str:
     return "".join(parts)
 
 
+# A deal's readings sheet is a few hundred KB of XML. A small file can unpack to far more
+# (empty rows compress a thousandfold), which would take seconds and gigabytes to parse.
+MAX_CONTENT = 64 * 2**20
+
+
+def _content(archive: zipfile.ZipFile, path: Path) -> bytes:
+    """content.xml, refused past MAX_CONTENT: by the size the zip says, and by the size it
+    unpacks to, since that can differ from what the zip says."""
+    too_big = ReadingsError(
+        f"{path} is too big to be a readings sheet: its content.xml unpacks to more than {MAX_CONTENT // 2**20} MB "
+        "(a deal's sheet is a few hundred KB; delete the rows below the readings, or export the deal again)"
+    )
+    if archive.getinfo("content.xml").file_size > MAX_CONTENT:
+        raise too_big
+    try:
+        with archive.open("content.xml") as handle:
+            content = handle.read(MAX_CONTENT + 1)
+    except NotImplementedError:  # a compression zipfile does not read (AES, which a password brings, among them)
+        raise ReadingsError(f"{path} is compressed in a way the import cannot read: save it again as an OpenDocument spreadsheet") from None
+    except RuntimeError:  # zipfile's word for a file saved with a password (NotImplementedError is one too: first)
+        raise ReadingsError(f"{path} is protected by a password: save it without one") from None
+    if len(content) > MAX_CONTENT:
+        raise too_big
+    return content
+
+
 def _ods_rows(raw: bytes, path: Path) -> list[list[str]]:
     from lxml import etree
 
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            content = archive.read("content.xml")
+            content = _content(archive, path)
         root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
         raise ReadingsError(f"{path} is not an OpenDocument spreadsheet") from None

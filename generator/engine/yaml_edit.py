@@ -14,13 +14,14 @@ from typing import Any, Optional
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 # Where ruamel.yaml keeps the comment after a value in ``.ca.items[key]``.
 _AFTER_MAPPING_VALUE, _AFTER_SEQUENCE_ITEM = 2, 0
 
 
-def _tail(node: Any, key: Optional[Any] = None) -> tuple[dict, Any, int]:
+def _tail(node: Any, key: Optional[Any] = None) -> tuple[Any, Any, int]:
     """Where the lines after node[key] (after node's last value, if key is None) are kept.
 
     A block collection's last line is its last value's, so the lines after it are kept by
@@ -32,16 +33,27 @@ def _tail(node: Any, key: Optional[Any] = None) -> tuple[dict, Any, int]:
         if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
             node, key = value, None
             continue
-        return node.ca.items, key, _AFTER_MAPPING_VALUE if isinstance(node, CommentedMap) else _AFTER_SEQUENCE_ITEM
+        return node, key, _AFTER_MAPPING_VALUE if isinstance(node, CommentedMap) else _AFTER_SEQUENCE_ITEM
 
 
-def _take(where: tuple[dict, Any, int]) -> str:
+def _ends_its_lines(where: tuple[Any, Any, int]) -> bool:
+    """Whether the value is a block scalar (| or >): its last line ends with the value, so what
+    is kept after it is the lines that follow, with no line of its own to end first."""
+    node, key, _ = where
+    present = key in node if isinstance(node, CommentedMap) else 0 <= key < len(node)
+    return present and isinstance(node[key], (LiteralScalarString, FoldedScalarString))
+
+
+def _take(where: tuple[Any, Any, int]) -> str:
     """The lines after a value, removed from where they are kept (a comment on its own line stays)."""
-    items, key, place = where
-    slot = items.get(key)
+    node, key, place = where
+    slot = node.ca.items.get(key)
     token = slot[place] if slot else None
     if token is None:
         return ""
+    if _ends_its_lines(where):
+        slot[place] = None
+        return token.value
     own_line, _, after = token.value.partition("\n")
     token.value = own_line + "\n"  # in place: a flow collection's comment is the same token
     if not own_line:
@@ -49,15 +61,15 @@ def _take(where: tuple[dict, Any, int]) -> str:
     return after
 
 
-def _give(where: tuple[dict, Any, int], lines: str) -> None:
+def _give(where: tuple[Any, Any, int], lines: str) -> None:
     """Put lines after a value (and after the comment at the end of its line, if any)."""
     if not lines:
         return
-    items, key, place = where
-    slot = items.setdefault(key, [None, None, None, None])
+    node, key, place = where
+    slot = node.ca.items.setdefault(key, [None, None, None, None])
     token = slot[place]
     if token is None:
-        slot[place] = CommentToken("\n" + lines, CommentMark(0))
+        slot[place] = CommentToken(("" if _ends_its_lines(where) else "\n") + lines, CommentMark(0))
     else:
         token.value = token.value + ("" if token.value.endswith("\n") else "\n") + lines
 
@@ -85,7 +97,7 @@ def unflow(mapping: CommentedMap, key: str) -> None:
 def _take_head(holder: CommentedMap, key: str) -> str:
     """The lines above the first key or item of holder[key], removed from where they are kept:
     after holder's key (with the comment at its line's end), or as lines before the collection."""
-    lines = _take((holder.ca.items, key, _AFTER_MAPPING_VALUE))
+    lines = _take((holder, key, _AFTER_MAPPING_VALUE))
     slot = holder.ca.items.get(key)
     if slot and slot[3]:
         lines += "".join(t.value if t.value.startswith("\n") else " " * t.column + t.value for t in slot[3])
@@ -94,22 +106,23 @@ def _take_head(holder: CommentedMap, key: str) -> str:
     return lines
 
 
-def delete(mapping: CommentedMap, key: str, held_by: Optional[tuple[CommentedMap, str]] = None) -> None:
+def above(holder: Any, key: Any, index: Optional[int] = None) -> tuple[Any, Any, int]:
+    """Where the lines above the first key of the mapping holder[key], or of the mapping that
+    is item index of the list holder[key], are kept: after holder's key (or the item before)."""
+    if index:
+        return _tail(holder[key], index - 1)
+    return holder, key, _AFTER_MAPPING_VALUE
+
+
+def delete(mapping: CommentedMap, key: str, above_it: tuple[Any, Any, int]) -> None:
     """del mapping[key], the lines after its value staying where they are: after the key before
-    it or, if it was the first, above the new first key, where held_by = (holder, its key),
-    mapping being holder[key], keeps them (without it, after the last key)."""
+    it or, if it was the first, above the new first key, where above_it (see above) keeps them.
+    If it was the only key, they stay after the mapping, which above_it is too."""
     keys = list(mapping)
     lines = _take(_tail(mapping, key))
     del mapping[key]
-    if not mapping:
-        return
     at = keys.index(key)
-    if at:
-        _give(_tail(mapping, keys[at - 1]), lines)
-    elif held_by:
-        _give((held_by[0].ca.items, held_by[1], _AFTER_MAPPING_VALUE), lines)
-    else:
-        _give(_tail(mapping), lines)
+    _give(_tail(mapping, keys[at - 1]) if at else above_it, lines)
 
 
 def insert(holder: CommentedMap, key: str, at: int, item: Any) -> None:
