@@ -47,6 +47,24 @@ def worker_started() -> None:
     when the pool ends its workers. The parent stops the workers in either case."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """Have the kernel end this worker when its parent dies (Linux; elsewhere nothing).
+
+    A parent ended by SIGTERM (``timeout``, a cancelled CI job) runs no clean-up, and an
+    executor's worker holds both ends of its reply pipe: it would wait to write for ever."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def forget_handled_interrupt() -> None:
@@ -90,7 +108,9 @@ def forked_map(
     Ctrl-C) ends the workers at once rather than after the work queued for them."""
     global _FORKED
     jobs = min(jobs, len(items))
-    if jobs <= 1 or "fork" not in mp.get_all_start_methods():
+    if jobs <= 1 or "fork" not in mp.get_all_start_methods() or _FORKED is not None:
+        # Also when nested (work that itself calls forked_map): the inner call runs here,
+        # as the outer one's workers already use the cores.
         return [work(item) for item in items]
     own = range(0, len(items) // jobs if parent_share else 0)
     workers = jobs - 1 if parent_share else jobs
@@ -106,15 +126,19 @@ def forked_map(
     # exception cannot be sent back raises BrokenProcessPool here; a Pool would wait for ever.
     pool = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=worker_started)
     try:
-        pending = pool.map(_run_forked, runs)
+        # Futures, not pool.map: map cancels what is left when a result raises, and the
+        # executor then prints a thread's traceback failing the cancelled futures.
+        pending = [pool.submit(_run_forked, run) for run in runs]
         mine = _run_forked(own)
-        results = mine + [result for batch in pending for result in batch]
+        results = mine + [result for future in pending for result in future.result()]
     except BaseException:
         # The executor's own exit would first run every run already queued (a minute of the
-        # last check at 1,000 deals) before Ctrl-C took effect.
+        # last check at 1,000 deals) before Ctrl-C took effect. Its futures are not cancelled:
+        # the executor fails those left when it sees its workers gone (InvalidStateError, in
+        # a thread's traceback, for any it finds cancelled).
         for worker in set(mp.active_children()) - before:
             worker.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False)
         raise
     finally:
         _FORKED = None

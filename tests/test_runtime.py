@@ -204,3 +204,75 @@ def test_ctrl_c_ends_the_workers_at_once_not_after_their_queued_work(tmp_path, s
         started.kill()
         raise AssertionError("forked_map went on with its queued work after Ctrl-C")
     assert out == "stopped 0\n", err[-2000:]
+
+
+def test_a_failure_in_a_worker_prints_nothing_from_the_executors_thread(tmp_path):
+    """Found by an outside attack: the executor printed an InvalidStateError traceback from its
+    own thread after a worker's exception, failing the futures pool.map had cancelled."""
+    script = tmp_path / "failing.py"
+    script.write_text(textwrap.dedent(
+        """
+        import time
+        from generator.runtime import forked_map
+        def work(n):
+            if n == 5:
+                raise ValueError("bad")
+            time.sleep(0.01)
+            return n
+        try:
+            forked_map(work, list(range(40)), 2)
+        except ValueError:
+            print("caught", flush=True)
+        """
+    ), encoding="utf-8")
+    for _ in range(3):  # it happened in 6 runs of 6
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert (done.stdout, done.stderr) == ("caught\n", "")
+
+
+def test_nested_work_runs_the_inner_map_in_the_worker_itself():
+    def inner(n):
+        return sum(forked_map(lambda x: x + n, list(range(4)), 2))
+
+    # inner(n) = (0 + 1 + 2 + 3) + 4n
+    assert forked_map(inner, list(range(40)), 2) == [6 + 4 * n for n in range(40)]
+
+
+_TERMINATED = textwrap.dedent(
+    """
+    import multiprocessing, os, time
+    from generator.runtime import forked_map
+    def work(n):
+        time.sleep(0.2)
+        return bytes(300_000)  # a reply bigger than a pipe holds
+    print("started", flush=True)
+    forked_map(work, list(range(400)), 2)
+    """
+)
+
+
+def test_workers_end_with_their_parent_when_it_is_terminated(tmp_path):
+    """Found by an outside attack: `timeout dealsite check` (SIGTERM) left a worker waiting for
+    ever to write its reply. Workers ask the kernel to end them with their parent."""
+    script = tmp_path / "terminated.py"
+    script.write_text(_TERMINATED, encoding="utf-8")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert parent.stdout.readline() == "started\n"
+    time.sleep(1.5)  # the workers are making replies now
+    workers = [int(line.split()[0]) for line in subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(parent.pid)], capture_output=True, text=True).stdout.split("\n") if line.strip()]
+    assert workers, "the second map's workers had not started"
+    parent.terminate()
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
