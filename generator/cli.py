@@ -20,11 +20,16 @@ from .runtime import forget_handled_interrupt
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    command = " ".join(filter(None, (args.command, getattr(args, "step", None))))
     try:
+        _config_named(args)
         status = args.run(args)
     except (BuildFailed, SourceDateEpochError) as error:  # mkdocs.yml or SOURCE_DATE_EPOCH: nothing was done
-        print(f"dealsite {args.command}: {error}", file=sys.stderr)
+        print(f"dealsite {command}: {error}", file=sys.stderr)
         status = 1
+    except KeyboardInterrupt:  # a command that handles Ctrl-C itself (build, serve) says more
+        print(f"dealsite {command}: interrupted", file=sys.stderr)
+        status = 130
     forget_handled_interrupt()  # a Ctrl-C the command handled: the status it returned stands
     return status
 
@@ -37,32 +42,32 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate deal files (default: the project's deals, updates and content): errors must be fixed, warnings are advice"
     )
     check.add_argument("paths", nargs="*", type=Path, default=[], metavar="PATH")
-    check.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    check.add_argument("-f", "--config-file", type=Path, default=None, help="the project (default: mkdocs.yml here)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="text (default), json, or github (Actions annotations)")
     check.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
     check.add_argument("--all", action="store_true", dest="show_all", help="list every problem, even where one file has many of one kind")
     check.set_defaults(run=cmd_check)
 
     build = commands.add_parser("build", help="validate, then build the site into site/ (atomically)")
-    build.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    build.add_argument("-f", "--config-file", type=Path, default=None)
     build.add_argument("-d", "--site-dir", type=Path, default=None)
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.set_defaults(run=cmd_build)
 
     serve = commands.add_parser("serve", help="preview the site, rebuilding on change")
-    serve.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    serve.add_argument("-f", "--config-file", type=Path, default=None)
     serve.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
     serve.add_argument("--drafts", action="store_true", help="include drafts and embargoed content, with a banner")
     serve.set_defaults(run=cmd_serve)
 
     export = commands.add_parser("export", help="write the site as a plain docs folder that builds without the dealsite plugin")
     export.add_argument("folder", type=Path, metavar="DIR")
-    export.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    export.add_argument("-f", "--config-file", type=Path, default=None)
     export.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     export.set_defaults(run=cmd_export)
 
     plan = commands.add_parser("schedule", help="list every held-back deal, update, reading and committee item, and when it goes live")
-    plan.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    plan.add_argument("-f", "--config-file", type=Path, default=None)
     plan.add_argument("--json", action="store_true", help="as JSON, for scripts")
     plan.add_argument("--next", action="store_true", help="print only the next release moment (UTC, ISO 8601), or nothing")
     plan.set_defaults(run=cmd_schedule)
@@ -70,27 +75,27 @@ def _parser() -> argparse.ArgumentParser:
     pack = commands.add_parser("pack", help="print what changed after a date, as the committee's pack leads with it (red first)")
     pack.add_argument("--since", type=dt.date.fromisoformat, required=True, metavar="DATE", help="the last meeting's date, YYYY-MM-DD")
     pack.add_argument("--until", type=dt.date.fromisoformat, metavar="DATE", help="up to this date (default: today)")
-    pack.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    pack.add_argument("-f", "--config-file", type=Path, default=None)
     pack.set_defaults(run=cmd_pack)
 
     readings = commands.add_parser("readings", help="outcome readings through a spreadsheet: export, fill in, import")
-    steps = readings.add_subparsers(required=True, metavar="STEP")
+    steps = readings.add_subparsers(required=True, metavar="STEP", dest="step")
     export_readings = steps.add_parser("export", help="write a deal's outcomes and readings as a spreadsheet (.csv or .ods)")
     export_readings.add_argument("slug", metavar="SLUG")
     export_readings.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="FILE.csv or FILE.ods")
     export_readings.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
-    export_readings.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    export_readings.add_argument("-f", "--config-file", type=Path, default=None, help="the project (default: mkdocs.yml here)")
     export_readings.set_defaults(run=cmd_readings_export)
     import_readings = steps.add_parser("import", help="write new or changed readings from a spreadsheet into the deal's file")
     import_readings.add_argument("file", type=Path, metavar="FILE")
     import_readings.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
-    import_readings.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    import_readings.add_argument("-f", "--config-file", type=Path, default=None, help="the project (default: mkdocs.yml here)")
     import_readings.set_defaults(run=cmd_readings_import)
 
     new = commands.add_parser("new", help="write a commented deal file deals/SLUG.yaml to fill in")
     new.add_argument("slug")
     new.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
-    new.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    new.add_argument("-f", "--config-file", type=Path, default=None, help="the project (default: mkdocs.yml here)")
     new.set_defaults(run=cmd_new)
 
     update = commands.add_parser("new-update", help="write an update content/updates/DATE-SLUG.md to fill in (a draft)")
@@ -99,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("--date", default=None, help="YYYY-MM-DD (default: today, UK time)")
     update.add_argument("--content-dir", type=Path, default=None, help="the pages and updates (default: docs_dir in mkdocs.yml, or content/)")
     update.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
-    update.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    update.add_argument("-f", "--config-file", type=Path, default=None, help="the project (default: mkdocs.yml here)")
     update.set_defaults(run=cmd_new_update)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a deal file")
@@ -109,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("rev_a", metavar="REV_A")
     diff.add_argument("rev_b", metavar="REV_B")
     diff.add_argument("--deals-dir", type=Path, default=None, help="the deals (default: deals_dir in mkdocs.yml, or deals/)")
-    diff.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the project (default: mkdocs.yml here)")
+    diff.add_argument("-f", "--config-file", type=Path, default=None, help="the project (default: mkdocs.yml here)")
     diff.set_defaults(run=cmd_diff)
     return parser
 
@@ -152,6 +157,17 @@ def cmd_check(args) -> int:
     sys.stderr.flush()
     sys.stdout.write(rendered.out)
     return rendered.status
+
+
+def _config_named(args) -> None:
+    """-f must name a configuration file; without -f, mkdocs.yml here (if there is none, the
+    project's folders are the defaults beside it: deals/, content/)."""
+    if not hasattr(args, "config_file"):
+        return
+    if args.config_file is None:
+        args.config_file = Path("mkdocs.yml")
+    elif not args.config_file.is_file():
+        raise BuildFailed(f"{args.config_file}: no such configuration file (-f names a project's mkdocs.yml)")
 
 
 def _settings(config_file: Path):
@@ -301,6 +317,9 @@ def cmd_build(args) -> int:
     except BuildFailed as error:
         print(f"build stopped, site/ is unchanged: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("build interrupted, site/ is unchanged", file=sys.stderr)
+        return 130
     try:
         site = build_site(args.config_file, args.site_dir)
     except RefusedOutputFolder as error:  # refused before anything was made or removed

@@ -5,7 +5,7 @@ schedule ignored as_of; an invalid option was a traceback in check, schedule, pa
 
 from __future__ import annotations
 
-import shutil
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +30,11 @@ def moved(tmp_path, monkeypatch) -> Path:
     config.write_text(moved, encoding="utf-8")
     monkeypatch.chdir(project)
     return project
+
+
+def _named(command: list[str]) -> str:
+    """How a message names the command: readings with its step."""
+    return " ".join(command[:2]) if command[0] == "readings" else command[0]
 
 
 def _run(capsys, *args: str) -> tuple[int, str, str]:
@@ -99,7 +104,7 @@ def test_an_invalid_plugin_option_is_one_line_naming_it(moved, capsys, command):
     config.write_text(text.replace("corrections: mailto:corrections@example.org", BAD_CORRECTIONS), encoding="utf-8")
     status, out, err = _run(capsys, *command)
     assert (status, out) == (1, "")
-    assert err.startswith(f"dealsite {command[0]}: mkdocs.yml: dealsite: corrections: 'ftp://example.org' is not a mailto: address") and err.count("\n") == 1
+    assert err.startswith(f"dealsite {_named(command)}: mkdocs.yml: dealsite: corrections: 'ftp://example.org' is not a mailto: address") and err.count("\n") == 1
 
 
 def test_serve_with_an_invalid_plugin_option_stops_in_one_line(moved):
@@ -116,7 +121,7 @@ def test_an_unreadable_source_date_epoch_is_one_line(moved, capsys, monkeypatch,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
     status, out, err = _run(capsys, *command)
     assert (status, out) == (1, "")
-    assert err.startswith(f"dealsite {command[0]}: SOURCE_DATE_EPOCH='abc' is not a time") and err.count("\n") == 1
+    assert err.startswith(f"dealsite {_named(command)}: SOURCE_DATE_EPOCH='abc' is not a time") and err.count("\n") == 1
 
 
 def test_use_directory_urls_false_is_refused_before_anything_is_built(moved, capsys):
@@ -172,3 +177,73 @@ def test_new_update_names_the_file_from_the_title_keeping_accented_letters(moved
     status, out, err = _run(capsys, "new-update", "Ynys Môn signs its deal", "--date", "2026-04-01")
     assert (status, err) == (0, "")
     assert out.startswith("wrote docs/updates/2026-04-01-ynys-mon-signs-its-deal.md:")
+
+
+# --- from an outside attack on the above ---------------------------------------------------------
+
+
+def test_a_new_update_about_no_deal_passes_dealsite_check(moved, capsys):
+    # Its example link to a deal's page is written as code: a link to deals/SLUG.md stopped the build.
+    assert _run(capsys, "new-update", "Spending review", "--date", "2026-04-01")[0] == 0
+    status, out, err = _run(capsys, "check")
+    assert (status, err) == (0, ""), err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["new-update", "a" * 300, "--date", "2020-01-01"], "dealsite new-update: title: is 300 characters long (expected at most 200)\n"),
+    (["new", "a" * 101], f"dealsite new: {'a' * 100!r} is not a slug (expected at most 100 lowercase letters, digits and hyphens)\n"),
+    (["new-update", "Caf\udce9", "--date", "2020-01-01"], "dealsite new-update: the title is not text in UTF-8 (check the terminal's encoding)\n"),
+    (["new-update", "X", "--deal", "kent\n\nAlso: sign here"], "dealsite new-update: 'kent\\n\\nAlso: sign here' is not a known deal"),
+    (["new-update", "X", "-f", "typo.yml"], "dealsite new-update: typo.yml: no such configuration file (-f names a project's mkdocs.yml)\n"),
+    (["check", "-f", "data"], "dealsite check: data: no such configuration file (-f names a project's mkdocs.yml)\n"),
+])
+def test_what_a_command_cannot_do_is_one_line_and_writes_nothing(moved, capsys, args, message):
+    before = sorted(p.relative_to(moved) for p in moved.rglob("*"))
+    status, out, err = _run(capsys, *args)
+    assert (status, out) == (1, "")
+    assert err.startswith(message) and err.count("\n") == 1, err
+    assert sorted(p.relative_to(moved) for p in moved.rglob("*")) == before
+
+
+def test_new_update_refuses_an_updates_folder_that_is_a_file(moved, capsys):
+    (moved / "docs" / "updates").rename(moved / "updates-aside")
+    (moved / "docs" / "updates").write_text("not a folder\n", encoding="utf-8")
+    assert _run(capsys, "new-update", "Kent signs", "--date", "2026-04-01") == (1, "", "dealsite new-update: docs/updates is not a folder\n")
+
+
+def test_a_setting_mkdocs_finds_invalid_ends_in_one_line_naming_the_command(moved, capsys):
+    config = moved / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      deals_dir: data\n", "      deals_dir: [a, b]\n"), encoding="utf-8")
+    status, out, err = _run(capsys, "check")
+    assert (status, out) == (1, "")
+    assert err.splitlines()[-1] == "dealsite check: mkdocs.yml: Aborted with a configuration error!"
+
+
+def test_a_readings_step_is_named_in_full(moved, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    assert _run(capsys, "readings", "export", "kent", "-o", "k.ods")[2].startswith("dealsite readings export: SOURCE_DATE_EPOCH")
+
+
+def test_export_refuses_use_directory_urls_false_as_build_does(moved, capsys):
+    config = moved / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("use_directory_urls: true\n", "use_directory_urls: false\n"), encoding="utf-8")
+    status, out, err = _run(capsys, "export", str(moved / "exported"))
+    assert status == 1 and "use_directory_urls: false is not supported by dealsite" in err and not (moved / "exported").exists()
+
+
+def test_pack_ends_on_the_day_the_sites_pack_page_does(moved, capsys, monkeypatch):
+    # 23:30 UTC on 1 July 2024 is 00:30 on 2 July in London; the site's pack page (and so this)
+    # takes the build moment's own date, 1 July.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2024, 7, 1, 23, 30, tzinfo=dt.timezone.utc).timestamp())))
+    status, out, err = _run(capsys, "pack", "--since", "2014-07-08")
+    assert out.splitlines()[0] == "# What changed after 8 July 2014, up to 1 July 2024"
+
+
+def test_ctrl_c_in_builds_check_says_the_site_is_unchanged(moved, capsys, monkeypatch):
+    from generator.engine import pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "read_sources", interrupted)
+    assert _run(capsys, "build") == (130, "", "build interrupted, site/ is unchanged\n")

@@ -23,7 +23,8 @@ def pack_text(settings: Settings, moment: dt.datetime, since: Optional[dt.date],
     ``moment``, the build's moment: the end of ``as_of``'s day for an archive)."""
     sources = read_sources(settings, moment)
     publication, revisions = public_record(settings, sources, moment)
-    changes = changes_since(publication.catalogue, since, until or moment.astimezone(LONDON).date(), target_paths(revisions))
+    # The day as the site's pack page takes it (the build moment's date, pages/committee.py).
+    changes = changes_since(publication.catalogue, since, until or moment.date(), target_paths(revisions))
     return meeting_markdown(meeting_view(changes, publication.catalogue.deals, PACK_URI))
 
 

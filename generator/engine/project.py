@@ -84,6 +84,8 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
     for key in ("INHERIT", "hooks"):
         if key in config:  # their paths are relative to a file the export does not carry
             raise BuildFailed(f"{config_file}: export does not follow {key}: (copy what it names into the export by hand)")
+    if config.get("use_directory_urls") is False:  # as engine.mkdocs.config refuses it
+        raise BuildFailed(f"{config_file}: use_directory_urls: false is not supported by dealsite (its pages link to folders, like deals/kent/): remove it")
     _, options = plugins_besides_ours(config)
 
     def text(value, what: str) -> str:

@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 
 from ..model import LONDON, SLUG_RE
 from ..model.clock import build_time
+from ..model.limits import MAX_SLUG
 from ..model.updates import UPDATES_DIR, slugify, update_problems
 
 UPDATE_TEMPLATE = """---
@@ -27,8 +28,12 @@ draft: true   # remove when it is ready to publish
 ---
 
 The text of the update, in Markdown. The title above is the page's heading: do not repeat it
-here as a "# heading". Link to a deal's page like this: [the deal](../deals/{link}.md).
+here as a "# heading". {link}
 """
+# With a deal named, a link to its page; without, how to write one (as code: a link to no
+# page would stop dealsite check and the build).
+_LINK = "Link to a deal's page like this: [the deal](../deals/{slug}.md)."
+_HOW_TO_LINK = "Link to a deal's page like this: `[the deal](../deals/SLUG.md)`, with the deal's file name for SLUG."
 
 
 class Refused(Exception):
@@ -37,8 +42,8 @@ class Refused(Exception):
 
 def new_deal(deals_dir: Path, slug: str) -> Path:
     """deals_dir/SLUG.yaml from the commented scaffold (generator/scaffold/deal.yaml)."""
-    if not SLUG_RE.fullmatch(slug):  # match() would let "kent\n" through ($ matches before a newline)
-        raise Refused(f"{slug!r} is not a slug (expected lowercase letters, digits and hyphens)")
+    if not SLUG_RE.fullmatch(slug) or len(slug) > MAX_SLUG:  # match() would let "kent\n" through
+        raise Refused(f"{slug[:MAX_SLUG]!r} is not a slug (expected at most {MAX_SLUG} lowercase letters, digits and hyphens)")
     _folder(deals_dir, "--deals-dir or deals_dir in mkdocs.yml")
     target = deals_dir / f"{slug}.yaml"
     if target.exists():
@@ -57,20 +62,25 @@ def new_update(content_dir: Path, deals_dir: Path, title: str, deals: Sequence[s
     title = " ".join(title.split())
     if not title:
         raise Refused("the title is empty")
+    if not _is_text(title):  # from a terminal or a script in another encoding than UTF-8
+        raise Refused("the title is not text in UTF-8 (check the terminal's encoding)")
     _folder(content_dir, "--content-dir or docs_dir in mkdocs.yml")
     _folder(deals_dir, "--deals-dir or deals_dir in mkdocs.yml")
     known = {p.stem for p in deals_dir.glob("*.yaml") if not p.name.startswith("_")}
     for slug in deals:
         if slug not in known:
-            raise Refused(f"{slug} is not a known deal (expected one of {', '.join(sorted(known)) or 'none'}, from {deals_dir})")
+            shown = slug if SLUG_RE.fullmatch(slug) else repr(slug)[:MAX_SLUG]  # one line, whatever was typed
+            raise Refused(f"{shown} is not a known deal (expected one of {', '.join(sorted(known)) or 'none'}, from {deals_dir})")
     target = content_dir / UPDATES_DIR / f"{day.isoformat()}-{slugify(title)}.md"
     if target.exists():
         raise Refused(f"{target} already exists")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise Refused(f"{target.parent} is not a folder")
     text = UPDATE_TEMPLATE.format(
         title=json.dumps(title, ensure_ascii=False),
         date=day.isoformat(),
         deals=", ".join(deals),
-        link=deals[0] if deals else "SLUG",
+        link=_LINK.format(slug=deals[0]) if deals else _HOW_TO_LINK,
     )
     # Refused now rather than written and then refused by dealsite check (a title too long, a
     # control character): the same rules, from the same code.
@@ -80,6 +90,14 @@ def new_update(content_dir: Path, deals_dir: Path, title: str, deals: Sequence[s
     target.parent.mkdir(exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: bytes Python could not decode
+        return False
+    return True
 
 
 def _folder(path: Path, named_by: str) -> None:

@@ -209,6 +209,6 @@ def slugify(title: str) -> str:
     their letters ('Ynys Môn' -> 'ynys-mon')."""
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    slug = "-".join(slug.split("-")[:8]) or "update"
+    slug = "-".join(slug.split("-")[:8])[:60].strip("-") or "update"  # a file name, not the title
     assert SLUG_RE.fullmatch(slug)
     return slug

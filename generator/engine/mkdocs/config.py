@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from mkdocs.config import load_config
-from mkdocs.exceptions import ConfigurationError
+from mkdocs.exceptions import Abort, ConfigurationError
 
 from ..pipeline import Settings, corrections_address, parse_as_of
 from ..publish import BuildFailed
@@ -52,4 +52,6 @@ def read_settings(config_file: Path) -> Settings:
     try:
         return settings_from(load_config(str(config_file)))
     except ConfigurationError as error:
+        raise BuildFailed(f"{config_file}: {error}") from None
+    except Abort as error:  # MkDocs has logged each invalid setting above this line
         raise BuildFailed(f"{config_file}: {error}") from None
