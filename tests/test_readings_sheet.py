@@ -964,3 +964,26 @@ def test_an_ods_with_a_password_or_a_compression_zipfile_cannot_read_is_refused_
     capsys.readouterr()
     assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
     assert capsys.readouterr().err == f"dealsite readings import: nothing was written: {sheet} {problem}\n"
+
+
+def test_an_ods_whose_compressed_content_is_damaged_is_refused_in_one_line(tmp_path, capsys):
+    """Found by an outside attack: damaged deflate data was a zlib traceback."""
+    deals = _deals(tmp_path)
+    sheet = _kent_ods(deals, tmp_path)
+    kent = (deals / "kent.yaml").read_bytes()
+    raw = bytearray(sheet.read_bytes())
+    with zipfile.ZipFile(sheet) as archive:
+        entry = archive.getinfo("content.xml")
+    name_length, extra_length = int.from_bytes(raw[entry.header_offset + 26:entry.header_offset + 28], "little"), \
+        int.from_bytes(raw[entry.header_offset + 28:entry.header_offset + 30], "little")
+    # The first byte of the deflate data: 0xFF marks the last block and names block type 3, which
+    # deflate reserves (RFC 1951, 3.2.3), so every inflater stops there.
+    raw[entry.header_offset + 30 + name_length + extra_length] = 0xFF
+    sheet.write_bytes(bytes(raw))
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    assert capsys.readouterr().err == (
+        f"dealsite readings import: nothing was written: {sheet} is damaged: its content.xml cannot be unpacked "
+        "(save it again, or export the deal again)\n"
+    )
+    assert (deals / "kent.yaml").read_bytes() == kent

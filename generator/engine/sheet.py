@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -225,6 +227,8 @@ def _content(archive: zipfile.ZipFile, path: Path) -> bytes:
         raise ReadingsError(f"{path} is compressed in a way the import cannot read: save it again as an OpenDocument spreadsheet") from None
     except RuntimeError:  # zipfile's word for a file saved with a password (NotImplementedError is one too: first)
         raise ReadingsError(f"{path} is protected by a password: save it without one") from None
+    except (zlib.error, lzma.LZMAError, OSError, EOFError):  # damaged compressed data (deflate, bzip2, LZMA)
+        raise ReadingsError(f"{path} is damaged: its content.xml cannot be unpacked (save it again, or export the deal again)") from None
     if len(content) > MAX_CONTENT:
         raise too_big
     return content
