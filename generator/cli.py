@@ -296,18 +296,12 @@ def cmd_readings_import(args) -> int:
 
 def cmd_build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
-    from .engine.pipeline import build_moment, read_sources
     from .engine.publish import BuildFailed, RefusedOutputFolder
     from .model.clock import SourceDateEpochError
 
     quiet_logging(args.quiet)
     try:
-        # Checked before MkDocs starts, so bad files get the check's report. No reference is
-        # kept: the plugin reads them again, from the loader's cache. An archive (as_of) is
-        # checked as of its day, as the build makes it.
-        settings = _settings(args.config_file)
-        now = _now()
-        read_sources(settings, build_moment(settings, now) if now is not None else None)
+        _check_before_engine(args.config_file)
     except ValueError as error:  # as_of after today
         print(f"build stopped, site/ is unchanged: {error}", file=sys.stderr)
         return 1
@@ -346,31 +340,29 @@ def cmd_serve(args) -> int:
     from .engine.mkdocs.serve import serve_site
 
     def checked() -> bool:
-        problems = _check_before_engine(args.config_file)
-        if problems is not None:
+        try:
+            _check_before_engine(args.config_file)
+        except InvalidDeals as problems:
             _report(problems)
             print("dealsite serve: not started; fix these and start it again", file=sys.stderr)
-        return problems is None
+            return False
+        except ValueError:  # as_of after today: MkDocs' first build refuses it, in its words
+            pass
+        return True
 
     return serve_site(args.config_file, args.dev_addr, drafts=args.drafts, check=checked)
 
 
-def _check_before_engine(config_file: Path) -> InvalidDeals | None:
-    """The project checked before MkDocs starts, as ``cmd_build`` checks it (the folders
-    mkdocs.yml names, as of the build's moment), so bad files get the check's report rather
-    than stopping the first build. No reference is kept: the plugin loads them again from the
-    loader's cache. An as_of after today is left for the engine to refuse."""
+def _check_before_engine(config_file: Path) -> None:
+    """The project read and checked as the build will read it (the folders mkdocs.yml names,
+    as of the build's moment: an archive's day), before MkDocs starts, so bad files get the
+    check's report. No reference is kept: the plugin reads them again from the loader's cache.
+    Raises InvalidDeals, or ValueError for an as_of after today."""
     from .engine.pipeline import build_moment, read_sources
 
     settings = _settings(config_file)
     now = _now()
-    try:
-        read_sources(settings, build_moment(settings, now) if now is not None else None)
-    except InvalidDeals as error:
-        return error
-    except ValueError:
-        return None
-    return None
+    read_sources(settings, build_moment(settings, now) if now is not None else None)
 
 
 def cmd_export(args) -> int:

@@ -237,7 +237,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         hear_edits(server)
         # The folders the plugin reads, wherever mkdocs.yml puts them: an edit there rebuilds
         # even if its watch: list still names the old place (watching a path twice is one watch).
-        for folder in (self.settings.deals_dir, self.settings.templates_dir):
+        settings = getattr(self, "settings", None)  # read by on_config, which a serve runs first
+        for folder in (settings.deals_dir, settings.templates_dir) if settings is not None else ():
             if Path(folder).is_dir():
                 server.watch(str(folder))
         if DealsitePlugin.serve_hook is not None:
