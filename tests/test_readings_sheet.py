@@ -293,14 +293,19 @@ def test_an_ods_cell_keeps_its_spaces_tabs_and_line_breaks(tmp_path):
     assert kent["outcomes"][0]["readings"][0]["commentary"] == "Five of  the\tnine\nnew Gateways\nopen, and the"
 
 
+def _refused(sheet: Path, deals: Path, capsys) -> str:
+    """What readings import prints when it refuses the sheet (exit 1), and nothing printed before."""
+    capsys.readouterr()
+    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
+    return capsys.readouterr().err
+
+
 def test_an_ods_run_of_spaces_whose_count_is_not_a_number_is_refused(tmp_path, capsys):
     deals = _deals(tmp_path)
     sheet = tmp_path / "kent.ods"
     main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
     _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>", '<text:p>Five<text:s text:c="two"/>of</text:p>')
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f'dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: text:c="two" '
         "is not a whole number from 1\n"
     )
@@ -311,9 +316,7 @@ def test_an_ods_run_of_more_spaces_than_a_cell_holds_is_refused_not_built(tmp_pa
     sheet = tmp_path / "kent.ods"
     main(["readings", "export", "kent", "-o", str(sheet), "--deals-dir", str(deals)])
     _ods_with(sheet, f"<text:p>{FIRST_COMMENTARY}</text:p>", '<text:p>Five<text:s text:c="1000000000"/>of</text:p>')
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet}: row 2 has a cell with a run of 1,000,000,000 spaces "
         "(expected at most 32,767)\n"
     )
@@ -328,9 +331,7 @@ def test_a_sheet_naming_its_deal_by_a_path_is_refused_naming_the_cell(named, tmp
     for row in rows[1:]:
         row[0] = named
     _write(sheet, rows)
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet}: row 2, column A (deal): {named} is not a deal's slug "
         "(expected its file name without .yaml, e.g. kent)\n"
     )
@@ -370,9 +371,7 @@ def test_a_csv_cell_longer_than_the_csv_modules_limit_is_refused_by_its_fields_l
     rows = _rows(sheet)
     rows[1][6] = "x" * 131_073  # one more than Python's csv module reads by default
     _write(sheet, rows)
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet}: row 2, column G (commentary): "
         "is 131,073 characters long (expected at most 5,000)\n"
     )
@@ -385,9 +384,7 @@ def test_a_long_cell_is_quoted_back_by_its_start_only(tmp_path, capsys):
     rows = _rows(sheet)
     rows[1][1] = "y" * 131_073
     _write(sheet, rows)
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet}: row 2, column B (outcome): {'y' * 40}... (131,073 characters) "
         "is not an outcome of kent (expected one of services-online, feeling-safe, out-of-work, home-after-hospital)\n"
     )
@@ -439,9 +436,7 @@ def test_text_below_the_last_row_a_spreadsheet_holds_is_refused(tmp_path, capsys
     sheet = _kent_ods(deals, tmp_path)
     empty_rows = '<table:table-row table:number-rows-repeated="1048576"><table:table-cell/></table:table-row>'
     _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END + empty_rows)
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet} is not a valid OpenDocument spreadsheet: it has text "
         "below row 1,048,576, the last a spreadsheet holds\n"
     )
@@ -518,9 +513,7 @@ def test_an_ods_percentage_or_currency_value_is_refused_as_it_shows_not_read_as_
     _ods_with(sheet, '<table:table-cell office:value-type="float" office:value="31"><text:p>31</text:p></table:table-cell>',
               f'<table:table-cell office:value-type="{kind}" office:value="{stored}"><text:p>{shown}</text:p></table:table-cell>')
     before = (deals / "kent.yaml").read_bytes()
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet}: row 2, column F (value): {shown} is not a number "
         "(expected e.g. 12 or \"12.5\")\n"
     )
@@ -540,9 +533,7 @@ def test_a_column_named_twice_is_refused_naming_its_letters(suffix, tmp_path, ca
         _ods_with(sheet, HEADER_ROW_END, HEADER_ROW_END.removesuffix("</table:table-row>")
                   + '<table:table-cell office:value-type="string"><text:p>commentary</text:p></table:table-cell></table:table-row>')
     before = (deals / "kent.yaml").read_bytes()
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet}: row 1 names the column commentary more than once "
         "(columns G, O): keep one\n"
     )
@@ -640,9 +631,7 @@ def test_a_date_cell_in_a_form_the_guide_does_not_give_is_refused(written, tmp_p
     rows[1][4] = written  # row 2: services-online's 2013-03-31 reading, column E
     _write(sheet, rows)
     before = (deals / "kent.yaml").read_bytes()
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet}: row 2, column E (date): {written} is not a date (expected YYYY-MM-DD)\n"
     )
     assert (deals / "kent.yaml").read_bytes() == before
@@ -743,9 +732,7 @@ def test_an_ods_whose_content_unpacks_past_64_mb_is_refused_before_it_is_read(tm
                 content.write(empty_rows)
             content.write(b"</table:table>" + end)
     assert sheet.stat().st_size < 1_000_000
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet} is too big to be a readings sheet: its content.xml "
         "unpacks to more than 64 MB (a deal's sheet is a few hundred KB; delete the rows below the readings, or export the deal again)\n"
     )
@@ -897,9 +884,7 @@ def test_a_file_the_import_cannot_write_back_unchanged_is_refused_naming_the_lin
     rows = _rows(sheet)
     _add_2015_reading(rows)
     _write(sheet, rows)
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {kent}:{line}: the import cannot write this file back unchanged: {problem}\n"
     )
     assert kent.read_bytes() == before
@@ -961,9 +946,7 @@ def test_an_ods_with_a_password_or_a_compression_zipfile_cannot_read_is_refused_
     deals = _deals(tmp_path)
     sheet = _kent_ods(deals, tmp_path)
     _ods_entry_changed(sheet, at, value)
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == f"dealsite readings import: nothing was written: {sheet} {problem}\n"
+    assert _refused(sheet, deals, capsys) == f"dealsite readings import: nothing was written: {sheet} {problem}\n"
 
 
 def test_an_ods_whose_compressed_content_is_damaged_is_refused_in_one_line(tmp_path, capsys):
@@ -980,9 +963,7 @@ def test_an_ods_whose_compressed_content_is_damaged_is_refused_in_one_line(tmp_p
     # deflate reserves (RFC 1951, 3.2.3), so every inflater stops there.
     raw[entry.header_offset + 30 + name_length + extra_length] = 0xFF
     sheet.write_bytes(bytes(raw))
-    capsys.readouterr()
-    assert main(["readings", "import", str(sheet), "--deals-dir", str(deals)]) == 1
-    assert capsys.readouterr().err == (
+    assert _refused(sheet, deals, capsys) == (
         f"dealsite readings import: nothing was written: {sheet} is damaged: its content.xml cannot be unpacked "
         "(save it again, or export the deal again)\n"
     )
