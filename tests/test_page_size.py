@@ -7,6 +7,10 @@ Figures are worked out by hand from the example deal files (deals/*.yaml) named 
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from publishing_support import page, text
 
 from generator.engine.mkdocs.plugin import squeeze_layout
@@ -28,6 +32,19 @@ def test_scripts_and_preformatted_text_keep_their_whitespace():
     # the last check compares the theme's inline scripts word for word
     kept = "<script>\n  var a = 1;\n\n  var b = 2;\n</script><pre>\n  code\n    indented\n</pre>"
     assert squeeze_layout("<div>\n   </div>\n  " + kept) == "<div>\n</div>\n" + kept
+
+
+def test_a_no_break_space_beside_a_line_break_is_text_and_kept():
+    # HTML collapses only space, tab, line feed, form feed and carriage return
+    assert squeeze_layout("<p>50\u00a0\n  km\u2003\n</p>") == "<p>50\u00a0\nkm\u2003\n</p>"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\t", "\r", "\f", "\n", "\u00a0", "<p>", "<script>", "</script>", "<PRE x>", "</pre>", "<style>", "</style>"]), max_size=40).map("".join))
+def test_each_run_of_html_space_holding_a_line_break_becomes_one_outside_kept_elements(html):
+    """Against the rule written as one regular expression (the way it was first written)."""
+    rule = re.compile(r"(<(script|pre|textarea|style)\b.*?</\2>)|[ \t\r\f\n]*\n[ \t\r\f\n]*", re.S | re.I)
+    assert squeeze_layout(html) == rule.sub(lambda m: m.group(1) or "\n", html)
 
 
 def test_a_built_deal_page_has_no_indented_lines(example_site):
