@@ -48,6 +48,7 @@ import json
 import math
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -309,11 +310,10 @@ def build_baseline(project: Path) -> Run:
 
 
 def _peak_rss_mb() -> float:
-    """This process's resident-memory high-water mark so far (VmHWM), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """This process's resident-memory high-water mark so far (VmHWM), in MB. Asked of the kernel
+    directly: reading /proc/self/status after each of the 35,000 timed calls of a 1,000-deal
+    build (pages, hooks) added 2 s to the time it measured."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _install_timers(totals: dict[str, float], peaks: dict[str, float]) -> None:
