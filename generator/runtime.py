@@ -121,6 +121,7 @@ def forked_map(
     # otherwise write to every inherited object and so copy the parent's memory page by page
     # (the last check at 1,000 deals: 1,355 MB summed over the processes without, 1,227 with).
     gc.freeze()
+    give_back_free_memory()
     before = set(mp.active_children())
     # An executor, not a Pool: a worker that dies (the kernel's out-of-memory killer) or whose
     # exception cannot be sent back raises BrokenProcessPool here; a Pool would wait for ever.
@@ -145,6 +146,20 @@ def forked_map(
         gc.unfreeze()
     pool.shutdown()
     return results
+
+
+def give_back_free_memory() -> None:
+    """Return to the kernel the memory this process has freed but its C heap still holds
+    (glibc's ``malloc_trim``; elsewhere nothing).
+
+    Python frees objects to the C heap, which keeps most of what it once held: after MkDocs
+    has written 5,000 pages at 1,000 deals the builder held 1,015 MB resident, 363 MB of it
+    free. Workers forked then would each add their own to that. Memory is given back
+    before forking (forked_map), where a build's phases end."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def in_finalizer(frame) -> bool:
