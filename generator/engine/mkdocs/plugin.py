@@ -124,7 +124,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         self.previews = command == "serve" and DealsitePlugin.drafts_requested
         # Reusing a deal's files needs them still in site_dir: only dirty rebuilds keep it.
         self.session: Optional[Session] = Session() if command == "serve" and dirty else None
-        self.previous: dict[str, str] = {}  # page src_uri or fragment name -> HTML of the last preview build
+        self.previous: dict[str, str | bytes] = {}  # page src_uri or fragment name -> its (packed) HTML in the last preview build
         self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
 
     def on_shutdown(self) -> None:
@@ -187,7 +187,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         for file in list(files):
             if file.src_uri in self.content.updates:
                 files.remove(file)
-        current = {p.src_uri: p.html for p in bundle.pages} | dict(bundle.fragments)
+        current = {p.src_uri: p.packed for p in bundle.pages} | dict(bundle.fragments)  # pages compared packed
         changed = {name for name, html in current.items() if self.previous.get(name) != html}  # all, the first time
         for page in bundle.pages:
             # Deal and update pages stay out of the nav: every page carries the whole nav
