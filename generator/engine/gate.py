@@ -39,7 +39,7 @@ import lxml.etree
 from ..compute.embargo import HeldBack, Publication
 from ..runtime import forked_map, jobs_available
 from . import site_text
-from .site_text import MARKUP, batches, contents, last, read_whole, squeeze, strings, text_of, windows
+from .site_text import MARKUP, batches, contents, json_parts, json_text, last, part_strings, read_whole, squeeze, strings, text_of, windows
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
 
@@ -97,8 +97,7 @@ def _check_file(site: Path, held: "_Needles", scripts: "_Scripts", path: Path) -
         for member, content in contents(name, stream):
             if read_whole(member, content):
                 data = content.read()
-                findings += held.in_text(member, text_of(member, data))
-                findings += held.in_data(member, data)
+                findings += held.in_json(member, json_text(data)) if member.endswith(".json") else held.in_text(member, text_of(member, data))
                 if member.endswith(MARKUP):
                     findings += _unsafe_markup(member, data, scripts)
             else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
@@ -200,25 +199,60 @@ class _Needles:
             Finding(name, f"links to {_named(item)}") for i, (_, item) in enumerate(self.addresses) if i in addresses
         ]
 
-    def in_data(self, name: str, data: bytes) -> list[Finding]:
-        """A held-back reading in published deal data (deal.json, deals.json)."""
-        if not self.readings or not name.endswith(".json"):
-            return []
-        try:
-            value = json.loads(data)
+    def in_json(self, name: str, text: str) -> list[Finding]:
+        """in_text on the keys and scalars of a JSON document, and any held-back reading in it as
+        deal data (deal.json, deals.json), the document read a part at a time (json_parts).
+        Text that is not JSON is looked at as it is written."""
+        data = _DealData()
+
+        def pieces() -> Iterator[str]:
+            for path, value in json_parts(text):
+                data.add(path, value)
+                yield from part_strings(path, value)
+
+        try:  # each batch after the first starts with the line break that joins it to the one before
+            joined = ((("\n" if i else "") + "\n".join(batch)) for i, batch in enumerate(batches(pieces(), site_text.WINDOW)))
+            found = self.in_windows(name, joined)
         except ValueError:
-            return []
-        deals = value.get("deals", [value]) if isinstance(value, dict) else []
-        found = []
-        for deal in deals:
-            if not isinstance(deal, dict):
-                continue
-            for outcome in deal.get("outcomes") or []:
-                for reading in outcome.get("readings") or []:
-                    key = (deal.get("slug"), outcome.get("id"), _date(reading.get("date")))
-                    if key in self.readings:
-                        found.append(Finding(name, f"holds {_named(self.readings[key])}"))
-        return found
+            found = self.in_text(name, text)
+        return found + [Finding(name, f"holds {_named(self.readings[key])}") for key in data.readings() if key in self.readings]
+
+
+class _DealData:
+    """The readings of deal data, (deal slug, outcome id, date) in document order, from the
+    parts of a JSON document: each deal in its "deals", or the document itself as a deal when
+    it has none. Values of a type deal data never has are passed over."""
+
+    def __init__(self) -> None:
+        self.in_deals: list[tuple] = []  # readings of the deals in "deals"
+        self.own: list[tuple] = []  # (outcome id, date) of the document's own "outcomes"
+        self.slug: Optional[str] = None
+        self.has_deals = False
+
+    def add(self, path: tuple, value: object) -> None:
+        if len(path) == 1 and path[0] == "deals":
+            self.has_deals = True
+        elif len(path) == 1 and path[0] == "slug":
+            self.slug = value if isinstance(value, str) else None
+        elif len(path) == 2 and isinstance(path[1], int) and isinstance(value, dict):
+            if path[0] == "deals":
+                slug = value.get("slug") if isinstance(value.get("slug"), str) else None
+                self.in_deals += [(slug, *reading) for outcome in _listed(value.get("outcomes")) for reading in _readings_of(outcome)]
+            elif path[0] == "outcomes":
+                self.own += _readings_of(value)
+
+    def readings(self) -> list[tuple]:
+        return self.in_deals if self.has_deals else [(self.slug, *reading) for reading in self.own]
+
+
+def _listed(value: object) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _readings_of(outcome: dict) -> list[tuple]:
+    """(outcome id, date) of each reading of an outcome in deal data."""
+    outcome_id = outcome.get("id") if isinstance(outcome.get("id"), str) else None
+    return [(outcome_id, _date(reading.get("date"))) for reading in _listed(outcome.get("readings"))]
 
 
 def _date(value):

@@ -1,0 +1,157 @@
+"""The last check reads JSON a part at a time (engine/site_text.py json_parts): data/deals.json
+is 56 MB at 1,000 deals, and parsed whole it took 440 MB in the process checking it.
+
+Read in parts, a document must give the last check what it gave parsed whole: the same
+keys and scalars as text, in the same order, the same held-back readings, and the same
+refusal where it is not JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from generator.engine import gate
+from generator.engine.site_text import OPENED, json_parts, json_text, part_strings, strings
+
+_SCALARS = st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | st.text(max_size=8)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4), max_leaves=30)
+_LAYOUT = st.sampled_from([{}, {"indent": 2}, {"separators": (",", ":")}, {"indent": "\t", "ensure_ascii": False}])
+
+
+def _all_strings(text: str, depth: int = 2) -> list[str]:
+    return [s for path, value in json_parts(text, depth) for s in part_strings(path, value)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_VALUES, layout=_LAYOUT, depth=st.integers(0, 3))
+def test_the_parts_give_the_strings_of_the_whole_document_in_order(value, layout, depth):
+    text = json.dumps(value, **layout)
+    assert _all_strings(text, depth) == strings(json.loads(text))
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.lists(st.sampled_from(['{', '}', '[', ']', ',', ':', '"a"', '"', '1', '-', ' ', '\n', 'true', 'nul', 'NaN', '\\', '\ufeff']), max_size=14).map("".join))
+def test_text_json_loads_refuses_is_refused_and_text_it_reads_is_read(text):
+    try:
+        json.loads(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            _all_strings(text)
+    else:
+        _all_strings(text)
+
+
+def test_a_duplicated_key_gives_every_value_where_json_loads_keeps_the_last():
+    text = '{"a": "first held-back text", "a": "second"}'
+    assert _all_strings(text) == ["a", "first held-back text", "a", "second"]
+
+
+def test_containers_less_deep_than_asked_are_opened_and_deeper_ones_decoded_whole():
+    parts = list(json_parts('{"deals": [{"slug": "x"}], "n": 1}'))
+    assert parts == [((), OPENED), (("deals",), OPENED), (("deals", 0), {"slug": "x"}), (("n",), 1)]
+
+
+def test_json_bytes_are_read_as_json_loads_reads_them():
+    assert json_text('\ufeff{"a": "Ynys Môn"}'.encode("utf-8")) == '{"a": "Ynys Môn"}'
+    assert json_text('{"a": "Ynys Môn"}'.encode("utf-16")) == '{"a": "Ynys Môn"}'
+    assert json_text(b'{"a": "\xff"}') == '{"a": "\ufffd"}'
+
+
+# --- held-back readings in deal data -------------------------------------------------------------
+
+
+def _old_in_data(value) -> list[tuple]:
+    """The readings the check looked for before it read JSON in parts (json.loads, then this)."""
+    deals = value.get("deals", [value]) if isinstance(value, dict) else []
+    return [
+        (deal.get("slug"), outcome.get("id"), gate._date(reading.get("date")))
+        for deal in deals if isinstance(deal, dict)
+        for outcome in deal.get("outcomes") or []
+        for reading in outcome.get("readings") or []
+    ]
+
+
+def _new_in_data(text: str) -> list[tuple]:
+    data = gate._DealData()
+    for path, value in json_parts(text):
+        data.add(path, value)
+    return data.readings()
+
+
+_DATES = st.sampled_from(["2030-01-01", "2014-03-31", "not a date", None])
+_READING = st.fixed_dictionaries({"date": _DATES}, optional={"value": st.integers(0, 9)})
+_OUTCOME = st.fixed_dictionaries({"id": st.sampled_from(["jobs", "homes"]), "readings": st.lists(_READING, max_size=3)})
+_DEAL = st.fixed_dictionaries({"slug": st.sampled_from(["kent", "leeds"]), "outcomes": st.lists(_OUTCOME, max_size=3)}, optional={"title": st.text(max_size=4)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=_DEAL | st.fixed_dictionaries({"deals": st.lists(_DEAL, max_size=3)}, optional={"n": st.integers()}), keys_first=st.booleans())
+def test_the_readings_found_in_deal_data_are_those_found_in_it_parsed_whole(doc, keys_first):
+    if not keys_first:  # the slug after the outcomes: a deal's own readings are named at its end
+        doc = dict(reversed(list(doc.items())))
+    assert _new_in_data(json.dumps(doc)) == _old_in_data(doc)
+
+
+@pytest.mark.parametrize("text", ['{"deals": null}', '{"outcomes": [1]}', '{"outcomes": [{"readings": ["x"]}]}', '{"slug": {"a": 1}, "outcomes": [{"id": [1], "readings": [{"date": "2030-01-01"}]}]}'])
+def test_deal_data_of_the_wrong_shape_is_passed_over_where_it_stopped_the_check(text):
+    # each raised TypeError or AttributeError in the check before (a JSON file in content/ is published as it is)
+    assert all(isinstance(k, tuple) for k in _new_in_data(text))
+
+
+def test_a_held_back_reading_in_the_deals_list_of_site_data_is_found(tmp_path):
+    """The part-at-a-time path end to end: deals.json with the held-back reading of the second deal."""
+    from generator.compute.embargo import HeldBack
+
+    item = HeldBack(kind="reading", name="reading of 1 January 2030", reason="Embargoed until 2030", deal="leeds", outcome="jobs", date=dt.date(2030, 1, 1))
+    needles = object.__new__(gate._Needles)
+    needles.texts, needles.addresses, needles.readings = [], [], {("leeds", "jobs", dt.date(2030, 1, 1)): item}
+    needles.any_text = needles.any_address = None
+    needles.keep_squeezed = needles.keep_raw = 0
+    doc = {"deals": [{"slug": "kent", "outcomes": []}, {"slug": "leeds", "outcomes": [{"id": "jobs", "readings": [{"date": "2030-01-01"}]}]}]}
+    found = needles.in_json("data/deals.json", json.dumps(doc))
+    assert [f.what.split(" (")[0] for f in found] == ["holds the held-back reading of 1 January 2030"]
+
+
+def _needles(*texts: str, addresses: tuple[str, ...] = ()) -> "gate._Needles":
+    from generator.compute.embargo import HeldBack
+    from generator.engine import site_text
+
+    item = HeldBack(kind="deal", name="Zqx deal", reason="Embargoed until 2030")
+    needles = object.__new__(gate._Needles)
+    needles.texts = [(site_text.squeeze(t), item) for t in texts]
+    needles.addresses = [(a, item) for a in addresses]
+    needles.readings = {}
+    needles.any_text = gate._matcher(n for n, _ in needles.texts)
+    needles.any_address = gate._matcher(x for a, _ in needles.addresses for x in (a, a.rstrip("/") + "."))
+    needles.keep_squeezed = max((len(n) for n, _ in needles.texts), default=1) - 1
+    needles.keep_raw = max((len(a) + 1 for a, _ in needles.addresses), default=1) - 1
+    return needles
+
+
+_WORDS = st.lists(st.sampled_from(["zqx", "need", "le", " ", "deals/v/", "deals/v", "/", "x", "é"]), max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@example(value=["deals/v", "/"], window=1)  # an address only if two strings ran on into each other across windows
+@given(value=st.recursive(_WORDS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_WORDS, inner, max_size=3), max_leaves=20), window=st.integers(1, 30))
+def test_held_back_text_in_json_read_in_parts_is_found_as_in_the_whole_text(value, window):
+    """Needles spread over keys and values, and addresses, however the parts fall into windows."""
+    from generator.engine import site_text
+
+    needles = _needles("zqx needle", addresses=("deals/v/",))
+    text = json.dumps(value)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(site_text, "WINDOW", window)
+        found = needles.in_json("x.json", text)
+    assert found == needles.in_text("x.json", "\n".join(strings(json.loads(text))))
+
+
+def test_text_that_is_not_json_is_looked_at_as_written():
+    needles = _needles("zqx needle")
+    assert needles.in_json("x.json", '{"a": "zqx needle"') == needles.in_text("x.json", '{"a": "zqx needle"')
+    assert needles.in_json("x.json", '{"a": "zqx needle"')
