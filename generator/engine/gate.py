@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import posixpath
 import re
 from dataclasses import dataclass
