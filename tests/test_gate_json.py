@@ -57,9 +57,9 @@ def test_containers_less_deep_than_asked_are_opened_and_deeper_ones_decoded_whol
 
 
 def test_json_bytes_are_read_as_json_loads_reads_them():
-    assert json_text('\ufeff{"a": "Ynys Môn"}'.encode("utf-8")) == '{"a": "Ynys Môn"}'
-    assert json_text('{"a": "Ynys Môn"}'.encode("utf-16")) == '{"a": "Ynys Môn"}'
-    assert json_text(b'{"a": "\xff"}') == '{"a": "\ufffd"}'
+    assert json_text('\ufeff{"a": "Ynys Môn"}'.encode("utf-8")) == ('{"a": "Ynys Môn"}', True)
+    assert json_text('{"a": "Ynys Môn"}'.encode("utf-16")) == ('{"a": "Ynys Môn"}', False)
+    assert json_text(b'{"a": "\xff"}') == ('{"a": "\ufffd"}', True)
 
 
 # --- held-back readings in deal data -------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_a_held_back_reading_in_the_deals_list_of_site_data_is_found(tmp_path):
     needles.any_text = needles.any_address = None
     needles.keep_squeezed = needles.keep_raw = 0
     doc = {"deals": [{"slug": "kent", "outcomes": []}, {"slug": "leeds", "outcomes": [{"id": "jobs", "readings": [{"date": "2030-01-01"}]}]}]}
-    found = needles.in_json("data/deals.json", json.dumps(doc))
+    found = needles.in_json("data/deals.json", json.dumps(doc).encode())
     assert [f.what.split(" (")[0] for f in found] == ["holds the held-back reading of 1 January 2030"]
 
 
@@ -147,11 +147,79 @@ def test_held_back_text_in_json_read_in_parts_is_found_as_in_the_whole_text(valu
     text = json.dumps(value)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(site_text, "WINDOW", window)
-        found = needles.in_json("x.json", text)
+        found = needles.in_json("x.json", text.encode())
     assert found == needles.in_text("x.json", "\n".join(strings(json.loads(text))))
 
 
 def test_text_that_is_not_json_is_looked_at_as_written():
     needles = _needles("zqx needle")
-    assert needles.in_json("x.json", '{"a": "zqx needle"') == needles.in_text("x.json", '{"a": "zqx needle"')
-    assert needles.in_json("x.json", '{"a": "zqx needle"')
+    assert needles.in_json("x.json", b'{"a": "zqx needle"') == needles.in_text("x.json", '{"a": "zqx needle"')
+    assert needles.in_json("x.json", b'{"a": "zqx needle"')
+
+
+# --- found by the outside attack on reading JSON in parts ------------------------------------------
+
+
+@pytest.mark.parametrize("raw", [b'\x00{"x": "zqx needle"} ', b"A\x00 zqx needle! ", b"\xff\xfezqx needle  "])
+def test_text_that_json_would_read_as_utf_16_is_also_looked_at_as_utf_8(raw):
+    # a NUL in the first two bytes or a UTF-16 byte-order mark makes json.loads read UTF-16,
+    # which turns an even number of bytes into other text without an error
+    assert _needles("zqx needle").in_json("x.json", raw)
+
+
+def test_html_entities_in_a_json_string_are_undone_as_the_search_box_shows_them():
+    # the search index holds HTML: a held-back summary with an apostrophe is written &#x27;
+    raw = json.dumps({"docs": [{"location": "x/", "title": "t", "text": "Zqx&#x27;s needle &amp; more"}]}).encode()
+    assert _needles("Zqx's needle & more").in_json("search/search_index.json", raw)
+
+
+def test_json_nested_deeper_than_python_parses_is_looked_at_as_written():
+    raw = b"[" * 100_000 + b'"zqx needle"' + b"]" * 100_000
+    assert _needles("zqx needle").in_json("x.json", raw)
+
+
+def _site_with(tmp_path, name: str, data: bytes):
+    site = tmp_path / "site"
+    (site / name).parent.mkdir(parents=True, exist_ok=True)
+    (site / name).write_bytes(data)
+    return site, site / name
+
+
+def test_a_pdf_under_a_json_name_is_read_as_a_pdf(tmp_path):
+    from pypdf import PdfWriter
+    import io
+
+    out = io.BytesIO()
+    PdfWriter().write(out)  # an empty PDF: what matters is that it is read as one, not as JSON
+    site, path = _site_with(tmp_path, "data/pack.json", out.getvalue())
+    needles = _needles("zqx needle")
+    assert gate._check_file(site, needles, gate._Scripts(site, ()), path) == []  # read as a PDF, no crash
+    with pytest.MonkeyPatch.context() as patch:  # and the PDF's text is what is looked at
+        patch.setattr(gate, "text_of", lambda name, data: "zqx needle" if data[:5] == b"%PDF-" else "")
+        assert gate._check_file(site, needles, gate._Scripts(site, ()), path)
+
+
+@pytest.mark.parametrize("entry, found", [
+    ({"title": "t", "text": "<p>x</p><img src=x onerror=alert(2)>"}, "onerror attribute on <img>"),
+    ({"title": '<a href="javascript:alert(1)">t</a>', "text": ""}, "script-capable URL in href on <a>"),
+    ({"title": "t", "text": "<script>alert(1)</script>"}, "<script> that is not one of the site's own"),
+])
+def test_unsafe_markup_in_a_search_index_entry_is_found(tmp_path, entry, found):
+    # Material shows an entry's title and text as HTML in the search box
+    raw = json.dumps({"config": {}, "docs": [{"location": "a/", "title": "A", "text": "<p>fine</p>"}, {"location": "b/", **entry}]}).encode()
+    site, path = _site_with(tmp_path, "search/search_index.json", raw)
+    findings = gate._check_file(site, _needles(), gate._Scripts(site, ()), path)
+    assert [f.file for f in findings] == ["search/search_index.json"] and found in findings[0].what
+
+
+def test_markup_split_over_two_search_index_entries_is_read_entry_by_entry(tmp_path):
+    """Each entry is shown on its own: an attribute one entry opens cannot hide what the next holds."""
+    raw = json.dumps({"docs": [{"location": "a/", "title": "A", "text": '<a title="'}, {"location": "b/", "title": "B", "text": '<img src=x onerror=alert(1)>'}, {"location": "c/", "title": "C", "text": '">'}]}).encode()
+    site, path = _site_with(tmp_path, "search/search_index.json", raw)
+    assert gate._check_file(site, _needles(), gate._Scripts(site, ()), path)
+
+
+@pytest.mark.parametrize("page", [b"", b"<!-- nothing -->", b"\x00"])
+def test_a_404_page_without_elements_gives_no_traceback(tmp_path, page):
+    site, _ = _site_with(tmp_path, "404.html", page)
+    assert gate._Scripts(site, ()).inline == set()

@@ -96,7 +96,12 @@ def _check_file(site: Path, held: "_Needles", scripts: "_Scripts", path: Path) -
         for member, content in contents(name, stream):
             if read_whole(member, content):
                 data = content.read()
-                findings += held.in_json(member, json_text(data)) if member.endswith(".json") else held.in_text(member, text_of(member, data))
+                if member.endswith(".json") and data[:5] != b"%PDF-":  # a PDF is read as a PDF, whatever its name
+                    findings += held.in_json(member, data)
+                    if member.endswith(SEARCH_INDEX):
+                        findings += _unsafe_in_search_index(member, data, scripts)
+                else:
+                    findings += held.in_text(member, text_of(member, data))
                 if member.endswith(MARKUP):
                     findings += _unsafe_markup(member, data, scripts)
             else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
@@ -198,22 +203,29 @@ class _Needles:
             Finding(name, f"links to {_named(item)}") for i, (_, item) in enumerate(self.addresses) if i in addresses
         ]
 
-    def in_json(self, name: str, text: str) -> list[Finding]:
+    def in_json(self, name: str, raw: bytes) -> list[Finding]:
         """in_text on the keys and scalars of a JSON document, and any held-back reading in it as
         deal data (deal.json, deals.json), the document read a part at a time (json_parts).
-        Text that is not JSON is looked at as it is written."""
+        A string is also looked at with its HTML entities undone: the search index holds HTML.
+        Text that is not JSON, or not in UTF-8, is also looked at as UTF-8, as it is written."""
+        text, utf8 = json_text(raw)
         data = _DealData()
 
         def pieces() -> Iterator[str]:
             for path, value in json_parts(text):
                 data.add(path, value)
-                yield from part_strings(path, value)
+                for string in part_strings(path, value):
+                    yield string
+                    if "&" in string:
+                        yield html.unescape(string)
 
         try:  # each batch after the first starts with the line break that joins it to the one before
             joined = ((("\n" if i else "") + "\n".join(batch)) for i, batch in enumerate(batches(pieces(), site_text.WINDOW)))
-            found = self.in_windows(name, joined)
-        except ValueError:
-            found = self.in_text(name, text)
+            found, parsed = self.in_windows(name, joined), True
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser goes
+            found, parsed = self.in_text(name, text), False
+        if not (parsed and utf8):
+            found += [f for f in self.in_text(name, raw.decode("utf-8", errors="replace")) if f not in found]
         return found + [Finding(name, f"holds {_named(self.readings[key])}") for key in data.readings() if key in self.readings]
 
 
@@ -318,8 +330,9 @@ class _Scripts:
         self.files |= {p.relative_to(site).as_posix() for p in (site / "assets" / "javascripts").rglob("*.js")}
         self.inline: set[str] = set()
         sample = site / "404.html"  # every theme page has these; 404 shows no deal text at all
-        if sample.is_file():
-            for element in _parse("404.html", sample.read_bytes()).iter("script"):
+        root = _root("404.html", sample.read_bytes()) if sample.is_file() else None
+        if root is not None:
+            for element in root.iter("script"):
                 if not element.get("src") and element.get("type") != "application/json":
                     self.inline.add(_SCOPE.sub("", element.text or ""))
 
@@ -342,6 +355,25 @@ class _Scripts:
 _RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
 
 
+SEARCH_INDEX = "search_index.json"  # Material's: each entry's title and text are shown as HTML
+
+
+def _unsafe_in_search_index(name: str, raw: bytes, scripts: _Scripts) -> list[Finding]:
+    """Unsafe markup in the title or text of an entry of a search index, each read as the search
+    box shows it: as HTML of its own (an entry cannot close what another opened)."""
+    found: list[Finding] = []
+    try:
+        for path, entry in json_parts(json_text(raw)[0]):
+            if len(path) == 2 and path[0] == "docs" and isinstance(entry, dict):
+                for key in ("title", "text"):
+                    markup = entry.get(key)
+                    if isinstance(markup, str) and "<" in markup:  # no element, nothing to run
+                        found += [f for f in _unsafe_markup(name, markup.encode("utf-8", "surrogatepass"), scripts) if f not in found]
+    except (ValueError, RecursionError):
+        pass  # not JSON: no search box reads it
+    return found
+
+
 def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
     found = _unsafe_in(name, data, scripts)
     if not name.endswith(".svg") and _RAW_TEXT.search(data):
@@ -355,16 +387,16 @@ def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
 _HTML = lxml.etree.HTMLParser()
 
 
-def _parse(name: str, data: bytes):
-    """The document's root element (None for a document with none)."""
-    return lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.etree.fromstring(data, _HTML)
+def _root(name: str, data: bytes):
+    """The document's root element: None for a document with none or that cannot be read."""
+    try:
+        return lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.etree.fromstring(data, _HTML)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return None
 
 
 def _unsafe_in(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
-    try:
-        root = _parse(name, data)
-    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
-        root = None
+    root = _root(name, data)
     if root is None:
         return [] if not data.strip() else [Finding(name, "could not be read as HTML or SVG")]
     found = []

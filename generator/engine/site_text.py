@@ -108,13 +108,15 @@ _DECODER = json.JSONDecoder()
 _SPACE = json.decoder.WHITESPACE
 
 
-def json_text(data: bytes) -> str:
+def json_text(data: bytes) -> tuple[str, bool]:
     """A JSON file's text as json.loads reads its bytes (UTF-8, -16 or -32; a UTF-8 byte-order
-    mark dropped), or as UTF-8 with bytes that do not decode replaced."""
+    mark dropped), or as UTF-8 with bytes that do not decode replaced; and whether it was read
+    as UTF-8 (json.loads guesses UTF-16 from a NUL in the first two bytes, whatever follows)."""
+    encoding = json.detect_encoding(data)
     try:
-        return data.decode(json.detect_encoding(data), "surrogatepass")
+        return data.decode(encoding, "surrogatepass"), encoding.startswith("utf-8")
     except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace")
+        return data.decode("utf-8", errors="replace"), True
 
 
 def json_parts(text: str, depth: int = 2) -> Iterator[tuple[tuple, object]]:
@@ -123,7 +125,8 @@ def json_parts(text: str, depth: int = 2) -> Iterator[tuple[tuple, object]]:
     keys and indices that lead to it. A container less than ``depth`` deep is given as OPENED,
     its members after it; anything deeper is decoded whole. So data/deals.json is read a deal
     at a time: whole, its 56 MB at 1,000 deals took 440 MB parsed. Raises ValueError where
-    json.loads would (a duplicated key's values are all given, where json.loads keeps the last)."""
+    json.loads would, and RecursionError where it would. A key given twice in an object less
+    than ``depth`` deep gives both values; deeper, as json.loads, only the last."""
     end = yield from _parts(text, _SPACE.match(text, 0).end(), (), depth)
     if _SPACE.match(text, end).end() != len(text):
         raise ValueError("extra data after the JSON document")
