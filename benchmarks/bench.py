@@ -11,11 +11,10 @@
    under an embargo that lifts between two commits, one embargoed beyond the build's time,
    a draft and a few updates. The changes page and the dashboard read that history on every
    build and rebuild (issue 13: the old corpus had none, so the bench never saw its cost);
-2. builds it with ``dealsite build`` in a child process twice: once for the peak memory
-   of the whole process tree (summed PSS from /proc/<pid>/smaps_rollup, sampled every
-   50 ms: the build forks workers and runs git), then once, not sampled, for the wall time
-   and where it went (the child wraps the pipeline's, the plugin's and MkDocs' stages in
-   timers). Sampling costs the build the time it measures: one reading of a 1.4 GB
+2. builds it with ``dealsite build`` in a child process twice: once, not sampled, for the
+   wall time and where it went (the child wraps the pipeline's, the plugin's and MkDocs'
+   stages in timers), then once for the peak memory of the whole process tree (summed PSS
+   from /proc/<pid>/smaps_rollup, sampled every 50 ms: the build forks workers and runs git). Sampling costs the build the time it measures: one reading of a 1.4 GB
    process's smaps_rollup takes about 33 ms, so every 50 ms it took 37 s of a 172 s build
    at N=1,000 on two cores. Then the largest deal page and the search index;
 3. writes the same public content as plain Markdown (tables as Markdown tables, every
@@ -48,7 +47,6 @@ import json
 import math
 import os
 import re
-import resource
 import shutil
 import signal
 import socket
@@ -287,18 +285,19 @@ def run_measured(cmd: list[str], cwd: Path, log: Path, *, sample: bool = True) -
 
 
 def build_ours(project: Path, profile: Path | None = None) -> Run:
-    """`dealsite build` of project twice from no site: sampled for memory, then unsampled for
-    the wall time and the stage timings written by the child (see _timed_build)."""
-    report = project / "stages.json"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--timed-build", str(project), "--report", str(report)]
+    """`dealsite build` of project twice from no site: first not sampled, for the wall time and
+    the stage timings written by the child (see _timed_build), as soon after the corpus is
+    written as the baseline's build is after its own; then sampled, for memory."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--timed-build", str(project), "--report"]
     shutil.rmtree(project / "site", ignore_errors=True)
-    sampled = run_measured(cmd, project, project / "build-sampled.log")
+    timed = [*cmd, str(project / "stages.json"), *(["--profile", str(profile)] if profile else [])]
+    run = run_measured(timed, project, project / "build.log", sample=False)
+    report = json.loads((project / "stages.json").read_text())
+    run.stages, run.stage_peaks = report["seconds"], report["peak_rss_mb"]
     shutil.rmtree(project / "site")
-    run = run_measured(cmd + (["--profile", str(profile)] if profile else []), project, project / "build.log", sample=False)
+    sampled = run_measured([*cmd, str(project / "stages-sampled.json")], project, project / "build-sampled.log")
     run.peak_pss_mb, run.largest_process_mb, run.tree_rss_mb = sampled.peak_pss_mb, sampled.largest_process_mb, sampled.tree_rss_mb
     run.samples, run.longest_gap_ms, run.sampled_wall_s = sampled.samples, sampled.longest_gap_ms, sampled.wall_s
-    report = json.loads(report.read_text())
-    run.stages, run.stage_peaks = report["seconds"], report["peak_rss_mb"]
     return run
 
 
@@ -309,11 +308,21 @@ def build_baseline(project: Path) -> Run:
 # --- stage timers (in the child that builds or serves) ----------------------------------------
 
 
+_STATUS: list = []  # (pid, descriptor of its /proc/<pid>/status), opened once
+
+
 def _peak_rss_mb() -> float:
-    """This process's resident-memory high-water mark so far (VmHWM), in MB. Asked of the kernel
-    directly: reading /proc/self/status after each of the 35,000 timed calls of a 1,000-deal
-    build (pages, hooks) added 2 s to the time it measured."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's resident-memory high-water mark so far (VmHWM), in MB.
+
+    Read from a descriptor kept open: opening and reading /proc/self/status after each of the
+    35,000 timed calls of a 1,000-deal build (pages, hooks) added 2 s to the time it measured.
+    Not getrusage's ru_maxrss: Linux carries that over exec, so the child would start at the
+    bench's own peak."""
+    if not _STATUS or _STATUS[0] != os.getpid():  # a forked worker reads its own
+        _STATUS[:] = [os.getpid(), os.open(f"/proc/{os.getpid()}/status", os.O_RDONLY)]
+    status = os.pread(_STATUS[1], 1 << 16, 0)
+    at = status.find(b"VmHWM:")
+    return int(status[at + 6 : status.index(b"kB", at)]) / 1024 if at >= 0 else 0.0
 
 
 def _install_timers(totals: dict[str, float], peaks: dict[str, float]) -> None:
@@ -696,7 +705,7 @@ def _block(r: SizeResult) -> str:
         f" ({r.deals_revs} touching deals/) made in {r.history_s:.1f} s; {len(public_slugs(r.n))} deals public at the build's time",
         f"dealsite build     {r.ours.wall_s:7.1f} s   peak memory {r.ours.peak_pss_mb:7.1f} MB   {o.pages} pages, site {o.total_mb:.1f} MB",
         f"  memory           peak of the process tree's summed PSS, {r.ours.samples} samples every {SAMPLE_S * 1000:.0f} ms"
-        f" (longest gap {r.ours.longest_gap_ms:.0f} ms) in a second build, which the sampling slowed to {r.ours.sampled_wall_s:.1f} s;"
+        f" (longest gap {r.ours.longest_gap_ms:.0f} ms) in a build of its own after the timed one, which the sampling slowed to {r.ours.sampled_wall_s:.1f} s;"
         f" largest single process's peak RSS {r.ours.largest_process_mb:.1f} MB;"
         f" tree's summed RSS (shared pages once per process) {r.ours.tree_rss_mb:.1f} MB",
         f"  deal page        max {o.max_page_kb:.1f} KB ({o.largest_page}), median {o.median_page_kb:.1f} KB;"

@@ -34,8 +34,9 @@ class Heading:
 class GeneratedPage:
     """A page, its HTML escaped and ready to place in the theme's content block (``html``).
 
-    The HTML is kept deflated (``packed``) from the moment it is made until the engine writes
-    the page: a 1,000-deal site's 5,000 pages held as text were 400 MB of the builder's memory
+    The HTML is kept deflated (``packed``) from the moment it is made until the engine asks for
+    it (MkDocs: as it renders the page, or, for a page Material indexes, as it reads every
+    page first): a 1,000-deal site's 5,000 pages held as text were 400 MB of the builder's memory
     (one character past Latin-1 makes Python keep a whole page at two bytes a character), and
     came back from the workers that made them. Deflated, they are 40 MB; the level that packs
     fastest costs about 0.6 ms a page and unpacking 0.2 ms (benchmarks/bench.py).
