@@ -223,3 +223,40 @@ def test_markup_split_over_two_search_index_entries_is_read_entry_by_entry(tmp_p
 def test_a_404_page_without_elements_gives_no_traceback(tmp_path, page):
     site, _ = _site_with(tmp_path, "404.html", page)
     assert gate._Scripts(site, ()).inline == set()
+
+
+# --- found by the second outside attack: the search index as Material's search box reads it -------
+
+
+def _index_findings(tmp_path, docs: list, before: str = "") -> list:
+    raw = ('{"config": {}, ' + before + '"docs": ' + json.dumps(docs) + "}").encode()
+    site, path = _site_with(tmp_path, "search/search_index.json", raw)
+    return [f.what for f in gate._check_file(site, _needles(), gate._Scripts(site, ()), path)]
+
+
+@pytest.mark.parametrize("entry, found", [
+    ({"location": "b/", "title": "t", "text": "", "tags": ["<img src=x onerror=alert(1)>"]}, "onerror attribute on <img>"),  # tags are shown as HTML
+    ({"location": "b/", "title": ["<img src=x onerror=alert(1)>"], "text": ""}, "onerror attribute on <img>"),  # a list is shown string by string
+    ({"location": "javascript:alert(1)", "title": "t", "text": ""}, "script-capable URL as the location of an entry"),  # the result's link
+    ({"location": "b/", "title": "t", "text": '<meta charset="utf-16"><img src=x onerror=alert(1)>'}, "onerror attribute on <img>"),  # no charset switch inside
+])
+def test_what_the_search_box_shows_of_an_entry_is_checked(tmp_path, entry, found):
+    assert any(found in what for what in _index_findings(tmp_path, [entry]))
+
+
+def test_a_search_index_python_cannot_read_is_a_finding(tmp_path):
+    # a number of 5,000 digits: a browser reads it, Python refuses it (int digits limit)
+    findings = _index_findings(tmp_path, [{"location": "b/", "title": "t", "text": "<img src=x onerror=alert(1)>"}], before='"n": ' + "1" * 5000 + ", ")
+    assert findings == ["could not be read as JSON, so its entries could not be checked"]
+
+
+@pytest.mark.parametrize("fragment", ["</p>", "<!-- c -->", "<!DOCTYPE html>", "</>"])
+def test_an_entry_holding_no_element_is_no_finding(tmp_path, fragment):
+    assert _index_findings(tmp_path, [{"location": "b/", "title": fragment, "text": "<p>fine</p>"}]) == []
+
+
+def test_json_with_a_byte_order_mark_and_a_byte_that_is_not_utf_8_is_still_read_as_json():
+    raw = b"\xef\xbb\xbf" + json.dumps({"a": "Ynys M\u00f4n zqx needle", "b": "caf"}).encode() + b""
+    raw = raw.replace(b"caf", b"caf\xe9")  # one Latin-1 byte
+    assert json_text(raw)[0].startswith("{")
+    assert _needles("Ynys Môn zqx needle").in_json("x.json", raw)

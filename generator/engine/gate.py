@@ -359,18 +359,26 @@ SEARCH_INDEX = "search_index.json"  # Material's: each entry's title and text ar
 
 
 def _unsafe_in_search_index(name: str, raw: bytes, scripts: _Scripts) -> list[Finding]:
-    """Unsafe markup in the title or text of an entry of a search index, each read as the search
-    box shows it: as HTML of its own (an entry cannot close what another opened)."""
+    """Unsafe markup in the entries of a search index, as the search box shows them: every string
+    of an entry (title, text, tags, any field a theme may show) as HTML of its own (an entry
+    cannot close what another opened), and its location as a link. An index Python cannot read
+    as JSON is a finding of its own: a browser might read it."""
     found: list[Finding] = []
+
+    def add(more: Iterable[Finding]) -> None:
+        found.extend(f for f in more if f not in found)
+
     try:
         for path, entry in json_parts(json_text(raw)[0]):
-            if len(path) == 2 and path[0] == "docs" and isinstance(entry, dict):
-                for key in ("title", "text"):
-                    markup = entry.get(key)
-                    if isinstance(markup, str) and "<" in markup:  # no element, nothing to run
-                        found += [f for f in _unsafe_markup(name, markup.encode("utf-8", "surrogatepass"), scripts) if f not in found]
+            if len(path) != 2 or path[0] != "docs":
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("location"), str) and _runs_script(entry["location"]):
+                add([Finding(name, "has a script-capable URL as the location of an entry")])
+            for string in strings(entry):
+                if "<" in string:  # no element, nothing to run (a fragment with none is no finding)
+                    add(f for f in _unsafe_markup(name, string.encode("utf-8", "surrogatepass"), scripts) if f.what != UNREADABLE)
     except (ValueError, RecursionError):
-        pass  # not JSON: no search box reads it
+        add([Finding(name, "could not be read as JSON, so its entries could not be checked")])
     return found
 
 
@@ -384,7 +392,7 @@ def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
 # libxml2's HTML parser, as lxml.html uses it but without lxml.html's element classes: those
 # are chosen by a Python call for each element visited, a third of the last check's time at
 # 1,000 deals. The tree is the same; a fragment is read as a page with that body.
-_HTML = lxml.etree.HTMLParser()
+_HTML = lxml.etree.HTMLParser(encoding="utf-8")  # as the site is served: a <meta charset> inside cannot change it
 
 
 def _root(name: str, data: bytes):
@@ -395,10 +403,19 @@ def _root(name: str, data: bytes):
         return None
 
 
+UNREADABLE = "could not be read as HTML or SVG"
+
+
+def _runs_script(value: str) -> bool:
+    """Whether a URL (or a style with url()) can run script, as a browser reads it."""
+    squeezed = _CONTROLS.sub("", html.unescape(value)).lower()
+    return squeezed.startswith(UNSAFE_SCHEMES) or ("url(" in squeezed and "javascript:" in squeezed)
+
+
 def _unsafe_in(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
     root = _root(name, data)
     if root is None:
-        return [] if not data.strip() else [Finding(name, "could not be read as HTML or SVG")]
+        return [] if not data.strip() else [Finding(name, UNREADABLE)]
     found = []
     for element in root.iter(lxml.etree.Element):  # elements only: not comments or processing instructions
         tag = element.tag.rsplit("}", 1)[-1].lower()
@@ -415,10 +432,8 @@ def _unsafe_in(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
                 found.append(Finding(name, f"has an {local} attribute on <{tag}>"))
             # Every unsafe URL has a colon, which only a colon or an entity (&) can give:
             # values with neither (most of a page's) need no closer look.
-            if ":" in value or "&" in value:
-                squeezed = _CONTROLS.sub("", html.unescape(value)).lower()
-                if squeezed.startswith(UNSAFE_SCHEMES) or ("url(" in squeezed and "javascript:" in squeezed):
-                    found.append(Finding(name, f"has a script-capable URL in {local} on <{tag}>"))
+            if (":" in value or "&" in value) and _runs_script(value):
+                found.append(Finding(name, f"has a script-capable URL in {local} on <{tag}>"))
             if local == "srcdoc":
                 found.append(Finding(name, f"has a srcdoc attribute on <{tag}>"))
     return found

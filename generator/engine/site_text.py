@@ -115,8 +115,8 @@ def json_text(data: bytes) -> tuple[str, bool]:
     encoding = json.detect_encoding(data)
     try:
         return data.decode(encoding, "surrogatepass"), encoding.startswith("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), True
+    except UnicodeDecodeError:  # a byte-order mark read as UTF-8 is no text either
+        return data.decode("utf-8", errors="replace").removeprefix("\ufeff"), True
 
 
 def json_parts(text: str, depth: int = 2) -> Iterator[tuple[tuple, object]]:
