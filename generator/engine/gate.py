@@ -355,7 +355,7 @@ class _Scripts:
 _RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
 
 
-SEARCH_INDEX = "search_index.json"  # Material's: each entry's title and text are shown as HTML
+SEARCH_INDEX = "search_index.json"  # Material's: the search box shows the strings of its entries as HTML
 
 
 def _unsafe_in_search_index(name: str, raw: bytes, scripts: _Scripts) -> list[Finding]:
@@ -389,9 +389,9 @@ def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
     return found
 
 
-# libxml2's HTML parser, as lxml.html uses it but without lxml.html's element classes: those
-# are chosen by a Python call for each element visited, a third of the last check's time at
-# 1,000 deals. The tree is the same; a fragment is read as a page with that body.
+# libxml2's HTML parser, as lxml.html uses it but without lxml.html's element classes, which
+# are chosen by a Python call for each element visited. The tree is the same; a fragment is
+# read as a page with that body.
 _HTML = lxml.etree.HTMLParser(encoding="utf-8")  # as the site is served: a <meta charset> inside cannot change it
 
 
