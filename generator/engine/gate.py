@@ -38,7 +38,7 @@ import lxml.etree
 from ..compute.embargo import HeldBack, Publication
 from ..runtime import forked_map, jobs_available
 from . import site_text
-from .site_text import MARKUP, batches, contents, json_parts, json_text, last, part_strings, read_whole, squeeze, strings, text_of, windows
+from .site_text import MARKUP, batches, contents, json_parts, json_text, last, lines_in_windows, part_strings, read_whole, squeeze, strings, text_of, windows
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
 
@@ -219,9 +219,8 @@ class _Needles:
                     if "&" in string:
                         yield html.unescape(string)
 
-        try:  # each batch after the first starts with the line break that joins it to the one before
-            joined = ((("\n" if i else "") + "\n".join(batch)) for i, batch in enumerate(batches(pieces(), site_text.WINDOW)))
-            found, parsed = self.in_windows(name, joined), True
+        try:
+            found, parsed = self.in_windows(name, lines_in_windows(pieces())), True
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser goes
             found, parsed = self.in_text(name, text), False
         if not (parsed and utf8):

@@ -63,11 +63,7 @@ def windows(name: str, stream: BinaryIO) -> Iterator[str]:
     whole: an entity cut at a piece's end is held back for the next piece."""
     text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
     if name.endswith(".csv"):  # whole rows, their cells unquoted
-        rows = ("\n".join(row) for row in csv.reader(text))
-        first = True
-        for batch in batches(rows, WINDOW):
-            yield ("" if first else "\n") + "\n".join(batch)
-            first = False
+        yield from lines_in_windows("\n".join(row) for row in csv.reader(text))
         return
     held = ""
     for chunk in iter(lambda: text.read(WINDOW), ""):
@@ -86,6 +82,13 @@ _UNFINISHED_ENTITY = re.compile(r"&(?:#[0-9]*|#[xX][0-9a-fA-F]*|[^\t\n\f <&#;]{0
 def last(text: str, size: int) -> str:
     """The last ``size`` characters of text (none for 0; all of a shorter text)."""
     return text[len(text) - size :] if size < len(text) else text if size else ""
+
+
+def lines_in_windows(lines: Iterator[str]) -> Iterator[str]:
+    """``"\\n".join(lines)`` in consecutive pieces of about WINDOW characters: each piece after
+    the first starts with the line break that joins it to the one before."""
+    for i, batch in enumerate(batches(lines, WINDOW)):
+        yield ("\n" if i else "") + "\n".join(batch)
 
 
 def batches(pieces: Iterator[str], size: int) -> Iterator[list[str]]:
