@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Optional, Sequence, TypeVar
+from typing import Callable, Iterable, Optional, Sequence, TypeVar
 
 from jinja2 import Environment
 
@@ -106,12 +106,20 @@ class Bundle:
 
     def add_file(self, path: str, content: bytes) -> None:
         """Publish ``content`` at ``path`` in the site (e.g. ``deals/kent/deal.json``)."""
+        self.add_file_parts(path, (content,))
+
+    def add_file_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        """Publish the concatenation of ``parts`` at ``path``, written a part at a time where
+        the bundle writes to ``out_dir``: the site-wide downloads of a thousand deals are
+        hundreds of megabytes, and made whole they were the peak of the build's memory."""
         if self.out_dir is None:
-            self.files[path] = content
+            self.files[path] = b"".join(parts)
             return
         target = self.out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        with open(target, "wb") as out:
+            for part in parts:
+                out.write(part)
         self.written.append(path)
 
     def read_file(self, path: str) -> bytes:

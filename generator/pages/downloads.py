@@ -32,10 +32,9 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -299,34 +298,53 @@ def _deal_cell(slug: str) -> str:
     return out.getvalue()
 
 
-def _catalogue_json(ctx: Context, deals: list[bytes]) -> bytes:
-    """deals.json: the catalogue, its deals spliced in from each deal's published deal.json."""
+def _catalogue_json(ctx: Context, deals: Iterable[bytes]) -> Iterator[bytes]:
+    """deals.json, a part at a time: the catalogue, its deals spliced in from each deal's
+    published deal.json (without its final newline)."""
     rest = ctx.catalogue.model_copy(update={"deals": []}).model_dump_json()
     empty = '{"deals":[]'
     if not rest.startswith(empty):
         raise ValueError("deals is no longer the catalogue's first field")
-    return b'{"deals":[' + b",".join(deals) + b"]" + rest[len(empty):].encode("utf-8") + b"\n"
+    yield b'{"deals":['
+    for i, deal in enumerate(deals):
+        yield b"," + deal if i else deal
+    yield b"]" + rest[len(empty):].encode("utf-8") + b"\n"
 
 
-@dataclass(frozen=True)
-class _Published:
-    """What the site-wide files take from one deal's published files."""
-
-    segments: dict  # table name -> its rows in the deal's workbook, as a deflate segment, in order
-    headers: dict[str, bytes]  # table name -> the first line of its CSV
-    rows: dict[str, bytes]  # table name -> its CSV records with the deal's cell in front
-    json: bytes  # its deal.json, without the final newline
+# What the site-wide files take from each deal's published files, read back one deal and one
+# file at a time as the site-wide file is written (under `dealsite serve`, kept for deals that
+# did not change: bundle.reused). A one-off build never holds them all: at a thousand deals
+# they were 160 MB, on top of the files made from them.
 
 
-def _published(bundle: Bundle, deal: Deal) -> _Published:
-    segments = deal_sheet_segments(bundle.read_file(f"deals/{deal.slug}/{deal.slug}.ods"), deal.slug)
-    prefix = _deal_cell(deal.slug).encode("utf-8") + b","
-    headers, rows = {}, {}
-    for name in segments:
-        data = bundle.read_file(f"deals/{deal.slug}/{name}.csv")
+def _sheet_segments(ctx: Context, bundle: Bundle, deal: Deal) -> dict:
+    """Table name -> its rows in the deal's workbook, as a deflate segment, in the deal's order."""
+    return reused(ctx, deal, "downloads:ods", lambda: deal_sheet_segments(bundle.read_file(f"deals/{deal.slug}/{deal.slug}.ods"), deal.slug))
+
+
+def _deal_json(ctx: Context, bundle: Bundle, deal: Deal) -> bytes:
+    return reused(ctx, deal, "downloads:json", lambda: bundle.read_file(f"deals/{deal.slug}/deal.json").rstrip(b"\n"))
+
+
+def _deal_records(ctx: Context, bundle: Bundle, deal: Deal, table: Table) -> bytes:
+    """The deal's CSV records of ``table`` with the deal's cell in front, once its header is
+    checked against the site-wide table's."""
+
+    def records() -> bytes:
+        data = bundle.read_file(f"deals/{deal.slug}/{table.name}.csv")
         cut = data.index(b"\n") + 1
-        headers[name], rows[name] = data[:cut], _prefixed(data[cut:], prefix)
-    return _Published(segments, headers, rows, bundle.read_file(f"deals/{deal.slug}/deal.json").rstrip(b"\n"))
+        if data[:cut] != ",".join(c.name for c in table.columns[1:]).encode("utf-8") + b"\n":
+            raise ValueError(f"deals/{deal.slug}/{table.name}.csv: its columns are not those of {table.name}")
+        return _prefixed(data[cut:], _deal_cell(deal.slug).encode("utf-8") + b",")
+
+    return reused(ctx, deal, f"downloads:{table.name}", records)
+
+
+def _site_csv(ctx: Context, bundle: Bundle, table: Table, listing: list[tuple[Deal, list[str]]]) -> Iterator[bytes]:
+    yield ",".join(c.name for c in table.columns).encode("utf-8") + b"\n"
+    for deal, names in listing:
+        if table.name in names:
+            yield _deal_records(ctx, bundle, deal, table)
 
 
 def site_workbook(ctx: Context, site_tables: list[Table], segments: dict[str, dict]) -> bytes:
@@ -344,26 +362,16 @@ def site_workbook(ctx: Context, site_tables: list[Table], segments: dict[str, di
 
 
 def add(ctx: Context, bundle: Bundle) -> None:
-    """The combined tables, deals.json, the site's data package and workbook, and the data page."""
+    """The combined tables, deals.json, the site's data package and workbook, and the data page.
+
+    Made from the deals' published files (whichever process or earlier preview wrote them)."""
     deals = ctx.catalogue.deals
-    # Read from the deals' published files (whichever process or earlier preview wrote them);
-    # under `dealsite serve`, kept for deals that did not change (site.reused).
-    published = {d.slug: reused(ctx, d, "downloads", lambda d=d: _published(bundle, d)) for d in deals}
-    segments = {slug: p.segments for slug, p in published.items()}
+    segments = {d.slug: _sheet_segments(ctx, bundle, d) for d in deals}
     listing = [(d, list(segments[d.slug])) for d in deals]
     site_tables = _site_tables(ctx, listing)
     for table in site_tables:
-        header = [c.name for c in table.columns]
-        expected = ",".join(header[1:]).encode("utf-8") + b"\n"
-        parts = [",".join(header).encode("utf-8") + b"\n"]
-        for deal, names in listing:
-            if table.name not in names:
-                continue
-            if published[deal.slug].headers[table.name] != expected:
-                raise ValueError(f"deals/{deal.slug}/{table.name}.csv: its columns are not those of {table.name}")
-            parts.append(published[deal.slug].rows[table.name])
-        bundle.add_file(f"{DATA_DIR}/{table.name}.csv", b"".join(parts))
-    bundle.add_file(f"{DATA_DIR}/deals.json", _catalogue_json(ctx, [published[d.slug].json for d in deals]))
+        bundle.add_file_parts(f"{DATA_DIR}/{table.name}.csv", _site_csv(ctx, bundle, table, listing))
+    bundle.add_file_parts(f"{DATA_DIR}/deals.json", _catalogue_json(ctx, (_deal_json(ctx, bundle, d) for d in deals)))
     bundle.add_file(
         f"{DATA_DIR}/{PACKAGE}",
         _json(
