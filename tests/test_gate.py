@@ -221,10 +221,7 @@ def _needles(*texts: str, addresses: tuple[str, ...] = ()) -> "gate._Needles":
     needles = object.__new__(gate._Needles)
     needles.texts = [(site_text.squeeze(t), item) for t in texts]
     needles.addresses = [(a, item) for a in addresses]
-    needles.any_text = gate._matcher(n for n, _ in needles.texts)
-    needles.any_address = gate._matcher(x for a, _ in needles.addresses for x in (a, a.rstrip("/") + "."))
-    needles.keep_squeezed = max((len(n) for n, _ in needles.texts), default=1) - 1
-    needles.keep_raw = max((len(a) + 1 for a, _ in needles.addresses), default=1) - 1
+    needles.index()
     return needles
 
 

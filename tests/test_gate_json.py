@@ -110,8 +110,7 @@ def test_a_held_back_reading_in_the_deals_list_of_site_data_is_found(tmp_path):
     item = HeldBack(kind="reading", name="reading of 1 January 2030", reason="Embargoed until 2030", deal="leeds", outcome="jobs", date=dt.date(2030, 1, 1))
     needles = object.__new__(gate._Needles)
     needles.texts, needles.addresses, needles.readings = [], [], {("leeds", "jobs", dt.date(2030, 1, 1)): item}
-    needles.any_text = needles.any_address = None
-    needles.keep_squeezed = needles.keep_raw = 0
+    needles.index()
     doc = {"deals": [{"slug": "kent", "outcomes": []}, {"slug": "leeds", "outcomes": [{"id": "jobs", "readings": [{"date": "2030-01-01"}]}]}]}
     found = needles.in_json("data/deals.json", json.dumps(doc).encode())
     assert [f.what.split(" (")[0] for f in found] == ["holds the held-back reading of 1 January 2030"]
@@ -126,10 +125,7 @@ def _needles(*texts: str, addresses: tuple[str, ...] = ()) -> "gate._Needles":
     needles.texts = [(site_text.squeeze(t), item) for t in texts]
     needles.addresses = [(a, item) for a in addresses]
     needles.readings = {}
-    needles.any_text = gate._matcher(n for n, _ in needles.texts)
-    needles.any_address = gate._matcher(x for a, _ in needles.addresses for x in (a, a.rstrip("/") + "."))
-    needles.keep_squeezed = max((len(n) for n, _ in needles.texts), default=1) - 1
-    needles.keep_raw = max((len(a) + 1 for a, _ in needles.addresses), default=1) - 1
+    needles.index()
     return needles
 
 

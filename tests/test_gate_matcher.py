@@ -1,6 +1,7 @@
-"""The last check's one pass per file (engine/gate.py): the combined matcher decides which
-files need a closer look, and must never let through a file the needle-by-needle search
-would have caught: overlapping needles, a needle inside another, every kind of space."""
+"""The last check's one pass per file (engine/gate.py): the automaton that finds held-back
+texts and the combined matcher that decides which files need a closer look for addresses must
+never let through what a search needle by needle would have caught: overlapping needles, a
+needle inside another, every kind of space."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import re
 import sys
 
 from generator.compute.embargo import HeldBack, Publication
-from generator.engine.gate import _matcher, _Needles
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.engine.gate import _automaton, _matcher, _Needles
 from generator.engine.site_text import squeeze as _squeeze
 from generator.engine.site_text import strings as _strings
 from generator.model import Catalogue
@@ -50,6 +54,33 @@ def test_the_matcher_takes_needles_longer_than_the_recursion_limit_and_regex_cha
 
 def test_no_needles_means_no_matcher():
     assert _matcher([]) is None
+
+
+def _found(automaton, text: str) -> set[int]:
+    return {i for _, indices in automaton.iter(text) for i in indices}
+
+
+def test_the_automaton_names_each_of_two_overlapping_needles_and_one_inside_another():
+    automaton = _automaton(["abcdefgh", "defghijk", "abcdefghijkl", "cdefghij"])
+    assert _found(automaton, "xxabcdefghijklxx") == {0, 1, 2, 3}
+    assert _found(automaton, "xxabcdefghxx") == {0}
+    assert _found(automaton, "--bcdefghij--") == {3}
+    assert _found(automaton, "xxabcdefgxx defghijxx") == set()
+
+
+def test_the_automaton_names_every_item_that_has_the_same_needle():
+    automaton = _automaton(["abcdefgh", "zzzzzzzz", "abcdefgh"])
+    assert _found(automaton, "..abcdefgh..") == {0, 2}
+
+
+def test_no_needles_means_no_automaton():
+    assert _automaton([]) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abc.é\ud800\U0001f600", min_size=1, max_size=6), min_size=1, max_size=8), st.text(alphabet="abc.é \ud800\U0001f600", max_size=60))
+def test_the_automaton_finds_exactly_the_needles_a_search_needle_by_needle_finds(needles, text):
+    assert _found(_automaton(needles), text) == {i for i, needle in enumerate(needles) if needle in text}
 
 
 def test_both_items_of_overlapping_needles_in_one_file_are_named():
