@@ -243,3 +243,25 @@ def test_a_target_is_dated_by_the_public_version_that_moved_it():
     ]
     states = target_paths(revisions)[("vale", "employment-rate")]
     assert [(s.since, s.target.value, s.commit) for s in states] == [(None, 70, "aaa"), (D(2022, 10, 1), 80, "ccc")]
+
+
+def test_making_a_deals_pages_and_files_works_out_each_outcomes_status_history_once(monkeypatch):
+    # The deal page (evidence), its tables page and its downloads all show the histories.
+    from generator.pages import evidence
+    from generator.pages.generate import SECTIONS, deal_bundle
+    from generator.pages.render import environment
+    from generator.pages.bundle import Context
+
+    catalogue = load_catalogue([REPO / "deals"], jobs=1)
+    publication = publish(catalogue, (), dt.datetime(2026, 3, 1, 12, tzinfo=dt.timezone.utc))
+    ctx = Context(publication, environment(REPO / "site_templates"))
+    for section in SECTIONS:
+        if hasattr(section, "prepare"):
+            section.prepare(ctx)
+    asked: list[str] = []
+    monkeypatch.setattr(evidence, "status_history", lambda o, *args: asked.append(o.id) or status_history(o, *args))
+    first, second = [d for d in publication.catalogue.deals if d.outcomes][:2]
+    for deal in (first, second, first):
+        deal_bundle(ctx, deal, SECTIONS, None)
+    expected = [o.id for d in (first, second, first) for o in d.outcomes]
+    assert asked == expected  # once per outcome for each deal made, in order: none kept for a deal made earlier

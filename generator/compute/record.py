@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from ..model import LONDON, Deal, Evidence, Outcome, Point, Reading
 from .display import iso_date
-from .final import review_passed_from
 from .progress import RECENT_DAYS, OutcomeProgress, Status, outcome_progress
 from .progress_tables import _frame, rounded
 from .tables import Column, Table
@@ -220,9 +219,10 @@ def history_rows(outcome: Outcome, entries: list[StatusEntry]) -> list[dict]:
     return rows
 
 
-def history_table(deal: Deal, today: dt.date, paths: Paths) -> Table:
-    """status-history: every outcome's status history, for the downloads."""
-    rows = [row for o in deal.outcomes for row in history_rows(o, status_history(o, today, paths.get((deal.slug, o.id)), review_passed_from(deal)))]
+def history_table(deal: Deal, today: dt.date, histories: Mapping[str, Sequence[StatusEntry]]) -> Table:
+    """status-history: every outcome's status history (``histories``: status_history by
+    outcome id, as of ``today``), for the downloads."""
+    rows = [row for o in deal.outcomes for row in history_rows(o, histories[o.id])]
     return Table(
         "status-history", "Status history of each outcome", HISTORY_COLUMNS, _frame(HISTORY_COLUMNS, rows),
         description=f"Each outcome's status on each date it could change, as of {today.isoformat()}, with its evidence: "

@@ -45,7 +45,7 @@ from ..compute.record import history_table
 from ..compute.tables import Column, Table
 from ..model import Deal
 from .bundle import Bundle, Context, GeneratedPage, Heading, index_by_summary, reused
-from .evidence import paths
+from .evidence import status_histories
 from .links import DATA_URI
 from .ods import (
     CONTENT_END,
@@ -69,7 +69,7 @@ def deal_tables(ctx: Context, deal: Deal) -> list[Table]:
     those with rows: ``agreements.agreement_csvs(deal)`` names them for pages that link them."""
     today = ctx.now.date()
     tables = budget_tables(deal, ctx.catalogue.deflators) + progress_tables(deal, today) + agreement_tables(deal, ctx.catalogue.powers, today)
-    return tables + [history_table(deal, today, paths(ctx))]  # each outcome's status history (compute/record.py)
+    return tables + [history_table(deal, today, status_histories(ctx, deal))]  # each outcome's status history (compute/record.py)
 
 
 def table_path(deal: Deal, table: Table) -> str:
