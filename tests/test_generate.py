@@ -106,6 +106,23 @@ def test_read_file_returns_what_add_file_published_on_disk_or_in_memory(tmp_path
         on_disk.read_file("deals/kent/missing.csv")
 
 
+def test_a_file_written_in_parts_arrives_whole_or_not_at_all(tmp_path):
+    # dealsite serve writes into the site it serves: a part that fails must leave the last good file.
+    bundle = Bundle(out_dir=tmp_path)
+    bundle.add_file_parts("data/x.csv", iter([b"a,b\n", b"1,2\n"]))
+    assert (tmp_path / "data" / "x.csv").read_bytes() == b"a,b\n1,2\n"
+
+    def failing():
+        yield b"a,b\n"
+        raise ValueError("deals/kent/x.csv: its columns are not those of x")
+
+    with pytest.raises(ValueError):
+        bundle.add_file_parts("data/x.csv", failing())
+    assert (tmp_path / "data" / "x.csv").read_bytes() == b"a,b\n1,2\n"
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["x.csv"]  # nothing half-written left beside it
+    assert bundle.written == ["data/x.csv"]
+
+
 def test_compiled_templates_are_reused_until_the_template_is_edited(tmp_path):
     from generator.pages.render import environment
 

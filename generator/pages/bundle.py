@@ -8,6 +8,7 @@ Python-Markdown never parses our tables, the measured bottleneck of a plain MkDo
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -117,9 +118,17 @@ class Bundle:
             return
         target = self.out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as out:
-            for part in parts:
-                out.write(part)
+        # Under a new name first: making a part can fail (a deal's file not as expected), and
+        # `dealsite serve` writes into the site it is serving, which keeps the last good file.
+        partial = target.with_name(f".{target.name}.dealsite-partial")
+        try:
+            with open(partial, "wb") as out:
+                for part in parts:
+                    out.write(part)
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
         self.written.append(path)
 
     def read_file(self, path: str) -> bytes:
