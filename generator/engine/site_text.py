@@ -22,7 +22,7 @@ from typing import BinaryIO, Iterator
 # their HTML through to the pages it builds.
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 MARKUP = (".html", ".htm", ".svg", ".xhtml", *MARKDOWN)  # read as a browser would, for unsafe markup
-WINDOW = 1 << 22  # characters of a long text looked at at once
+WINDOW = 1 << 20  # characters of a long text looked at at once
 
 
 def contents(name: str, stream: BinaryIO) -> Iterator[tuple[str, BinaryIO]]:
