@@ -423,8 +423,8 @@ class Model(BaseModel):
         """Share one record of the fields given among all models given the same fields.
 
         pydantic keeps a set of them in every model (216 to 728 bytes); a deal has about 400
-        models, so at 1,000 deals the sets were 101 MB of the 385 MB a catalogue takes
-        (benchmarks/bench.py; the measurement is in issue 13's note). Models are frozen and
+        models, so at 1,000 bench deals the sets were 101 MB of the 216 MB of objects a loaded
+        catalogue holds (measured by walking it; issue 13's note). Models are frozen and
         pydantic copies the set before adding to it (``model_copy``), so a shared record is
         never changed; nothing here reads it (no ``exclude_unset``)."""
         fields = self.__pydantic_fields_set__
