@@ -265,9 +265,9 @@ def test_deal_pages_are_indexed_by_our_entries_only_and_still_carry_their_html(e
 
 
 def test_the_inline_scripts_the_last_check_allows_are_read_from_404_and_cover_every_page(example_site):
-    from generator.engine.gate import _SCOPE, _Scripts
+    from generator.engine.unsafe_markup import _SCOPE, Scripts
 
-    allowed = _Scripts(example_site, []).inline
+    allowed = Scripts(example_site, []).inline
     assert allowed  # Material writes its inline scripts on every page, 404.html included
     for file in example_site.rglob("*.html"):
         for element in lxml.html.parse(str(file)).getroot().iter("script"):

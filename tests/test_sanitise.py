@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.engine.gate import _Scripts, _unsafe_markup
+from generator.engine.unsafe_markup import Scripts, markup_findings
 from generator.pages.links import resolve_relative
 from generator.pages.sanitise import clean_page, clean_update, render_markdown, script_capable
 
@@ -29,7 +29,7 @@ def update(markdown: str, relative=lambda url: url) -> str:
 def findings(html: str) -> list:
     """What the last check before publishing finds in a page holding html (no script is the site's own)."""
     page = f"<!DOCTYPE html><html><head><title>t</title></head><body>{html}</body></html>"
-    return _unsafe_markup("page.html", page.encode(), _Scripts(Path("/nonexistent"), ()))
+    return markup_findings("page.html", page.encode(), Scripts(Path("/nonexistent"), ()))
 
 
 # --- the update allow-list ------------------------------------------------------------------

@@ -9,11 +9,11 @@ for:
 * anything held back: the title, summary and address of a held-back deal, the title and
   summary of a held-back update, the commentary of a held-back reading, and the reading
   itself in the deal's published data;
-* unsafe HTML: any ``on*`` attribute; a ``javascript:``, ``vbscript:`` or ``data:`` URL in
-  any attribute; elements that run or embed other documents (iframe, object, embed,
-  base, a refreshing meta); and a ``<script>`` that is not one of the site's own (a file
-  of the theme or of ``extra_javascript``, or an inline script the theme writes on every
-  page, such as the one on ``404.html``).
+* unsafe HTML (``unsafe_markup.py``): any ``on*`` attribute; a ``javascript:``, ``vbscript:``
+  or ``data:`` URL in any attribute; elements that run or embed other documents (iframe,
+  object, embed, base, a refreshing meta); and a ``<script>`` that is not one of the site's
+  own (a file of the theme or of ``extra_javascript``, or an inline script the theme writes
+  on every page, such as the one on ``404.html``).
 
 Markdown pages are read as HTML as well (``dealsite export`` writes its pages as HTML in
 Markdown, and an engine passes that HTML through).
@@ -27,30 +27,19 @@ from __future__ import annotations
 
 import functools
 import html
-import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import ahocorasick
-import lxml.etree
 
 from ..compute.embargo import HeldBack, Publication
 from ..runtime import forked_map, jobs_available
 from . import site_text
 from .site_text import MARKUP, batches, contents, json_parts, json_text, last, lines_in_windows, part_strings, read_whole, squeeze, strings, text_of, windows
+from .unsafe_markup import SEARCH_INDEX, Finding, Scripts, markup_findings, search_index_findings
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    file: str  # relative to the site
-    what: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.what}"
 
 
 class UnsafeOutput(Exception):
@@ -75,7 +64,7 @@ def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = (), 
     the site's own JavaScript files; ``jobs``: processes (by default, every core once the
     site has PARALLEL_FILES files)."""
     held = _Needles(publication)
-    scripts = _Scripts(site, own_scripts)
+    scripts = Scripts(site, own_scripts)
     paths = sorted(p for p in site.rglob("*") if p.is_file() or p.is_symlink())
     if jobs is None:
         jobs = jobs_available() if len(paths) >= PARALLEL_FILES else 1
@@ -88,7 +77,7 @@ def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = (), 
 PARALLEL_FILES = 2_000
 
 
-def _check_file(site: Path, held: "_Needles", scripts: "_Scripts", path: Path) -> list[Finding]:
+def _check_file(site: Path, held: "_Needles", scripts: "Scripts", path: Path) -> list[Finding]:
     name = path.relative_to(site).as_posix()
     if path.is_symlink():
         return [Finding(name, "is a symbolic link (a site holds only its own files)")]
@@ -100,11 +89,11 @@ def _check_file(site: Path, held: "_Needles", scripts: "_Scripts", path: Path) -
                 if member.endswith(".json") and data[:5] != b"%PDF-":  # a PDF is read as a PDF, whatever its name
                     findings += held.in_json(member, data)
                     if member.endswith(SEARCH_INDEX):
-                        findings += _unsafe_in_search_index(member, data, scripts)
+                        findings += search_index_findings(member, data, scripts)
                 else:
                     findings += held.in_text(member, text_of(member, data))
                 if member.endswith(MARKUP):
-                    findings += _unsafe_markup(member, data, scripts)
+                    findings += markup_findings(member, data, scripts)
             else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
                 findings += held.in_windows(member, windows(member, content))
     return findings
@@ -343,129 +332,3 @@ def _public_texts(publication: Publication) -> Iterator[str]:
             yield update.body
     if not publication.previews:  # the committee's record as the gate (compute/embargo.py) left it public
         yield from strings(publication.catalogue.scrutiny.model_dump(mode="json"))
-
-
-# --- unsafe markup -------------------------------------------------------------------------------
-
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
-UNSAFE_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
-_WATCHED = UNSAFE_ELEMENTS | {"script", "meta"}  # the elements looked at for what they are
-_CONTROLS = re.compile(r"[\x00-\x20]+")  # what a browser skips inside a URL's scheme
-_SCOPE = re.compile(r'new URL\("[^"]*",location\)')  # the one part of the theme's inline scripts that varies by page
-
-
-class _Scripts:
-    """The site's own scripts: files of the theme and of extra_javascript, and the theme's inline ones."""
-
-    def __init__(self, site: Path, own: Iterable[str]):
-        self.files = {p.strip("/") for p in own}
-        self.files |= {p.relative_to(site).as_posix() for p in (site / "assets" / "javascripts").rglob("*.js")}
-        self.inline: set[str] = set()
-        sample = site / "404.html"  # every theme page has these; 404 shows no deal text at all
-        root = _root("404.html", sample.read_bytes()) if sample.is_file() else None
-        if root is not None:
-            for element in root.iter("script"):
-                if not element.get("src") and element.get("type") != "application/json":
-                    self.inline.add(_SCOPE.sub("", element.text or ""))
-
-    def allowed(self, page: str, element) -> bool:
-        src = element.get("src")
-        if src is not None:
-            if "://" in src or src.startswith("//"):
-                return False
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), src.split("?")[0].split("#")[0]))
-            return target.lstrip("/") in self.files
-        if (element.get("type") or "").strip().lower() == "application/json":
-            return True  # data, never run
-        return _SCOPE.sub("", element.text or "") in self.inline
-
-
-# Elements whose content a browser reads as plain text, up to the first closing tag, where lxml
-# reads markup: `<noscript><p title="</noscript><img onerror=...>">` is an attribute to lxml and
-# an image with a handler to a browser running script. Such a page is scanned a second time as
-# the browser reads it.
-_RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
-
-
-SEARCH_INDEX = "search_index.json"  # Material's: the search box shows the strings of its entries as HTML
-
-
-def _unsafe_in_search_index(name: str, raw: bytes, scripts: _Scripts) -> list[Finding]:
-    """Unsafe markup in the entries of a search index, as the search box shows them: every string
-    of an entry (title, text, tags, any field a theme may show) as HTML of its own (an entry
-    cannot close what another opened), and its location as a link. An index Python cannot read
-    as JSON is a finding of its own: a browser might read it."""
-    found: list[Finding] = []
-
-    def add(more: Iterable[Finding]) -> None:
-        found.extend(f for f in more if f not in found)
-
-    try:
-        for path, entry in json_parts(json_text(raw)[0]):
-            if len(path) != 2 or path[0] != "docs":
-                continue
-            if isinstance(entry, dict) and isinstance(entry.get("location"), str) and _runs_script(entry["location"]):
-                add([Finding(name, "has a script-capable URL as the location of an entry")])
-            for string in strings(entry):
-                if "<" in string:  # no element, nothing to run (a fragment with none is no finding)
-                    add(f for f in _unsafe_markup(name, string.encode("utf-8", "surrogatepass"), scripts) if f.what != UNREADABLE)
-    except (ValueError, RecursionError):
-        add([Finding(name, "could not be read as JSON, so its entries could not be checked")])
-    return found
-
-
-def _unsafe_markup(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
-    found = _unsafe_in(name, data, scripts)
-    if not name.endswith(".svg") and _RAW_TEXT.search(data):
-        found += [f for f in _unsafe_in(name, _RAW_TEXT.sub(rb"\1", data), scripts) if f not in found]
-    return found
-
-
-# libxml2's HTML parser, as lxml.html uses it but without lxml.html's element classes, which
-# are chosen by a Python call for each element visited. The tree is the same; a fragment is
-# read as a page with that body.
-_HTML = lxml.etree.HTMLParser(encoding="utf-8")  # as the site is served: a <meta charset> inside cannot change it
-
-
-def _root(name: str, data: bytes):
-    """The document's root element: None for a document with none or that cannot be read."""
-    try:
-        return lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.etree.fromstring(data, _HTML)
-    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
-        return None
-
-
-UNREADABLE = "could not be read as HTML or SVG"
-
-
-def _runs_script(value: str) -> bool:
-    """Whether a URL (or a style with url()) can run script, as a browser reads it."""
-    squeezed = _CONTROLS.sub("", html.unescape(value)).lower()
-    return squeezed.startswith(UNSAFE_SCHEMES) or ("url(" in squeezed and "javascript:" in squeezed)
-
-
-def _unsafe_in(name: str, data: bytes, scripts: _Scripts) -> list[Finding]:
-    root = _root(name, data)
-    if root is None:
-        return [] if not data.strip() else [Finding(name, UNREADABLE)]
-    found = []
-    for element in root.iter(lxml.etree.Element):  # elements only: not comments or processing instructions
-        tag = element.tag.rsplit("}", 1)[-1].lower()
-        if tag in _WATCHED:
-            if tag in UNSAFE_ELEMENTS:
-                found.append(Finding(name, f"has a <{tag}> element"))
-            if tag == "script" and not scripts.allowed(name.split("!")[0], element):
-                found.append(Finding(name, "has a <script> that is not one of the site's own"))
-            if tag == "meta" and (element.get("http-equiv") or "").strip().lower() == "refresh":
-                found.append(Finding(name, "has a refreshing <meta> (it can redirect)"))
-        for attribute, value in element.items():
-            local = attribute.rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                found.append(Finding(name, f"has an {local} attribute on <{tag}>"))
-            # Every unsafe URL has a colon, which only a colon or an entity (&) can give:
-            # values with neither (most of a page's) need no closer look.
-            if (":" in value or "&" in value) and _runs_script(value):
-                found.append(Finding(name, f"has a script-capable URL in {local} on <{tag}>"))
-            if local == "srcdoc":
-                found.append(Finding(name, f"has a srcdoc attribute on <{tag}>"))
-    return found

@@ -1,0 +1,157 @@
+"""The last check's look for unsafe markup (engine/gate.py): in a page, an SVG, a Markdown page
+of an export, and the entries of a search index, as a browser would read them.
+
+Unsafe: any ``on*`` attribute; a ``javascript:``, ``vbscript:`` or ``data:`` URL in any
+attribute; elements that run or embed other documents (iframe, object, embed, base, a
+refreshing meta); and a ``<script>`` that is not one of the site's own (a file of the theme
+or of ``extra_javascript``, or an inline script the theme writes on every page, such as the
+one on ``404.html``).
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import lxml.etree
+
+from .site_text import json_parts, json_text, strings
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """Something a built file must not show: the file (relative to the site) and what."""
+
+    file: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.what}"
+
+
+UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
+UNSAFE_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"}
+_WATCHED = UNSAFE_ELEMENTS | {"script", "meta"}  # the elements looked at for what they are
+_CONTROLS = re.compile(r"[\x00-\x20]+")  # what a browser skips inside a URL's scheme
+_SCOPE = re.compile(r'new URL\("[^"]*",location\)')  # the one part of the theme's inline scripts that varies by page
+
+
+class Scripts:
+    """The site's own scripts: files of the theme and of extra_javascript, and the theme's inline ones."""
+
+    def __init__(self, site: Path, own: Iterable[str]):
+        self.files = {p.strip("/") for p in own}
+        self.files |= {p.relative_to(site).as_posix() for p in (site / "assets" / "javascripts").rglob("*.js")}
+        self.inline: set[str] = set()
+        sample = site / "404.html"  # every theme page has these; 404 shows no deal text at all
+        root = _root("404.html", sample.read_bytes()) if sample.is_file() else None
+        if root is not None:
+            for element in root.iter("script"):
+                if not element.get("src") and element.get("type") != "application/json":
+                    self.inline.add(_SCOPE.sub("", element.text or ""))
+
+    def allowed(self, page: str, element) -> bool:
+        src = element.get("src")
+        if src is not None:
+            if "://" in src or src.startswith("//"):
+                return False
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), src.split("?")[0].split("#")[0]))
+            return target.lstrip("/") in self.files
+        if (element.get("type") or "").strip().lower() == "application/json":
+            return True  # data, never run
+        return _SCOPE.sub("", element.text or "") in self.inline
+
+
+# Elements whose content a browser reads as plain text, up to the first closing tag, where lxml
+# reads markup: `<noscript><p title="</noscript><img onerror=...>">` is an attribute to lxml and
+# an image with a handler to a browser running script. Such a page is scanned a second time as
+# the browser reads it.
+_RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
+
+
+SEARCH_INDEX = "search_index.json"  # Material's: the search box shows the strings of its entries as HTML
+
+
+def search_index_findings(name: str, raw: bytes, scripts: Scripts) -> list[Finding]:
+    """Unsafe markup in the entries of a search index, as the search box shows them: every string
+    of an entry (title, text, tags, any field a theme may show) as HTML of its own (an entry
+    cannot close what another opened), and its location as a link. An index Python cannot read
+    as JSON is a finding of its own: a browser might read it."""
+    found: list[Finding] = []
+
+    def add(more: Iterable[Finding]) -> None:
+        found.extend(f for f in more if f not in found)
+
+    try:
+        for path, entry in json_parts(json_text(raw)[0]):
+            if len(path) != 2 or path[0] != "docs":
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("location"), str) and _runs_script(entry["location"]):
+                add([Finding(name, "has a script-capable URL as the location of an entry")])
+            for string in strings(entry):
+                if "<" in string:  # no element, nothing to run (a fragment with none is no finding)
+                    add(f for f in markup_findings(name, string.encode("utf-8", "surrogatepass"), scripts) if f.what != UNREADABLE)
+    except (ValueError, RecursionError):
+        add([Finding(name, "could not be read as JSON, so its entries could not be checked")])
+    return found
+
+
+def markup_findings(name: str, data: bytes, scripts: Scripts) -> list[Finding]:
+    found = _unsafe_in(name, data, scripts)
+    if not name.endswith(".svg") and _RAW_TEXT.search(data):
+        found += [f for f in _unsafe_in(name, _RAW_TEXT.sub(rb"\1", data), scripts) if f not in found]
+    return found
+
+
+# libxml2's HTML parser, as lxml.html uses it but without lxml.html's element classes, which
+# are chosen by a Python call for each element visited. The tree is the same; a fragment is
+# read as a page with that body.
+_HTML = lxml.etree.HTMLParser(encoding="utf-8")  # as the site is served: a <meta charset> inside cannot change it
+
+
+def _root(name: str, data: bytes):
+    """The document's root element: None for a document with none or that cannot be read."""
+    try:
+        return lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.etree.fromstring(data, _HTML)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return None
+
+
+UNREADABLE = "could not be read as HTML or SVG"
+
+
+def _runs_script(value: str) -> bool:
+    """Whether a URL (or a style with url()) can run script, as a browser reads it."""
+    squeezed = _CONTROLS.sub("", html.unescape(value)).lower()
+    return squeezed.startswith(UNSAFE_SCHEMES) or ("url(" in squeezed and "javascript:" in squeezed)
+
+
+def _unsafe_in(name: str, data: bytes, scripts: Scripts) -> list[Finding]:
+    root = _root(name, data)
+    if root is None:
+        return [] if not data.strip() else [Finding(name, UNREADABLE)]
+    found = []
+    for element in root.iter(lxml.etree.Element):  # elements only: not comments or processing instructions
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        if tag in _WATCHED:
+            if tag in UNSAFE_ELEMENTS:
+                found.append(Finding(name, f"has a <{tag}> element"))
+            if tag == "script" and not scripts.allowed(name.split("!")[0], element):
+                found.append(Finding(name, "has a <script> that is not one of the site's own"))
+            if tag == "meta" and (element.get("http-equiv") or "").strip().lower() == "refresh":
+                found.append(Finding(name, "has a refreshing <meta> (it can redirect)"))
+        for attribute, value in element.items():
+            local = attribute.rsplit("}", 1)[-1].lower()
+            if local.startswith("on"):
+                found.append(Finding(name, f"has an {local} attribute on <{tag}>"))
+            # Every unsafe URL has a colon, which only a colon or an entity (&) can give:
+            # values with neither (most of a page's) need no closer look.
+            if (":" in value or "&" in value) and _runs_script(value):
+                found.append(Finding(name, f"has a script-capable URL in {local} on <{tag}>"))
+            if local == "srcdoc":
+                found.append(Finding(name, f"has a srcdoc attribute on <{tag}>"))
+    return found
