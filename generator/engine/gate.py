@@ -35,8 +35,7 @@ import ahocorasick
 
 from ..compute.embargo import HeldBack, Publication
 from ..runtime import forked_map, jobs_available
-from . import site_text
-from .site_text import MARKUP, batches, contents, json_parts, json_text, last, lines_in_windows, part_strings, read_whole, squeeze, strings, text_of, windows
+from .site_text import MARKUP, contents, json_parts, json_text, last, lines_in_windows, part_strings, read_whole, squeeze, strings, text_of, windows
 from .unsafe_markup import SEARCH_INDEX, Finding, Scripts, markup_findings, search_index_findings
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
@@ -303,18 +302,21 @@ def _named(item: HeldBack) -> str:
 
 def _in_public_text(needles: set[str], publication: Publication) -> set[str]:
     """The needles found in the public text, all of it squeezed into one (strings run on into
-    each other). It is read a batch of strings at a time, each batch starting with the end of
-    the one before, so the whole is never held: at 1,000 deals it is 300 MB as one."""
-    found: set[str] = set()
-    if not needles:
-        return found
-    keep = max(map(len, needles)) - 1  # a needle running over from one batch to the next
+    each other), with the automaton that looks in the site's files. It is read a window of
+    strings at a time, each squeezed window starting with the end of the one before, so the
+    whole is never held: at 1,000 deals it is 300 MB as one."""
+    listed = sorted(needles)
+    automaton = _automaton(listed)
+    if automaton is None:
+        return set()
+    keep = max(map(len, listed)) - 1  # a needle running over from one piece to the next
+    found: set[int] = set()
     tail = ""
-    for batch in batches(_public_texts(publication), site_text.WINDOW):
-        squeezed = tail + squeeze("\n".join(batch))
-        found |= {needle for needle in needles - found if needle in squeezed}
+    for piece in lines_in_windows(_public_texts(publication)):
+        squeezed = tail + squeeze(piece)
+        found |= {i for _, indices in automaton.iter(squeezed) for i in indices}
         tail = last(squeezed, keep)
-    return found
+    return {listed[i] for i in found}
 
 
 def _public_texts(publication: Publication) -> Iterator[str]:
