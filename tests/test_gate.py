@@ -161,6 +161,11 @@ def test_a_page_of_the_held_back_deal_is_found_by_its_address(site, publication,
         # lxml reads an attribute where a browser reads text, then an image with a handler
         ('<noscript <><p < title="</noscript <><img src=x onerror=window.__pwned=1 <>">x</p></noscript>', "onerror attribute on <img>"),
         ('<noembed><b title="</noembed><svg onload=alert(1)>"></b></noembed>', "onload attribute on <svg>"),
+        # lxml reads text where a browser, inside <svg> or <math>, reads an image with a handler
+        ('<svg><style><img src=x onerror=window.__pwned=1></style></svg>', "onerror attribute on <img>"),
+        ('<svg><title><img src=x onerror=window.__pwned=1></title></svg>', "onerror attribute on <img>"),
+        ('<math><style><img src=x onerror=window.__pwned=1></style></math>', "onerror attribute on <img>"),
+        ('<SVG><STYLE>a{}<img src=x onerror=window.__pwned=1></STYLE></SVG>', "onerror attribute on <img>"),
     ],
 )
 def test_unsafe_markup_planted_in_a_page_is_found(site, publication, project, markup, found):

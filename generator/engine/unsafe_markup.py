@@ -71,6 +71,12 @@ class Scripts:
 # an image with a handler to a browser running script. Such a page is scanned a second time as
 # the browser reads it.
 _RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
+# The other way round: inside <svg> or <math> a browser reads a <style> or <title> as markup
+# (foreign content), where lxml reads plain text: `<svg><style><img src=x onerror=...>` is an
+# image with a handler to the browser. A page with one whose text holds a tag is scanned a
+# second time without those elements' opening tags, so that their content is read as markup.
+_FOREIGN = re.compile(rb"<(svg|math)\b", re.IGNORECASE)
+_TEXT_WITH_A_TAG = re.compile(rb"<(style|title)\b[^>]*>(?=[^<]*<(?!/\1\b))", re.IGNORECASE)
 
 
 SEARCH_INDEX = "search_index.json"  # Material's: the search box shows the strings of its entries as HTML
@@ -102,9 +108,21 @@ def search_index_findings(name: str, raw: bytes, scripts: Scripts) -> list[Findi
 
 def markup_findings(name: str, data: bytes, scripts: Scripts) -> list[Finding]:
     found = _unsafe_in(name, data, scripts)
-    if not name.endswith(".svg") and _RAW_TEXT.search(data):
-        found += [f for f in _unsafe_in(name, _RAW_TEXT.sub(rb"\1", data), scripts) if f not in found]
+    for as_a_browser_reads in _browser_readings(name, data):
+        found += [f for f in _unsafe_in(name, as_a_browser_reads, scripts) if f not in found]
     return found
+
+
+def _browser_readings(name: str, data: bytes) -> list[bytes]:
+    """The page as a browser reads it, where that differs from lxml (see _RAW_TEXT, _FOREIGN)."""
+    if name.endswith(".svg"):  # XML: every element is markup to both
+        return []
+    readings = []
+    if _RAW_TEXT.search(data):
+        readings.append(_RAW_TEXT.sub(rb"\1", data))
+    if _FOREIGN.search(data) and _TEXT_WITH_A_TAG.search(data):
+        readings.append(_TEXT_WITH_A_TAG.sub(b"", data))
+    return readings
 
 
 # libxml2's HTML parser, as lxml.html uses it but without lxml.html's element classes, which
