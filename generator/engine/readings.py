@@ -59,8 +59,6 @@ def export_readings(deals_dir: Path, slug: str, output: Path) -> int:
 
 def import_readings(deals_dir: Path, sheet: Path) -> str:
     """Write the sheet's new and changed readings into the deal's file; what was done, in words."""
-    from ruamel.yaml import YAML
-
     rows = read_sheet(sheet)
     slug, parsed = _parse(sheet, rows, None, deals_dir)
     path = deals_dir / f"{slug}.yaml"

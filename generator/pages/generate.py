@@ -182,10 +182,10 @@ def generate(
     todo = [d for d in catalogue.deals if kept.get(d.slug) is None]
     made = dict(zip((d.slug for d in todo), _deal_bundles(ctx, todo, sections, out_dir, jobs)))
     bundle = Bundle(out_dir=out_dir)
-    for deal in catalogue.deals:
-        part = kept.get(deal.slug)
+    for one in catalogue.deals:  # not `deal`: that is the page group imported above
+        part = kept.get(one.slug)
         if part is None:
-            part = made[deal.slug] if memo is None else memo.put(deal, made[deal.slug])
+            part = made[one.slug] if memo is None else memo.put(one, made[one.slug])
         bundle.merge(part)
     for section in sections:
         if hasattr(section, "add"):
