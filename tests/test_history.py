@@ -127,6 +127,39 @@ def test_history_reusing_the_working_trees_deals_equals_history_parsing_every_ve
     assert newest["otherton"] is catalogue.deal("otherton")  # the working tree's deal, not parsed again
 
 
+@pytest.mark.parametrize("now", [NOW, dt.datetime(2026, 1, 20, tzinfo=dt.timezone.utc), dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc)])
+def test_history_taking_todays_whole_deals_as_they_are_equals_history_checking_every_reading(deals, monkeypatch, now):
+    """compute.history._Today: a past version with the digest of a deal public today with nothing
+    held back is kept as it is, its readings not looked up one by one. Same revisions either way:
+    with a reading public in one commit and held back in the working tree, one whose embargo
+    lifts between commits, and a deal whose file never changed after it was added."""
+    from generator.compute import history as history_module
+
+    held = DEAL.replace(ANCHOR, ANCHOR + EMBARGOED_READING.format(when="2026-01-15T09:30:00+00:00"))
+    other = DEAL.replace("Testshire", "Otherton")
+    (deals / "otherton.yaml").write_text(other, encoding="utf-8")
+    _commit(deals, DEAL.replace(ANCHOR, ANCHOR + READING), "2025-11-01T12:00:00+00:00")  # the reading public then
+    _commit(deals, held, "2026-01-01T12:00:00+00:00")
+    (deals / "otherton.yaml").write_text(other.replace("title: Otherton deal", "title: Otherton devolution deal"), encoding="utf-8")
+    _commit(deals, held, "2026-02-01T12:00:00+00:00")  # testshire's file as it was
+    (deals / "testshire.yaml").write_text(DEAL.replace(ANCHOR, ANCHOR + EMBARGOED_READING.format(when="2099-01-01")), encoding="utf-8")
+
+    publication = publish(load_catalogue([deals]), (), now)
+    fast = history(Reader(deals), publication)
+    forget_caches()
+    whole = history_module._Today.__init__
+
+    def checking_every_reading(self, publication):
+        whole(self, publication)
+        self.whole = set()
+
+    monkeypatch.setattr(history_module._Today, "__init__", checking_every_reading)
+    slow = history(Reader(deals), publication)
+    assert [(r.commit, r.date, r.lifted, r.catalogue) for r in fast] == [(r.commit, r.date, r.lifted, r.catalogue) for r in slow]
+    assert not any("70.2" in line for c in changes(fast) for line in c.lines)  # held back in the working tree
+    assert all(len(r.catalogue.deals) == 2 for r in fast)
+
+
 def test_a_later_reader_parses_only_the_file_versions_no_reader_has_read(deals, monkeypatch):
     from generator.model import git
 

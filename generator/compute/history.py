@@ -14,6 +14,7 @@ In a preview (``dealsite serve --drafts``) every revision is shown whole.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -103,8 +104,12 @@ class _Today:
     """
 
     def __init__(self, publication: Publication):
+        self.publication = publication
         self.slugs = publication.public_slugs()
-        self.readings = publication.public_reading_keys()
+        # Deals public today with nothing held back, by digest: a past version with one of
+        # these digests is the same file, every reading of which is public today. Most deals
+        # in most revisions are, so the readings public today are seldom needed one by one.
+        self.whole = set() if publication.previews else {d.digest for d in publication.catalogue.deals}
         self.scrutiny = publication.catalogue.scrutiny  # what of the committee's record is public today
         self._filtered: dict[bytes, Deal] = {}
         self._moments: dict[bytes, frozenset[dt.datetime]] = {}
@@ -157,8 +162,12 @@ class _Today:
         })
         return catalogue.model_copy(update={"scrutiny": kept})
 
+    @functools.cached_property
+    def readings(self) -> set[tuple[str, str, dt.date]]:
+        return self.publication.public_reading_keys()
+
     def _filter(self, deal: Deal) -> Deal:
-        if all((deal.slug, o.id, r.date) in self.readings for o in deal.outcomes for r in o.readings):
+        if deal.digest in self.whole or all((deal.slug, o.id, r.date) in self.readings for o in deal.outcomes for r in o.readings):
             return deal
         outcomes = [
             o.model_copy(update={"readings": [r for r in o.readings if (deal.slug, o.id, r.date) in self.readings]})
