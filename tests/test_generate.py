@@ -79,6 +79,44 @@ def test_a_preview_regenerates_a_changed_deal_and_only_that_deal(inputs):
     assert "Kent renamed" in second.fragments["deal-list"]  # pages across deals always follow
 
 
+def _edited(deal, edit: str):
+    from generator.model import PartialDate, PowerStatus
+
+    if edit == "title":
+        return deal.model_copy(update={"title": f"{deal.title} renamed"})
+    if edit == "population":  # the committee's comparison per head
+        return deal.model_copy(update={"place": deal.place.model_copy(update={"population": deal.place.population + 1_000_000})})
+    if edit == "power declined":  # the powers matrix and the accountability page
+        return deal.model_copy(update={"powers": [deal.powers[0].model_copy(update={"status": PowerStatus.declined}), *deal.powers[1:]]})
+    if edit == "event in 2031":  # moves the timetable's axis, so every deal's row
+        first, *rest = deal.negotiation.events
+        moved = first.model_copy(update={"planned": PartialDate(2031, 1, 1), "actual": None})
+        return deal.model_copy(update={"negotiation": deal.negotiation.model_copy(update={"events": [moved, *rest]})})
+    raise AssertionError(edit)
+
+
+def test_a_preview_after_each_edit_makes_the_site_a_build_without_a_preview_makes(inputs):
+    """What a preview keeps between builds (each deal's outputs, and its values for the pages
+    across deals: bundle.reused) never shows an earlier state: after each edit in turn, and
+    after undoing them all, the site equals one generated from nothing."""
+    memo = DealMemo()
+    _generate(inputs, jobs=1, memo=memo)
+    public, now = inputs.catalogue, inputs
+    # Every deal renamed in turn: a deal's page and files name others (the committee's sessions
+    # that examined it, its updates, agreements that follow on from it).
+    steps = [(d.slug, "title") for d in public.deals]
+    steps += [("essex", "population"), ("kent", "power declined"), ("cornwall", "event in 2031"), ("kent", "title"), (None, "undo")]
+    deals = list(public.deals)
+    for slug, edit in steps:
+        deals = list(public.deals) if edit == "undo" else [_edited(d, edit) if d.slug == slug else d for d in deals]
+        now = replace(inputs, catalogue=public.model_copy(update={"deals": deals}))
+        kept, fresh = _generate(now, jobs=1, memo=memo), _generate(now, jobs=1)
+        assert [(p.src_uri, p.title, p.html, p.headings) for p in kept.pages] == [
+            (p.src_uri, p.title, p.html, p.headings) for p in fresh.pages
+        ], (slug, edit)
+        assert (kept.search, kept.fragments, _files(kept)) == (fresh.search, fresh.fragments, _files(fresh)), (slug, edit)
+
+
 def test_a_preview_regenerates_every_deal_on_a_new_day(inputs):
     memo = DealMemo()
     first = _generate(inputs, jobs=1, memo=memo)

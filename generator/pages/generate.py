@@ -34,6 +34,7 @@ class DealMemo:
     ``dealsite serve`` keeps one across rebuilds so that editing one deal regenerates one
     deal. A deal's outputs are keyed by a digest (model/digest.py) of all they are made from:
     the deal (its file's bytes), its updates (theirs) and the titles of the deals those name,
+    the titles of the deals the committee examined in the same sessions,
     when its file last changed, and what every deal shares (:meth:`shared_key`). The build
     date, not time, is in the key: a preview's downloads keep the time they were made. A kept
     bundle is frozen: it is merged into each build, and never changed.
@@ -69,12 +70,20 @@ class DealMemo:
             for slug in update.deals:
                 if slug in updates:
                     updates[slug].append(update)
-        # A deal's updates name the other deals they are about, so those titles are in its key too.
+        # A deal's updates name the other deals they are about, and the committee's sessions that
+        # examined it (on its page and in its feed) the other deals they examined: those titles
+        # are in its key too.
+        examined_with: dict[str, set[str]] = {slug: set() for slug in titles}
+        for session in ctx.catalogue.scrutiny.sessions:
+            for slug in session.deals:
+                if slug in examined_with:
+                    examined_with[slug].update(session.deals)
         self.keys = {
             deal.slug: digest(
                 "deal outputs", shared, deal.digest,
                 digest_of(updates[deal.slug]),
                 digest_of([titles.get(s) for u in updates[deal.slug] for s in u.deals]),
+                digest_of([titles.get(s) for s in sorted(examined_with[deal.slug])]),
                 digest_of(ctx.last_changed.get(deal.slug)),
             )
             for deal in ctx.catalogue.deals
