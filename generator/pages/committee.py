@@ -36,7 +36,7 @@ from ..compute.record import as_of, in_force, states_of
 from ..compute.tables import Column, Table
 from ..model import UNIT_PENCE, Deal, Level
 from . import downloads
-from .bundle import Bundle, Context, GeneratedPage, Heading
+from .bundle import Bundle, Context, GeneratedPage, Heading, reused
 from .evidence import deal_corrections, deal_histories, outcome_evidence, paths
 from .feeds import atom
 from .links import COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_tables_uri, deal_uri, href, meeting_pack_uri, page_location
@@ -159,7 +159,7 @@ def groups(ctx: Context, from_uri: str) -> list[Group]:
     for level in Level:
         deals = sorted((d for d in ctx.catalogue.deals if d.place.level is level), key=lambda d: (d.place.name.casefold(), d.slug))
         if deals:
-            found.append(Group(LEVEL_LABEL[level], [compared(d, from_uri, today) for d in deals]))
+            found.append(Group(LEVEL_LABEL[level], [reused(ctx, d, f"committee.compared:{from_uri}", lambda d=d: compared(d, from_uri, today)) for d in deals]))
     return found
 
 
