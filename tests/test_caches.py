@@ -205,8 +205,17 @@ def preview(tmp_path, monkeypatch) -> Preview:
 
 def test_a_preview_rebuild_after_editing_one_deal_regenerates_only_that_deal(preview):
     kent = preview.project / "deals" / "kent.yaml"
-    kent.write_text(kent.read_text(encoding="utf-8").replace("title: Kent county deal", "title: Kent county deal, revised", 1), encoding="utf-8")
+    kent.write_text(kent.read_text(encoding="utf-8").replace("single phone number and website.", "single phone number.", 1), encoding="utf-8")
     assert preview.rebuild() == {"kent"}
+    assert preview.rebuild() == set()
+
+
+def test_a_preview_rebuild_after_renaming_a_deal_regenerates_the_deals_examined_with_it(preview):
+    """Their feeds name it in the committee's sessions (deals/_scrutiny.yaml: Kent with Essex and
+    Birmingham, and with Essex and Greater Manchester)."""
+    kent = preview.project / "deals" / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8").replace("title: Kent county deal", "title: Kent county deal, revised", 1), encoding="utf-8")
+    assert preview.rebuild() == {"kent", "essex", "birmingham", "greater-manchester"}
     assert preview.rebuild() == set()
 
 

@@ -71,8 +71,7 @@ class DealMemo:
                 if slug in updates:
                     updates[slug].append(update)
         # A deal's updates name the other deals they are about, and the committee's sessions that
-        # examined it (on its page and in its feed) the other deals they examined: those titles
-        # are in its key too.
+        # examined it (in its feed) the other deals they examined: those titles are in its key too.
         examined_with: dict[str, set[str]] = {slug: set() for slug in titles}
         for session in ctx.catalogue.scrutiny.sessions:
             for slug in session.deals:
