@@ -47,6 +47,9 @@ def worker_started() -> None:
     when the pool ends its workers. The parent stops the workers in either case."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # A preview server forks its workers with the cycle collector off (engine/mkdocs/serve.py
+    # IdleCollection): a worker runs its share as in any build, with it on.
+    gc.enable()
     _die_with_parent()
 
 

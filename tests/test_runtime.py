@@ -102,6 +102,16 @@ def test_forked_map_leaves_nothing_frozen_out_of_the_collector():
     assert gc.get_freeze_count() == 0
 
 
+def test_a_worker_runs_with_the_cycle_collector_on_when_its_parent_has_it_off():
+    """A preview server rebuilds with the collector off (serve.IdleCollection); the workers it
+    forks after a template edit make their share of every deal as any build does."""
+    gc.disable()
+    try:
+        assert forked_map(lambda _: gc.isenabled(), [1, 2, 3, 4], 2) == [True] * 4
+    finally:
+        gc.enable()
+
+
 def test_a_failure_in_a_worker_reaches_the_caller_and_leaves_nothing_frozen():
     def work(n):
         if n == 7:

@@ -398,6 +398,29 @@ def test_a_rebuild_that_starts_before_the_collection_puts_it_off_until_it_is_don
     assert gc.isenabled()
 
 
+def test_rebuilds_in_a_row_without_a_pause_still_collect_every_few():
+    """An editor saving every second, or a git checkout, starts each rebuild before the last one's
+    collection: every MOST_UNCOLLECTED rebuilds, the next collects before it starts."""
+    import gc
+    import weakref
+
+    from generator.engine.mkdocs.serve import IdleCollection
+
+    collection = IdleCollection(after=60, most=3)  # the pause for a collection never comes
+    left = []
+    try:
+        for _ in range(7):
+            collection.before_build()
+            left.append(weakref.ref(_Cycle()))
+            collection.after_build()
+        # The 4th rebuild collected what the first three left, the 7th what the next three did.
+        assert [cycle() is None for cycle in left] == [True] * 6 + [False]
+        assert not gc.isenabled()
+    finally:
+        collection.stop()
+    assert gc.isenabled()
+
+
 def test_a_stopped_server_leaves_the_cycle_collector_on():
     import gc
 

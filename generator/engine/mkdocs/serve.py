@@ -41,6 +41,9 @@ _REPEAT_SECONDS = 0.25
 # How long after a rebuild the garbage it left is collected: long enough for the browser's
 # reload of the changed page to be served first.
 COLLECT_AFTER_SECONDS = 1.0
+# Rebuilds in a row without a pause for the collection (an editor saving every second, a script
+# writing files, a git checkout): the next one collects first, so the garbage stays bounded.
+MOST_UNCOLLECTED = 4
 
 
 def _not_dirty_warning(record: logging.LogRecord) -> bool:
@@ -213,20 +216,29 @@ class IdleCollection:
     full collections of 0.7-0.8 s each, a sixth of the rebuild (benchmarks/mechanisms.py). So a
     rebuild runs with the collector off, and the cycles it left (MkDocs' pages and navigation
     of the last build) are collected once the changed page has been served, while the editor
-    reads it. A rebuild that starts first puts the collection off until it is done."""
+    reads it. A rebuild that starts first puts the collection off until it is done, but never
+    for more than MOST_UNCOLLECTED rebuilds in a row: then the rebuild collects first."""
 
-    def __init__(self, after: float = COLLECT_AFTER_SECONDS) -> None:
+    def __init__(self, after: float = COLLECT_AFTER_SECONDS, most: int = MOST_UNCOLLECTED) -> None:
         self.after = after
+        self.most = most
         self.lock = threading.Lock()
         self.builds = 0  # rebuilds started; a collection waits for the last one
+        self.uncollected = 0  # rebuilds since the last collection
         self.timer: Optional[threading.Timer] = None
 
     def before_build(self) -> None:
         with self.lock:
             self.builds += 1
             gc.disable()
+            if self.uncollected >= self.most:
+                gc.collect()
+                self.uncollected = 0
+            self.uncollected += 1
 
     def after_build(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()  # for an earlier rebuild: this one's collection is the one wanted
         timer = threading.Timer(self.after, self._collect, (self.builds,))
         timer.daemon = True  # Ctrl-C does not wait for it
         self.timer = timer
@@ -236,6 +248,7 @@ class IdleCollection:
         with self.lock:
             if build == self.builds:  # no rebuild since: the collection it would delay is this one
                 gc.collect()
+                self.uncollected = 0
                 gc.enable()
 
     def stop(self) -> None:
