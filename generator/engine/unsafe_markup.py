@@ -71,12 +71,20 @@ class Scripts:
 # an image with a handler to a browser running script. Such a page is scanned a second time as
 # the browser reads it.
 _RAW_TEXT = re.compile(rb"(<(noscript|noembed|noframes|xmp|iframe|textarea)\b[^>]*>).*?(?=</\2)", re.IGNORECASE | re.DOTALL)
-# The other way round: inside <svg> or <math> a browser reads a <style> or <title> as markup
-# (foreign content), where lxml reads plain text: `<svg><style><img src=x onerror=...>` is an
-# image with a handler to the browser. A page with one whose text holds a tag is scanned a
-# second time without those elements' opening tags, so that their content is read as markup.
-_FOREIGN = re.compile(rb"<(svg|math)\b", re.IGNORECASE)
-_TEXT_WITH_A_TAG = re.compile(rb"<(style|title)\b[^>]*>(?=[^<]*<(?!/\1\b))", re.IGNORECASE)
+# The other way round: inside <svg> or <math> (foreign content) a browser reads every element's
+# content as markup, where lxml reads that of these as plain text: `<svg><style><img src=x
+# onerror=...>` is an image with a handler to the browser. A page with foreign content and
+# one of these whose text holds a tag is scanned a second time without their opening tags,
+# so that their content is read as markup. An opening tag's quoted attribute values may hold
+# '>'; the text runs to the element's end tag as HTML ends it (`</style-x>` does not end it),
+# and a <plaintext>'s to the end of the page.
+_FOREIGN = re.compile(rb"<(svg|math)[\s/>]", re.IGNORECASE)
+_ATTRIBUTES = rb"(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+_TEXT_WITH_A_TAG = re.compile(
+    rb"<(style|title|textarea|xmp|iframe|noembed|noframes|noscript)" + _ATTRIBUTES + rb"(?=(?:(?!</\1[\s/>]).)*?<(?!/\1[\s/>]))"
+    rb"|<plaintext" + _ATTRIBUTES + rb"(?=.*?<)",  # plain text to the end: no end tag ends it
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 SEARCH_INDEX = "search_index.json"  # Material's: the search box shows the strings of its entries as HTML
