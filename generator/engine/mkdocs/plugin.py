@@ -126,6 +126,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         self.session: Optional[Session] = Session() if command == "serve" and dirty else None
         self.previous: dict[str, str | bytes] = {}  # page src_uri or fragment name -> its (packed) HTML in the last preview build
         self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
+        self.published: tuple[set[str], set[str]] = (set(), set())  # the last preview build's pages (src_uri) and data files
 
     def on_shutdown(self) -> None:
         # MkDocs keeps this object for the next run in the same process: forget this one.
@@ -206,7 +207,23 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if self.session is not None:  # only a preview is built again
             self._mark_pages_showing(files, {name for name in changed if name in bundle.fragments})
             self.previous = current
+            self._remove_unpublished(config, ({p.src_uri for p in bundle.pages}, set(bundle.written)))
         return files
+
+    def _remove_unpublished(self, config, published: tuple[set[str], set[str]]) -> None:
+        """A dirty build keeps site_dir: a page or data file the last preview build made and this
+        one does not (an update now under embargo, a deal's conditions removed) would go on being
+        served as it was."""
+        pages, written = published
+        site_dir = Path(config.site_dir)
+        for uri in sorted(self.published[0] - pages):
+            output = Path(File(uri, None, config.site_dir, config.use_directory_urls).abs_dest_path)
+            output.unlink(missing_ok=True)
+            if output.parent != site_dir and output.parent.is_dir() and not any(output.parent.iterdir()):
+                output.parent.rmdir()
+        for path in sorted(self.published[1] - written):
+            (site_dir / path).unlink(missing_ok=True)
+        self.published = published
 
     def _check_files(self, files: Files) -> None:
         """Every file MkDocs found in content/ and will publish was accounted for by
