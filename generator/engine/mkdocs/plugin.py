@@ -215,14 +215,14 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         one does not (an update now under embargo, a deal's conditions removed) would go on being
         served as it was."""
         pages, written = published
-        site_dir = Path(config.site_dir)
-        for uri in sorted(self.published[0] - pages):
-            output = Path(File(uri, None, config.site_dir, config.use_directory_urls).abs_dest_path)
+        site_dir = Path(config.site_dir).resolve()
+        outputs = [Path(File(uri, None, config.site_dir, config.use_directory_urls).abs_dest_path) for uri in self.published[0] - pages]
+        for output in sorted(outputs + [site_dir / path for path in self.published[1] - written]):
+            if not output.resolve().is_relative_to(site_dir):  # only what this server wrote, only in its folder
+                continue
             output.unlink(missing_ok=True)
-            if output.parent != site_dir and output.parent.is_dir() and not any(output.parent.iterdir()):
+            if output.parent.resolve() != site_dir and output.parent.is_dir() and not any(output.parent.iterdir()):
                 output.parent.rmdir()
-        for path in sorted(self.published[1] - written):
-            (site_dir / path).unlink(missing_ok=True)
         self.published = published
 
     def _check_files(self, files: Files) -> None:
