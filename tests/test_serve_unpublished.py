@@ -34,6 +34,38 @@ def test_a_preview_drops_the_pages_and_files_an_edit_unpublishes(tmp_path, proje
     assert _files(served) == _files(fresh)
 
 
+def test_a_preview_drops_the_files_a_failed_build_wrote_once_a_build_succeeds(tmp_path, project_copy):
+    """A rebuild that fails after the deals' files are written (here: a broken template for a
+    page across deals) never lists them; the next good build still leaves only what it publishes.
+    (Found by an outside attack: a renamed deal's 14 files stayed.)"""
+    project = project_copy(tmp_path / "project")
+    served, fresh = tmp_path / "served", tmp_path / "fresh"
+    run = subprocess.run([sys.executable, __file__, str(project), str(served), "failing"], capture_output=True, text=True, timeout=900, check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    built = subprocess.run([sys.executable, "-m", "generator.cli", "build", "-f", str(project / "mkdocs.yml"), "-d", str(fresh)],
+                           capture_output=True, text=True, timeout=900, check=False)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert not any(path.startswith("deals/cornwall-renamed/") for path in _files(served))
+    assert _files(served) == _files(fresh)
+
+
+def _failing_then_good(project: Path, build) -> None:
+    cornwall, renamed = project / "deals" / "cornwall.yaml", project / "deals" / "cornwall-renamed.yaml"
+    template = project / "site_templates" / "committee.html"
+    good = template.read_text(encoding="utf-8")
+    cornwall.rename(renamed)
+    template.write_text(good + "{{ no_such_name.attr }}\n", encoding="utf-8")
+    try:
+        build()
+    except Exception:  # noqa: BLE001 - the failure is the point; serve reports it in a line
+        pass
+    else:
+        raise AssertionError("the broken template did not fail the build")
+    renamed.rename(cornwall)
+    template.write_text(good, encoding="utf-8")
+    build()
+
+
 def _edit(project: Path) -> None:
     cornwall = project / "deals" / "cornwall.yaml"
     text = cornwall.read_text(encoding="utf-8")
@@ -43,7 +75,7 @@ def _edit(project: Path) -> None:
     update.write_text(text.replace("\ndeals:", "\npublish_after: 2099-01-01T00:00:00+00:00\ndeals:", 1), encoding="utf-8")
 
 
-def _serve_builds(project: Path, site: Path) -> None:
+def _serve_builds(project: Path, site: Path, *, failing: bool = False) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -55,10 +87,13 @@ def _serve_builds(project: Path, site: Path) -> None:
     mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=False)
     before = _files(site)
     assert f"updates/{UPDATE}/index.html" in before and "deals/cornwall/conditions.csv" in before
-    _edit(project)
-    mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
+    if failing:
+        _failing_then_good(project, lambda: mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=True))
+    else:
+        _edit(project)
+        mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
     config().plugins.on_shutdown()
 
 
-if __name__ == "__main__":  # the server's process, started by the test above
-    _serve_builds(Path(sys.argv[1]), Path(sys.argv[2]))
+if __name__ == "__main__":  # the server's process, started by the tests above
+    _serve_builds(Path(sys.argv[1]), Path(sys.argv[2]), failing=sys.argv[3:] == ["failing"])

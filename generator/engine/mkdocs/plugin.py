@@ -127,6 +127,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         self.previous: dict[str, str | bytes] = {}  # page src_uri or fragment name -> its (packed) HTML in the last preview build
         self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
         self.published: tuple[set[str], set[str]] = (set(), set())  # the last preview build's pages (src_uri) and data files
+        self.unaccounted = False  # a preview build failed after writing files it never listed
 
     def on_shutdown(self) -> None:
         # MkDocs keeps this object for the next run in the same process: forget this one.
@@ -208,7 +209,26 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self._mark_pages_showing(files, {name for name in changed if name in bundle.fragments})
             self.previous = current
             self._remove_unpublished(config, ({p.src_uri for p in bundle.pages}, set(bundle.written)))
+            if self.unaccounted:
+                self._remove_unknown(config, files)
         return files
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if getattr(self, "session", None) is not None:
+            self.unaccounted = True
+
+    def _remove_unknown(self, config, files: Files) -> None:
+        """After a failed preview build, which may have written data files (a renamed deal's,
+        say) before it stopped: every file in the folders data files go to that this build
+        will not publish."""
+        site_dir = Path(config.site_dir).resolve()
+        known = {f.dest_uri for f in files}
+        folders = {p.split("/", 1)[0] for p in self.published[1] if "/" in p} | {"deals"}
+        for folder in sorted(folders):
+            for path in sorted((site_dir / folder).rglob("*")):
+                if path.is_file() and path.relative_to(site_dir).as_posix() not in known:
+                    path.unlink()
+        self.unaccounted = False
 
     def _remove_unpublished(self, config, published: tuple[set[str], set[str]]) -> None:
         """A dirty build keeps site_dir: a page or data file the last preview build made and this
