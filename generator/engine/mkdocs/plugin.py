@@ -108,6 +108,15 @@ def _squeeze_lines(text: str) -> str:
     return "\n".join([lines[0].rstrip(_HTML_SPACE), *(line for line in inner if line), lines[-1].lstrip(_HTML_SPACE)])
 
 
+def _remove_inside(site_dir: Path, path: Path) -> bool:
+    """Remove a file of a preview's site_dir (``site_dir`` resolved), and nothing outside it
+    whatever links lead there; whether the path was inside."""
+    if not path.resolve().is_relative_to(site_dir):
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
 class DealsitePlugin(BasePlugin[DealsiteConfig]):
     # Set only by `dealsite serve --drafts`, in its own process, before MkDocs starts; honoured
     # only by `serve`. Previews never come from the environment or from mkdocs.yml, so no build
@@ -227,7 +236,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         for folder in sorted(folders):
             for path in sorted((site_dir / folder).rglob("*")):
                 if path.is_file() and path.relative_to(site_dir).as_posix() not in known:
-                    path.unlink()
+                    _remove_inside(site_dir, path)
         self.unaccounted = False
 
     def _remove_unpublished(self, config, published: tuple[set[str], set[str]]) -> None:
@@ -238,10 +247,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         site_dir = Path(config.site_dir).resolve()
         outputs = [Path(File(uri, None, config.site_dir, config.use_directory_urls).abs_dest_path) for uri in self.published[0] - pages]
         for output in sorted(outputs + [site_dir / path for path in self.published[1] - written]):
-            if not output.resolve().is_relative_to(site_dir):  # only what this server wrote, only in its folder
-                continue
-            output.unlink(missing_ok=True)
-            if output.parent.resolve() != site_dir and output.parent.is_dir() and not any(output.parent.iterdir()):
+            if _remove_inside(site_dir, output) and output.parent.resolve() != site_dir and output.parent.is_dir() and not any(output.parent.iterdir()):
                 output.parent.rmdir()
         self.published = published
 
