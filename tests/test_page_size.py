@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from publishing_support import page, text
 
-from generator.engine.mkdocs.plugin import squeeze_layout
+from generator.engine.mkdocs.layout import squeeze_layout
 from generator.pages.views import DealView, PowerView
 
 

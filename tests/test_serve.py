@@ -247,6 +247,35 @@ def test_serve_shows_its_address_each_rebuild_and_a_broken_deal_file_by_line(tmp
     assert "Traceback" not in run.stderr() and "appear stuck" not in run.stderr()
 
 
+def test_an_edited_deal_is_shown_before_the_rebuild_ends_and_an_embargoed_one_never(tmp_path):
+    """The early look (engine/mkdocs/early.py): the deal's page as the rebuild will write it,
+    served before the pages across deals are made again, with no second reload; and nothing
+    early of a deal the edit puts under embargo, which the rebuild then unpublishes."""
+    project = copy_project(tmp_path / "project")
+    kent = project / "deals" / "kent.yaml"
+    source = kent.read_text(encoding="utf-8")
+    run = _Run(project, tmp_path)
+    try:
+        run.wait_until(run.answering, "answer")
+        kent.write_text(source.replace("\ntitle: ", "\ntitle: Zqxearly ", 1), encoding="utf-8")
+        run.wait_until(lambda: re.search(r"(?m)^rebuilt in ", run.stdout()), "rebuild line")
+        assert re.search(r"(?m)^showing kent\.yaml after \d+\.\d\d s; rebuilding the rest$", run.stdout()), run.shown()
+        assert "reloading it" not in run.stdout(), run.shown()  # the rebuild wrote what was shown
+        assert "Zqxearly" in _page(run.base + "deals/kent/")
+
+        seen = []
+        embargoed = source.replace("\ntitle: ", "\npublish_after: 2099-01-01T00:00:00+00:00\ntitle: Zqxheld ", 1)
+        kent.write_text(embargoed, encoding="utf-8")
+        deadline = time.monotonic() + 120
+        while run.stdout().count("rebuilt in") < 2 and time.monotonic() < deadline:
+            seen.append(_page(run.base + "deals/kent/"))
+        assert get(run.base + "deals/kent/")[0] == 404, run.shown()
+        assert not any("Zqxheld" in page for page in seen)
+        assert run.stdout().count("showing kent.yaml") == 1, run.shown()
+    finally:
+        run.kill()
+
+
 @pytest.mark.parametrize(
     "when, signum",
     [("first build", signal.SIGINT), ("rebuilding", signal.SIGINT), ("rebuilding", signal.SIGTERM)],

@@ -114,12 +114,13 @@ def publish(
 
 def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
     """The catalogue as the public may see it at ``now``: held-back deals and readings dropped."""
-    deals = [_public_deal(d, now) for d in catalogue.deals if is_public(d, now)]
+    deals = [public_deal(d, now) for d in catalogue.deals if is_public(d, now)]
     scrutiny, held = scrutiny_gate(catalogue.scrutiny, catalogue, {d.slug for d in deals}, now)
     return catalogue.model_copy(update={"deals": deals, "scrutiny": scrutiny if held else catalogue.scrutiny})
 
 
-def _public_deal(deal: Deal, now: dt.datetime) -> Deal:
+def public_deal(deal: Deal, now: dt.datetime) -> Deal:
+    """The deal as the public may see it at ``now``: without its readings held back then."""
     # The deal itself when nothing in it is held back; a copy without the held-back readings gets a
     # digest of its own (model/digest.py), which the caches of a deal's work are keyed by.
     if all(is_public(r, now) for o in deal.outcomes for r in o.readings):

@@ -214,9 +214,10 @@ def reading_added_dates(revisions: Sequence[Revision]) -> dict[tuple[str, str, d
 
 
 def last_public_change(
-    revisions: Optional[Sequence[Revision]], publication: Publication, file_times: dict[str, dt.datetime]
+    revisions: Optional[Sequence[Revision]], publication: Publication, file_times: dict[str, dt.datetime],
+    *, only: Optional[Sequence[str]] = None,
 ) -> dict[str, dt.datetime]:
-    """Deal slug -> when what the public sees of it last changed.
+    """Deal slug -> when what the public sees of it last changed (``only``: of these deals alone).
 
     Judged by the public history, never by when a file was last written: committing an
     embargoed reading must not move a public deal's "data last changed" date (it would say
@@ -227,14 +228,15 @@ def last_public_change(
     a deal with anything held back gets no date, as its file's time could give it away.
     """
     now = publication.now
+    wanted = None if only is None else set(only)
     if not revisions:
         held = {h.deal for h in publication.held}
-        return {slug: min(when, now) for slug, when in file_times.items() if slug not in held}
+        return {slug: min(when, now) for slug, when in file_times.items() if slug not in held and (wanted is None or slug in wanted)}
     states = [r for r in revisions if r.catalogue is not None]
     changed: dict[str, dt.datetime] = {}
     previous: dict = {}
     for revision in states:
-        current = {d.slug: d for d in revision.catalogue.deals}
+        current = {d.slug: d for d in revision.catalogue.deals if wanted is None or d.slug in wanted}
         for slug, deal in current.items():
             if slug not in previous or (previous[slug] is not deal and previous[slug] != deal):
                 changed[slug] = revision.date
@@ -242,6 +244,8 @@ def last_public_change(
     start = states[0].date if states else now
     result = {}
     for deal in publication.catalogue.deals:
+        if wanted is not None and deal.slug not in wanted:
+            continue
         if deal.slug in previous and (previous[deal.slug] is deal or previous[deal.slug] == deal):
             first_seen = changed.get(deal.slug)
             if first_seen is None or first_seen <= start:  # unchanged within the history read

@@ -18,23 +18,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
 from ..compute.archive import as_known_on
 from ..compute.display import long_date
-from ..compute.embargo import Publication, publish
+from ..compute.embargo import HeldBack, Publication, is_public, public_deal, publish
 from ..compute.history import history, last_public_change
 from ..model import LONDON, Catalogue
 from ..model.clock import source_date_epoch
 from ..model.content import Content, read_content, read_page
 from ..model.git import GitError, Reader, last_changed
 from ..model.limits import FIRST_YEAR, LAST_YEAR
-from ..model.load import deal_files, load_catalogue
+from ..model.load import SHARED, deal_files, edited_deal, is_deal_name, load_catalogue, name_problem
 from ..model.problems import InvalidDeals
 from ..model.updates import UPDATES_DIR, Update, load_updates
-from ..pages.bundle import Bundle
-from ..pages.generate import DealMemo, generate
+from ..pages.bundle import Bundle, GeneratedPage
+from ..pages.generate import DealMemo, generate, own_pages
 from ..pages.site_pages import generated_page_uris
 from ..pages.written import link_problems, site_targets
 
@@ -168,6 +168,60 @@ class Session:
     """
 
     memo: DealMemo = field(default_factory=DealMemo)
+    file_times: dict = field(default_factory=dict)  # slug -> when its file last changed, in the last build
+
+
+def edited_deal_file(settings: Settings, paths: Iterable[str]) -> Optional[Path]:
+    """The one deal file among the paths a preview heard were edited, when nothing else a build
+    reads was: an editor's swap, lock and backup files in the deals folder, and copies already
+    removed again, are passed over (the build passes them over too); anything else, a shared
+    file, a deleted deal, a file outside the deals folder, leaves None."""
+    folder = settings.deals_dir.resolve()
+    found = set()
+    for name in paths:
+        path = Path(name)
+        inside = path.parent.resolve() == folder
+        if inside and not is_deal_name(path.name) and path.name not in SHARED:
+            continue  # never read
+        if inside and name_problem(path.name) is not None and not path.exists():
+            continue  # a copy made and removed while saving (kent.yaml~)
+        found.add(path)
+    if len(found) != 1:
+        return None
+    (path,) = found
+    named_right = path.name not in SHARED and name_problem(path.name) is None and path.suffix == ".yaml"
+    return path if path.parent.resolve() == folder and named_right and path.is_file() else None
+
+
+def edited_deal_pages(settings: Settings, session: Session, path: Path) -> tuple[GeneratedPage, ...]:
+    """A preview's early look at one edited deal file: the deal's own pages as the next build
+    will make them if nothing else changed, before that build makes every page across deals.
+
+    Nothing (an empty tuple) whenever they might not be safe to show: for a preview of drafts
+    or an archive, a file the last build did not publish (a new deal, one held back), a file
+    the next build will refuse, and a deal the edit holds back (a draft, an embargo, a reading
+    under embargo is left out as the gate does). The deal is judged, and its pages made, as of
+    the last build's moment: what was public then is public now."""
+    before = session.memo.context
+    if before is None or before.previews or settings.as_of is not None:
+        return ()
+    if path.parent.resolve() != settings.deals_dir.resolve() or path.stem not in before.publication.public_slugs():
+        return ()
+    written = edited_deal(path, before.catalogue)
+    if written is None or not is_public(written, before.now):
+        return ()
+    deal = public_deal(written, before.now)
+    # When it last changed, as the build judges it: by the history in git, or, outside git, by
+    # its file's time unless something of it is held back (the gate's record of the last build,
+    # with this deal's held-back readings as they are now).
+    times = session.file_times if before.history else last_changed([path], clamp=source_date_epoch())
+    held = tuple(h for h in before.publication.held if h.deal != deal.slug or h.kind not in ("deal", "reading"))
+    if deal is not written:
+        held += (HeldBack("reading", deal.title, "", deal=deal.slug),)
+    published = replace(before.publication, catalogue=before.catalogue.model_copy(update={"deals": [deal]}), held=held)
+    file_time = {deal.slug: times[deal.slug]} if deal.slug in times else {}
+    changed = last_public_change(before.history, published, file_time, only=[deal.slug])
+    return own_pages(before, deal, changed.get(deal.slug))
 
 
 @dataclass(frozen=True)
@@ -191,10 +245,13 @@ def build(
     ``session``: reuse what an earlier build of the same preview made."""
     publication, revisions = public_record(settings, sources, now, previews=previews)
     files, _ = deal_files([settings.deals_dir])
+    file_times = last_changed(files, clamp=source_date_epoch())
+    if session is not None:
+        session.file_times = file_times
     bundle = generate(
         publication,
         settings.templates_dir,
-        last_changed=last_public_change(revisions, publication, last_changed(files, clamp=source_date_epoch())),
+        last_changed=last_public_change(revisions, publication, file_times),
         site_url=settings.site_url,
         history=revisions,
         pack_pdf=settings.pack_pdf,

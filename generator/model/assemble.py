@@ -50,7 +50,7 @@ def assemble(shared: dict[str, tuple], loaded: list[tuple], problems: list[Probl
         rounds = frozenset(r.id for r in timetable.rounds)
         powers = frozenset(p.id for p in menu.powers)
         for deal, doc, file in loaded:
-            for path, message, others in _checked(deal, rounds, powers):
+            for path, message, others in cross_checked(deal, rounds, powers):
                 line = line_of(doc, path)
                 also = also_on(line_of(doc, other) for other in others if line_of(doc, other) != line)
                 problems.append(Problem(file, line, field_path(path), message + also, code="reference"))
@@ -139,7 +139,8 @@ def _duplicates(loaded) -> list[Problem]:
 _CHECKED = Bounded(50_000)  # deal versions x menus
 
 
-def _checked(deal: Deal, rounds: frozenset[str], powers: frozenset[str]) -> tuple:
+def cross_checked(deal: Deal, rounds: frozenset[str], powers: frozenset[str]) -> tuple:
+    """The problems of a deal's references to the rounds and powers (kept by the deal's digest)."""
     key = (deal.digest, rounds, powers)
     found = _CHECKED.get(key)
     return found if found is not None else _CHECKED.keep(key, tuple(cross_checks(deal, rounds, powers)))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..runtime import PARALLEL_FROM, forked_map, jobs_available
-from .assemble import SHARED, assemble
+from .assemble import SHARED, assemble, cross_checked
 from .catalogue import Catalogue
 from .deal import Deal
 from .digest import Digested, cache, digest, stamped
@@ -185,6 +185,25 @@ def _load_deals(files: list[Path], jobs: Optional[int]) -> list[tuple[Optional[D
         else:
             _DEAL_CACHE.pop(key, None)
     return results
+
+
+def edited_deal(path: Path, catalogue: Catalogue) -> Optional[Deal]:
+    """One deal file, as the next full load will read it, or None if that load might refuse
+    it: its own checks, and those against the rounds and powers of ``catalogue`` (a preview's
+    last build). A valid deal joins the cache, so the full load does not parse it again."""
+    if path.suffix != ".yaml" or name_problem(path.name) or not is_deal_name(path.name):
+        return None
+    try:
+        raw = read(path)
+    except YamlError:
+        return None
+    deal, _, problems = _load_deal(path, raw)
+    if deal is None or problems:
+        return None
+    if cross_checked(deal, frozenset(r.id for r in catalogue.rounds), frozenset(p.id for p in catalogue.powers)):
+        return None
+    _DEAL_CACHE[path.resolve()] = deal
+    return deal
 
 
 def _load_many(files: list[tuple[Path, Optional[bytes]]], jobs: Optional[int]) -> list:

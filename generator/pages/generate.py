@@ -8,7 +8,9 @@ reused between previews: it may use only ``ctx`` and that deal).
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -18,7 +20,7 @@ from ..model.content import Content
 from ..model.digest import cache, digest, digest_of
 from ..runtime import PARALLEL_FROM, forked_map, jobs_available
 from . import committee, deal, downloads, home, progress, public, timetable, updates
-from .bundle import Bundle, Context
+from .bundle import Bundle, Context, GeneratedPage
 from .site_pages import generated_page_uris
 from .previews import with_banners
 from .render import environment, templates_digest
@@ -45,6 +47,7 @@ class DealMemo:
         self.entries: dict[str, tuple[bytes, Bundle]] = {}  # slug -> (key, frozen bundle)
         self.keys: dict[str, bytes] = {}  # this build's deal keys
         self.values: dict = {}  # what reused() keeps: (name, slug) -> (deal digest, value)
+        self.context: Optional[Context] = None  # what the last build's pages were made with (own_pages)
         _MEMOS.add(self)
 
     @staticmethod
@@ -102,6 +105,7 @@ class DealMemo:
 
     def clear(self) -> None:
         self.shared = None
+        self.context = None
         self.entries.clear()
         self.keys.clear()
         self.values.clear()
@@ -203,4 +207,26 @@ def generate(
     if made_pages != expected:
         raise RuntimeError(f"site_pages.generated_page_uris is out of date: {sorted(made_pages ^ expected)}")
     updates.add_pages(ctx, bundle, content if content is not None else Content())
+    if memo is not None:
+        memo.context = ctx
     return with_banners(bundle, publication) if publication.previews else bundle
+
+
+def own_pages(before: Context, edited: Deal, last_changed: dt.datetime | None) -> tuple[GeneratedPage, ...]:
+    """The pages of one deal alone (its page and its tables page), made from the context of the
+    last build with only that deal changed: what the next build makes of them when nothing else
+    changed. For a preview to show an edit before the pages across deals are made again.
+
+    ``edited`` must be the deal as the public may see it at ``before.now``; ``last_changed``,
+    when what the public sees of it last changed (compute.history.last_public_change)."""
+    catalogue = before.catalogue.model_copy(update={"deals": [edited if d.slug == edited.slug else d for d in before.catalogue.deals]})
+    changed = {**before.last_changed, edited.slug: last_changed} if last_changed is not None else {
+        k: v for k, v in before.last_changed.items() if k != edited.slug
+    }
+    # A fresh `derived`: the sections' lookups name the deal's old title. The kept per-deal
+    # values are shared: they are keyed by each deal's digest.
+    ctx = replace(before, publication=replace(before.publication, catalogue=catalogue), last_changed=changed, derived={})
+    for section in SECTIONS:
+        if hasattr(section, "prepare"):
+            section.prepare(ctx)
+    return tuple(deal_bundle(ctx, edited, [deal], None).pages)

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Optional
 
@@ -35,9 +36,11 @@ from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
 from ...pages.sanitise import clean_page
 from ..gate import UnsafeOutput, check_site
-from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, read_sources
+from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
+from .early import render_page
+from .layout import squeeze_layout
 from .watch import hear_edits
 
 log = logging.getLogger("mkdocs.plugins.dealsite")  # progress: shown by `dealsite build`, hidden by --quiet
@@ -80,34 +83,6 @@ _FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")
 _PLAIN_ID = re.compile(r"[\w.:-]+")
 
 
-# Elements whose text is kept as written (the last check compares the theme's inline scripts
-# word for word).
-_KEPT_AS_WRITTEN = re.compile(r"<(script|pre|textarea|style)\b.*?</\1>", re.S | re.I)
-_HTML_SPACE = " \t\r\f"  # with the line feed, what HTML collapses; a no-break space is text
-
-
-def squeeze_layout(html: str) -> str:
-    """The page with each run of white space that holds a line break written as one line break:
-    what the browser shows is the same, and the theme's indentation is about 4 KB of each deal
-    page (issue 13: at most 80 KB)."""
-    out, at = [], 0
-    for kept in _KEPT_AS_WRITTEN.finditer(html):
-        out += (_squeeze_lines(html[at : kept.start()]), kept.group())
-        at = kept.end()
-    out.append(_squeeze_lines(html[at:]))
-    return "".join(out)
-
-
-def _squeeze_lines(text: str) -> str:
-    """Line by line rather than by a regular expression, which tries every character: 5 ms a
-    deal page against 1 (at 1,000 deals, 9 s of the build in this one process)."""
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    inner = (line.strip(_HTML_SPACE) for line in lines[1:-1])
-    return "\n".join([lines[0].rstrip(_HTML_SPACE), *(line for line in inner if line), lines[-1].lstrip(_HTML_SPACE)])
-
-
 def _remove_inside(site_dir: Path, path: Path) -> bool:
     """Remove a file of a preview's site_dir (``site_dir`` resolved), and nothing outside it
     whatever links lead there; whether the path was inside."""
@@ -122,9 +97,9 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     # only by `serve`. Previews never come from the environment or from mkdocs.yml, so no build
     # can publish what is held back.
     drafts_requested: ClassVar[bool] = False
-    # Set only by `dealsite serve`, in its own process: called with MkDocs' preview server once
-    # the first build is done (serve.py).
-    serve_hook: ClassVar[Optional[Callable[[Any], Any]]] = None
+    # Set only by `dealsite serve`, in its own process: called with MkDocs' preview server and
+    # this plugin once the first build is done (serve.py).
+    serve_hook: ClassVar[Optional[Callable[[Any, Any], Any]]] = None
 
     # Defining on_startup keeps one plugin object across `mkdocs serve` rebuilds (MkDocs
     # caches such plugins), which is how a preview reuses the deals that did not change.
@@ -137,6 +112,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
         self.published: tuple[set[str], set[str]] = (set(), set())  # the last preview build's pages (src_uri) and data files
         self.unaccounted = False  # a preview build failed after writing files it never listed
+        self.rendered_with: Optional[tuple] = None  # a preview's last good build: (config, files, nav, theme env)
 
     def on_shutdown(self) -> None:
         # MkDocs keeps this object for the next run in the same process: forget this one.
@@ -301,13 +277,53 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             if Path(folder).is_dir():
                 server.watch(str(folder))
         if DealsitePlugin.serve_hook is not None:
-            server = DealsitePlugin.serve_hook(server) or server
+            server = DealsitePlugin.serve_hook(server, self) or server
         return server
+
+    def on_nav(self, nav, *, config, files):
+        # Each of our pages' titles, as on_page_content gives them, before any page is rendered: a
+        # preview's rebuild renders only the pages that changed, and every page's navigation
+        # would otherwise name the others by mkdocs.yml's labels, the build before by their titles.
+        for page in nav.pages:
+            generated = self.pages.get(page.file.src_uri)
+            if generated is not None:
+                page.title = str(escape(generated.title))
+        self.nav = nav
+        return nav
 
     def on_env(self, env, *, config, files):
         env.globals["dealsite_nav"] = {}  # the theme's nav, once per depth (site_templates/overrides/main.html)
         env.bytecode_cache = COMPILED  # serve: the theme's templates are not compiled again on every change
+        if self.session is not None:
+            self.rendering = (config, files, self.nav, env)
         return env
+
+    def edited_pages(self, path: Path) -> dict[str, bytes]:
+        """``dealsite serve``'s early look at one edited deal file (pipeline.edited_deal_pages):
+        the deal's pages as the next build will write them if nothing else changed (dest_uri ->
+        bytes), rendered by MkDocs in the theme with the last good build's navigation. None
+        when they might not be safe to show, or there has been no good build yet."""
+        if self.session is None or self.rendered_with is None:
+            return {}
+        config, files, nav, env = self.rendered_with
+        pages = edited_deal_pages(self.settings, self.session, path)
+        shown = {}
+        with tempfile.TemporaryDirectory(prefix="dealsite-early-") as folder:
+            for generated in pages:
+                file = _PageFile.generated(config, generated.src_uri, content=f"# {generated.src_uri}\n", inclusion=InclusionLevel.NOT_IN_NAV)
+                file.abs_dest_path = str(Path(folder) / file.dest_uri)  # not site_dir: the build still serves the last one
+                page = Page(None, file, config)
+                kept = self.pages.get(generated.src_uri)
+                self.pages[generated.src_uri] = generated
+                try:
+                    render_page(page, config, files, nav, env)
+                finally:
+                    if kept is not None:
+                        self.pages[generated.src_uri] = kept
+                    else:
+                        self.pages.pop(generated.src_uri, None)
+                shown[file.dest_uri] = Path(file.abs_dest_path).read_bytes()
+        return shown
 
     @event_priority(-100)  # after Material's search plugin (priority 0), whatever their order in mkdocs.yml
     def on_post_build(self, *, config) -> None:
@@ -321,6 +337,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in self.search
             ]
             index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+        if self.session is not None:
+            self.rendered_with = self.rendering  # a good build: an early look renders with its navigation
         if self.command != "serve":  # a preview may show what is held back, with its banner
             try:
                 check_site(Path(config.site_dir), self.publication, own_scripts=config.extra_javascript)

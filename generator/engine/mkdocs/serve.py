@@ -28,8 +28,11 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ...runtime import in_finalizer
+from ..pipeline import edited_deal_file
 from .build import quiet_logging
+from .early import EarlyLook, server_as_expected
 from .plugin import DealsitePlugin
+from .watch import EditsObserver
 
 # The engine's modules and so its loggers: mkdocs.* under MkDocs, properdocs.* under ProperDocs
 # (whose `mkdocs` names are aliases of its own modules). Our plugin logs as mkdocs.plugins.dealsite.
@@ -120,10 +123,14 @@ class Preview:
         self.stopped = threading.Event()
         self.repeater: Optional[threading.Thread] = None
         self.collection = IdleCollection()
+        self.plugin = None  # the dealsite plugin MkDocs keeps across rebuilds
+        self.early: Optional[EarlyLook] = None
+        self.heard: set[str] = set()  # paths edited since the last rebuild started
+        self.heard_lock = threading.Lock()
 
     # --- builds -------------------------------------------------------------------------------
 
-    def serving(self, server):
+    def serving(self, server, plugin=None):
         """The plugin's on_serve: the first build is done, the server is about to start."""
         print(f"ready in {time.monotonic() - self.started:.1f} s; rebuilding on every change (Ctrl-C to stop)", flush=True)
         url = getattr(server, "url", self.address)
@@ -131,7 +138,37 @@ class Preview:
             print(f"Serving on {url}", flush=True)
         if callable(getattr(server, "builder", None)):  # what MkDocs' server calls on every change
             server.builder = self.rebuilder(server.builder)
+            observer = getattr(server, "observer", None)
+            if plugin is not None and isinstance(observer, EditsObserver) and server_as_expected(server):
+                self.plugin, self.early = plugin, EarlyLook(server)
+                observer.heard = self._heard
         return server
+
+    def _heard(self, path: str) -> None:
+        with self.heard_lock:
+            self.heard.add(path)
+
+    def show_early(self) -> bool:
+        """Before a rebuild: if one deal file was edited, and nothing else, serve its pages now
+        (early.py). Whether they are shown."""
+        with self.heard_lock:
+            paths, self.heard = self.heard, set()
+        if self.early is None or self.plugin is None:
+            return False
+        path = edited_deal_file(self.plugin.settings, paths)
+        if path is None:
+            return False
+        started = time.monotonic()
+        try:
+            pages = self.plugin.edited_pages(path)
+        except Exception as error:  # noqa: BLE001 - the rebuild that follows meets it and says what it is
+            logging.getLogger("mkdocs.plugins.dealsite").debug(f"dealsite serve: no early look at {path.name}: {error!r}")
+            return False
+        if not pages:
+            return False
+        self.early.show(pages)
+        print(f"showing {path.name} after {time.monotonic() - started:.2f} s; rebuilding the rest", flush=True)
+        return True
 
     def rebuilder(self, build: Callable[..., None]) -> Callable[..., None]:
         """MkDocs' rebuild, timed; a failed one is reported in a line and counts as done.
@@ -144,12 +181,17 @@ class Preview:
         def rebuild(*args, **kwargs) -> None:
             started = time.monotonic()
             self.collection.before_build()
+            shown = built = False
             try:
+                shown = self.show_early()
                 build(*args, **kwargs)
+                built = True
             except Exception as error:  # noqa: BLE001 - not KeyboardInterrupt: that stops the server
                 print(rebuild_failed(error), file=sys.stderr, flush=True)
                 return
             finally:
+                if shown and self.early.done(built) and built:
+                    print("the rebuild changed the page shown early: reloading it", flush=True)
                 self.collection.after_build()
             print(f"rebuilt in {time.monotonic() - started:.1f} s", flush=True)
 

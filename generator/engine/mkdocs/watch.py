@@ -20,6 +20,7 @@ if either is not as expected, the server is left polling.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any, Callable, Optional
 
@@ -55,6 +56,7 @@ class EditsObserver:
     once, ``polling`` only if the native observer cannot start."""
 
     def __init__(self, native: Callable[[], Any], polling: Callable[[], Any]):
+        self.heard: Optional[Callable[[str], None]] = None  # told each path an edit names, before MkDocs is
         self._observer = native()
         self._polling = polling
         self._native = True
@@ -67,6 +69,7 @@ class EditsObserver:
         return self._native
 
     def _schedule(self, handler, path: str, recursive: bool):
+        handler = _Telling(handler, self)
         if self._native:
             return self._observer.schedule(handler, path, recursive=recursive, event_filter=edit_events())
         return self._observer.schedule(handler, path, recursive=recursive)
@@ -106,6 +109,23 @@ class EditsObserver:
 
     def is_alive(self) -> bool:
         return self._observer.is_alive()
+
+
+class _Telling:
+    """A watchdog handler that tells the observer's ``heard`` the paths an event names (both,
+    for a move), then hands the event on."""
+
+    def __init__(self, handler, observer: EditsObserver) -> None:
+        self.handler = handler
+        self.observer = observer
+
+    def dispatch(self, event) -> None:
+        heard = self.observer.heard
+        if heard is not None:
+            for path in (event.src_path, getattr(event, "dest_path", "")):
+                if path:
+                    heard(os.fsdecode(path))
+        self.handler.dispatch(event)
 
 
 def platform_observer() -> Optional[EditsObserver]:
