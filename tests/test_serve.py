@@ -272,6 +272,18 @@ def test_an_edited_deal_is_shown_before_the_rebuild_ends_and_an_embargoed_one_ne
         assert get(run.base + "deals/kent/")[0] == 404, run.shown()
         assert not any("Zqxheld" in page for page in seen)
         assert run.stdout().count("showing kent.yaml") == 1, run.shown()
+
+        # After a failed rebuild the next one may fail too (here: cornwall stays broken), and a
+        # page shown early would be taken back: none is.
+        kent.write_text(source, encoding="utf-8")
+        run.wait_until(lambda: run.stdout().count("rebuilt in") == 3, "third rebuild")
+        cornwall = project / "deals" / "cornwall.yaml"
+        cornwall.write_text(cornwall.read_text(encoding="utf-8") + "\n: [\n", encoding="utf-8")
+        run.wait_until(lambda: "rebuild failed" in run.stderr(), "failure line")
+        kent.write_text(source.replace("\ntitle: ", "\ntitle: Zqxtakenback ", 1), encoding="utf-8")
+        run.wait_until(lambda: run.stderr().count("rebuild failed") == 2, "second failure line")
+        assert run.stdout().count("showing kent.yaml") == 1, run.shown()
+        assert "Zqxtakenback" not in _page(run.base + "deals/kent/")
     finally:
         run.kill()
 

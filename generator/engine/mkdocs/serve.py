@@ -127,6 +127,7 @@ class Preview:
         self.early: Optional[EarlyLook] = None
         self.heard: set[str] = set()  # paths edited since the last rebuild started
         self.heard_lock = threading.Lock()
+        self.failed = False  # the last rebuild failed
 
     # --- builds -------------------------------------------------------------------------------
 
@@ -153,8 +154,8 @@ class Preview:
         (early.py). Whether they are shown."""
         with self.heard_lock:
             paths, self.heard = self.heard, set()
-        if self.early is None or self.plugin is None:
-            return False
+        if self.early is None or self.plugin is None or self.failed:
+            return False  # after a failed rebuild the next may fail too: its page would be taken back
         path = edited_deal_file(self.plugin.settings, paths)
         if path is None:
             return False
@@ -190,6 +191,7 @@ class Preview:
                 print(rebuild_failed(error), file=sys.stderr, flush=True)
                 return
             finally:
+                self.failed = not built
                 if shown and self.early.done(built) and built:
                     print("the rebuild changed the page shown early: reloading it", flush=True)
                 self.collection.after_build()
