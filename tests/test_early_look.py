@@ -108,6 +108,9 @@ def _edited(text: str, kind: str, value: str) -> str:
         at = next(i for i, line in enumerate(lines) if line.startswith("title: "))
         lines[at] = "title: " + json.dumps(value)
         return "\n".join(lines)
+    if kind == "covers":  # names enough for an A to Z page per letter: pages come that updates' links are checked against
+        names = ", ".join(f"{value} {i:03d}" for i in range(200))
+        return text.replace("\n  name: Kent\n", f"\n  name: Kent\n  covers: [{names}]\n", 1)
     if kind == "commentary":
         return text.replace("commentary: Five of the nine", f"commentary: {value}", 1)
     if kind == "value":
@@ -140,6 +143,19 @@ def _check(result: dict) -> None:
             assert result["final"][path] == shown, f"{edit}: {path} shown early differs from the rebuild's"
     if result["final"]["deals/{}/index.html".format(edit[1])] is None:
         assert not result["early"], f"{edit}: a page the rebuild does not publish was shown early"
+
+
+def test_an_edit_that_changes_which_pages_the_site_has_is_not_shown_early(tmp_path, project_copy):
+    """Links in updates and pages are checked against the site's pages: an edit that brings the
+    A to Z's letter pages (or takes them away) could fail the build, so it waits for it.
+    (Found by an outside attack: an update's link to places/z.md broke after an edit.)"""
+    project = project_copy(tmp_path / "project")
+    essex = project / "deals" / "essex.yaml"  # 150 names: with kent's 200 more, past the 300 the home page lists
+    names = ", ".join(f"Essex town {i:03d}" for i in range(150))
+    essex.write_text(essex.read_text(encoding="utf-8").replace("\n  name: Essex\n", f"\n  name: Essex\n  covers: [{names}]\n", 1), encoding="utf-8")
+    (result,) = _looked(project, [("covers", "kent", "Zedtown")])
+    assert result["built"] and result["final"]["deals/kent/index.html"] is not None
+    assert result["early"] == {}
 
 
 def test_a_plain_edit_is_shown_early_as_the_rebuild_writes_it(tmp_path, project_copy):
@@ -222,6 +238,38 @@ def test_the_page_shown_early_is_served_at_once_and_every_other_page_waits(tmp_p
     assert look.done(built=True) is False  # the rebuild wrote what was shown: no second reload
     other.join(5)
     assert served and b"home" in served[0][1]
+
+
+def test_a_path_under_livereload_that_is_not_the_reload_poll_waits_like_any_file(tmp_path):
+    """MkDocs serves /livereload/../index.html as the file index.html: it must wait for the
+    rebuild like any other. (Found by an outside attack: it was served from the half-rebuilt site.)"""
+    from generator.engine.mkdocs.early import EarlyLook
+
+    (tmp_path / "index.html").write_bytes(b"<html><body>home</body></html>")
+    server = _server(tmp_path)
+    look = EarlyLook(server)
+    look.show({"deals/kent/index.html": b"<html><body>new kent</body></html>"})
+    served = []
+    for path in ("/livereload/../index.html", "/livereload/nope", "/x/../livereload/1/2/../../../index.html"):
+        threading.Thread(target=lambda p=path: served.append(_get(server.get_app(), p)), daemon=True).start()
+    time.sleep(0.3)
+    assert served == []
+    look.done(built=True)
+    time.sleep(0.3)
+    assert len(served) == 3
+
+
+def test_the_themes_stylesheets_and_scripts_are_served_at_once_so_the_page_shown_early_can_be_drawn(tmp_path):
+    from generator.engine.mkdocs.early import EarlyLook
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "main.css").write_bytes(b"body{}")
+    server = _server(tmp_path)
+    look = EarlyLook(server)
+    look.show({"deals/kent/index.html": b"<html><body>new kent</body></html>"}, frozenset({"assets/main.css"}))
+    status, body = _get(server.get_app(), "/assets/main.css")
+    assert status.startswith("200") and body == b"body{}"
+    look.done(built=True)
 
 
 def test_browsers_reload_again_when_the_rebuild_fails_or_writes_something_else(tmp_path):

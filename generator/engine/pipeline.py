@@ -25,7 +25,7 @@ from ..compute.archive import as_known_on
 from ..compute.display import long_date
 from ..compute.embargo import HeldBack, Publication, is_public, public_deal, publish
 from ..compute.history import history, last_public_change
-from ..model import LONDON, Catalogue
+from ..model import LONDON, Catalogue, Deal
 from ..model.clock import source_date_epoch
 from ..model.content import Content, read_content, read_page
 from ..model.git import GitError, Reader, last_changed
@@ -193,7 +193,11 @@ def edited_deal_file(settings: Settings, paths: Iterable[str]) -> Optional[Path]
     return path if path.parent.resolve() == folder and named_right and path.is_file() else None
 
 
-def edited_deal_pages(settings: Settings, session: Session, path: Path) -> tuple[GeneratedPage, ...]:
+def _with(catalogue: Catalogue, deal: Deal) -> Catalogue:
+    return catalogue.model_copy(update={"deals": [deal if d.slug == deal.slug else d for d in catalogue.deals]})
+
+
+def edited_deal_pages(settings: Settings, session: Session, sources: Sources, path: Path) -> tuple[GeneratedPage, ...]:
     """A preview's early look at one edited deal file: the deal's own pages as the next build
     will make them if nothing else changed, before that build makes every page across deals.
 
@@ -201,7 +205,8 @@ def edited_deal_pages(settings: Settings, session: Session, path: Path) -> tuple
     or an archive, a file the last build did not publish (a new deal, one held back), a file
     the next build will refuse, and a deal the edit holds back (a draft, an embargo, a reading
     under embargo is left out as the gate does). The deal is judged, and its pages made, as of
-    the last build's moment: what was public then is public now."""
+    the last build's moment: what was public then is public now. ``sources``: what the last
+    build read."""
     before = session.memo.context
     if before is None or before.previews or settings.as_of is not None:
         return ()
@@ -211,6 +216,11 @@ def edited_deal_pages(settings: Settings, session: Session, path: Path) -> tuple
     if written is None or not is_public(written, before.now):
         return ()
     deal = public_deal(written, before.now)
+    # Links in updates and pages are checked against the pages the site will have, public and
+    # with nothing held back: a letter of the A to Z that comes or goes could fail the build.
+    for known, changed, day in ((before.catalogue, deal, before.now.date()), (sources.catalogue, written, dt.date.max)):
+        if generated_page_uris(_with(known, changed), day) != generated_page_uris(known, day):
+            return ()
     # When it last changed, as the build judges it: by the history in git, or, outside git, by
     # its file's time unless something of it is held back (the gate's record of the last build,
     # with this deal's held-back readings as they are now).

@@ -24,6 +24,7 @@ tests/test_engine_mkdocs.py checks each; if the server is not as expected there 
 from __future__ import annotations
 
 import posixpath
+import re
 import threading
 from pathlib import Path
 from typing import Callable, Iterable, Optional
@@ -63,15 +64,18 @@ class EarlyLook:
     def __init__(self, server) -> None:
         self.server = server
         self.pages: Optional[dict[str, bytes]] = None  # path below the site's root -> HTML, while shown
+        self.at_once: frozenset[str] = frozenset()
         self.lock = threading.Condition()
         self.app: Callable = server.get_app()
         server.set_app(self.serve)
 
-    def show(self, pages: dict[str, bytes]) -> None:
+    def show(self, pages: dict[str, bytes], at_once: frozenset[str] = frozenset()) -> None:
+        """``at_once``: files the rebuild leaves as they are (the theme's stylesheets and scripts),
+        served without waiting, so that the browser can draw the page shown early."""
         if not pages:
             return
         with self.lock:
-            self.pages = dict(pages)
+            self.pages, self.at_once = dict(pages), at_once
         server = self.server
         with server._epoch_cond:  # the browsers' reload script asks for this; a rebuild has raised _wanted_epoch
             server._visible_epoch = server._wanted_epoch
@@ -93,20 +97,22 @@ class EarlyLook:
         return again
 
     def serve(self, environ, start_response) -> Iterable[bytes]:
-        path = self._path(environ)
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+        if _RELOAD_POLL.fullmatch(path):  # the browsers' reload script: MkDocs answers it, never from a file
+            return self.app(environ, start_response)
+        file = self._file(path)
         with self.lock:
-            if self.pages is not None and path is not None and not path.startswith("livereload/"):
-                html = self.pages.get(path)
+            if self.pages is not None and file is not None:
+                html = self.pages.get(file)
                 if html is not None:
                     return self._send(html, start_response)
-                self.lock.wait_for(lambda: self.pages is None)
+                if file not in self.at_once:
+                    self.lock.wait_for(lambda: self.pages is None)
         return self.app(environ, start_response)
 
-    def _path(self, environ) -> Optional[str]:
-        """The request's file below the site's root, as MkDocs' server finds it; None outside the site."""
-        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
-        if path.startswith("/livereload/"):
-            return "livereload/"
+    def _file(self, path: str) -> Optional[str]:
+        """The file below the site's root that MkDocs' server reads for a request's path; None
+        outside the site (MkDocs reads no file for those)."""
         mount = self.server.mount_path
         if not (path + "/").startswith(mount):
             return None
@@ -122,6 +128,11 @@ class EarlyLook:
         content = server._inject_js_into_html(html, epoch)
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content)))])
         return [content]
+
+
+# What MkDocs 1.6's server answers as a poll of the reload script (any other /livereload/ path
+# it serves as a file of the site).
+_RELOAD_POLL = re.compile(r"/livereload/[0-9]+/[0-9]+")
 
 
 def _read(path: Path) -> Optional[bytes]:

@@ -298,15 +298,28 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.rendering = (config, files, self.nav, env)
         return env
 
+    def copied_as_they_are(self) -> frozenset[str]:
+        """The last good build's files that MkDocs copies from the theme or the docs folder as they
+        are, and in a preview's rebuild only once their source changes: stylesheets, scripts,
+        images (not pages, feeds or data, which a rebuild may write)."""
+        if self.rendered_with is None:
+            return frozenset()
+        files = self.rendered_with[1]
+        return frozenset(
+            f.dest_uri for f in files
+            if f.abs_src_path is not None and f.src_dir is not None and not f.is_documentation_page()
+            and not f.dest_uri.endswith((".html", ".xml", ".json", ".gz"))
+        )
+
     def edited_pages(self, path: Path) -> dict[str, bytes]:
         """``dealsite serve``'s early look at one edited deal file (pipeline.edited_deal_pages):
         the deal's pages as the next build will write them if nothing else changed (dest_uri ->
         bytes), rendered by MkDocs in the theme with the last good build's navigation. None
         when they might not be safe to show, or there has been no good build yet."""
-        if self.session is None or self.rendered_with is None:
+        if self.session is None or self.rendered_with is None or self.sources is None:
             return {}
         config, files, nav, env = self.rendered_with
-        pages = edited_deal_pages(self.settings, self.session, path)
+        pages = edited_deal_pages(self.settings, self.session, self.sources, path)
         shown = {}
         with tempfile.TemporaryDirectory(prefix="dealsite-early-") as folder:
             for generated in pages:

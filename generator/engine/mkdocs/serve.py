@@ -167,8 +167,8 @@ class Preview:
             return False
         if not pages:
             return False
-        self.early.show(pages)
         print(f"showing {path.name} after {time.monotonic() - started:.2f} s; rebuilding the rest", flush=True)
+        self.early.show(pages, self.plugin.copied_as_they_are())  # last: once shown, the rebuild must end it
         return True
 
     def rebuilder(self, build: Callable[..., None]) -> Callable[..., None]:
