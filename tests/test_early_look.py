@@ -158,6 +158,20 @@ def test_an_edit_that_changes_which_pages_the_site_has_is_not_shown_early(tmp_pa
     assert result["early"] == {}
 
 
+def test_after_a_commit_the_next_edit_waits_for_the_rebuild_which_reads_the_history_again(tmp_path, project_copy):
+    """A commit changes no file a preview watches, so nothing is rebuilt; the next edit's pages
+    take their dates from the history, which the last build read before the commit. (Found by
+    an outside attack: "data last changed" was today early, the commit's day after the rebuild.)"""
+    project = project_copy(tmp_path / "project")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "deals"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=project, check=True)
+    first, committed, after = _looked(project, [("commentary", "kent", "Seven of the nine"), ("commit", "kent", ""),
+                                              ("title", "kent", "Kent after a commit")])
+    assert first["early"] and committed["edit"][0] == "commit"
+    assert after["early"] == {} and after["built"]
+    _check(first)
+
+
 def test_a_plain_edit_is_shown_early_as_the_rebuild_writes_it(tmp_path, project_copy):
     for result in _looked(project_copy(tmp_path / "project"), PLAIN):
         assert set(result["early"]) == {f"deals/{result['edit'][1]}/index.html", f"deals/{result['edit'][1]}/tables/index.html"}, result["edit"]
@@ -215,6 +229,25 @@ def test_mkdocs_builds_one_page_in_two_steps_the_early_look_calls():
     assert list(inspect.signature(build._build_page).parameters)[:5] == ["page", "config", "doc_files", "nav", "env"]
 
 
+def _rebuild_starts(server) -> None:
+    """What MkDocs' server does as a rebuild starts: a new version of the site is wanted."""
+    with server._epoch_cond:
+        server._wanted_epoch = server._visible_epoch + 5
+
+
+def _rebuild_ends(server) -> None:
+    """What MkDocs' server does once the builder returns: the wanted version is the one served."""
+    with server._epoch_cond:
+        server._visible_epoch = server._wanted_epoch
+        server._epoch_cond.notify_all()
+
+
+def _in_background(call) -> list:
+    got: list = []
+    threading.Thread(target=lambda: got.append(call()), daemon=True).start()
+    return got
+
+
 def test_the_page_shown_early_is_served_at_once_and_every_other_page_waits(tmp_path):
     from generator.engine.mkdocs.early import EarlyLook
 
@@ -223,21 +256,23 @@ def test_the_page_shown_early_is_served_at_once_and_every_other_page_waits(tmp_p
     (tmp_path / "index.html").write_bytes(b"<html><body>home</body></html>")
     server = _server(tmp_path)
     look = EarlyLook(server)
-    server._wanted_epoch = server._visible_epoch + 5  # a rebuild has started
+    before = server._visible_epoch
+    _rebuild_starts(server)
+    waiting = _in_background(lambda: _get(server.get_app(), "/"))  # asked for before the early look: still held
     look.show({"deals/kent/index.html": b"<html><body>new kent</body></html>"})
-    assert server._visible_epoch == server._wanted_epoch  # browsers are told to reload
+    assert _get(server.get_app(), f"/livereload/{before}/1")[1] == b"%d" % server._wanted_epoch  # browsers reload
     for path in ("/deals/kent/", "/deals/kent/index.html"):
         status, body = _get(server.get_app(), path)
         assert status.startswith("200") and b"new kent" in body and b"livereload" in body
-    served = []
-    other = threading.Thread(target=lambda: served.append(_get(server.get_app(), "/")))
-    other.start()
+    other = _in_background(lambda: _get(server.get_app(), "/"))
     time.sleep(0.3)
-    assert served == []  # held while the rebuild runs
+    assert waiting == [] and other == []  # held while the rebuild runs
     (tmp_path / "deals" / "kent" / "index.html").write_bytes(b"<html><body>new kent</body></html>")
+    (tmp_path / "index.html").write_bytes(b"<html><body>new home</body></html>")
     assert look.done(built=True) is False  # the rebuild wrote what was shown: no second reload
-    other.join(5)
-    assert served and b"home" in served[0][1]
+    _rebuild_ends(server)
+    time.sleep(0.3)
+    assert len(waiting + other) == 2 and all(b"new home" in body for _, body in waiting + other)  # the rebuilt page
 
 
 def test_a_path_under_livereload_that_is_not_the_reload_poll_waits_like_any_file(tmp_path):
@@ -248,15 +283,17 @@ def test_a_path_under_livereload_that_is_not_the_reload_poll_waits_like_any_file
     (tmp_path / "index.html").write_bytes(b"<html><body>home</body></html>")
     server = _server(tmp_path)
     look = EarlyLook(server)
+    _rebuild_starts(server)
     look.show({"deals/kent/index.html": b"<html><body>new kent</body></html>"})
     served = []
     for path in ("/livereload/../index.html", "/livereload/nope", "/x/../livereload/1/2/../../../index.html"):
-        threading.Thread(target=lambda p=path: served.append(_get(server.get_app(), p)), daemon=True).start()
+        served.append(_in_background(lambda p=path: _get(server.get_app(), p)))
     time.sleep(0.3)
-    assert served == []
+    assert served == [[], [], []]
     look.done(built=True)
+    _rebuild_ends(server)
     time.sleep(0.3)
-    assert len(served) == 3
+    assert all(len(got) == 1 for got in served)
 
 
 def test_the_themes_stylesheets_and_scripts_are_served_at_once_so_the_page_shown_early_can_be_drawn(tmp_path):
@@ -264,12 +301,18 @@ def test_the_themes_stylesheets_and_scripts_are_served_at_once_so_the_page_shown
 
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "main.css").write_bytes(b"body{}")
+    (tmp_path / "assets" / "data.csv").write_bytes(b"a,b")
     server = _server(tmp_path)
     look = EarlyLook(server)
+    _rebuild_starts(server)
     look.show({"deals/kent/index.html": b"<html><body>new kent</body></html>"}, frozenset({"assets/main.css"}))
     status, body = _get(server.get_app(), "/assets/main.css")
     assert status.startswith("200") and body == b"body{}"
+    held = _in_background(lambda: _get(server.get_app(), "/assets/data.csv"))
+    time.sleep(0.3)
+    assert held == []
     look.done(built=True)
+    _rebuild_ends(server)
 
 
 def test_browsers_reload_again_when_the_rebuild_fails_or_writes_something_else(tmp_path):
@@ -279,14 +322,16 @@ def test_browsers_reload_again_when_the_rebuild_fails_or_writes_something_else(t
     (tmp_path / "deals" / "kent" / "index.html").write_bytes(b"old")
     server = _server(tmp_path)
     look = EarlyLook(server)
-    look.show({"deals/kent/index.html": b"new"})
-    epoch = server._visible_epoch
-    assert look.done(built=True) is True  # the file still holds "old"
-    assert server._wanted_epoch > epoch
-    look.show({"deals/kent/index.html": b"old"})
-    epoch = server._visible_epoch
-    assert look.done(built=False) is True
-    assert server._wanted_epoch > epoch
+    for built, on_disk in ((True, b"other"), (False, b"new")):
+        (tmp_path / "deals" / "kent" / "index.html").write_bytes(on_disk)
+        _rebuild_starts(server)
+        look.show({"deals/kent/index.html": b"new"})
+        shown = server._wanted_epoch
+        _, body = _get(server.get_app(), "/deals/kent/")
+        assert f"livereload({shown}," in body.decode().replace(" ", "")  # its script waits for a newer version
+        assert look.done(built=built) is True
+        _rebuild_ends(server)
+        assert int(_get(server.get_app(), f"/livereload/{shown}/1")[1]) > shown  # so it reloads
 
 
 # --- the builds, in a process of their own -----------------------------------------------------------
@@ -307,10 +352,18 @@ def _serve_builds(project: Path, edits: list) -> list[dict]:
 
     config().plugins.on_startup(command="serve", dirty=True)
     mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=False)
-    originals = {}
+    originals: dict = {}
+    kept: dict = {}  # each deal's last edit, for a commit
     results = []
     for kind, slug, value in edits:
         path = project / "deals" / f"{slug}.yaml"
+        if kind == "commit":  # the edit so far, committed; a preview hears nothing of it
+            path.write_text(_edited(originals[slug], *kept[slug]), encoding="utf-8")
+            for args in (["add", "-A"], ["commit", "-q", "-m", "edit"]):
+                subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=project, check=True)
+            originals[slug] = path.read_text(encoding="utf-8")
+            results.append({"edit": [kind, slug, value], "built": True, "early": {}, "final": {}})
+            continue
         original = originals.setdefault(slug, path.read_text(encoding="utf-8"))
         path.write_text(_edited(original, kind, value), encoding="utf-8")
         made = config()
@@ -328,6 +381,7 @@ def _serve_builds(project: Path, edits: list) -> list[dict]:
             "early": {p: hashlib.sha256(html).hexdigest() for p, html in early.items()},
             "final": {p: _digest(site / p) if built else None for p in pages},
         })
+        kept[slug] = (kind, value)
         path.write_text(original, encoding="utf-8")  # each edit on its own
         mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=True)
     config().plugins.on_shutdown()

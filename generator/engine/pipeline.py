@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 from urllib.parse import urlsplit
 
 from ..compute.archive import as_known_on
@@ -193,6 +193,19 @@ def edited_deal_file(settings: Settings, paths: Iterable[str]) -> Optional[Path]
     return path if path.parent.resolve() == folder and named_right and path.is_file() else None
 
 
+def _history_moved(settings: Settings, history: Optional[Sequence]) -> bool:
+    """Whether the git history of the deals folder is not the one ``history`` read (a commit
+    since, or git started or gone)."""
+    reader = _reader(settings.deals_dir)
+    if reader is None or history is None:
+        return (reader is None) != (history is None)
+    try:
+        newest = [commit for commit, _ in reader.commits(1)]
+    except GitError:
+        return True
+    return newest != [history[-1].commit] if history else bool(newest)
+
+
 def _with(catalogue: Catalogue, deal: Deal) -> Catalogue:
     return catalogue.model_copy(update={"deals": [deal if d.slug == deal.slug else d for d in catalogue.deals]})
 
@@ -212,6 +225,8 @@ def edited_deal_pages(settings: Settings, session: Session, sources: Sources, pa
         return ()
     if path.parent.resolve() != settings.deals_dir.resolve() or path.stem not in before.publication.public_slugs():
         return ()
+    if _history_moved(settings, before.history):
+        return ()  # a commit since the last build: its pages read the history again
     written = edited_deal(path, before.catalogue)
     if written is None or not is_public(written, before.now):
         return ()

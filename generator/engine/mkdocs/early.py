@@ -6,23 +6,27 @@ editor is looking at is one of the first things it could have. So before the reb
 the deal's own pages are made from the last build's context with only that deal changed
 (pipeline.edited_deal_pages) and rendered by MkDocs in the theme with the last build's
 navigation (:func:`render_page`). The server then tells browsers to reload and serves those
-pages from memory, and holds every other page until the rebuild is done, so nothing half
-written is served. When the rebuild is done, if it failed or wrote those pages differently
-(something else changed too), browsers are told to reload once more.
+pages from memory, and the theme's stylesheets and scripts from the site; MkDocs goes on
+holding every other request until the rebuild is done, so nothing half written is served.
+When the rebuild is done, if it failed or wrote those pages differently (something else
+changed too), browsers are told to reload once more.
 
 MkDocs has no interface for any of this. It relies on:
 
 - ``mkdocs.commands.build._populate_page`` and ``_build_page``, the two steps of a build that
   make one page (run here with the page's output in a folder of its own);
-- the preview server's ``_visible_epoch``, ``_wanted_epoch`` and ``_epoch_cond`` (what the
-  browsers' reload script waits for) and ``_inject_js_into_html`` (that script);
+- the preview server's ``_visible_epoch``, ``_wanted_epoch`` and ``_epoch_cond`` (the version
+  of the site served, the one being built, and the lock and condition over both),
+  ``_inject_js_into_html`` (the reload script), and the reload script's poll
+  (``/livereload/EPOCH/ID``, answered with the newest version once there is one newer);
 - wsgiref's ``get_app``/``set_app``, to see requests first.
 
-tests/test_engine_mkdocs.py checks each; if the server is not as expected there is no early look.
+tests/test_early_look.py checks each; if the server is not as expected there is no early look.
 """
 
 from __future__ import annotations
 
+import mimetypes
 import posixpath
 import re
 import threading
@@ -57,15 +61,19 @@ def server_as_expected(server) -> bool:
 class EarlyLook:
     """Serves an edited deal's pages from memory while the rebuild that follows runs.
 
-    ``show`` (in the build thread, before the rebuild): serve these pages, and tell browsers to
-    reload; every other page waits. ``done`` (after the rebuild): serve from site_dir again, and
-    tell browsers to reload again if the rebuild failed or wrote the pages differently."""
+    MkDocs' server holds every page request from the start of a rebuild until it ends, and
+    answers the browsers' reload script when a rebuild has ended. ``show`` (in the build
+    thread, before the rebuild) answers the reload script at once, and serves these pages and
+    the files the rebuild leaves as they are; every other request is still MkDocs' to hold.
+    ``done`` (after the rebuild) stops serving them, and has browsers reload again if the
+    rebuild failed or wrote the pages differently."""
 
     def __init__(self, server) -> None:
         self.server = server
+        self.cond: threading.Condition = server._epoch_cond  # guards what follows, and MkDocs' epochs
         self.pages: Optional[dict[str, bytes]] = None  # path below the site's root -> HTML, while shown
         self.at_once: frozenset[str] = frozenset()
-        self.lock = threading.Condition()
+        self.shown = 0  # the epoch of the last early look: a browser that knows an older one reloads
         self.app: Callable = server.get_app()
         server.set_app(self.serve)
 
@@ -74,41 +82,51 @@ class EarlyLook:
         served without waiting, so that the browser can draw the page shown early."""
         if not pages:
             return
-        with self.lock:
+        with self.cond:
             self.pages, self.at_once = dict(pages), at_once
-        server = self.server
-        with server._epoch_cond:  # the browsers' reload script asks for this; a rebuild has raised _wanted_epoch
-            server._visible_epoch = server._wanted_epoch
-            server._epoch_cond.notify_all()
+            self.shown = self.server._wanted_epoch  # the rebuild's: MkDocs raised it as the rebuild started
+            self.cond.notify_all()  # the reload script's polls (answered here); page requests wait on
 
     def done(self, built: bool) -> bool:
         """The rebuild has ended (``built``: it succeeded). Returns whether browsers reload again."""
-        with self.lock:
+        with self.cond:
             pages, self.pages = self.pages, None
-            self.lock.notify_all()
         if pages is None:
             return False
         again = not built or any(_read(Path(self.server.root) / path) != html for path, html in pages.items())
         if again:
-            server = self.server
-            with server._epoch_cond:
+            with self.cond:
                 # After the builder returns MkDocs makes this the visible epoch: browsers reload.
-                server._wanted_epoch = max(server._wanted_epoch, server._visible_epoch) + 1
+                self.server._wanted_epoch = max(self.server._wanted_epoch, self.shown) + 1
         return again
 
     def serve(self, environ, start_response) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
-        if _RELOAD_POLL.fullmatch(path):  # the browsers' reload script: MkDocs answers it, never from a file
-            return self.app(environ, start_response)
+        poll = _RELOAD_POLL.fullmatch(path)
+        if poll:
+            return self._poll(int(poll[1]), start_response)
         file = self._file(path)
-        with self.lock:
-            if self.pages is not None and file is not None:
-                html = self.pages.get(file)
-                if html is not None:
-                    return self._send(html, start_response)
-                if file not in self.at_once:
-                    self.lock.wait_for(lambda: self.pages is None)
-        return self.app(environ, start_response)
+        with self.cond:
+            pages, at_once = self.pages, self.at_once
+        if pages is not None and file is not None:
+            if file in pages:
+                return self._send(pages[file], start_response)
+            if file in at_once and (content := _read(Path(self.server.root) / file)) is not None:
+                kind = mimetypes.guess_type(file)[0] or "application/octet-stream"
+                start_response("200 OK", [("Content-Type", kind), ("Content-Length", str(len(content)))])
+                return [content]
+        return self.app(environ, start_response)  # MkDocs holds a page request while a rebuild runs
+
+    def _newest(self) -> int:
+        return max(self.server._visible_epoch, self.shown)
+
+    def _poll(self, epoch: int, start_response) -> Iterable[bytes]:
+        """The reload script's poll, as MkDocs answers it, but counting the early look as a
+        version of the site: answered once there is a newer one, or after a minute anyway."""
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        with self.cond:
+            self.cond.wait_for(lambda: self._newest() > epoch, timeout=getattr(self.server, "poll_response_timeout", 60))
+            return [b"%d" % self._newest()]
 
     def _file(self, path: str) -> Optional[str]:
         """The file below the site's root that MkDocs' server reads for a request's path; None
@@ -122,17 +140,16 @@ class EarlyLook:
         return posixpath.normpath("/" + rel).lstrip("/")
 
     def _send(self, html: bytes, start_response) -> Iterable[bytes]:
-        server = self.server
-        with server._epoch_cond:
-            epoch = server._visible_epoch
-        content = server._inject_js_into_html(html, epoch)
+        with self.cond:
+            epoch = self.shown  # the page's reload script waits for a version newer than this one
+        content = self.server._inject_js_into_html(html, epoch)
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content)))])
         return [content]
 
 
-# What MkDocs 1.6's server answers as a poll of the reload script (any other /livereload/ path
-# it serves as a file of the site).
-_RELOAD_POLL = re.compile(r"/livereload/[0-9]+/[0-9]+")
+# The reload script's poll, as MkDocs 1.6's server reads it (any other /livereload/ path it
+# serves as a file of the site, held like any other).
+_RELOAD_POLL = re.compile(r"/livereload/([0-9]+)/[0-9]+")
 
 
 def _read(path: Path) -> Optional[bytes]:

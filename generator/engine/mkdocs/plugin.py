@@ -79,6 +79,9 @@ class _WrittenFile(File):
         return False
 
 
+# What a page loads to be drawn, none of which the generator writes.
+_SUBRESOURCES = (".css", ".js", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf")
+
 _FRAGMENT = re.compile(r"<!-- dealsite:([^ ]+) -->")
 _PLAIN_ID = re.compile(r"[\w.:-]+")
 
@@ -299,16 +302,18 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         return env
 
     def copied_as_they_are(self) -> frozenset[str]:
-        """The last good build's files that MkDocs copies from the theme or the docs folder as they
-        are, and in a preview's rebuild only once their source changes: stylesheets, scripts,
-        images (not pages, feeds or data, which a rebuild may write)."""
+        """The last good build's stylesheets, scripts, images and fonts that MkDocs copies from the
+        theme or the docs folder as they are, and in a preview's rebuild only once their source
+        changes. Only those kinds: the generator writes none of them, while a content file in
+        a deal's folder (content/deals/kent/conditions.csv) is replaced by the data file an
+        edit adds."""
         if self.rendered_with is None:
             return frozenset()
         files = self.rendered_with[1]
         return frozenset(
             f.dest_uri for f in files
             if f.abs_src_path is not None and f.src_dir is not None and not f.is_documentation_page()
-            and not f.dest_uri.endswith((".html", ".xml", ".json", ".gz"))
+            and f.dest_uri.lower().endswith(_SUBRESOURCES)
         )
 
     def edited_pages(self, path: Path) -> dict[str, bytes]:
