@@ -242,6 +242,16 @@ def _rebuild_ends(server) -> None:
         server._epoch_cond.notify_all()
 
 
+def _eventually(condition, seconds: float = 30.0) -> bool:
+    """Whether condition() holds within seconds (a held request is answered by a thread of its own)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def _in_background(call) -> list:
     got: list = []
     threading.Thread(target=lambda: got.append(call()), daemon=True).start()
@@ -271,8 +281,8 @@ def test_the_page_shown_early_is_served_at_once_and_every_other_page_waits(tmp_p
     (tmp_path / "index.html").write_bytes(b"<html><body>new home</body></html>")
     assert look.done(built=True) is False  # the rebuild wrote what was shown: no second reload
     _rebuild_ends(server)
-    time.sleep(0.3)
-    assert len(waiting + other) == 2 and all(b"new home" in body for _, body in waiting + other)  # the rebuilt page
+    assert _eventually(lambda: len(waiting + other) == 2)
+    assert all(b"new home" in body for _, body in waiting + other)  # the rebuilt page
 
 
 def test_a_path_under_livereload_that_is_not_the_reload_poll_waits_like_any_file(tmp_path):
@@ -292,8 +302,7 @@ def test_a_path_under_livereload_that_is_not_the_reload_poll_waits_like_any_file
     assert served == [[], [], []]
     look.done(built=True)
     _rebuild_ends(server)
-    time.sleep(0.3)
-    assert all(len(got) == 1 for got in served)
+    assert _eventually(lambda: all(len(got) == 1 for got in served))
 
 
 def test_the_themes_stylesheets_and_scripts_are_served_at_once_so_the_page_shown_early_can_be_drawn(tmp_path):
