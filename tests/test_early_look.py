@@ -269,7 +269,11 @@ def test_the_page_shown_early_is_served_at_once_and_every_other_page_waits(tmp_p
     before = server._visible_epoch
     _rebuild_starts(server)
     waiting = _in_background(lambda: _get(server.get_app(), "/"))  # asked for before the early look: still held
+    kent = _in_background(lambda: _get(server.get_app(), "/deals/kent/"))  # ... unless it is the page shown
+    time.sleep(0.3)
+    assert waiting == [] and kent == []
     look.show({"deals/kent/index.html": b"<html><body>new kent</body></html>"})
+    assert _eventually(lambda: kent != []) and b"new kent" in kent[0][1]
     assert _get(server.get_app(), f"/livereload/{before}/1")[1] == b"%d" % server._wanted_epoch  # browsers reload
     for path in ("/deals/kent/", "/deals/kent/index.html"):
         status, body = _get(server.get_app(), path)

@@ -107,6 +107,10 @@ class EarlyLook:
             return self._poll(int(poll[1]), start_response)
         file = self._file(path)
         with self.cond:
+            # A request made while the early look is being made would be held by MkDocs to the
+            # end of the rebuild: it waits here for the early look instead (if none comes, for
+            # the end of the rebuild, as with MkDocs).
+            self.cond.wait_for(lambda: self.pages is not None or self.server._visible_epoch == self.server._wanted_epoch)
             pages, at_once = self.pages, self.at_once
         if pages is not None and file is not None:
             if file in pages:
