@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -20,3 +21,13 @@ def get(url: str, timeout: float = 10) -> tuple[int, str]:
             return response.status, response.read().decode("utf-8")
     except urllib.error.HTTPError as error:
         return error.code, ""
+
+
+def eventually(condition, seconds: float = 10.0) -> bool:
+    """Whether condition() holds within seconds (what a server's own thread does takes its time)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from generator.engine.pipeline import Settings, edited_deal_file
+from serve_support import eventually
 
 # --- which edits get an early look ------------------------------------------------------------
 
@@ -242,16 +243,6 @@ def _rebuild_ends(server) -> None:
         server._epoch_cond.notify_all()
 
 
-def _eventually(condition, seconds: float = 30.0) -> bool:
-    """Whether condition() holds within seconds (a held request is answered by a thread of its own)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def _in_background(call) -> list:
     got: list = []
     threading.Thread(target=lambda: got.append(call()), daemon=True).start()
@@ -273,7 +264,7 @@ def test_the_page_shown_early_is_served_at_once_and_every_other_page_waits(tmp_p
     time.sleep(0.3)
     assert waiting == [] and kent == []
     look.show({"deals/kent/index.html": b"<html><body>new kent</body></html>"})
-    assert _eventually(lambda: kent != []) and b"new kent" in kent[0][1]
+    assert eventually(lambda: kent != [], 30) and b"new kent" in kent[0][1]
     assert _get(server.get_app(), f"/livereload/{before}/1")[1] == b"%d" % server._wanted_epoch  # browsers reload
     for path in ("/deals/kent/", "/deals/kent/index.html"):
         status, body = _get(server.get_app(), path)
@@ -285,7 +276,7 @@ def test_the_page_shown_early_is_served_at_once_and_every_other_page_waits(tmp_p
     (tmp_path / "index.html").write_bytes(b"<html><body>new home</body></html>")
     assert look.done(built=True) is False  # the rebuild wrote what was shown: no second reload
     _rebuild_ends(server)
-    assert _eventually(lambda: len(waiting + other) == 2)
+    assert eventually(lambda: len(waiting + other) == 2, 30)
     assert all(b"new home" in body for _, body in waiting + other)  # the rebuilt page
 
 
@@ -306,7 +297,7 @@ def test_a_path_under_livereload_that_is_not_the_reload_poll_waits_like_any_file
     assert served == [[], [], []]
     look.done(built=True)
     _rebuild_ends(server)
-    assert _eventually(lambda: all(len(got) == 1 for got in served))
+    assert eventually(lambda: all(len(got) == 1 for got in served), 30)
 
 
 def test_the_themes_stylesheets_and_scripts_are_served_at_once_so_the_page_shown_early_can_be_drawn(tmp_path):

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 import pytest
 from publishing_support import copy_project, copy_project_with_deals_moved
-from serve_support import free_port, get
+from serve_support import eventually, free_port, get
 
 pytestmark = pytest.mark.xdist_group("serve")
 
@@ -383,15 +383,6 @@ class _Cycle:
         self.me = self
 
 
-def _wait_for(condition, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
 def test_a_preview_rebuild_runs_without_the_cycle_collector_and_its_cycles_are_collected_after():
     """serve.IdleCollection: a full collection walks every kept page (0.7-0.8 s at 1,000 deals),
     so none runs inside a rebuild; the cycles a rebuild leaves are freed soon after it."""
@@ -413,7 +404,7 @@ def test_a_preview_rebuild_runs_without_the_cycle_collector_and_its_cycles_are_c
         with contextlib.redirect_stdout(io.StringIO()):
             preview.rebuilder(build)()
         assert seen["collector on"] is False
-        assert _wait_for(gc.isenabled)
+        assert eventually(gc.isenabled)
         assert seen["cycle"]() is None  # collected without waiting for Python's own thresholds
     finally:
         preview.collection.stop()
@@ -433,7 +424,7 @@ def test_a_rebuild_that_starts_before_the_collection_puts_it_off_until_it_is_don
         time.sleep(0.3)
         assert not gc.isenabled()  # the first collection gave way to the second rebuild
         collection.after_build()
-        assert _wait_for(gc.isenabled)
+        assert eventually(gc.isenabled)
     finally:
         collection.stop()
     assert gc.isenabled()
@@ -472,7 +463,7 @@ def test_a_stopped_server_leaves_the_cycle_collector_on():
     collection.after_build()
     collection.stop()
     assert gc.isenabled()
-    assert not collection.timer.is_alive() or _wait_for(lambda: not collection.timer.is_alive(), 2)
+    assert not collection.timer.is_alive() or eventually(lambda: not collection.timer.is_alive(), 2)
 
 
 def test_an_interrupt_arriving_in_a_finalizer_waits_for_the_next_repeat_instead_of_printing_a_traceback():
