@@ -25,7 +25,7 @@ from ..compute.archive import as_known_on
 from ..compute.display import long_date
 from ..compute.embargo import HeldBack, Publication, is_public, public_deal, publish
 from ..compute.history import history, last_public_change
-from ..model import LONDON, Catalogue, Deal
+from ..model import LONDON, Catalogue
 from ..model.clock import source_date_epoch
 from ..model.content import Content, read_content, read_page
 from ..model.git import GitError, Reader, last_changed
@@ -206,10 +206,6 @@ def _history_moved(settings: Settings, history: Optional[Sequence]) -> bool:
     return newest != [history[-1].commit] if history else bool(newest)
 
 
-def _with(catalogue: Catalogue, deal: Deal) -> Catalogue:
-    return catalogue.model_copy(update={"deals": [deal if d.slug == deal.slug else d for d in catalogue.deals]})
-
-
 def edited_deal_pages(settings: Settings, session: Session, sources: Sources, path: Path) -> tuple[GeneratedPage, ...]:
     """A preview's early look at one edited deal file: the deal's own pages as the next build
     will make them if nothing else changed, before that build makes every page across deals.
@@ -234,7 +230,7 @@ def edited_deal_pages(settings: Settings, session: Session, sources: Sources, pa
     # Links in updates and pages are checked against the pages the site will have, public and
     # with nothing held back: a letter of the A to Z that comes or goes could fail the build.
     for known, changed, day in ((before.catalogue, deal, before.now.date()), (sources.catalogue, written, dt.date.max)):
-        if generated_page_uris(_with(known, changed), day) != generated_page_uris(known, day):
+        if generated_page_uris(known.with_deal(changed), day) != generated_page_uris(known, day):
             return ()
     # When it last changed, as the build judges it: by the history in git, or, outside git, by
     # its file's time unless something of it is held back (the gate's record of the last build,

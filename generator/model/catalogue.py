@@ -21,3 +21,7 @@ class Catalogue(Model):
 
     def deal(self, slug: str) -> Deal:
         return next(d for d in self.deals if d.slug == slug)
+
+    def with_deal(self, deal: Deal) -> "Catalogue":
+        """The catalogue with ``deal`` in place of the deal of its slug (a preview's edit)."""
+        return self.model_copy(update={"deals": [deal if d.slug == deal.slug else d for d in self.deals]})

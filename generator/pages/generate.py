@@ -219,7 +219,7 @@ def own_pages(before: Context, edited: Deal, last_changed: dt.datetime | None) -
 
     ``edited`` must be the deal as the public may see it at ``before.now``; ``last_changed``,
     when what the public sees of it last changed (compute.history.last_public_change)."""
-    catalogue = before.catalogue.model_copy(update={"deals": [edited if d.slug == edited.slug else d for d in before.catalogue.deals]})
+    catalogue = before.catalogue.with_deal(edited)
     changed = {**before.last_changed, edited.slug: last_changed} if last_changed is not None else {
         k: v for k, v in before.last_changed.items() if k != edited.slug
     }
