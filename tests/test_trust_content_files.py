@@ -121,3 +121,64 @@ def test_an_update_check_accepts_also_builds(good, tmp_path):
         return
     built = dealsite(project, "build", "-q", at=NOW)
     assert built.returncode == 0, f"check accepted it; build failed:\n{built.stderr[-3000:]}"
+
+
+# A hand-written file where the build generates one: MkDocs lets the generated file take its
+# place without a word (or, for a page at a generated page's address, writes one over the
+# other). Each must be refused, by `dealsite check` and by `dealsite build`, naming the file.
+CLASHES = {
+    "deals/kent/conditions.csv": (f"{CANARY},1\n", "a file where a deal's downloads go"),
+    "deals/kent/tables.md": (f"# Mine\n\n{CANARY}\n", "a page at a deal's tables page"),
+    "deals/notes.md": (f"# Mine\n\n{CANARY}\n", "a page in the deals' folder, at no deal's address"),
+    "data/readings.csv": (f"{CANARY},1\n", "a file where the site's downloads go"),
+    "feeds/notes.txt": (f"{CANARY}\n", "a file where the feeds go"),
+    "dashboard.md": (f"# Mine\n\n{CANARY}\n", "a page at a generated page's address"),
+    "timetable/index.md": (f"# Mine\n\n{CANARY}\n", "a page at a generated page's address, as a folder's index"),
+    "powers/README.md": (f"# Mine\n\n{CANARY}\n", "a README, which MkDocs reads as the folder's index"),
+    "pack.pdf": (f"%PDF-1.4 {CANARY}\n", "a file at the committee pack PDF's address"),
+}
+CLASH_CASES = [pytest.param(name, id=name) for name in CLASHES]
+
+
+@pytest.mark.parametrize("name", CLASH_CASES)
+def test_check_refuses_a_content_file_where_the_build_generates_one(name, good, tmp_path):
+    project = _copy(good, tmp_path)
+    write(project / "content" / name, CLASHES[name][0])
+    result = dealsite(project, "check")
+    assert result.returncode == 1, f"exit {result.returncode}: {result.stdout}{result.stderr}"
+    (line,) = problem_lines(result.stderr, name)
+    assert "without a word" in line
+    assert CANARY not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", CLASH_CASES)
+def test_build_refuses_a_content_file_where_the_build_generates_one_and_leaves_site_unchanged(name, good, tmp_path):
+    project = _copy(good, tmp_path)
+    before = tree_hash(project / "site")
+    write(project / "content" / name, CLASHES[name][0])
+    result = dealsite(project, "build", at=NOW)
+    assert result.returncode == 1, f"exit {result.returncode}; the canary is in {where(site_files(project / 'site'), CANARY)}"
+    assert problem_lines(result.stderr, name), result.stderr[-3000:]
+    assert tree_hash(project / "site") == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["deals.md", "data.csv", "feeds.txt", "my-deals/kent/conditions.csv", "timetable-notes.md", "powers/history.md", "pack.txt"],
+)
+def test_a_content_file_beside_the_generated_ones_is_accepted(name, good, tmp_path):
+    project = _copy(good, tmp_path)
+    write(project / "content" / name, "# Mine\n\nA page of our own.\n" if name.endswith(".md") else "mine\n")
+    result = dealsite(project, "check")
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_a_page_address_is_where_mkdocs_writes_the_page():
+    from generator.pages.site_pages import page_address
+
+    assert page_address("dashboard.md") == "dashboard"  # dashboard/index.html
+    assert page_address("timetable/index.md") == "timetable"  # timetable/index.html
+    assert page_address("powers/README.md") == "powers"  # MkDocs reads README.md as index.md
+    assert page_address("deals/kent/tables.md") == "deals/kent/tables"
+    assert page_address("index.md") == ""
+    assert page_address("readme.md") == "readme"  # only README, as MkDocs reads it

@@ -35,7 +35,7 @@ from ..model.problems import InvalidDeals
 from ..model.updates import UPDATES_DIR, Update, load_updates
 from ..pages.bundle import Bundle, GeneratedPage
 from ..pages.generate import DealMemo, generate, own_pages
-from ..pages.site_pages import generated_page_uris
+from ..pages.site_pages import content_clashes, generated_page_uris
 from ..pages.written import link_problems, site_targets
 
 
@@ -144,7 +144,9 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     except InvalidDeals as error:
         raise InvalidDeals(problems + error.problems) from None
     # The pages the site will have: each deal's, each meeting's pack, the pages across deals.
-    everything = site_targets(updates, content, generated_page_uris(catalogue, dt.date.max))
+    generated = generated_page_uris(catalogue, dt.date.max)
+    problems += content_clashes(content, generated)
+    everything = site_targets(updates, content, generated)
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:
         publication = publish(catalogue, updates, now, as_of=settings.as_of)

@@ -38,14 +38,15 @@ from ..model import UNIT_PENCE, Deal, Level
 from . import downloads
 from .bundle import Bundle, Context, GeneratedPage, Heading, reused
 from .evidence import deal_corrections, deal_histories, outcome_evidence, paths
-from .feeds import atom
+from .downloads import DATA_DIR
+from .feeds import FEEDS_DIR, atom
 from .links import COMMITTEE_URI, DASHBOARD_URI, DATA_URI, PACK_URI, deal_tables_uri, deal_uri, href, meeting_pack_uri, page_location
 from .meeting import meeting_view
 from .record import Record, record_of
 from .views import LEVEL_LABEL, budget_size
 
-FEED = "feeds/committee.xml"
-DATA = "data/committee"
+FEED = f"{FEEDS_DIR}/committee.xml"
+DATA = f"{DATA_DIR}/committee"
 
 
 def _record(ctx: Context) -> Record:

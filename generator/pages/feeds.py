@@ -16,7 +16,8 @@ from feedgen.feed import FeedGenerator
 
 from ..model.updates import Update
 
-ALL_UPDATES = "feeds/updates.xml"
+FEEDS_DIR = "feeds"
+ALL_UPDATES = f"{FEEDS_DIR}/updates.xml"
 
 
 @dataclass(frozen=True)

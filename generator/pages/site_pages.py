@@ -11,6 +11,10 @@ import datetime as dt
 
 from ..compute.meeting import meeting_dates
 from ..model import Catalogue
+from ..model.content import Content
+from ..model.problems import Problem
+from .downloads import DATA_DIR
+from .feeds import FEEDS_DIR
 from .home import letter_page_uris
 from .links import (
     ACCOUNTABILITY_URI,
@@ -25,7 +29,14 @@ from .links import (
     deal_uri,
     meeting_pack_uri,
 )
+from .progress import PACK_PDF
 from .timetable import page_uris as timetable_page_uris
+
+# Where the generated files go (data downloads, feeds, the committee's PDF): each deal's
+# folder, the site's downloads and its feeds, and the pack's PDF. ``generate`` checks that
+# every file it makes is in one of these, so this list cannot fall behind.
+GENERATED_FOLDERS = ("deals/", f"{DATA_DIR}/", f"{FEEDS_DIR}/")
+GENERATED_FILES = (PACK_PDF,)
 
 
 def generated_page_uris(catalogue: Catalogue, today: dt.date) -> frozenset[str]:
@@ -37,3 +48,35 @@ def generated_page_uris(catalogue: Catalogue, today: dt.date) -> frozenset[str]:
     packs = {meeting_pack_uri(day) for day in meeting_dates(catalogue, today)}
     each_deal = {uri for deal in deals for uri in (deal_uri(deal), deal_tables_uri(deal))}
     return frozenset(fixed | packs | each_deal | set(timetable_page_uris(len(deals))) | set(letter_page_uris(deals)))
+
+
+def is_generated_file(path: str) -> bool:
+    """Whether a file's place in the site is where generated files go (GENERATED_FOLDERS)."""
+    return path.startswith(GENERATED_FOLDERS) or path in GENERATED_FILES
+
+
+def page_address(src_uri: str) -> str:
+    """The address MkDocs gives a Markdown page: ``a/b.md`` and ``a/b/index.md`` are both
+    ``a/b`` (``README.md`` is read as ``index.md``, as MkDocs reads it)."""
+    folder, _, name = src_uri.removesuffix(".md").rpartition("/")
+    return folder if name in ("index", "README") else f"{folder}/{name}".lstrip("/")
+
+
+def content_clashes(content: Content, generated_pages: frozenset[str]) -> list[Problem]:
+    """A problem for each hand-written file of content/ at an address the build generates
+    something at, or in a folder generated files go to: the generated one would replace it
+    without a word, or be replaced by it."""
+    addresses = {page_address(uri) for uri in generated_pages}
+    problems = []
+    for uri in sorted(content.pages | content.files):
+        if uri.endswith(".md") and page_address(uri) in addresses:
+            why = f"has the address of a page dealsite generates ({page_address(uri)}/): the generated page would take its place without a word (rename it)"
+        elif uri in GENERATED_FILES:
+            why = "is where dealsite writes a file it generates: the generated file would take its place without a word (rename it)"
+        elif is_generated_file(uri):
+            folder = uri.split("/", 1)[0] + "/"
+            why = f"is in {folder}, where dealsite writes the pages and downloads it generates: a generated file could take its place without a word (move it out of {folder})"
+        else:
+            continue
+        problems.append(Problem(str(content.path(uri)), 1, "", why))
+    return problems
