@@ -2,7 +2,8 @@
 build holds: `dealsite serve` builds dirty, into a folder it keeps, and MkDocs removes nothing.
 
 The edits: an update put under embargo (its page must go: `dealsite serve` without --drafts is
-the public site), and a deal's conditions removed (its conditions.csv must go). The builds run
+the public site), a deal's conditions removed (its conditions.csv must go), and a hand-written
+page and a static file deleted (MkDocs' dirty build kept both). The builds run
 in a process of their own, as a server's do: MkDocs' dirty build in serve mode with one plugin
 object kept across builds and a fresh config for each.
 """
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 UPDATE = "2013-06-14-essex-community-budget-without-skills"
+OURS = {"notes.md": "notes/index.html", "assets/notes.txt": "assets/notes.txt"}  # content/ -> site/
 
 
 def _files(site: Path) -> set[str]:
@@ -31,6 +33,7 @@ def test_a_preview_drops_the_pages_and_files_an_edit_unpublishes(tmp_path, proje
 
     assert f"updates/{UPDATE}/index.html" not in _files(fresh)  # the edits did unpublish them
     assert "deals/cornwall/conditions.csv" not in _files(fresh)
+    assert not set(OURS.values()) & _files(fresh)
     assert _files(served) == _files(fresh)
 
 
@@ -73,6 +76,8 @@ def _edit(project: Path) -> None:
     update = project / "content" / "updates" / f"{UPDATE}.md"
     text = update.read_text(encoding="utf-8")
     update.write_text(text.replace("\ndeals:", "\npublish_after: 2099-01-01T00:00:00+00:00\ndeals:", 1), encoding="utf-8")
+    for name in OURS:
+        (project / "content" / name).unlink()
 
 
 def _serve_builds(project: Path, site: Path, *, failing: bool = False) -> None:
@@ -83,10 +88,14 @@ def _serve_builds(project: Path, site: Path, *, failing: bool = False) -> None:
         # strict=False: MkDocs warns about every dirty build, which `dealsite serve` filters out.
         return load_config(str(project / "mkdocs.yml"), site_dir=str(site), strict=False)
 
+    if not failing:
+        (project / "content" / "notes.md").write_text("# Notes\n\nOur own page.\n", encoding="utf-8")
+        (project / "content" / "assets" / "notes.txt").write_text("Our own file.\n", encoding="utf-8")
     config().plugins.on_startup(command="serve", dirty=True)
     mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=False)
     before = _files(site)
     assert f"updates/{UPDATE}/index.html" in before and "deals/cornwall/conditions.csv" in before
+    assert failing or set(OURS.values()) <= before
     if failing:
         _failing_then_good(project, lambda: mkdocs_build(config(), serve_url="http://127.0.0.1:8000/", dirty=True))
     else:

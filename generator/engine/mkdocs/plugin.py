@@ -113,7 +113,9 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         self.session: Optional[Session] = Session() if command == "serve" and dirty else None
         self.previous: dict[str, str | bytes] = {}  # page src_uri or fragment name -> its (packed) HTML in the last preview build
         self.markers: dict[str, tuple[float, frozenset]] = {}  # content page -> (mtime, fragments it shows)
-        self.published: tuple[set[str], set[str]] = (set(), set())  # the last preview build's pages (src_uri) and data files
+        # The last preview build's pages (src_uri: generated and hand-written), its data files,
+        # and content/'s static files.
+        self.published: tuple[set[str], set[str], set[str]] = (set(), set(), set())
         self.unaccounted = False  # a preview build failed after writing files it never listed
         self.rendered_with: Optional[tuple] = None  # a preview's last good build: (config, files, nav, theme env)
 
@@ -196,7 +198,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if self.session is not None:  # only a preview is built again
             self._mark_pages_showing(files, {name for name in changed if name in bundle.fragments})
             self.previous = current
-            self._remove_unpublished(config, ({p.src_uri for p in bundle.pages}, set(bundle.written)))
+            pages = {p.src_uri for p in bundle.pages} | set(self.content.pages)
+            self._remove_unpublished(config, (pages, set(bundle.written), set(self.content.files)))
             if self.unaccounted:
                 self._remove_unknown(config, files)
         return files
@@ -218,14 +221,15 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                     _remove_inside(site_dir, path)
         self.unaccounted = False
 
-    def _remove_unpublished(self, config, published: tuple[set[str], set[str]]) -> None:
-        """A dirty build keeps site_dir: a page or data file the last preview build made and this
-        one does not (an update now under embargo, a deal's conditions removed) would go on being
-        served as it was."""
-        pages, written = published
+    def _remove_unpublished(self, config, published: tuple[set[str], set[str], set[str]]) -> None:
+        """A dirty build keeps site_dir: a page or file the last preview build published and this
+        one does not (an update now under embargo, a deal's conditions removed, a hand-written
+        page or image deleted) would go on being served as it was."""
+        pages, written, copied = published
         site_dir = Path(config.site_dir).resolve()
         outputs = [Path(File(uri, None, config.site_dir, config.use_directory_urls).abs_dest_path) for uri in self.published[0] - pages]
-        for output in sorted(outputs + [site_dir / path for path in self.published[1] - written]):
+        files = (self.published[1] - written) | (self.published[2] - copied)
+        for output in sorted(outputs + [site_dir / path for path in files]):
             if _remove_inside(site_dir, output) and output.parent.resolve() != site_dir and output.parent.is_dir() and not any(output.parent.iterdir()):
                 output.parent.rmdir()
         self.published = published
