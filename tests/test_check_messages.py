@@ -225,7 +225,7 @@ def test_a_power_given_twice_in_the_menu_is_an_error(tmp_path, capsys):
 
 
 def test_text_cut_at_a_hash_in_an_update_is_a_warning(tmp_path, capsys, monkeypatch):
-    deals = _deals(tmp_path)
+    _deals(tmp_path)
     updates = tmp_path / "content" / "updates"
     updates.mkdir(parents=True)
     (updates / "2014-01-05-kent-news.md").write_text(

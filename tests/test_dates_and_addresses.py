@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -181,8 +181,8 @@ def site(tmp_path_factory) -> Path:
     (project / "deals").mkdir()
     for name in ("_rounds.yaml", "_powers.yaml", "_deflators.yaml"):
         shutil.copy2(REPO / "deals" / name, project / "deals" / name)
-    for slug, text in (("northshire", NORTHSHIRE), ("northshire-city-deal", NORTHSHIRE_CITY), ("southshire", SOUTHSHIRE)):
-        (project / "deals" / f"{slug}.yaml").write_text(text, encoding="utf-8")
+    for slug, deal in (("northshire", NORTHSHIRE), ("northshire-city-deal", NORTHSHIRE_CITY), ("southshire", SOUTHSHIRE)):
+        (project / "deals" / f"{slug}.yaml").write_text(deal, encoding="utf-8")
     return build(project, project / "site", at=BUILT)
 
 

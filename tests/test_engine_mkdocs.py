@@ -37,7 +37,7 @@ from mkdocs.commands import build as build_module  # noqa: E402
 from mkdocs.commands import serve as serve_module  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 from mkdocs.livereload import LiveReloadServer  # noqa: E402
-from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
+from mkdocs.structure.files import InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("engines")

@@ -183,7 +183,7 @@ def test_invest_to_save_at_its_bounds_sums_exactly(tmp_path):
     everything = view.schemes[-1]
     assert everything.name == "All schemes"
     assert everything.total.net == -8 * 10**17
-    extra = schemes + f"    - name: Scheme 20\n      bodies:\n" + share
+    extra = schemes + "    - name: Scheme 20\n      bodies:\n" + share
     path = write_deal(tmp_path, _budget([_line('2025-26: "1"')], unit="£bn", extra=extra))
     assert_reported(only_problem(tmp_path), path, 10, "budget.schemes", "has 21 items (expected at most 20)")
 

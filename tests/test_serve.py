@@ -10,7 +10,6 @@ import contextlib
 import io
 import os
 import re
-from pathlib import Path
 import signal
 import socket
 import subprocess
