@@ -11,6 +11,7 @@ import datetime as dt
 import gzip
 import html
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -394,3 +395,19 @@ def test_markup_that_runs_script_in_chromium_inside_svg_or_math_is_found(browser
         page.close()
     if ran:
         assert unsafe_markup.markup_findings("page.html", document.encode(), unsafe_markup.Scripts(Path("/nonexistent"), [])), markup
+
+
+def test_held_back_text_in_a_value_json_loads_would_drop_is_found(tmp_path, project):
+    # A key given twice in an object three levels deep: json.loads keeps only the last value.
+    catalogue = load_catalogue([project / "deals"])
+    kent = catalogue.deal("kent")
+    outcome, reading = kent.outcomes[0], kent.outcomes[0].readings[-1]
+    held = reading.model_copy(update={"publish_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)})
+    embargoed = kent.model_copy(update={"outcomes": [outcome.model_copy(update={"readings": [*outcome.readings[:-1], held]}), *kent.outcomes[1:]]})
+    publication = publish(catalogue.model_copy(update={"deals": [embargoed]}), (), dt.datetime.fromisoformat(NOW))
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    inner = json.dumps({"note": reading.commentary})[:-1] + ', "note": "nothing to see"}'
+    (site / "data" / "notes.json").write_text('{"deals": [{"outcomes": [' + inner + "]}]}", encoding="utf-8")
+    findings = scan(site, publication)
+    assert [(f.file, f.what.split(" the held-back")[0]) for f in findings] == [("data/notes.json", "shows text of")]

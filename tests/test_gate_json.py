@@ -52,6 +52,15 @@ def test_a_duplicated_key_gives_every_value_where_json_loads_keeps_the_last():
     assert _all_strings(text) == ["a", "first held-back text", "a", "second"]
 
 
+@pytest.mark.parametrize("depth", [0, 1, 2, 3])
+def test_a_key_given_twice_at_any_depth_gives_every_value_in_document_order(depth):
+    inner = '{"a": "first held-back text", "b": 1, "a": "second"}'
+    text = '{"deals": [{"outcomes": [' + inner + "]}]}"
+    strings_read = _all_strings(text, depth)
+    assert strings_read == ["deals", "outcomes", "a", "first held-back text", "b", "1", "a", "second"]
+    assert json.loads(inner) == {"a": "second", "b": 1}  # what json.loads keeps: the first text is gone
+
+
 def test_containers_less_deep_than_asked_are_opened_and_deeper_ones_decoded_whole():
     parts = list(json_parts('{"deals": [{"slug": "x"}], "n": 1}'))
     assert parts == [((), OPENED), (("deals",), OPENED), (("deals", 0), {"slug": "x"}), (("n",), 1)]

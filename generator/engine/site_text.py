@@ -107,7 +107,24 @@ def batches(pieces: Iterator[str], size: int) -> Iterator[list[str]]:
 # --- JSON, a part at a time ------------------------------------------------------------------
 
 OPENED = object()  # json_parts: a container whose members follow as parts of their own
-_DECODER = json.JSONDecoder()
+
+
+class _Repeated(dict):
+    """A JSON object that gives a key more than once: the last value of each key, as json.loads
+    reads it, with every pair in document order kept beside (``pairs``), so that strings() reads
+    the values json.loads would drop too."""
+
+    def __init__(self, pairs: list[tuple[str, object]]):
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict:
+    found = dict(pairs)
+    return found if len(found) == len(pairs) else _Repeated(pairs)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object)
 _SPACE = json.decoder.WHITESPACE
 
 
@@ -129,7 +146,8 @@ def json_parts(text: str, depth: int = 2) -> Iterator[tuple[tuple, object]]:
     its members after it; anything deeper is decoded whole. So data/deals.json is read a deal
     at a time: whole, its 56 MB at 1,000 deals took 440 MB parsed. Raises ValueError where
     json.loads would, and RecursionError where it would. A key given twice in an object less
-    than ``depth`` deep gives both values; deeper, as json.loads, only the last."""
+    than ``depth`` deep gives both values; deeper, a dict of the last values (as json.loads
+    gives) that keeps the others too (:class:`_Repeated`), which strings() reads."""
     end = yield from _parts(text, _SPACE.match(text, 0).end(), (), depth)
     if _SPACE.match(text, end).end() != len(text):
         raise ValueError("extra data after the JSON document")
@@ -183,7 +201,7 @@ def text_of(name: str, data: bytes) -> str:
     text = data.decode("utf-8", errors="replace")
     if name.endswith(".json"):
         try:
-            return "\n".join(strings(json.loads(text)))
+            return "\n".join(strings(_DECODER.decode(text)))
         except ValueError:
             return text
     return html.unescape(text)
@@ -202,7 +220,7 @@ def strings(value) -> list[str]:
         if isinstance(value, str):
             found.append(value)
         elif isinstance(value, dict):
-            for key, item in reversed(value.items()):
+            for key, item in reversed(value.pairs if isinstance(value, _Repeated) else value.items()):
                 stack.append(item)
                 stack.append(str(key))
         elif isinstance(value, list):
