@@ -295,6 +295,13 @@ def cmd_readings_import(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from .runtime import young_collections_only
+
+    with young_collections_only():  # a one-off build (runtime.stop_full_collections)
+        return _build(args)
+
+
+def _build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
     from .engine.publish import BuildFailed, RefusedOutputFolder
     from .model.clock import SourceDateEpochError

@@ -286,3 +286,50 @@ def _alive(pid: int) -> bool:
             return stat.read().split(") ")[1][0] != "Z"  # a zombie has ended
     except FileNotFoundError:
         return False
+
+
+# --- a one-off build's collector -------------------------------------------------------------
+
+_FULL_COLLECTIONS = textwrap.dedent(
+    """
+    import gc, sys
+    sys.path.insert(0, sys.argv[1])
+    from generator.runtime import young_collections_only
+
+    def full_collections_while(keep):
+        counted = []
+        gc.callbacks.append(lambda phase, info: counted.append(info["generation"]) if phase == "start" else None)
+        kept = [[[i]] for i in range(keep)]  # long-lived containers: what a build holds
+        gc.callbacks.clear()
+        return counted.count(2)
+
+    with young_collections_only():
+        inside = full_collections_while(300_000)
+    print(inside, full_collections_while(300_000))
+    """
+)
+
+
+def test_a_one_off_build_runs_no_full_collection_and_restores_the_collector_after():
+    found = subprocess.run([sys.executable, "-c", _FULL_COLLECTIONS, str(REPO)], capture_output=True, text=True, timeout=120, check=True)
+    inside, outside = map(int, found.stdout.split())
+    assert inside == 0
+    assert outside > 0  # the same work with the thresholds restored sets off full collections
+
+
+def test_dealsite_build_runs_inside_young_collections_only(monkeypatch, tmp_path):
+    from contextlib import contextmanager
+
+    from generator import cli, runtime
+
+    entered = []
+
+    @contextmanager
+    def recorded():
+        entered.append(gc.get_threshold())
+        yield
+
+    monkeypatch.setattr(runtime, "young_collections_only", recorded)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")  # fails early: the wrapping is what is tested
+    cli.main(["build", "-q", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "site")])
+    assert len(entered) == 1
