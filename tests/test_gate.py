@@ -187,13 +187,18 @@ def test_unsafe_markup_planted_in_a_page_is_found(site, publication, project, ma
     assert found in findings[0].what
 
 
-def test_a_held_back_reading_in_published_deal_data_is_found(tmp_path, project):
+def _kent_with_its_last_reading_held_back(project: Path):
+    """(Kent as published before, that reading, the publication with the reading under embargo)."""
     catalogue = load_catalogue([project / "deals"])
     kent = catalogue.deal("kent")
     outcome, reading = kent.outcomes[0], kent.outcomes[0].readings[-1]
     held = reading.model_copy(update={"publish_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)})
     embargoed = kent.model_copy(update={"outcomes": [outcome.model_copy(update={"readings": [*outcome.readings[:-1], held]}), *kent.outcomes[1:]]})
-    publication = publish(catalogue.model_copy(update={"deals": [embargoed]}), (), dt.datetime.fromisoformat(NOW))
+    return kent, reading, publish(catalogue.model_copy(update={"deals": [embargoed]}), (), dt.datetime.fromisoformat(NOW))
+
+
+def test_a_held_back_reading_in_published_deal_data_is_found(tmp_path, project):
+    kent, _, publication = _kent_with_its_last_reading_held_back(project)
     site = tmp_path / "site"
     (site / "deals" / "kent").mkdir(parents=True)
     (site / "deals" / "kent" / "deal.json").write_text(kent.model_dump_json(), encoding="utf-8")  # the reading still in it
@@ -399,12 +404,7 @@ def test_markup_that_runs_script_in_chromium_inside_svg_or_math_is_found(browser
 
 def test_held_back_text_in_a_value_json_loads_would_drop_is_found(tmp_path, project):
     # A key given twice in an object three levels deep: json.loads keeps only the last value.
-    catalogue = load_catalogue([project / "deals"])
-    kent = catalogue.deal("kent")
-    outcome, reading = kent.outcomes[0], kent.outcomes[0].readings[-1]
-    held = reading.model_copy(update={"publish_after": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)})
-    embargoed = kent.model_copy(update={"outcomes": [outcome.model_copy(update={"readings": [*outcome.readings[:-1], held]}), *kent.outcomes[1:]]})
-    publication = publish(catalogue.model_copy(update={"deals": [embargoed]}), (), dt.datetime.fromisoformat(NOW))
+    _, reading, publication = _kent_with_its_last_reading_held_back(project)
     site = tmp_path / "site"
     (site / "data").mkdir(parents=True)
     inner = json.dumps({"note": reading.commentary})[:-1] + ', "note": "nothing to see"}'
