@@ -411,3 +411,41 @@ def test_held_back_text_in_a_value_json_loads_would_drop_is_found(tmp_path, proj
     (site / "data" / "notes.json").write_text('{"deals": [{"outcomes": [' + inner + "]}]}", encoding="utf-8")
     findings = scan(site, publication)
     assert [(f.file, f.what.split(" the held-back")[0]) for f in findings] == [("data/notes.json", "shows text of")]
+
+
+def _deal_data_with_only_the_reading_to_give_it_away(kent, reading) -> tuple[dict, dict]:
+    """Kent's deal data with every text of every reading emptied, so that only the held-back
+    reading itself (outcome and date) can be found; and that reading in it."""
+    data = json.loads(kent.model_dump_json())
+    for outcome in data["outcomes"]:
+        for each in outcome["readings"]:
+            each.update({key: None for key, value in each.items() if isinstance(value, str) and key != "date"})
+    (held,) = [r for r in data["outcomes"][0]["readings"] if r["date"] == reading.date.isoformat()]
+    return data, held
+
+
+# Found by the outside attack: a key given twice hid the reading from the look for readings,
+# which read each object as json.loads does (the last value only).
+REPEATED = {
+    "the deal's slug, again at the end": lambda deal, outcome, reading: ("deals/kent/deal.json", deal[:-1] + ', "slug": "zzz"}'),
+    "a deal's outcomes, again at the end": lambda deal, outcome, reading: ("data/deals.json", '{"deals": [' + deal[:-1] + ', "outcomes": []}]}'),
+    "a deal's slug in deals.json": lambda deal, outcome, reading: ("data/deals.json", '{"deals": [' + deal[:-1] + ', "slug": "zzz"}]}'),
+    "an outcome's readings": lambda deal, outcome, reading: ("deals/kent/deal.json", '{"slug": "kent", "outcomes": [' + outcome[:-1] + ', "readings": []}]}'),
+    "an outcome's id": lambda deal, outcome, reading: ("deals/kent/deal.json", '{"slug": "kent", "outcomes": [' + outcome[:-1] + ', "id": "nope"}]}'),
+    "a reading's date": lambda deal, outcome, reading: (
+        "deals/kent/deal.json", '{"slug": "kent", "outcomes": [{"id": "services-online", "readings": [' + reading[:-1] + ', "date": "x"}]}]}'
+    ),
+}
+
+
+@pytest.mark.parametrize("repeated", list(REPEATED))
+def test_a_held_back_reading_is_found_whichever_value_of_a_repeated_key_names_it(tmp_path, project, repeated):
+    kent, reading, publication = _kent_with_its_last_reading_held_back(project)
+    assert kent.outcomes[0].id == "services-online"
+    data, held = _deal_data_with_only_the_reading_to_give_it_away(kent, reading)
+    name, text = REPEATED[repeated](json.dumps(data), json.dumps(data["outcomes"][0]), json.dumps(held))
+    site = tmp_path / "site"
+    (site / name).parent.mkdir(parents=True)
+    (site / name).write_text(text, encoding="utf-8")
+    findings = scan(site, publication)
+    assert [(f.file, f.what.split(" the held-back")[0]) for f in findings] == [(name, "holds")]

@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.engine import gate
-from generator.engine.unsafe_markup import Scripts
+from generator.engine.unsafe_markup import Finding, Scripts
 from generator.engine.site_text import OPENED, json_parts, json_text, part_strings, strings
 
 _SCALARS = st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | st.text(max_size=8)
@@ -162,10 +162,19 @@ def test_held_back_text_in_json_read_in_parts_is_found_as_in_the_whole_text(valu
     assert found == needles.in_text("x.json", "\n".join(strings(json.loads(text))))
 
 
-def test_text_that_is_not_json_is_looked_at_as_written():
+def test_text_that_is_not_json_is_looked_at_as_written_and_is_a_finding_of_its_own():
     needles = _needles("zqx needle")
-    assert needles.in_json("x.json", b'{"a": "zqx needle"') == needles.in_text("x.json", '{"a": "zqx needle"')
-    assert needles.in_json("x.json", b'{"a": "zqx needle"')
+    as_written = needles.in_text("x.json", '{"a": "zqx needle"')
+    assert as_written
+    assert needles.in_json("x.json", b'{"a": "zqx needle"') == [*as_written, Finding("x.json", gate.UNREADABLE_JSON)]
+
+
+@pytest.mark.parametrize("unreadable", ['"n": ' + "1" * 5000, '"n": ' + "[" * 100_000 + "]" * 100_000])
+def test_json_python_cannot_parse_is_a_finding_as_its_escaped_text_was_not_read(unreadable):
+    # found by the outside attack: the text as written keeps a string's escapes, so a needle
+    # written \u0054he... was never seen; a browser or a JSON reader without Python's limits reads it
+    raw = ('{"a": "\\u0054he zqx needle", ' + unreadable + "}").encode()
+    assert _needles("The zqx needle").in_json("x.json", raw) == [Finding("x.json", gate.UNREADABLE_JSON)]
 
 
 # --- found by the outside attack on reading JSON in parts ------------------------------------------
@@ -258,7 +267,7 @@ def test_what_the_search_box_shows_of_an_entry_is_checked(tmp_path, entry, found
 def test_a_search_index_python_cannot_read_is_a_finding(tmp_path):
     # a number of 5,000 digits: a browser reads it, Python refuses it (int digits limit)
     findings = _index_findings(tmp_path, [{"location": "b/", "title": "t", "text": "<img src=x onerror=alert(1)>"}], before='"n": ' + "1" * 5000 + ", ")
-    assert findings == ["could not be read as JSON, so its entries could not be checked"]
+    assert findings == [gate.UNREADABLE_JSON, "could not be read as JSON, so its entries could not be checked"]
 
 
 @pytest.mark.parametrize("fragment", ["</p>", "<!-- c -->", "<!DOCTYPE html>", "</>"])

@@ -35,10 +35,11 @@ import ahocorasick
 
 from ..compute.embargo import HeldBack, Publication
 from ..runtime import forked_map, jobs_available
-from .site_text import MARKUP, contents, json_parts, json_text, last, lines_in_windows, part_strings, read_whole, squeeze, strings, text_of, windows
+from .site_text import MARKUP, contents, json_parts, json_text, last, lines_in_windows, part_strings, read_whole, squeeze, strings, text_of, values_of, windows
 from .unsafe_markup import SEARCH_INDEX, Finding, Scripts, markup_findings, search_index_findings
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
+UNREADABLE_JSON = "could not be read as JSON, so the text of its strings could not be checked"
 
 
 class UnsafeOutput(Exception):
@@ -222,7 +223,8 @@ class _Needles:
         """in_text on the keys and scalars of a JSON document, and any held-back reading in it as
         deal data (deal.json, deals.json), the document read a part at a time (json_parts).
         A string is also looked at with its HTML entities undone: the search index holds HTML.
-        Text that is not JSON, or not in UTF-8, is also looked at as UTF-8, as it is written."""
+        Text Python cannot read as JSON is a finding of its own, and is looked at as written
+        too; text not in UTF-8 is also looked at as UTF-8, as it is written."""
         text, utf8 = json_text(raw)
         data = _DealData(self.readings)
 
@@ -237,7 +239,10 @@ class _Needles:
         try:
             found, parsed = self.in_windows(name, lines_in_windows(pieces())), True
         except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser goes
-            found, parsed = self.in_text(name, text), False
+            # Looked at as written, where a string's escapes (\u0054) are not undone: what a
+            # reader that can parse it (a number past Python's 4,300 digits, nesting past its
+            # recursion limit) would show is not known, so the file is a finding of its own.
+            found, parsed = [*self.in_text(name, text), Finding(name, UNREADABLE_JSON)], False
         if not (parsed and utf8):
             found += [f for f in self.in_text(name, raw.decode("utf-8", errors="replace")) if f not in found]
         return found + [Finding(name, f"holds {_named(self.readings[key])}") for key in data.readings() if key in self.readings]
@@ -247,43 +252,50 @@ class _DealData:
     """The readings of deal data among ``wanted`` ((deal slug, outcome id, date): the held-back
     ones), in document order, from the parts of a JSON document: each deal in its "deals", or
     the document itself as a deal when it has none. Values of a type deal data never has are
-    passed over. Only wanted readings are kept: data/deals.json at 1,000 deals has 240,000."""
+    passed over. Only wanted readings are kept: data/deals.json at 1,000 deals has 240,000.
+    A key the document gives more than once counts with each of its values (a slug, an id, a
+    date, a list of outcomes or readings): a reader of the file may take any of them."""
 
     def __init__(self, wanted: Iterable[tuple]) -> None:
         self.wanted = set(wanted)
-        self.wanted_own = {(outcome, date) for _, outcome, date in self.wanted}  # before the slug is known
+        self.ids = {outcome for _, outcome, _ in self.wanted}
+        self.dates = {date for _, _, date in self.wanted}
         self.in_deals: list[tuple] = []  # readings of the deals in "deals"
         self.own: list[tuple] = []  # (outcome id, date) of the document's own "outcomes"
-        self.slug: Optional[str] = None
+        self.slugs: list[str] = []  # the document's own slugs
         self.has_deals = False
 
     def add(self, path: tuple, value: object) -> None:
         if len(path) == 1 and path[0] == "deals":
             self.has_deals = True
         elif len(path) == 1 and path[0] == "slug":
-            self.slug = value if isinstance(value, str) else None
+            self.slugs += [value] if isinstance(value, str) else []
         elif len(path) == 2 and isinstance(path[1], int) and isinstance(value, dict):
             if path[0] == "deals":
-                slug = value.get("slug") if isinstance(value.get("slug"), str) else None
-                found = ((slug, *reading) for outcome in _listed(value.get("outcomes")) for reading in _readings_of(outcome))
+                slugs = [slug for slug in values_of(value, "slug") if isinstance(slug, str)]
+                outcomes = [outcome for listed in values_of(value, "outcomes") for outcome in _listed(listed)]
+                found = ((slug, *reading) for outcome in outcomes for reading in self._readings_of(outcome) for slug in slugs)
                 self.in_deals += [key for key in found if key in self.wanted]
             elif path[0] == "outcomes":
-                self.own += [reading for reading in _readings_of(value) if reading in self.wanted_own]
+                self.own += self._readings_of(value)
+
+    def _readings_of(self, outcome: dict) -> list[tuple]:
+        """(outcome id, date) of each reading of an outcome in deal data, for the wanted ids and dates."""
+        ids = [i for i in values_of(outcome, "id") if isinstance(i, str) and i in self.ids]
+        if not ids:
+            return []
+        readings = [reading for listed in values_of(outcome, "readings") for reading in _listed(listed)]
+        dates = [day for reading in readings for day in map(_date, values_of(reading, "date")) if day in self.dates]
+        return [(i, day) for day in dates for i in ids]
 
     def readings(self) -> list[tuple]:
         if self.has_deals:
             return self.in_deals
-        return [key for key in ((self.slug, *reading) for reading in self.own) if key in self.wanted]
+        return [key for key in ((slug, *reading) for reading in self.own for slug in self.slugs) if key in self.wanted]
 
 
 def _listed(value: object) -> list[dict]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
-def _readings_of(outcome: dict) -> list[tuple]:
-    """(outcome id, date) of each reading of an outcome in deal data."""
-    outcome_id = outcome.get("id") if isinstance(outcome.get("id"), str) else None
-    return [(outcome_id, _date(reading.get("date"))) for reading in _listed(outcome.get("readings"))]
 
 
 def _date(value):

@@ -125,6 +125,14 @@ def _object(pairs: list[tuple[str, object]]) -> dict:
 
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_object)
+
+
+def values_of(value: dict, key: str) -> list:
+    """Every value ``key`` has in a decoded JSON object, in document order: more than one where
+    the document gives the key more than once (json.loads keeps only the last)."""
+    if isinstance(value, _Repeated):
+        return [item for name, item in value.pairs if name == key]
+    return [value[key]] if key in value else []
 _SPACE = json.decoder.WHITESPACE
 
 
