@@ -136,7 +136,11 @@ CLASHES = {
     "timetable/index.md": (f"# Mine\n\n{CANARY}\n", "a page at a generated page's address, as a folder's index"),
     "powers/README.md": (f"# Mine\n\n{CANARY}\n", "a README, which MkDocs reads as the folder's index"),
     "pack.pdf": (f"%PDF-1.4 {CANARY}\n", "a file at the committee pack PDF's address"),
+    # found by the outside attack: `check` passed these and `build` stopped with FileExistsError
+    "pack.pdf.md": (f"# Mine\n\n{CANARY}\n", "a page written as the folder pack.pdf/, where the pack's PDF is a file"),
 }
+SAID = {"pack.pdf.md": "would be written as the folder pack.pdf/, where the site has the file pack.pdf"}  # else: WITHOUT_A_WORD
+WITHOUT_A_WORD = "without a word"
 CLASH_CASES = [pytest.param(name, id=name) for name in CLASHES]
 
 
@@ -147,7 +151,7 @@ def test_check_refuses_a_content_file_where_the_build_generates_one(name, good, 
     result = dealsite(project, "check")
     assert result.returncode == 1, f"exit {result.returncode}: {result.stdout}{result.stderr}"
     (line,) = problem_lines(result.stderr, name)
-    assert "without a word" in line
+    assert SAID.get(name, WITHOUT_A_WORD) in line
     assert CANARY not in result.stdout + result.stderr
 
 
@@ -182,3 +186,32 @@ def test_a_page_address_is_where_mkdocs_writes_the_page():
     assert page_address("deals/kent/tables.md") == "deals/kent/tables"
     assert page_address("index.md") == ""
     assert page_address("readme.md") == "readme"  # only README, as MkDocs reads it
+
+
+# Found by the outside attack: two hand-written things at one address; `check` passed them and
+# one page silently won (the build and the preview even chose differently), or `build` stopped.
+PAIRS = {
+    "two pages at one address": ({"b.md": "# B flat\n", "b/index.md": "# B folder\n"}, "b/index.md", "content/b.md"),
+    "a page written as a file's folder": ({"notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file notes.txt"),
+}
+
+
+@pytest.mark.parametrize("pair", list(PAIRS))
+def test_check_refuses_two_hand_written_files_at_one_address(pair, good, tmp_path):
+    project = _copy(good, tmp_path)
+    files, refused, named = PAIRS[pair]
+    for name, text in files.items():
+        write(project / "content" / name, text)
+    result = dealsite(project, "check")
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, refused)
+    assert named in line
+
+
+def test_the_pack_pdf_name_is_free_when_the_project_makes_no_pdf(good, tmp_path):
+    project = _copy(good, tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("pack_pdf: true", "pack_pdf: false"), encoding="utf-8")
+    write(project / "content" / "pack.pdf", "%PDF-1.4 our own\n")
+    result = dealsite(project, "check")
+    assert result.returncode == 0, result.stderr[-3000:]

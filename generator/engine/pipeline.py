@@ -145,7 +145,7 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
         raise InvalidDeals(problems + error.problems) from None
     # The pages the site will have: each deal's, each meeting's pack, the pages across deals.
     generated = generated_page_uris(catalogue, dt.date.max)
-    problems += content_clashes(content, generated)
+    problems += content_clashes(content, generated, pack_pdf=settings.pack_pdf)
     everything = site_targets(updates, content, generated)
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:

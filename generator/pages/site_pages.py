@@ -62,20 +62,30 @@ def page_address(src_uri: str) -> str:
     return folder if name in ("index", "README") else f"{folder}/{name}".lstrip("/")
 
 
-def content_clashes(content: Content, generated_pages: frozenset[str]) -> list[Problem]:
+def content_clashes(content: Content, generated_pages: frozenset[str], *, pack_pdf: bool = True) -> list[Problem]:
     """A problem for each hand-written file of content/ at an address the build generates
-    something at, or in a folder generated files go to: the generated one would replace it
-    without a word, or be replaced by it."""
+    something at, or in a folder generated files go to, and for each page at the address of
+    another page or of a file (``x.txt.md`` is the folder ``x.txt/``): the one would replace
+    the other without a word, or the build would stop at it. ``pack_pdf``: whether the
+    project makes the committee pack's PDF."""
+    generated_files = GENERATED_FILES if pack_pdf else ()
     addresses = {page_address(uri) for uri in generated_pages}
+    files = set(content.files) | set(generated_files)
+    first: dict[str, str] = {}  # a hand-written page's address -> the first page there
     problems = []
     for uri in sorted(content.pages | content.files):
-        if uri.endswith(".md") and page_address(uri) in addresses:
-            why = f"has the address of a page dealsite generates ({page_address(uri)}/): the generated page would take its place without a word (rename it)"
-        elif uri in GENERATED_FILES:
+        address = page_address(uri) if uri.endswith(".md") else None
+        if address is not None and address in addresses:
+            why = f"has the address of a page dealsite generates ({address}/): the generated page would take its place without a word (rename it)"
+        elif uri in generated_files:
             why = "is where dealsite writes a file it generates: the generated file would take its place without a word (rename it)"
-        elif is_generated_file(uri):
+        elif uri.startswith(GENERATED_FOLDERS):
             folder = uri.split("/", 1)[0] + "/"
             why = f"is in {folder}, where dealsite writes the pages and downloads it generates: a generated file could take its place without a word (move it out of {folder})"
+        elif address is not None and address in files:
+            why = f"would be written as the folder {address}/, where the site has the file {address} (rename it)"
+        elif address is not None and first.setdefault(address, uri) != uri:
+            why = f"has the address of {content.path(first[address])} ({address}/): one would replace the other without a word (keep one of them)"
         else:
             continue
         problems.append(Problem(str(content.path(uri)), 1, "", why))
