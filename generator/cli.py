@@ -15,7 +15,7 @@ from pathlib import Path
 from .engine.publish import BuildFailed
 from .model.clock import SourceDateEpochError
 from .model.load import InvalidDeals
-from .runtime import forget_handled_interrupt
+from .runtime import forget_handled_interrupt, young_collections_only
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -294,14 +294,8 @@ def cmd_readings_import(args) -> int:
     return 0
 
 
+@young_collections_only()  # a one-off build (runtime.stop_full_collections)
 def cmd_build(args) -> int:
-    from .runtime import young_collections_only
-
-    with young_collections_only():  # a one-off build (runtime.stop_full_collections)
-        return _build(args)
-
-
-def _build(args) -> int:
     from .engine.mkdocs.build import build_site, quiet_logging
     from .engine.publish import BuildFailed, RefusedOutputFolder
     from .model.clock import SourceDateEpochError

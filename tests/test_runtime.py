@@ -317,19 +317,14 @@ def test_a_one_off_build_runs_no_full_collection_and_restores_the_collector_afte
     assert outside > 0  # the same work with the thresholds restored sets off full collections
 
 
-def test_dealsite_build_runs_inside_young_collections_only(monkeypatch, tmp_path):
-    from contextlib import contextmanager
+def test_dealsite_build_runs_without_full_collections_and_restores_them_after(monkeypatch, tmp_path):
+    from generator import cli
 
-    from generator import cli, runtime
-
-    entered = []
-
-    @contextmanager
-    def recorded():
-        entered.append(gc.get_threshold())
-        yield
-
-    monkeypatch.setattr(runtime, "young_collections_only", recorded)
-    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")  # fails early: the wrapping is what is tested
-    cli.main(["build", "-q", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "site")])
-    assert len(entered) == 1
+    during = []
+    monkeypatch.setattr(cli, "_check_before_engine", lambda config_file: during.append(gc.get_threshold()) or 1 / 0)
+    before = gc.get_threshold()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    with pytest.raises(ZeroDivisionError):  # the build's first step: what it runs under is what is tested
+        cli.main(["build", "-q", "-f", str(tmp_path / "mkdocs.yml"), "-d", str(tmp_path / "site")])
+    assert during == [(before[0], before[1], 2**31 - 1)]
+    assert gc.get_threshold() == before
