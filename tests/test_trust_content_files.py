@@ -215,3 +215,24 @@ def test_the_pack_pdf_name_is_free_when_the_project_makes_no_pdf(good, tmp_path)
     write(project / "content" / "pack.pdf", "%PDF-1.4 our own\n")
     result = dealsite(project, "check")
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+# Found by the outside attack: a page written as the folder of a file the theme or MkDocs
+# writes passed check and stopped the build with FileExistsError or IsADirectoryError; the
+# build now names it (check cannot: only the engine knows its files).
+ENGINE_FILES = ["404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "a theme script"]
+
+
+@pytest.mark.parametrize("taken", ENGINE_FILES)
+def test_build_names_a_page_written_as_the_folder_of_a_file_the_engine_writes(taken, good, tmp_path):
+    project = _copy(good, tmp_path)
+    if taken == "a theme script":
+        taken = sorted(p.relative_to(project / "site").as_posix() for p in (project / "site" / "assets" / "javascripts").glob("*.js"))[0]
+    before = tree_hash(project / "site")
+    name = f"{taken}.md"
+    write(project / "content" / name, "# Mine\n\nOur own page.\n")
+    result = dealsite(project, "build", at=NOW)
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, name)
+    assert f"would be written as the folder {taken}/, where the site has the file {taken}" in line
+    assert tree_hash(project / "site") == before

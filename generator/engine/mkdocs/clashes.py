@@ -1,0 +1,42 @@
+"""Hand-written pages at the addresses of the engine's own files.
+
+A hand-written page is written as a folder (``x.md``: ``x/index.html``), which must not have
+the name of a file the theme or MkDocs writes: the build would stop at it with
+FileExistsError or IsADirectoryError, naming no file of the project. ``read_sources``
+(engine/pipeline.py) checks pages against content/'s files and dealsite's own; only the
+engine knows its files: the theme's, its page templates (404.html, sitemap.xml and its .gz)
+and the search index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+
+
+def engine_files(files: Files, config, docs: Path) -> set[str]:
+    """Where the engine writes files of its own: files not from ``docs``, and those MkDocs and
+    the search plugin write without a File."""
+    taken = {f.dest_uri for f in files if f.src_dir is None or Path(f.src_dir).resolve() != docs}
+    taken |= set(config.theme.static_templates)
+    taken |= {f"{name}.gz" for name in taken if name.endswith("sitemap.xml")}
+    if any(name.rsplit("/", 1)[-1] == "search" for name in config.plugins):  # "search", "material/search"
+        taken.add("search/search_index.json")
+    return taken
+
+
+def page_folder_clashes(files: Files, config, content_dir: Path, shown: Callable[[str], Path]) -> None:
+    """Raise PluginError, naming the file (``shown``: a src_uri as problems name it), for the first
+    hand-written page whose folder is a file the engine writes."""
+    docs = content_dir.resolve()
+    taken = engine_files(files, config, docs)
+    for file in files.documentation_pages():
+        if file.src_dir is None or Path(file.src_dir).resolve() != docs:
+            continue
+        parts = file.dest_uri.split("/")[:-1]
+        for folder in ("/".join(parts[: i + 1]) for i in range(len(parts))):
+            if folder in taken:
+                raise PluginError(f"{shown(file.src_uri)}:1: would be written as the folder {folder}/, where the site has the file {folder} (rename it)")
