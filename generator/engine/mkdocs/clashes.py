@@ -14,13 +14,18 @@ from pathlib import Path
 from typing import Callable
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
+
+
+def is_hand_written(file: File, docs: Path) -> bool:
+    """Whether MkDocs found ``file`` in ``docs`` (content/, resolved), not in the theme or a plugin."""
+    return file.src_dir is not None and Path(file.src_dir).resolve() == docs
 
 
 def engine_files(files: Files, config, docs: Path) -> set[str]:
     """Where the engine writes files of its own: files not from ``docs``, and those MkDocs and
     the search plugin write without a File."""
-    taken = {f.dest_uri for f in files if f.src_dir is None or Path(f.src_dir).resolve() != docs}
+    taken = {f.dest_uri for f in files if not is_hand_written(f, docs)}
     taken |= set(config.theme.static_templates)
     taken |= {f"{name}.gz" for name in taken if name.endswith("sitemap.xml")}
     if any(name.rsplit("/", 1)[-1] == "search" for name in config.plugins):  # "search", "material/search"
@@ -34,7 +39,7 @@ def page_folder_clashes(files: Files, config, content_dir: Path, shown: Callable
     docs = content_dir.resolve()
     taken = engine_files(files, config, docs)
     for file in files.documentation_pages():
-        if file.src_dir is None or Path(file.src_dir).resolve() != docs:
+        if not is_hand_written(file, docs):
             continue
         parts = file.dest_uri.split("/")[:-1]
         for folder in ("/".join(parts[: i + 1]) for i in range(len(parts))):

@@ -39,7 +39,7 @@ from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
-from .clashes import page_folder_clashes
+from .clashes import is_hand_written, page_folder_clashes
 from .early import render_page
 from .layout import squeeze_layout
 from .watch import hear_edits
@@ -242,9 +242,9 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         docs = Path(self.settings.content_dir).resolve()
         known = self.content.published()
         for file in files:
-            if file.src_uri in known or file.inclusion.is_excluded() or file.src_dir is None:
+            if file.src_uri in known or file.inclusion.is_excluded():
                 continue
-            if Path(file.src_dir).resolve() == docs:
+            if is_hand_written(file, docs):
                 raise PluginError(f"{self.content.path(file.src_uri)}:1: MkDocs would publish it, but dealsite did not account for it (see content/publishing.md)")
 
     def _build(self, site_dir: Path) -> Built:
