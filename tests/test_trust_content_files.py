@@ -138,6 +138,11 @@ CLASHES = {
     "pack.pdf": (f"%PDF-1.4 {CANARY}\n", "a file at the committee pack PDF's address"),
     # found by the outside attack: `check` passed these and `build` stopped with FileExistsError
     "pack.pdf.md": (f"# Mine\n\n{CANARY}\n", "a page written as the folder pack.pdf/, where the pack's PDF is a file"),
+    # Letter case aside: on Windows and macOS each is the generated file or folder itself.
+    "Dashboard.md": (f"# Mine\n\n{CANARY}\n", "a page at a generated page's address in capitals"),
+    "Deals/kent/conditions.csv": (f"{CANARY},1\n", "a file where a deal's downloads go, the folder in capitals"),
+    "DATA/readings.csv": (f"{CANARY},1\n", "a file where the site's downloads go, the folder in capitals"),
+    "Pack.pdf": (f"%PDF-1.4 {CANARY}\n", "a file at the committee pack PDF's address, with a capital"),
 }
 SAID = {"pack.pdf.md": "would be written as the folder pack.pdf/, where the site has the file pack.pdf"}  # else: WITHOUT_A_WORD
 WITHOUT_A_WORD = "without a word"
@@ -193,6 +198,8 @@ def test_a_page_address_is_where_mkdocs_writes_the_page():
 PAIRS = {
     "two pages at one address": ({"b.md": "# B flat\n", "b/index.md": "# B folder\n"}, "b/index.md", "content/b.md"),
     "a page written as a file's folder": ({"notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file notes.txt"),
+    "two pages at one address but for letter case": ({"About.md": "# About\n", "about.md": "# about\n"}, "about.md", "content/About.md (About/, letter case aside"),
+    "a page written as a file's folder but for letter case": ({"Notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file Notes.txt, letter case aside"),
 }
 
 

@@ -67,26 +67,39 @@ def content_clashes(content: Content, generated_pages: frozenset[str], *, pack_p
     something at, or in a folder generated files go to, and for each page at the address of
     another page or of a file (``x.txt.md`` is the folder ``x.txt/``): the one would replace
     the other without a word, or the build would stop at it. ``pack_pdf``: whether the
-    project makes the committee pack's PDF."""
-    generated_files = GENERATED_FILES if pack_pdf else ()
-    addresses = {page_address(uri) for uri in generated_pages}
-    files = set(content.files) | set(generated_files)
-    first: dict[str, str] = {}  # a hand-written page's address -> the first page there
+    project makes the committee pack's PDF.
+
+    Addresses are compared in lower case: on Windows and macOS ``Dashboard/`` and
+    ``dashboard/`` are one folder, so a site copied or served there would lose one of them."""
+    generated_files = {_key(uri): uri for uri in (GENERATED_FILES if pack_pdf else ())}
+    addresses = {_key(address): address for address in map(page_address, generated_pages)}
+    files = {_key(uri): uri for uri in (*content.files, *generated_files.values())}
+    first: dict[str, str] = {}  # a hand-written page's address, in lower case -> the first page there
     problems = []
     for uri in sorted(content.pages | content.files):
         address = page_address(uri) if uri.endswith(".md") else None
-        if address is not None and address in addresses:
-            why = f"has the address of a page dealsite generates ({address}/): the generated page would take its place without a word (rename it)"
-        elif uri in generated_files:
-            why = "is where dealsite writes a file it generates: the generated file would take its place without a word (rename it)"
-        elif uri.startswith(GENERATED_FOLDERS):
-            folder = uri.split("/", 1)[0] + "/"
-            why = f"is in {folder}, where dealsite writes the pages and downloads it generates: a generated file could take its place without a word (move it out of {folder})"
-        elif address is not None and address in files:
-            why = f"would be written as the folder {address}/, where the site has the file {address} (rename it)"
-        elif address is not None and first.setdefault(address, uri) != uri:
-            why = f"has the address of {content.path(first[address])} ({address}/): one would replace the other without a word (keep one of them)"
+        key = _key(address) if address is not None else None
+        if key is not None and key in addresses:
+            why = f"has the address of a page dealsite generates ({addresses[key]}/{_case(address, addresses[key])}): the generated page would take its place without a word (rename it)"
+        elif _key(uri) in generated_files:
+            why = f"is where dealsite writes a file it generates ({generated_files[_key(uri)]}{_case(uri, generated_files[_key(uri)])}): the generated file would take its place without a word (rename it)"
+        elif _key(uri).startswith(GENERATED_FOLDERS):
+            folder = _key(uri).split("/", 1)[0] + "/"
+            why = f"is in {folder}{_case(uri[: len(folder)], folder)}, where dealsite writes the pages and downloads it generates: a generated file could take its place without a word (move it out of {folder})"
+        elif key is not None and key in files:
+            why = f"would be written as the folder {address}/, where the site has the file {files[key]}{_case(address, files[key])} (rename it)"
+        elif key is not None and first.setdefault(key, uri) != uri:
+            why = f"has the address of {content.path(first[key])} ({page_address(first[key])}/{_case(address, page_address(first[key]))}): one would replace the other without a word (keep one of them)"
         else:
             continue
         problems.append(Problem(str(content.path(uri)), 1, "", why))
     return problems
+
+
+def _key(address: str) -> str:
+    return address.lower()
+
+
+def _case(written: str, taken: str) -> str:
+    """A note on a clash in letter case only: on Linux the two would not meet."""
+    return "" if written == taken else ", letter case aside, as Windows and macOS read names"
