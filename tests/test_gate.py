@@ -346,6 +346,22 @@ def test_the_check_split_across_processes_finds_the_same_in_the_same_order(site,
     assert scan(site, publication, _scripts(project), jobs=3) == alone
 
 
+def test_the_processes_get_every_file_once_the_costliest_first(tmp_path):
+    """The check's runs (gate._runs): a workbook of 100 KB unpacks to about 2.5 MB of XML, so it
+    goes first and alone, before a page of 300 KB; the 60 small files share the runs after."""
+    from generator.engine.gate import _runs
+
+    sizes = {"data/deals.ods": 100_000, "big/index.html": 300_000, **{f"p{i}/index.html": 2_000 for i in range(60)}}
+    for name, size in sizes.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x" * size)
+    paths = sorted(tmp_path.rglob("*.*"))
+    runs = _runs(paths, 2)
+    assert sorted(p for run in runs for p in run) == paths
+    assert runs[0] == [tmp_path / "data/deals.ods"]
+    assert runs[1] == [tmp_path / "big/index.html"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(texts=st.lists(st.sampled_from(["Zqx", "held", " back", "Zqxheld", "back\n", "public", ""]), max_size=30), window=st.integers(1, 12))
 def test_text_held_back_and_public_alike_is_found_in_public_text_read_in_batches(texts, window):
