@@ -243,3 +243,17 @@ def test_build_names_a_page_written_as_the_folder_of_a_file_the_engine_writes(ta
     (line,) = problem_lines(result.stderr, name)
     assert f"would be written as the folder {taken}/, where the site has the file {taken}" in line
     assert tree_hash(project / "site") == before
+
+
+@pytest.mark.parametrize(("written", "taken"), [("404.HTML", "404.html"), ("Search/Search_Index.json", "search/search_index.json")])
+def test_build_names_a_page_written_as_the_folder_of_an_engine_file_but_for_letter_case(written, taken, good, tmp_path):
+    """On Windows and macOS the folder 404.HTML/ is the file 404.html the theme writes."""
+    project = _copy(good, tmp_path)
+    before = tree_hash(project / "site")
+    name = f"{written}.md"
+    write(project / "content" / name, "# Mine\n\nOur own page.\n")
+    result = dealsite(project, "build", at=NOW)
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, name)
+    assert f"would be written as the folder {written}/, where the site has the file {taken}" in line
+    assert tree_hash(project / "site") == before
