@@ -344,6 +344,7 @@ def test_the_check_split_across_processes_finds_the_same_in_the_same_order(site,
     assert [f.file for f in alone] == ["dashboard/index.html"] * 2 + ["index.html"] * 2 + ["powers/index.html"] * 2
     assert scan(site, publication, _scripts(project), jobs=2) == alone
     assert scan(site, publication, _scripts(project), jobs=3) == alone
+    assert scan(site, publication, _scripts(project), jobs=0) == alone  # as one (the outside attack: ZeroDivisionError)
 
 
 def test_the_processes_get_every_file_once_the_costliest_first(tmp_path):

@@ -142,6 +142,12 @@ CLASHES = {
     "Dashboard.md": (f"# Mine\n\n{CANARY}\n", "a page at a generated page's address in capitals"),
     "Deals/kent/conditions.csv": (f"{CANARY},1\n", "a file where a deal's downloads go, the folder in capitals"),
     "DATA/readings.csv": (f"{CANARY},1\n", "a file where the site's downloads go, the folder in capitals"),
+    # found by the outside attack: names Windows or macOS read as a generated one
+    "da\u017fhboard.md": (f"# Mine\n\n{CANARY}\n", "a long s, which Windows upper-cases to S"),
+    "comm\u0131ttee.md": (f"# Mine\n\n{CANARY}\n", "a dotless i, which Windows upper-cases to I"),
+    "dashboard..md": (f"# Mine\n\n{CANARY}\n", "a trailing dot, which Windows drops"),
+    "dashboard .md": (f"# Mine\n\n{CANARY}\n", "a trailing space, which Windows drops"),
+    "Deals /x.png": (f"{CANARY}\n", "a folder named deals and a space"),
     "Pack.pdf": (f"%PDF-1.4 {CANARY}\n", "a file at the committee pack PDF's address, with a capital"),
 }
 SAID = {"pack.pdf.md": "would be written as the folder pack.pdf/, where the site has the file pack.pdf"}  # else: WITHOUT_A_WORD
@@ -198,8 +204,11 @@ def test_a_page_address_is_where_mkdocs_writes_the_page():
 PAIRS = {
     "two pages at one address": ({"b.md": "# B flat\n", "b/index.md": "# B folder\n"}, "b/index.md", "content/b.md"),
     "a page written as a file's folder": ({"notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file notes.txt"),
-    "two pages at one address but for letter case": ({"About.md": "# About\n", "about.md": "# about\n"}, "about.md", "content/About.md (About/, letter case aside"),
-    "a page written as a file's folder but for letter case": ({"Notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file Notes.txt, letter case aside"),
+    "two pages, one accent composed, one decomposed": ({"caf\u00e9.md": "# A\n", "cafe\u0301.md": "# B\n"}, "caf\u00e9.md", "content/cafe\u0301.md (cafe\u0301/, which Windows and macOS read as the same name"),
+    "two pages with final and medial sigma": ({"\u03bf\u03b4\u03bf\u03c2.md": "# A\n", "\u039f\u0394\u039f\u03a3.md": "# B\n"}, "\u03bf\u03b4\u03bf\u03c2.md", "which Windows and macOS read as the same name"),
+    "two files but for letter case": ({"Logo.png": "a\n", "logo.png": "b\n"}, "logo.png", "content/Logo.png, which Windows and macOS read as the same name"),
+    "two pages at one address but for letter case": ({"About.md": "# About\n", "about.md": "# about\n"}, "about.md", "content/About.md (About/, which Windows and macOS read as the same name"),
+    "a page written as a file's folder but for letter case": ({"Notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file Notes.txt, which Windows and macOS read as the same name"),
 }
 
 
@@ -245,9 +254,10 @@ def test_build_names_a_page_written_as_the_folder_of_a_file_the_engine_writes(ta
     assert tree_hash(project / "site") == before
 
 
-@pytest.mark.parametrize(("written", "taken"), [("404.HTML", "404.html"), ("Search/Search_Index.json", "search/search_index.json")])
+@pytest.mark.parametrize(("written", "taken"), [("404.HTML", "404.html"), ("Search/Search_Index.json", "search/search_index.json"), ("\u017fitemap.xml", "sitemap.xml")])
 def test_build_names_a_page_written_as_the_folder_of_an_engine_file_but_for_letter_case(written, taken, good, tmp_path):
-    """On Windows and macOS the folder 404.HTML/ is the file 404.html the theme writes."""
+    """On Windows and macOS the folder 404.HTML/ is the file 404.html the theme writes (and
+    with a long s, found by the outside attack, the folder \u017fitemap.xml/ is sitemap.xml)."""
     project = _copy(good, tmp_path)
     before = tree_hash(project / "site")
     name = f"{written}.md"
@@ -257,3 +267,15 @@ def test_build_names_a_page_written_as_the_folder_of_an_engine_file_but_for_lett
     (line,) = problem_lines(result.stderr, name)
     assert f"would be written as the folder {written}/, where the site has the file {taken}" in line
     assert tree_hash(project / "site") == before
+
+
+def test_check_refuses_a_page_at_an_updates_address_but_for_letter_case(good, tmp_path):
+    """Found by the outside attack: on Windows and macOS this page replaces the update's."""
+    project = _copy(good, tmp_path)
+    update_page = sorted((project / "content" / "updates").glob("20*.md"))[0]
+    name = f"Updates/{update_page.stem}/index.md"
+    write(project / "content" / name, "# Mine\n\nOur own page.\n")
+    result = dealsite(project, "check")
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, name)
+    assert f"content/updates/{update_page.name} (updates/{update_page.stem}/, which Windows and macOS read as the same name" in line

@@ -66,8 +66,7 @@ def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = (), 
     held = _Needles(publication)
     scripts = Scripts(site, own_scripts)
     paths = sorted(p for p in site.rglob("*") if p.is_file() or p.is_symlink())
-    if jobs is None:
-        jobs = jobs_available() if len(paths) >= PARALLEL_FILES else 1
+    jobs = max(1, jobs_available() if len(paths) >= PARALLEL_FILES else 1) if jobs is None else max(1, jobs)
     check = functools.partial(_check_run, site, held, scripts)
     found = dict(pair for run in forked_map(check, _runs(paths, jobs), jobs, run_size=1) for pair in run)
     return [finding for path in paths for finding in found[path]]

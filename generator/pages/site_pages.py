@@ -8,6 +8,7 @@ them, so a page group that adds pages must say here how many.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from ..compute.meeting import meeting_dates
 from ..model import Catalogue
@@ -64,42 +65,54 @@ def page_address(src_uri: str) -> str:
 
 def content_clashes(content: Content, generated_pages: frozenset[str], *, pack_pdf: bool = True) -> list[Problem]:
     """A problem for each hand-written file of content/ at an address the build generates
-    something at, or in a folder generated files go to, and for each page at the address of
-    another page or of a file (``x.txt.md`` is the folder ``x.txt/``): the one would replace
-    the other without a word, or the build would stop at it. ``pack_pdf``: whether the
-    project makes the committee pack's PDF.
+    something at, or in a folder generated files go to, and for each page or file at the
+    address of another page, file or update (``x.txt.md`` is the folder ``x.txt/``): the one
+    would replace the other without a word, or the build would stop at it. ``pack_pdf``:
+    whether the project makes the committee pack's PDF.
 
-    Addresses are compared in lower case: on Windows and macOS ``Dashboard/`` and
-    ``dashboard/`` are one folder, so a site copied or served there would lose one of them."""
-    generated_files = {_key(uri): uri for uri in (GENERATED_FILES if pack_pdf else ())}
-    addresses = {_key(address): address for address in map(page_address, generated_pages)}
-    files = {_key(uri): uri for uri in (*content.files, *generated_files.values())}
-    first: dict[str, str] = {}  # a hand-written page's address, in lower case -> the first page there
+    Names are compared as Windows and macOS compare them (:func:`address_key`): a site copied
+    or served there would lose one of ``Dashboard/`` and ``dashboard/``."""
+    generated_files = {address_key(uri): uri for uri in (GENERATED_FILES if pack_pdf else ())}
+    addresses = {address_key(address): address for address in map(page_address, generated_pages)}
+    files = {address_key(uri): uri for uri in (*content.files, *generated_files.values())}
+    # The first page at each address and the first file at each name; the updates' pages
+    # first, so that a hand-written page in their way is the one named.
+    first_page = {address_key(page_address(uri)): uri for uri in sorted(content.updates, reverse=True)}
+    first_file: dict[str, str] = {}
     problems = []
     for uri in sorted(content.pages | content.files):
         address = page_address(uri) if uri.endswith(".md") else None
-        key = _key(address) if address is not None else None
+        key = address_key(address) if address is not None else None
+        name = address_key(uri)
         if key is not None and key in addresses:
-            why = f"has the address of a page dealsite generates ({addresses[key]}/{_case(address, addresses[key])}): the generated page would take its place without a word (rename it)"
-        elif _key(uri) in generated_files:
-            why = f"is where dealsite writes a file it generates ({generated_files[_key(uri)]}{_case(uri, generated_files[_key(uri)])}): the generated file would take its place without a word (rename it)"
-        elif _key(uri).startswith(GENERATED_FOLDERS):
-            folder = _key(uri).split("/", 1)[0] + "/"
-            why = f"is in {folder}{_case(uri[: len(folder)], folder)}, where dealsite writes the pages and downloads it generates: a generated file could take its place without a word (move it out of {folder})"
+            why = f"has the address of a page dealsite generates ({addresses[key]}/{same_name_note(address, addresses[key])}): the generated page would take its place without a word (rename it)"
+        elif name in generated_files:
+            why = f"is where dealsite writes a file it generates ({generated_files[name]}{same_name_note(uri, generated_files[name])}): the generated file would take its place without a word (rename it)"
+        elif name.startswith(GENERATED_FOLDERS):
+            folder = name.split("/", 1)[0] + "/"
+            why = f"is in {folder}{same_name_note(uri.split('/', 1)[0] + '/', folder)}, where dealsite writes the pages and downloads it generates: a generated file could take its place without a word (move it out of {folder})"
         elif key is not None and key in files:
-            why = f"would be written as the folder {address}/, where the site has the file {files[key]}{_case(address, files[key])} (rename it)"
-        elif key is not None and first.setdefault(key, uri) != uri:
-            why = f"has the address of {content.path(first[key])} ({page_address(first[key])}/{_case(address, page_address(first[key]))}): one would replace the other without a word (keep one of them)"
+            why = f"would be written as the folder {address}/, where the site has the file {files[key]}{same_name_note(address, files[key])} (rename it)"
+        elif key is not None and first_page.setdefault(key, uri) != uri:
+            taken = page_address(first_page[key])
+            why = f"has the address of {content.path(first_page[key])} ({taken}/{same_name_note(address, taken)}): one would replace the other without a word (keep one of them)"
+        elif key is None and first_file.setdefault(name, uri) != uri:
+            why = f"has the name of {content.path(first_file[name])}{same_name_note(uri, first_file[name])}: one would replace the other without a word (keep one of them)"
         else:
             continue
         problems.append(Problem(str(content.path(uri)), 1, "", why))
     return problems
 
 
-def _key(address: str) -> str:
-    return address.lower()
+def address_key(address: str) -> str:
+    """A site address as Windows and macOS compare names, where ``Dashboard/`` and
+    ``dashboard/`` are one folder: letter case folded as either folds it (Windows upper-cases
+    ``ſ`` and ``ı``, macOS folds ``ς`` to ``σ``), accents in one encoding (macOS stores them
+    decomposed), and the trailing dots and spaces Windows drops from each name left out."""
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFD", address).upper().casefold())
+    return "/".join(part.rstrip(". ") for part in folded.split("/"))
 
 
-def _case(written: str, taken: str) -> str:
-    """A note on a clash in letter case only: on Linux the two would not meet."""
-    return "" if written == taken else ", letter case aside, as Windows and macOS read names"
+def same_name_note(written: str, taken: str) -> str:
+    """A note on a clash of names that differ as written: on Linux the two would not meet."""
+    return "" if written == taken else ", which Windows and macOS read as the same name"

@@ -16,6 +16,8 @@ from typing import Callable
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from ...pages.site_pages import address_key, same_name_note
+
 
 def is_hand_written(file: File, docs: Path) -> bool:
     """Whether MkDocs found ``file`` in ``docs`` (content/, resolved), not in the theme or a plugin."""
@@ -37,15 +39,15 @@ def page_folder_clashes(files: Files, config, content_dir: Path, shown: Callable
     """Raise PluginError, naming the file (``shown``: a src_uri as problems name it), for the first
     hand-written page whose folder is a file the engine writes."""
     docs = content_dir.resolve()
-    # In lower case, as content_clashes (pages/site_pages.py) compares: Windows and macOS would
-    # read 404.HTML/ and 404.html as one name.
-    taken = {name.lower(): name for name in engine_files(files, config, docs)}
+    # As content_clashes compares names: Windows and macOS read 404.HTML/ and 404.html as one.
+    taken = {address_key(name): name for name in engine_files(files, config, docs)}
     for file in files.documentation_pages():
         if not is_hand_written(file, docs):
             continue
         parts = file.dest_uri.split("/")[:-1]
         for folder in ("/".join(parts[: i + 1]) for i in range(len(parts))):
-            if folder.lower() in taken:
+            name = taken.get(address_key(folder))
+            if name is not None:
                 raise PluginError(
-                    f"{shown(file.src_uri)}:1: would be written as the folder {folder}/, where the site has the file {taken[folder.lower()]} (rename it)"
+                    f"{shown(file.src_uri)}:1: would be written as the folder {folder}/, where the site has the file {name}{same_name_note(folder, name)} (rename it)"
                 )
