@@ -148,9 +148,13 @@ CLASHES = {
     "dashboard..md": (f"# Mine\n\n{CANARY}\n", "a trailing dot, which Windows drops"),
     "dashboard .md": (f"# Mine\n\n{CANARY}\n", "a trailing space, which Windows drops"),
     "Deals /x.png": (f"{CANARY}\n", "a folder named deals and a space"),
+    "pack.pdf/notes.md": (f"# Mine\n\n{CANARY}\n", "a page inside a folder named like the pack's PDF"),
     "Pack.pdf": (f"%PDF-1.4 {CANARY}\n", "a file at the committee pack PDF's address, with a capital"),
 }
-SAID = {"pack.pdf.md": "would be written as the folder pack.pdf/, where the site has the file pack.pdf"}  # else: WITHOUT_A_WORD
+SAID = {
+    "pack.pdf.md": "would be written as the folder pack.pdf/, where the site has the file pack.pdf",
+    "pack.pdf/notes.md": "would be written inside the folder pack.pdf/, where the site has the file pack.pdf",
+}  # else: WITHOUT_A_WORD
 WITHOUT_A_WORD = "without a word"
 CLASH_CASES = [pytest.param(name, id=name) for name in CLASHES]
 
@@ -204,10 +208,14 @@ def test_a_page_address_is_where_mkdocs_writes_the_page():
 PAIRS = {
     "two pages at one address": ({"b.md": "# B flat\n", "b/index.md": "# B folder\n"}, "b/index.md", "content/b.md"),
     "a page written as a file's folder": ({"notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file notes.txt"),
-    "two pages, one accent composed, one decomposed": ({"caf\u00e9.md": "# A\n", "cafe\u0301.md": "# B\n"}, "caf\u00e9.md", "content/cafe\u0301.md (cafe\u0301/, which Windows and macOS read as the same name"),
-    "two pages with final and medial sigma": ({"\u03bf\u03b4\u03bf\u03c2.md": "# A\n", "\u039f\u0394\u039f\u03a3.md": "# B\n"}, "\u03bf\u03b4\u03bf\u03c2.md", "which Windows and macOS read as the same name"),
-    "two files but for letter case": ({"Logo.png": "a\n", "logo.png": "b\n"}, "logo.png", "content/Logo.png, which Windows and macOS read as the same name"),
-    "two pages at one address but for letter case": ({"About.md": "# About\n", "about.md": "# about\n"}, "about.md", "content/About.md (About/, which Windows and macOS read as the same name"),
+    "two pages, one accent composed, one decomposed": ({"caf\u00e9.md": "# A\n", "cafe\u0301.md": "# B\n"}, "cafe\u0301.md", "content/caf\u00e9.md (caf\u00e9/, which Windows and macOS read as the same name"),
+    "two pages with final and medial sigma": ({"\u03bf\u03b4\u03bf\u03c2.md": "# A\n", "\u039f\u0394\u039f\u03a3.md": "# B\n"}, "\u039f\u0394\u039f\u03a3.md", "content/\u03bf\u03b4\u03bf\u03c2.md (\u03bf\u03b4\u03bf\u03c2/, which Windows and macOS read as the same name"),
+    "two files but for letter case": ({"Logo.png": "a\n", "logo.png": "b\n"}, "Logo.png", "content/logo.png, which Windows and macOS read as the same name"),
+    # the plainly written name keeps its place; of index.md and README.md, index.md, as MkDocs keeps it
+    "the home page twice": ({"README.md": "# Readme\n"}, "README.md", "content/index.md (/, the home page)"),
+    "a page inside a folder of a file's name": ({"report.pdf": "%PDF-1.4\n", "Report.pdf/summary.md": "# S\n"}, "Report.pdf/summary.md", "inside the folder Report.pdf/, where the site has the file report.pdf, which Windows"),
+    "a file inside a folder of a file's name": ({"report.pdf": "%PDF-1.4\n", "Report.pdf/map.png": "png\n"}, "Report.pdf/map.png", "inside the folder Report.pdf/, where the site has the file report.pdf, which Windows"),
+    "two pages at one address but for letter case": ({"About.md": "# About\n", "about.md": "# about\n"}, "About.md", "content/about.md (about/, which Windows and macOS read as the same name"),
     "a page written as a file's folder but for letter case": ({"Notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file Notes.txt, which Windows and macOS read as the same name"),
 }
 
@@ -279,3 +287,19 @@ def test_check_refuses_a_page_at_an_updates_address_but_for_letter_case(good, tm
     assert result.returncode == 1, result.stderr[-3000:]
     (line,) = problem_lines(result.stderr, name)
     assert f"content/updates/{update_page.name} (updates/{update_page.stem}/, which Windows and macOS read as the same name" in line
+
+
+def test_build_names_a_file_with_the_name_of_a_theme_file_written_otherwise(good, tmp_path):
+    """Found by the outside attack: the site held the theme's favicon.png and our Favicon.png,
+    which Windows and macOS read as one name. The same name written alike replaces the theme's
+    file, as MkDocs means it to."""
+    project = _copy(good, tmp_path)
+    theme = sorted((project / "site" / "assets" / "images").glob("*.png"))[0].relative_to(project / "site").as_posix()
+    before = tree_hash(project / "site")
+    name = theme.rsplit("/", 1)[0] + "/" + theme.rsplit("/", 1)[1].capitalize()
+    write(project / "content" / name, "not a png\n")
+    result = dealsite(project, "build", at=NOW)
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, name)
+    assert f"has the name of the file {theme}, which Windows and macOS read as the same name" in line
+    assert tree_hash(project / "site") == before

@@ -74,28 +74,35 @@ def content_clashes(content: Content, generated_pages: frozenset[str], *, pack_p
     or served there would lose one of ``Dashboard/`` and ``dashboard/``."""
     generated_files = {address_key(uri): uri for uri in (GENERATED_FILES if pack_pdf else ())}
     addresses = {address_key(address): address for address in map(page_address, generated_pages)}
-    files = {address_key(uri): uri for uri in (*content.files, *generated_files.values())}
+    files: dict[str, str] = dict(generated_files)  # a file's name folded -> the file
+    for uri in sorted(content.files, key=_kept_first):
+        files.setdefault(address_key(uri), uri)
     # The first page at each address and the first file at each name; the updates' pages
     # first, so that a hand-written page in their way is the one named.
     first_page = {address_key(page_address(uri)): uri for uri in sorted(content.updates, reverse=True)}
     first_file: dict[str, str] = {}
     problems = []
-    for uri in sorted(content.pages | content.files):
+    for uri in sorted(content.pages | content.files, key=_kept_first):
         address = page_address(uri) if uri.endswith(".md") else None
         key = address_key(address) if address is not None else None
         name = address_key(uri)
+        # The folders it is written in: a page's own (x.md is x/index.html) and those above.
+        folders = _folders(address) if address is not None else _folders(uri)[:-1]
+        in_file = next((folder for folder in folders if address_key(folder) in files), None)
         if key is not None and key in addresses:
-            why = f"has the address of a page dealsite generates ({addresses[key]}/{same_name_note(address, addresses[key])}): the generated page would take its place without a word (rename it)"
+            why = f"has the address of a page dealsite generates ({_shown(addresses[key])}{same_name_note(address, addresses[key])}): the generated page would take its place without a word (rename it)"
         elif name in generated_files:
             why = f"is where dealsite writes a file it generates ({generated_files[name]}{same_name_note(uri, generated_files[name])}): the generated file would take its place without a word (rename it)"
         elif name.startswith(GENERATED_FOLDERS):
             folder = name.split("/", 1)[0] + "/"
             why = f"is in {folder}{same_name_note(uri.split('/', 1)[0] + '/', folder)}, where dealsite writes the pages and downloads it generates: a generated file could take its place without a word (move it out of {folder})"
-        elif key is not None and key in files:
-            why = f"would be written as the folder {address}/, where the site has the file {files[key]}{same_name_note(address, files[key])} (rename it)"
+        elif in_file is not None:
+            file = files[address_key(in_file)]
+            how = "as" if in_file == address else "inside"
+            why = f"would be written {how} the folder {in_file}/, where the site has the file {file}{same_name_note(in_file, file)} (rename it)"
         elif key is not None and first_page.setdefault(key, uri) != uri:
             taken = page_address(first_page[key])
-            why = f"has the address of {content.path(first_page[key])} ({taken}/{same_name_note(address, taken)}): one would replace the other without a word (keep one of them)"
+            why = f"has the address of {content.path(first_page[key])} ({_shown(taken)}{same_name_note(address, taken)}): one would replace the other without a word (keep one of them)"
         elif key is None and first_file.setdefault(name, uri) != uri:
             why = f"has the name of {content.path(first_file[name])}{same_name_note(uri, first_file[name])}: one would replace the other without a word (keep one of them)"
         else:
@@ -111,6 +118,25 @@ def address_key(address: str) -> str:
     decomposed), and the trailing dots and spaces Windows drops from each name left out."""
     folded = unicodedata.normalize("NFD", unicodedata.normalize("NFD", address).upper().casefold())
     return "/".join(part.rstrip(". ") for part in folded.split("/"))
+
+
+def _folders(path: str) -> list[str]:
+    """``a/b/c`` -> ``a``, ``a/b``, ``a/b/c`` (none for the home page's address)."""
+    parts = path.split("/") if path else []
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _kept_first(uri: str) -> tuple:
+    """The order in which content/'s files claim a name: of two that Windows or macOS read as
+    one, the one written plainly (lower case, accents composed, no trailing dot or space)
+    keeps it and the other is named; of index.md and README.md, index.md, as MkDocs keeps it."""
+    written = page_address(uri) if uri.endswith(".md") else uri
+    plain = "/".join(part.rstrip(". ") for part in unicodedata.normalize("NFC", written).lower().split("/"))
+    return (written != plain, uri.rsplit("/", 1)[-1] == "README.md", uri)
+
+
+def _shown(address: str) -> str:
+    return f"{address}/" if address else "/, the home page"
 
 
 def same_name_note(written: str, taken: str) -> str:

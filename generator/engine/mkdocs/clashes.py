@@ -1,4 +1,4 @@
-"""Hand-written pages at the addresses of the engine's own files.
+"""Hand-written pages and files at the addresses of the engine's own files.
 
 A hand-written page is written as a folder (``x.md``: ``x/index.html``), which must not have
 the name of a file the theme or MkDocs writes: the build would stop at it with
@@ -35,14 +35,22 @@ def engine_files(files: Files, config, docs: Path) -> set[str]:
     return taken
 
 
-def page_folder_clashes(files: Files, config, content_dir: Path, shown: Callable[[str], Path]) -> None:
+def engine_file_clashes(files: Files, config, content_dir: Path, shown: Callable[[str], Path]) -> None:
     """Raise PluginError, naming the file (``shown``: a src_uri as problems name it), for the first
-    hand-written page whose folder is a file the engine writes."""
+    hand-written page whose folder is a file the engine writes, and the first hand-written file
+    whose name Windows and macOS read as that of one of the engine's files, written otherwise
+    (``assets/images/Favicon.png``: the same name written alike is MkDocs' way to replace a
+    theme's file, and the one that reaches the site)."""
     docs = content_dir.resolve()
     # As content_clashes compares names: Windows and macOS read 404.HTML/ and 404.html as one.
     taken = {address_key(name): name for name in engine_files(files, config, docs)}
-    for file in files.documentation_pages():
+    for file in files:
         if not is_hand_written(file, docs):
+            continue
+        name = taken.get(address_key(file.dest_uri))
+        if name is not None and name != file.dest_uri:
+            raise PluginError(f"{shown(file.src_uri)}:1: has the name of the file {name}{same_name_note(file.dest_uri, name)}: one would replace the other (rename it)")
+        if not file.is_documentation_page():
             continue
         parts = file.dest_uri.split("/")[:-1]
         for folder in ("/".join(parts[: i + 1]) for i in range(len(parts))):

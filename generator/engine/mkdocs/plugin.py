@@ -39,7 +39,7 @@ from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
-from .clashes import is_hand_written, page_folder_clashes
+from .clashes import is_hand_written, engine_file_clashes
 from .early import render_page
 from .layout import squeeze_layout
 from .watch import hear_edits
@@ -161,7 +161,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         # Generated here, after MkDocs has emptied site_dir, so files can be written straight into it.
         site_dir = Path(config.site_dir)
         self._check_files(files)
-        page_folder_clashes(files, config, Path(self.settings.content_dir), self.content.path)
+        engine_file_clashes(files, config, Path(self.settings.content_dir), self.content.path)
         try:
             built = self._build(site_dir)
         except InvalidDeals as error:  # an update's link to a page the build did not make (read_sources checks first)
