@@ -149,11 +149,18 @@ CLASHES = {
     "dashboard .md": (f"# Mine\n\n{CANARY}\n", "a trailing space, which Windows drops"),
     "Deals /x.png": (f"{CANARY}\n", "a folder named deals and a space"),
     "pack.pdf/notes.md": (f"# Mine\n\n{CANARY}\n", "a page inside a folder named like the pack's PDF"),
+    # found by the third outside attack: a folder named as a page's own file
+    "index.html.md": (f"# Mine\n\n{CANARY}\n", "a page written as the folder index.html/, the home page's file"),
+    "dashboard/index.html.md": (f"# Mine\n\n{CANARY}\n", "a page written as the folder of a generated page's file"),
+    "index.html/logo.png": (f"{CANARY}\n", "a file inside a folder named as the home page's file"),
     "Pack.pdf": (f"%PDF-1.4 {CANARY}\n", "a file at the committee pack PDF's address, with a capital"),
 }
 SAID = {
     "pack.pdf.md": "would be written as the folder pack.pdf/, where the site has the file pack.pdf",
     "pack.pdf/notes.md": "would be written inside the folder pack.pdf/, where the site has the file pack.pdf",
+    "index.html.md": "would be written as the folder index.html/, where the site has the file index.html",
+    "dashboard/index.html.md": "would be written as the folder dashboard/index.html/, where the site has the file dashboard/index.html",
+    "index.html/logo.png": "would be written inside the folder index.html/, where the site has the file index.html",
 }  # else: WITHOUT_A_WORD
 WITHOUT_A_WORD = "without a word"
 CLASH_CASES = [pytest.param(name, id=name) for name in CLASHES]
@@ -208,9 +215,10 @@ def test_a_page_address_is_where_mkdocs_writes_the_page():
 PAIRS = {
     "two pages at one address": ({"b.md": "# B flat\n", "b/index.md": "# B folder\n"}, "b/index.md", "content/b.md"),
     "a page written as a file's folder": ({"notes.txt": "mine\n", "notes.txt.md": "# Notes\n"}, "notes.txt.md", "the file notes.txt"),
-    "two pages, one accent composed, one decomposed": ({"caf\u00e9.md": "# A\n", "cafe\u0301.md": "# B\n"}, "cafe\u0301.md", "content/caf\u00e9.md (caf\u00e9/, which Windows and macOS read as the same name"),
+    "two pages, one accent composed, one decomposed": ({"caf\u00e9.md": "# A\n", "cafe\u0301.md": "# B\n"}, "cafe\u0301.md", "content/caf\u00e9.md (caf\u00e9/, the same name with its accents encoded otherwise, which macOS reads as one"),
     "two pages with final and medial sigma": ({"\u03bf\u03b4\u03bf\u03c2.md": "# A\n", "\u039f\u0394\u039f\u03a3.md": "# B\n"}, "\u039f\u0394\u039f\u03a3.md", "content/\u03bf\u03b4\u03bf\u03c2.md (\u03bf\u03b4\u03bf\u03c2/, which Windows and macOS read as the same name"),
     "two files but for letter case": ({"Logo.png": "a\n", "logo.png": "b\n"}, "Logo.png", "content/logo.png, which Windows and macOS read as the same name"),
+    "a page written as the folder of a page's file": ({"a.md": "# A\n", "a/index.html.md": "# B\n"}, "a/index.html.md", "as the folder a/index.html/, where the site has the file a/index.html"),
     # the plainly written name keeps its place; of index.md and README.md, index.md, as MkDocs keeps it
     "the home page twice": ({"README.md": "# Readme\n"}, "README.md", "content/index.md (/, the home page)"),
     "a page inside a folder of a file's name": ({"report.pdf": "%PDF-1.4\n", "Report.pdf/summary.md": "# S\n"}, "Report.pdf/summary.md", "inside the folder Report.pdf/, where the site has the file report.pdf, which Windows"),
@@ -302,4 +310,22 @@ def test_build_names_a_file_with_the_name_of_a_theme_file_written_otherwise(good
     assert result.returncode == 1, result.stderr[-3000:]
     (line,) = problem_lines(result.stderr, name)
     assert f"has the name of the file {theme}, which Windows and macOS read as the same name" in line
+    assert tree_hash(project / "site") == before
+
+
+@pytest.mark.parametrize(("name", "taken"), [("404.html/x.png", "404.html"), ("Sitemap.xml/x.png", "sitemap.xml"), ("favicon", "favicon")])
+def test_build_names_a_file_inside_a_folder_named_as_an_engine_file(name, taken, good, tmp_path):
+    """Found by the third outside attack: content/404.html/x.png stopped the build with
+    IsADirectoryError naming a temporary folder, and content/assets/images/favicon.png/x.png
+    built a site whose favicon link led to a folder."""
+    project = _copy(good, tmp_path)
+    if name == "favicon":
+        taken = sorted((project / "site" / "assets" / "images").glob("*.png"))[0].relative_to(project / "site").as_posix()
+        name = f"{taken}/x.png"
+    before = tree_hash(project / "site")
+    write(project / "content" / name, "not a png\n")
+    result = dealsite(project, "build", at=NOW)
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, name)
+    assert f"would be written inside the folder {name.rsplit('/', 1)[0]}/, where the site has the file {taken}" in line
     assert tree_hash(project / "site") == before

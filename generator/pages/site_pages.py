@@ -77,6 +77,10 @@ def content_clashes(content: Content, generated_pages: frozenset[str], *, pack_p
     files: dict[str, str] = dict(generated_files)  # a file's name folded -> the file
     for uri in sorted(content.files, key=_kept_first):
         files.setdefault(address_key(uri), uri)
+    # Each page is a file too (x/index.html): no folder may take its name (index.html.md).
+    pages = sorted(generated_pages | content.updates | content.pages, key=_kept_first)
+    for written in (page_file(page_address(uri)) for uri in pages):
+        files.setdefault(address_key(written), written)
     # The first page at each address and the first file at each name; the updates' pages
     # first, so that a hand-written page in their way is the one named.
     first_page = {address_key(page_address(uri)): uri for uri in sorted(content.updates, reverse=True)}
@@ -120,6 +124,11 @@ def address_key(address: str) -> str:
     return "/".join(part.rstrip(". ") for part in folded.split("/"))
 
 
+def page_file(address: str) -> str:
+    """The file MkDocs writes a page at ``address`` as."""
+    return f"{address}/index.html" if address else "index.html"
+
+
 def _folders(path: str) -> list[str]:
     """``a/b/c`` -> ``a``, ``a/b``, ``a/b/c`` (none for the home page's address)."""
     parts = path.split("/") if path else []
@@ -141,4 +150,8 @@ def _shown(address: str) -> str:
 
 def same_name_note(written: str, taken: str) -> str:
     """A note on a clash of names that differ as written: on Linux the two would not meet."""
-    return "" if written == taken else ", which Windows and macOS read as the same name"
+    if written == taken:
+        return ""
+    if unicodedata.normalize("NFC", written) == unicodedata.normalize("NFC", taken):
+        return ", the same name with its accents encoded otherwise, which macOS reads as one"
+    return ", which Windows and macOS read as the same name"

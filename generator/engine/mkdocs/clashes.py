@@ -37,10 +37,10 @@ def engine_files(files: Files, config, docs: Path) -> set[str]:
 
 def engine_file_clashes(files: Files, config, content_dir: Path, shown: Callable[[str], Path]) -> None:
     """Raise PluginError, naming the file (``shown``: a src_uri as problems name it), for the first
-    hand-written page whose folder is a file the engine writes, and the first hand-written file
-    whose name Windows and macOS read as that of one of the engine's files, written otherwise
-    (``assets/images/Favicon.png``: the same name written alike is MkDocs' way to replace a
-    theme's file, and the one that reaches the site)."""
+    hand-written page or file written in a folder that is a file the engine writes, and the
+    first hand-written file whose name Windows and macOS read as an engine file's written
+    otherwise (``assets/images/Favicon.png``: the same name written alike is MkDocs' way to
+    replace a theme's file)."""
     docs = content_dir.resolve()
     # As content_clashes compares names: Windows and macOS read 404.HTML/ and 404.html as one.
     taken = {address_key(name): name for name in engine_files(files, config, docs)}
@@ -50,12 +50,11 @@ def engine_file_clashes(files: Files, config, content_dir: Path, shown: Callable
         name = taken.get(address_key(file.dest_uri))
         if name is not None and name != file.dest_uri:
             raise PluginError(f"{shown(file.src_uri)}:1: has the name of the file {name}{same_name_note(file.dest_uri, name)}: one would replace the other (rename it)")
-        if not file.is_documentation_page():
-            continue
-        parts = file.dest_uri.split("/")[:-1]
+        parts = file.dest_uri.split("/")[:-1]  # a page's folders, or a file's (favicon.png/x.png)
         for folder in ("/".join(parts[: i + 1]) for i in range(len(parts))):
             name = taken.get(address_key(folder))
             if name is not None:
+                how = "as" if file.is_documentation_page() and folder == "/".join(parts) else "inside"
                 raise PluginError(
-                    f"{shown(file.src_uri)}:1: would be written as the folder {folder}/, where the site has the file {name}{same_name_note(folder, name)} (rename it)"
+                    f"{shown(file.src_uri)}:1: would be written {how} the folder {folder}/, where the site has the file {name}{same_name_note(folder, name)} (rename it)"
                 )
