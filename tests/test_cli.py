@@ -87,6 +87,13 @@ def test_new_refuses_a_bad_slug_and_an_existing_file(tmp_path, capsys):
     assert (deals / "york.yaml").read_text(encoding="utf-8") == "title: York\n"
 
 
+def test_new_refuses_the_slug_index(tmp_path, capsys):
+    deals = _shared_into(tmp_path / "deals")
+    assert main(["new", "index", "--deals-dir", str(deals)]) == 1
+    assert "'index' cannot name a deal" in capsys.readouterr().err
+    assert not (deals / "index.yaml").exists()
+
+
 def test_new_refuses_a_slug_with_a_trailing_newline(tmp_path, capsys):
     deals = _shared_into(tmp_path / "deals")
     assert main(["new", "york\n", "--deals-dir", str(deals)]) == 1

@@ -522,6 +522,13 @@ def test_a_file_name_that_is_not_a_slug_is_refused(tmp_path):
     assert_reported(only_problem(tmp_path), path, 1, "", "file name 'Kent Deal' is not a slug")
 
 
+def test_a_deal_may_not_be_called_index(tmp_path):
+    """Found by the outside attack: deals/index.yaml built deals/index.html (MkDocs reads
+    deals/index.md as the folder's page) while every link led to deals/index/."""
+    path = write_deal(tmp_path, "", name="index.yaml")
+    assert_reported(only_problem(tmp_path), path, 1, "", "'index' cannot name a deal")
+
+
 def test_a_yml_file_is_refused(tmp_path):
     path = write_deal(tmp_path, "", name="kent.yml")
     assert_reported(only_problem(tmp_path), path, 1, "", "kent.yml should end in .yaml")

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..model import LONDON, SLUG_RE
+from ..model.load import reserved_slug
+from ..model.types import RESERVED_SLUGS
 from ..model.clock import build_time
 from ..model.limits import MAX_SLUG
 from ..model.updates import UPDATES_DIR, slugify, update_problems
@@ -44,6 +46,8 @@ def new_deal(deals_dir: Path, slug: str) -> Path:
     """deals_dir/SLUG.yaml from the commented scaffold (generator/scaffold/deal.yaml)."""
     if not SLUG_RE.fullmatch(slug) or len(slug) > MAX_SLUG:  # match() would let "kent\n" through
         raise Refused(f"{slug[:MAX_SLUG]!r} is not a slug (expected at most {MAX_SLUG} lowercase letters, digits and hyphens)")
+    if slug in RESERVED_SLUGS:
+        raise Refused(reserved_slug(slug))
     _folder(deals_dir, "--deals-dir or deals_dir in mkdocs.yml")
     target = deals_dir / f"{slug}.yaml"
     if target.exists():

@@ -20,7 +20,7 @@ from .digest import Digested, cache, digest, stamped
 from .files import read
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate, yaml_problem  # noqa: F401 - InvalidDeals: what load_catalogue raises, caught from here
 from .placeholders import placeholder_message, placeholders
-from .types import SLUG_RE
+from .types import RESERVED_SLUGS, SLUG_RE
 from .yaml import Document, YamlError, parse
 
 
@@ -53,7 +53,13 @@ def name_problem(name: str) -> Optional[str]:
         return f"{name} is not a known shared file (expected one of {', '.join(sorted(SHARED))})"
     if not SLUG_RE.fullmatch(base):
         return f"file name {base!r} is not a slug (expected lowercase letters, digits and hyphens, e.g. greater-manchester.yaml)"
+    if base in RESERVED_SLUGS:
+        return reserved_slug(base)
     return None
+
+
+def reserved_slug(slug: str) -> str:
+    return f"{slug!r} cannot name a deal: deals/{slug}/ would be read as the deals/ folder's own page, and links to the deal would lead nowhere (choose another name)"
 
 
 def is_deal_name(name: str) -> bool:
