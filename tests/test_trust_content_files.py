@@ -219,6 +219,7 @@ PAIRS = {
     "two pages with final and medial sigma": ({"\u03bf\u03b4\u03bf\u03c2.md": "# A\n", "\u039f\u0394\u039f\u03a3.md": "# B\n"}, "\u039f\u0394\u039f\u03a3.md", "content/\u03bf\u03b4\u03bf\u03c2.md (\u03bf\u03b4\u03bf\u03c2/, which Windows and macOS read as the same name"),
     "two files but for letter case": ({"Logo.png": "a\n", "logo.png": "b\n"}, "Logo.png", "content/logo.png, which Windows and macOS read as the same name"),
     "a page written as the folder of a page's file": ({"a.md": "# A\n", "a/index.html.md": "# B\n"}, "a/index.html.md", "as the folder a/index.html/, where the site has the file a/index.html"),
+    "two pages but for a trailing dot": ({"plan.md": "# A\n", "plan..md": "# B\n"}, "plan..md", "content/plan.md (plan/, the same name but for trailing dots or spaces, which Windows leaves out"),
     # the plainly written name keeps its place; of index.md and README.md, index.md, as MkDocs keeps it
     "the home page twice": ({"README.md": "# Readme\n"}, "README.md", "content/index.md (/, the home page)"),
     "a page inside a folder of a file's name": ({"report.pdf": "%PDF-1.4\n", "Report.pdf/summary.md": "# S\n"}, "Report.pdf/summary.md", "inside the folder Report.pdf/, where the site has the file report.pdf, which Windows"),
@@ -329,3 +330,13 @@ def test_build_names_a_file_inside_a_folder_named_as_an_engine_file(name, taken,
     (line,) = problem_lines(result.stderr, name)
     assert f"would be written inside the folder {name.rsplit('/', 1)[0]}/, where the site has the file {taken}" in line
     assert tree_hash(project / "site") == before
+
+
+def test_a_hidden_file_in_a_folder_named_as_an_engine_file_is_left_alone(good, tmp_path):
+    """Found by the fourth outside attack: content/404.html/.keep was refused, though MkDocs
+    never copies a hidden file, so no folder 404.html/ is written."""
+    project = _copy(good, tmp_path)
+    write(project / "content" / "404.html" / ".keep", "")
+    result = dealsite(project, "build", at=NOW)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (project / "site" / "404.html").is_file()

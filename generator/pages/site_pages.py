@@ -120,8 +120,7 @@ def address_key(address: str) -> str:
     ``dashboard/`` are one folder: letter case folded as either folds it (Windows upper-cases
     ``ſ`` and ``ı``, macOS folds ``ς`` to ``σ``), accents in one encoding (macOS stores them
     decomposed), and the trailing dots and spaces Windows drops from each name left out."""
-    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFD", address).upper().casefold())
-    return "/".join(part.rstrip(". ") for part in folded.split("/"))
+    return _without_trailing(unicodedata.normalize("NFD", unicodedata.normalize("NFD", address).upper().casefold()))
 
 
 def page_file(address: str) -> str:
@@ -140,7 +139,7 @@ def _kept_first(uri: str) -> tuple:
     one, the one written plainly (lower case, accents composed, no trailing dot or space)
     keeps it and the other is named; of index.md and README.md, index.md, as MkDocs keeps it."""
     written = page_address(uri) if uri.endswith(".md") else uri
-    plain = "/".join(part.rstrip(". ") for part in unicodedata.normalize("NFC", written).lower().split("/"))
+    plain = _without_trailing(unicodedata.normalize("NFC", written).lower())
     return (written != plain, uri.rsplit("/", 1)[-1] == "README.md", uri)
 
 
@@ -154,4 +153,10 @@ def same_name_note(written: str, taken: str) -> str:
         return ""
     if unicodedata.normalize("NFC", written) == unicodedata.normalize("NFC", taken):
         return ", the same name with its accents encoded otherwise, which macOS reads as one"
+    if _without_trailing(written) == _without_trailing(taken):
+        return ", the same name but for trailing dots or spaces, which Windows leaves out"
     return ", which Windows and macOS read as the same name"
+
+
+def _without_trailing(path: str) -> str:
+    return "/".join(part.rstrip(". ") for part in path.split("/"))

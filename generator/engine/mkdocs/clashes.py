@@ -45,7 +45,7 @@ def engine_file_clashes(files: Files, config, content_dir: Path, shown: Callable
     # As content_clashes compares names: Windows and macOS read 404.HTML/ and 404.html as one.
     taken = {address_key(name): name for name in engine_files(files, config, docs)}
     for file in files:
-        if not is_hand_written(file, docs):
+        if not is_hand_written(file, docs) or file.inclusion.is_excluded():  # .keep: never copied
             continue
         name = taken.get(address_key(file.dest_uri))
         if name is not None and name != file.dest_uri:
