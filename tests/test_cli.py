@@ -94,6 +94,13 @@ def test_new_refuses_the_slug_index(tmp_path, capsys):
     assert not (deals / "index.yaml").exists()
 
 
+def test_new_refuses_a_slug_windows_keeps_for_a_device(tmp_path, capsys):
+    deals = _shared_into(tmp_path / "deals")
+    assert main(["new", "con", "--deals-dir", str(deals)]) == 1
+    assert "'con' cannot name a deal: Windows keeps the name for a device" in capsys.readouterr().err
+    assert not (deals / "con.yaml").exists()
+
+
 def test_new_refuses_a_slug_with_a_trailing_newline(tmp_path, capsys):
     deals = _shared_into(tmp_path / "deals")
     assert main(["new", "york\n", "--deals-dir", str(deals)]) == 1

@@ -529,6 +529,11 @@ def test_a_deal_may_not_be_called_index(tmp_path):
     assert_reported(only_problem(tmp_path), path, 1, "", "'index' cannot name a deal")
 
 
+def test_a_deal_may_not_take_a_name_windows_keeps_for_a_device(tmp_path):
+    path = write_deal(tmp_path, "", name="aux.yaml")
+    assert_reported(only_problem(tmp_path), path, 1, "", "'aux' cannot name a deal: Windows keeps the name for a device")
+
+
 def test_a_yml_file_is_refused(tmp_path):
     path = write_deal(tmp_path, "", name="kent.yml")
     assert_reported(only_problem(tmp_path), path, 1, "", "kent.yml should end in .yaml")

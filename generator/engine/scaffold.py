@@ -14,9 +14,8 @@ from typing import Optional, Sequence
 
 from ..model import LONDON, SLUG_RE
 from ..model.load import reserved_slug
-from ..model.types import RESERVED_SLUGS
 from ..model.clock import build_time
-from ..model.limits import MAX_SLUG
+from ..model.limits import MAX_SLUG, RESERVED_SLUGS
 from ..model.updates import UPDATES_DIR, slugify, update_problems
 
 UPDATE_TEMPLATE = """---

@@ -36,6 +36,7 @@ from typing import Iterator
 
 from .frontmatter import multimarkdown_keys, page_data, split_front_matter
 from .problems import Problem, line_of
+from .limits import WINDOWS_DEVICES
 from .updates import INDEX, UPDATES_DIR
 from .yaml import YamlError, parse
 
@@ -137,10 +138,35 @@ def _entries(directory: Path, prefix: str, ignored: bool = False) -> Iterator[tu
             yield from _entries(Path(entry.path), f"{uri}/", skip)
 
 
+# What Windows does not allow in a name, besides control characters.
+_WINDOWS_FORBIDS = set('<>:"\\|?*')
+
+
+def _unportable(names: list[str]) -> str:
+    """Why a path (its folders' names, and the file's, a page's without .md, as it is
+    published) could not be published as it is, or be copied to Windows or macOS: "" if it can."""
+    for name in names:
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"has a name not written in UTF-8 ({name!r}): MkDocs cannot give it a web address"
+        odd = sorted({c for c in name if c in _WINDOWS_FORBIDS or ord(c) < 32 or ord(c) == 127})
+        if odd:
+            return f"has a name holding {', '.join(map(repr, odd))}, which Windows does not allow in a name"
+        if name.split(".", 1)[0].lower() in WINDOWS_DEVICES:
+            return f"has the name {name}, which Windows keeps for a device"
+        if name.endswith((".", " ")):
+            return f"has a name ending in a dot or space ({name!r}), which Windows leaves out"
+    return ""
+
+
 def _classify(path: Path, uri: str) -> tuple[str, str]:
     """("page" | "update" | "file", "") for a file content/ may hold, or ("", why not)."""
     name, parts = path.name, uri.split("/")
     suffix = path.suffix
+    unportable = _unportable(parts[:-1] + [path.stem if suffix == ".md" else name])
+    if unportable:
+        return "", f"{unportable} (rename it)"
     in_updates = parts[0] == UPDATES_DIR and len(parts) > 1
     if in_updates and len(parts) > 2:
         return "", (

@@ -140,3 +140,11 @@ def _escape(found: re.Match) -> str:
 def visible(text: str) -> str:
     """Text safe to print on one line: each character above as its escape, e.g. \\u202e."""
     return _UNPRINTABLE.sub(_escape, text)
+
+
+# Names Windows keeps for devices, whatever follows a dot (aux.md, con.txt): a file or folder
+# of such a name cannot be created there, so a site holding one cannot be copied there.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{i}" for port in ("com", "lpt") for i in range(1, 10))})
+# Slugs no deal may take: deals/index.md is the deals/ folder's own page to MkDocs, so a deal
+# called index would be written as deals/index.html while every link leads to deals/index/.
+RESERVED_SLUGS = frozenset({"index"}) | WINDOWS_DEVICES

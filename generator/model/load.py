@@ -18,9 +18,10 @@ from .catalogue import Catalogue
 from .deal import Deal
 from .digest import Digested, cache, digest, stamped
 from .files import read
+from .limits import RESERVED_SLUGS, WINDOWS_DEVICES
 from .problems import InvalidDeals, Problem, field_path, line_of, shown_kind, validate, yaml_problem  # noqa: F401 - InvalidDeals: what load_catalogue raises, caught from here
 from .placeholders import placeholder_message, placeholders
-from .types import RESERVED_SLUGS, SLUG_RE
+from .types import SLUG_RE
 from .yaml import Document, YamlError, parse
 
 
@@ -59,6 +60,8 @@ def name_problem(name: str) -> Optional[str]:
 
 
 def reserved_slug(slug: str) -> str:
+    if slug in WINDOWS_DEVICES:
+        return f"{slug!r} cannot name a deal: Windows keeps the name for a device, so the site could not be copied there (choose another name)"
     return f"{slug!r} cannot name a deal: deals/{slug}/ would be read as the deals/ folder's own page, and links to the deal would lead nowhere (choose another name)"
 
 

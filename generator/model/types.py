@@ -59,9 +59,6 @@ LONDON = ZoneInfo("Europe/London")
 # Patterns are matched whole (fullmatch: "$" alone also matches before a final newline) and
 # name their digits [0-9]: only ASCII digits are digits in a deal file.
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Slugs no deal may take: deals/index.md is the deals/ folder's own page to MkDocs, so a deal
-# called index would be written as deals/index.html while every link leads to deals/index/.
-RESERVED_SLUGS = frozenset({"index"})
 YEAR_RE = re.compile(r"([0-9]{4})-([0-9]{2})")
 DECIMAL_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 FILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

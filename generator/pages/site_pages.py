@@ -118,9 +118,10 @@ def content_clashes(content: Content, generated_pages: frozenset[str], *, pack_p
 def address_key(address: str) -> str:
     """A site address as Windows and macOS compare names, where ``Dashboard/`` and
     ``dashboard/`` are one folder: letter case folded as either folds it (Windows upper-cases
-    ``ſ`` and ``ı``, macOS folds ``ς`` to ``σ``), accents in one encoding (macOS stores them
-    decomposed), and the trailing dots and spaces Windows drops from each name left out."""
-    return _without_trailing(unicodedata.normalize("NFD", unicodedata.normalize("NFD", address).upper().casefold()))
+    ``ſ`` and ``ı``, macOS folds ``ς`` to ``σ``) and accents in one encoding (macOS stores them
+    decomposed). Names Windows cannot hold at all (a trailing dot, ``aux``) never get here:
+    ``read_content`` refuses them."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", address).upper().casefold())
 
 
 def page_file(address: str) -> str:
@@ -136,10 +137,10 @@ def _folders(path: str) -> list[str]:
 
 def _kept_first(uri: str) -> tuple:
     """The order in which content/'s files claim a name: of two that Windows or macOS read as
-    one, the one written plainly (lower case, accents composed, no trailing dot or space)
+    one, the one written plainly (lower case, accents composed)
     keeps it and the other is named; of index.md and README.md, index.md, as MkDocs keeps it."""
     written = page_address(uri) if uri.endswith(".md") else uri
-    plain = _without_trailing(unicodedata.normalize("NFC", written).lower())
+    plain = unicodedata.normalize("NFC", written).lower()
     return (written != plain, uri.rsplit("/", 1)[-1] == "README.md", uri)
 
 
@@ -153,10 +154,4 @@ def same_name_note(written: str, taken: str) -> str:
         return ""
     if unicodedata.normalize("NFC", written) == unicodedata.normalize("NFC", taken):
         return ", the same name with its accents encoded otherwise, which macOS reads as one"
-    if _without_trailing(written) == _without_trailing(taken):
-        return ", the same name but for trailing dots or spaces, which Windows leaves out"
     return ", which Windows and macOS read as the same name"
-
-
-def _without_trailing(path: str) -> str:
-    return "/".join(part.rstrip(". ") for part in path.split("/"))
