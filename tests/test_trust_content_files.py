@@ -252,19 +252,23 @@ def test_the_pack_pdf_name_is_free_when_the_project_makes_no_pdf(good, tmp_path)
 ENGINE_FILES = ["404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json", "a theme script"]
 
 
+def _build_refuses(project: Path, name: str, text: str, said: str) -> None:
+    """Writing content/NAME stops `dealsite build`, naming NAME with ``said``, and leaves site/ as it was."""
+    before = tree_hash(project / "site")
+    write(project / "content" / name, text)
+    result = dealsite(project, "build", at=NOW)
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, name)
+    assert said in line
+    assert tree_hash(project / "site") == before
+
+
 @pytest.mark.parametrize("taken", ENGINE_FILES)
 def test_build_names_a_page_written_as_the_folder_of_a_file_the_engine_writes(taken, good, tmp_path):
     project = _copy(good, tmp_path)
     if taken == "a theme script":
         taken = sorted(p.relative_to(project / "site").as_posix() for p in (project / "site" / "assets" / "javascripts").glob("*.js"))[0]
-    before = tree_hash(project / "site")
-    name = f"{taken}.md"
-    write(project / "content" / name, "# Mine\n\nOur own page.\n")
-    result = dealsite(project, "build", at=NOW)
-    assert result.returncode == 1, result.stderr[-3000:]
-    (line,) = problem_lines(result.stderr, name)
-    assert f"would be written as the folder {taken}/, where the site has the file {taken}" in line
-    assert tree_hash(project / "site") == before
+    _build_refuses(project, f"{taken}.md", "# Mine\n\nOur own page.\n", f"would be written as the folder {taken}/, where the site has the file {taken}")
 
 
 @pytest.mark.parametrize(("written", "taken"), [("404.HTML", "404.html"), ("Search/Search_Index.json", "search/search_index.json"), ("\u017fitemap.xml", "sitemap.xml")])
@@ -272,14 +276,7 @@ def test_build_names_a_page_written_as_the_folder_of_an_engine_file_but_for_lett
     """On Windows and macOS the folder 404.HTML/ is the file 404.html the theme writes (and
     with a long s, found by the outside attack, the folder \u017fitemap.xml/ is sitemap.xml)."""
     project = _copy(good, tmp_path)
-    before = tree_hash(project / "site")
-    name = f"{written}.md"
-    write(project / "content" / name, "# Mine\n\nOur own page.\n")
-    result = dealsite(project, "build", at=NOW)
-    assert result.returncode == 1, result.stderr[-3000:]
-    (line,) = problem_lines(result.stderr, name)
-    assert f"would be written as the folder {written}/, where the site has the file {taken}" in line
-    assert tree_hash(project / "site") == before
+    _build_refuses(project, f"{written}.md", "# Mine\n\nOur own page.\n", f"would be written as the folder {written}/, where the site has the file {taken}")
 
 
 def test_check_refuses_a_page_at_an_updates_address_but_for_letter_case(good, tmp_path):
@@ -300,14 +297,8 @@ def test_build_names_a_file_with_the_name_of_a_theme_file_written_otherwise(good
     file, as MkDocs means it to."""
     project = _copy(good, tmp_path)
     theme = sorted((project / "site" / "assets" / "images").glob("*.png"))[0].relative_to(project / "site").as_posix()
-    before = tree_hash(project / "site")
     name = theme.rsplit("/", 1)[0] + "/" + theme.rsplit("/", 1)[1].capitalize()
-    write(project / "content" / name, "not a png\n")
-    result = dealsite(project, "build", at=NOW)
-    assert result.returncode == 1, result.stderr[-3000:]
-    (line,) = problem_lines(result.stderr, name)
-    assert f"has the name of the file {theme}, which Windows and macOS read as the same name" in line
-    assert tree_hash(project / "site") == before
+    _build_refuses(project, name, "not a png\n", f"has the name of the file {theme}, which Windows and macOS read as the same name")
 
 
 @pytest.mark.parametrize(("name", "taken"), [("404.html/x.png", "404.html"), ("Sitemap.xml/x.png", "sitemap.xml"), ("favicon", "favicon")])
@@ -319,13 +310,7 @@ def test_build_names_a_file_inside_a_folder_named_as_an_engine_file(name, taken,
     if name == "favicon":
         taken = sorted((project / "site" / "assets" / "images").glob("*.png"))[0].relative_to(project / "site").as_posix()
         name = f"{taken}/x.png"
-    before = tree_hash(project / "site")
-    write(project / "content" / name, "not a png\n")
-    result = dealsite(project, "build", at=NOW)
-    assert result.returncode == 1, result.stderr[-3000:]
-    (line,) = problem_lines(result.stderr, name)
-    assert f"would be written inside the folder {name.rsplit('/', 1)[0]}/, where the site has the file {taken}" in line
-    assert tree_hash(project / "site") == before
+    _build_refuses(project, name, "not a png\n", f"would be written inside the folder {name.rsplit('/', 1)[0]}/, where the site has the file {taken}")
 
 
 def test_a_hidden_file_in_a_folder_named_as_an_engine_file_is_left_alone(good, tmp_path):
