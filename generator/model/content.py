@@ -36,7 +36,7 @@ from typing import Iterator
 
 from .frontmatter import multimarkdown_keys, page_data, split_front_matter
 from .problems import Problem, line_of
-from .limits import WINDOWS_DEVICES
+from .limits import WINDOWS_DEVICES, suspect, visible
 from .updates import INDEX, UPDATES_DIR
 from .yaml import YamlError, parse
 
@@ -149,14 +149,17 @@ def _unportable(names: list[str]) -> str:
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
-            return f"has a name not written in UTF-8 ({name!r}): MkDocs cannot give it a web address"
-        odd = sorted({c for c in name if c in _WINDOWS_FORBIDS or ord(c) < 32 or ord(c) == 127})
+            return f"has a name not written in UTF-8 ({name!r}): MkDocs cannot give it a web address (rename it)"
+        odd = sorted({c for c in name if c in _WINDOWS_FORBIDS or c < " "})
         if odd:
-            return f"has a name holding {', '.join(map(repr, odd))}, which Windows does not allow in a name"
-        if name.split(".", 1)[0].lower() in WINDOWS_DEVICES:
-            return f"has the name {name}, which Windows keeps for a device"
+            return f"has a name holding {', '.join(map(repr, odd))}, which Windows does not allow in a name (rename it)"
+        wrong = suspect(name)  # as in deal text: invisible characters make two names look alike
+        if wrong:
+            return f"has a name ({visible(name)}) that {wrong}"
+        if name.split(".", 1)[0].rstrip(" ").lower() in WINDOWS_DEVICES:
+            return f"has the name {name!r}, which Windows keeps for a device (rename it)"
         if name.endswith((".", " ")):
-            return f"has a name ending in a dot or space ({name!r}), which Windows leaves out"
+            return f"is published under the name {name!r}, whose last dot or space Windows drops: the name would change there (rename it)"
     return ""
 
 
@@ -166,7 +169,7 @@ def _classify(path: Path, uri: str) -> tuple[str, str]:
     suffix = path.suffix
     unportable = _unportable(parts[:-1] + [path.stem if suffix == ".md" else name])
     if unportable:
-        return "", f"{unportable} (rename it)"
+        return "", unportable
     in_updates = parts[0] == UPDATES_DIR and len(parts) > 1
     if in_updates and len(parts) > 2:
         return "", (

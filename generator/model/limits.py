@@ -142,9 +142,12 @@ def visible(text: str) -> str:
     return _UNPRINTABLE.sub(_escape, text)
 
 
-# Names Windows keeps for devices, whatever follows a dot (aux.md, con.txt): a file or folder
-# of such a name cannot be created there, so a site holding one cannot be copied there.
-WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{i}" for port in ("com", "lpt") for i in range(1, 10))})
+# Names Windows keeps for devices, whatever follows a dot or spaces before it (aux.md, nul .txt):
+# a file or folder of such a name cannot be created there, so a site holding one cannot be
+# copied there. Windows reads the superscripts 1, 2 and 3 as digits in these (com¹).
+WINDOWS_DEVICES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$", *(f"{port}{digit}" for port in ("com", "lpt") for digit in "123456789\u00b9\u00b2\u00b3")}
+)
 # Slugs no deal may take: deals/index.md is the deals/ folder's own page to MkDocs, so a deal
 # called index would be written as deals/index.html while every link leads to deals/index/.
 RESERVED_SLUGS = frozenset({"index"}) | WINDOWS_DEVICES
