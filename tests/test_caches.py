@@ -20,7 +20,7 @@ from generator.model import yaml as strict_yaml
 from generator.model.deal import Deal
 from generator.model.digest import forget_caches
 from generator.model.load import load_catalogue
-from generator.model.updates import load_updates
+from generator.model.updates import load_updates, update_files
 from generator.pages import generate as generate_module
 from generator.pages import links
 from generator.pages.render import COMPILED
@@ -110,10 +110,10 @@ def test_an_update_saved_again_unchanged_is_not_parsed_again(tmp_path, monkeypat
     folder = tmp_path / "updates"
     shutil.copytree(REPO / "content" / "updates", folder)
     catalogue = load_catalogue([REPO / "deals"], jobs=1)
-    before = load_updates(folder, catalogue)
+    before = load_updates(update_files(folder), catalogue)
     parsed = _counting(monkeypatch, updates, "_load_one")
     _touch(folder / REVIEWS)
-    after = load_updates(folder, catalogue)
+    after = load_updates(update_files(folder), catalogue)
     assert parsed == []
     assert [a is b for a, b in zip(after, before)] == [True] * 4
 
@@ -123,9 +123,9 @@ def test_an_update_edited_with_the_same_size_and_time_is_read_again(tmp_path):
     folder = tmp_path / "updates"
     shutil.copytree(REPO / "content" / "updates", folder)
     catalogue = load_catalogue([REPO / "deals"], jobs=1)
-    load_updates(folder, catalogue)
+    load_updates(update_files(folder), catalogue)
     _same_size_edit(folder / REVIEWS, "title: First reviews", "title: Tsrif reviews")
-    titles = {u.stem: u.title for u in load_updates(folder, catalogue)}
+    titles = {u.stem: u.title for u in load_updates(update_files(folder), catalogue)}
     assert titles[REVIEWS[:-3]] == "Tsrif reviews of progress published"
 
 

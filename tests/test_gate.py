@@ -25,7 +25,7 @@ from publishing_support import epoch, tree_hash
 from generator.compute.embargo import publish
 from generator.engine.gate import scan
 from generator.model.load import load_catalogue
-from generator.model.updates import load_updates
+from generator.model.updates import load_updates, update_files
 
 pytestmark = pytest.mark.xdist_group("gate")
 
@@ -76,7 +76,7 @@ def built(project, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def publication(project):
     catalogue = load_catalogue([project / "deals"])
-    updates = load_updates(project / "content" / "updates", catalogue)
+    updates = load_updates(update_files(project / "content" / "updates"), catalogue)
     return publish(catalogue, updates, dt.datetime.fromisoformat(NOW))
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from generator.compute.embargo import publish
 from generator.model.load import load_catalogue
-from generator.model.updates import load_updates
+from generator.model.updates import load_updates, update_files
 from generator.pages.bundle import Bundle
 from generator.pages.generate import DealMemo, generate
 
@@ -25,7 +25,7 @@ NOW = dt.datetime(2016, 6, 1, 12, tzinfo=dt.timezone.utc)
 @pytest.fixture(scope="module")
 def inputs():
     catalogue = load_catalogue([REPO / "deals"])
-    return publish(catalogue, load_updates(REPO / "content" / "updates", catalogue), NOW)
+    return publish(catalogue, load_updates(update_files(REPO / "content" / "updates"), catalogue), NOW)
 
 
 def _generate(publication, **kwargs) -> Bundle:

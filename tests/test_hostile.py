@@ -64,7 +64,7 @@ def test_every_case_says_what_it_attacks_and_expects():
 
 def _problems(case: dict, tmp_path: Path) -> list:
     from generator.model.load import InvalidDeals, load_catalogue
-    from generator.model.updates import load_updates
+    from generator.model.updates import load_updates, update_files
 
     source = HOSTILE / case["file"]
     if case["file"].startswith("deals/"):
@@ -81,7 +81,7 @@ def _problems(case: dict, tmp_path: Path) -> list:
         directory.mkdir()
         shutil.copy(source, directory / source.name)
         with pytest.raises(InvalidDeals) as raised:  # InvalidUpdates is one
-            load_updates(directory, catalogue)
+            load_updates(update_files(directory), catalogue)
     return raised.value.problems
 
 

@@ -80,14 +80,14 @@ def test_check_refuses_the_bomb_in_a_deal_file_at_once(tmp_path):
 
 
 def test_an_update_whose_front_matter_is_the_bomb_is_refused_at_once(tmp_path):
-    from generator.model.updates import load_updates
+    from generator.model.updates import load_updates, update_files
 
     catalogue = load_catalogue([REPO / "deals"])
     updates = tmp_path / "updates"
     updates.mkdir()
     (updates / "2026-01-05-laughs.md").write_text(f"---\n{BOMB}---\n\nText.\n", encoding="utf-8")
     with pytest.raises(InvalidDeals) as refused:
-        _quickly(lambda: load_updates(updates, catalogue))
+        _quickly(lambda: load_updates(update_files(updates), catalogue))
     [problem] = refused.value.problems
     assert (problem.line, problem.message) == (3, "*a is an alias (repeat the value instead: aliases are not allowed)")
 
@@ -447,14 +447,14 @@ def test_a_long_value_is_quoted_only_in_part(tmp_path):
 
 
 def _update(tmp_path: Path, text: str) -> list:
-    from generator.model.updates import load_updates
+    from generator.model.updates import load_updates, update_files
 
     catalogue = load_catalogue([REPO / "deals"])
     directory = tmp_path / "updates"
     directory.mkdir(exist_ok=True)
     (directory / "2026-01-05-news.md").write_text(text, encoding="utf-8")
     with pytest.raises(InvalidDeals) as refused:
-        load_updates(directory, catalogue)
+        load_updates(update_files(directory), catalogue)
     return refused.value.problems
 
 

@@ -26,6 +26,7 @@ from serve_support import eventually, free_port, get
 pytestmark = pytest.mark.xdist_group("serve")
 
 DRAFT = "zqxservedraftcanary"
+DRAFT_PAGE = "zqxdraftdocscanary"
 
 
 
@@ -71,6 +72,11 @@ def project(tmp_path_factory):
     draft = source.replace("\ntitle: ", f"\ndraft: true\ntitle: {DRAFT} ", 1)
     assert draft != source
     (root / "deals" / f"{DRAFT}.yaml").write_text(draft, encoding="utf-8")
+    # A page mkdocs.yml's draft_docs names: MkDocs' own serve shows such pages; dealsite's, only with --drafts.
+    (root / "content" / "plans").mkdir()
+    (root / "content" / "plans" / "next.md").write_text(f"# Next\n\nThe {DRAFT_PAGE} plan.\n", encoding="utf-8")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("draft_docs: |\n  plans/\n")
     return root
 
 
@@ -82,6 +88,20 @@ def test_serve_with_drafts_shows_a_draft_deal_with_a_preview_banner(project):
     assert DRAFT in page
     assert "Preview: not yet public" in page
     assert DRAFT in home
+
+
+def test_serve_with_drafts_shows_a_page_draft_docs_names(project):
+    with serving(project, "--drafts") as base:
+        status, page = get(base + "plans/next/")
+    assert (status, DRAFT_PAGE in page) == (200, True)
+
+
+def test_serve_without_drafts_shows_no_page_draft_docs_names(project):
+    with serving(project) as base:
+        status, page = get(base + "plans/next/")
+        index = get(base + "search/search_index.json")[1]
+    assert status == 404
+    assert DRAFT_PAGE not in page + index
 
 
 def test_serve_without_drafts_shows_nothing_of_a_draft_deal(project):

@@ -14,7 +14,7 @@ from generator.cli import main
 from generator.compute.embargo import publish
 from generator.model.git import last_changed
 from generator.model.load import load_catalogue
-from generator.model.updates import InvalidUpdates, load_updates
+from generator.model.updates import InvalidUpdates, load_updates, update_files
 
 UTC = dt.timezone.utc
 
@@ -27,7 +27,7 @@ def catalogue():
 def _problems(tmp_path: Path, catalogue, name: str, text: str) -> list[str]:
     (tmp_path / name).write_text(text, encoding="utf-8")
     with pytest.raises(InvalidUpdates) as caught:
-        load_updates(tmp_path, catalogue)
+        load_updates(update_files(tmp_path), catalogue)
     return [str(p) for p in caught.value.problems]
 
 
@@ -35,14 +35,14 @@ GOOD = "---\ntitle: Kent signs\ndate: 2026-03-02\ndeals: [kent]\nsummary: Kent s
 
 
 def test_the_example_updates_are_valid_and_tied_to_example_deals(catalogue):
-    updates = load_updates(REPO / "content" / "updates", catalogue)
+    updates = load_updates(update_files(REPO / "content" / "updates"), catalogue)
     assert len(updates) >= 3
     assert all(u.deals for u in updates)
 
 
 def test_a_good_update_loads_with_its_fields(tmp_path, catalogue):
     (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
-    [update] = load_updates(tmp_path, catalogue)
+    [update] = load_updates(update_files(tmp_path), catalogue)
     assert (update.title, update.deals, update.url) == ("Kent signs", ["kent"], "updates/2026-03-02-kent-signs/")
     assert update.body == "\nText.\n"
 
@@ -110,14 +110,14 @@ def test_a_bare_date_embargo_lifts_at_midnight_london_time(tmp_path, catalogue):
     (tmp_path / "2026-05-01-kent-signs.md").write_text(
         GOOD.replace("2026-03-02", "2026-05-01").replace("summary:", "publish_after: 2026-06-01\nsummary:"), encoding="utf-8"
     )
-    updates = load_updates(tmp_path, catalogue)
+    updates = load_updates(update_files(tmp_path), catalogue)
     assert publish(catalogue, updates, dt.datetime(2026, 5, 31, 22, 59, 59, tzinfo=UTC)).updates == ()
     assert publish(catalogue, updates, dt.datetime(2026, 5, 31, 23, 0, 0, tzinfo=UTC)).updates == tuple(updates)
 
 
 def test_an_update_about_a_held_back_deal_is_held_back_with_it(tmp_path, catalogue):
     (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
-    updates = load_updates(tmp_path, catalogue)
+    updates = load_updates(update_files(tmp_path), catalogue)
     without_kent = catalogue.model_copy(update={"deals": [d for d in catalogue.deals if d.slug != "kent"]})
     assert publish(without_kent, updates, dt.datetime(2030, 1, 1, tzinfo=UTC)).updates == ()
 
@@ -140,7 +140,7 @@ def scaffolded(tmp_path_factory):
 def test_new_update_writes_a_draft_that_passes_validation(scaffolded):
     path = scaffolded / "content" / "updates" / "2026-04-01-fenland-first-talks-next-steps.md"
     catalogue = load_catalogue([scaffolded / "deals"])
-    [update] = [u for u in load_updates(path.parent, catalogue) if u.stem == path.stem]
+    [update] = [u for u in load_updates(update_files(path.parent), catalogue) if u.stem == path.stem]
     assert (update.title, update.deals, update.draft) == ("Fenland: first talks & next steps", ["fenland", "kent"], True)
 
 
@@ -235,7 +235,7 @@ def test_update_bodies_keep_the_text_of_raw_html_and_script_links_but_not_their_
 
     body = "Write to <press@example.org>.\n\n`<b>` in code.\n\n<b>bold</b> <script>alert(1)</script>\n[x](JavaScript:alert(1))\n"
     (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD.replace("\nText.\n", "\n" + body), encoding="utf-8")
-    [update] = load_updates(tmp_path, catalogue)
+    [update] = load_updates(update_files(tmp_path), catalogue)
     html = render_body(update).html
     assert "<b>" not in html and "bold" in html and "<script" not in html and "alert(1)" not in html
     assert "<code>&lt;b&gt;</code>" in html and "<a>x</a>" in html and 'href="mailto:' in html
@@ -246,27 +246,27 @@ def test_update_bodies_keep_the_text_of_raw_html_and_script_links_but_not_their_
 
 def test_an_unchanged_update_is_not_parsed_again(tmp_path, catalogue):
     (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
-    [first] = load_updates(tmp_path, catalogue)
-    [second] = load_updates(tmp_path, catalogue)
+    [first] = load_updates(update_files(tmp_path), catalogue)
+    [second] = load_updates(update_files(tmp_path), catalogue)
     assert second is first
 
 
 def test_an_edited_update_is_read_again(tmp_path, catalogue):
     path = tmp_path / "2026-03-02-kent-signs.md"
     path.write_text(GOOD, encoding="utf-8")
-    load_updates(tmp_path, catalogue)
+    load_updates(update_files(tmp_path), catalogue)
     path.write_text(GOOD.replace("Kent signs", "Kent signs at last"), encoding="utf-8")
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))  # a later edit
-    [update] = load_updates(tmp_path, catalogue)
+    [update] = load_updates(update_files(tmp_path), catalogue)
     assert update.title == "Kent signs at last"
 
 
 def test_a_cached_update_about_a_deal_that_has_gone_is_reported_at_its_line(tmp_path, catalogue):
     (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
-    load_updates(tmp_path, catalogue)
+    load_updates(update_files(tmp_path), catalogue)
     without_kent = catalogue.model_copy(update={"deals": [d for d in catalogue.deals if d.slug != "kent"]})
     with pytest.raises(InvalidUpdates) as caught:
-        load_updates(tmp_path, without_kent)
+        load_updates(update_files(tmp_path), without_kent)
     [problem] = caught.value.problems
     assert (problem.line, problem.field) == (4, "deals[0]")  # `deals: [kent]` is line 4 of the file
 

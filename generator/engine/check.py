@@ -20,7 +20,7 @@ from ..model.files import read
 from ..model.assemble import SCRUTINY_FILE, SHARED
 from ..model.load import InvalidDeals, deal_files, load_catalogue, read_document
 from ..model.problems import ERROR, WARNING, Problem
-from ..model.updates import FrontMatter, split_front_matter, update_files
+from ..model.updates import FrontMatter, split_front_matter
 from ..model.yaml import YamlError, decode
 from ..runtime import PARALLEL_FROM, forked_map, jobs_available
 from .pipeline import Settings, build_moment, read_sources
@@ -58,7 +58,7 @@ def check_project(settings: Settings, now: dt.datetime) -> CheckReport:
     files, _ = deal_files([settings.deals_dir])
     problems = _deal_warnings(sources.catalogue, files, now)
     problems += _shared_warnings(sources.catalogue, settings.deals_dir, whole=True)
-    problems += _update_warnings(update_files(settings.updates_dir))
+    problems += _update_warnings(sources.content.update_paths())
     return _report(problems, deals=len(sources.catalogue.deals), updates=len(sources.updates))
 
 

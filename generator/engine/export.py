@@ -137,7 +137,12 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
     try:
         mark_site(staging)
         docs = staging / DOCS
-        shutil.copytree(settings.content_dir, docs, symlinks=True)  # a symlink stays one: the check refuses it
+        # What the site publishes of content/, nothing else: not what exclude_docs or draft_docs
+        # leave out (an update among them would be raw text in the export), nor hidden files.
+        docs.mkdir()
+        for uri in sorted(sources.content.published()):
+            (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(sources.content.path(uri), docs / uri)
         built = build(settings, sources, now, out_dir=docs, jobs=jobs)
         public = {u.src_uri: u for u in built.publication.updates}
         for update in sources.updates:

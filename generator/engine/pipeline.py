@@ -32,7 +32,7 @@ from ..model.git import GitError, Reader, last_changed
 from ..model.limits import FIRST_YEAR, LAST_YEAR
 from ..model.load import SHARED, deal_files, edited_deal, is_deal_name, load_catalogue, name_problem
 from ..model.problems import InvalidDeals
-from ..model.updates import UPDATES_DIR, Update, load_updates
+from ..model.updates import Update, load_updates
 from ..pages.bundle import Bundle, GeneratedPage
 from ..pages.generate import DealMemo, generate, own_pages
 from ..pages.site_pages import content_clashes, generated_page_uris
@@ -51,10 +51,16 @@ class Settings:
     # Where readers suggest a correction: a mailto: address or an issue form's URL ("": no links)
     corrections: str = ""
     as_of: Optional[dt.date] = None  # an archive: the public site as it stood at the end of this day
+    # mkdocs.yml's exclude_docs and draft_docs, a gitignore-style line each: files of content/
+    # the engine leaves out of the site (draft_docs: out of the build, in a preview).
+    exclude_docs: tuple[str, ...] = ()
+    draft_docs: tuple[str, ...] = ()
 
     @property
-    def updates_dir(self) -> Path:
-        return self.content_dir / UPDATES_DIR
+    def left_out(self) -> tuple[str, ...]:
+        """What content/ leaves out besides hidden files: a build leaves out drafts too; a preview
+        shows them (``dealsite serve --drafts`` clears ``draft_docs``)."""
+        return self.exclude_docs + self.draft_docs
 
     def source_dirs(self) -> tuple[Path, ...]:
         """The folders a build reads and must never write into."""
@@ -137,10 +143,10 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     ``now``, every update and page so).
     Raises ``InvalidDeals`` naming every problem at once, before anything is built or written:
     `dealsite check`, `dealsite build`, `mkdocs build` and serve all refuse the same way."""
-    content, problems = read_content(settings.content_dir)
+    content, problems = read_content(settings.content_dir, settings.left_out)
     try:
         catalogue = load_catalogue([settings.deals_dir])
-        updates = tuple(load_updates(settings.updates_dir, catalogue))
+        updates = tuple(load_updates(content.update_paths(), catalogue))
     except InvalidDeals as error:
         raise InvalidDeals(problems + error.problems) from None
     # The pages the site will have: each deal's, each meeting's pack, the pages across deals.

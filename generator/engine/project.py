@@ -102,6 +102,8 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         pack_pdf=bool(options.get("pack_pdf", False)),
         as_of=_as_of(options.get("as_of"), config_file),
         corrections=_corrections(text(options.get("corrections", "") or "", "dealsite: corrections"), config_file),
+        exclude_docs=tuple(text(config.get("exclude_docs") or "", "exclude_docs").splitlines()),
+        draft_docs=tuple(text(config.get("draft_docs") or "", "draft_docs").splitlines()),
     )
 
 

@@ -21,9 +21,15 @@ Refused, naming the file and why: symbolic links (files or folders, anywhere), a
 is not a regular file or folder, editors' backups, Markdown under another extension
 (MkDocs renders ``.markdown``, ``.mdown``, ``.mkdn`` and ``.mkd`` too, and copies ``.MD`` as
 it is), dated or update-like pages outside updates/, anything in a subfolder of updates/,
-SVG images, and unknown extensions. Hidden names (``.git``, ``.DS_Store``) and the root
-``templates/`` folder are what MkDocs leaves out by default (``exclude_docs``): they are
-ignored, though symbolic links in them are still refused (MkDocs walks into them).
+SVG images, and unknown extensions.
+
+Left out, as MkDocs leaves them out: hidden names (``.git``, ``.DS_Store``), the root
+``templates/`` folder, and whatever mkdocs.yml's ``exclude_docs`` and ``draft_docs`` name
+(``Settings.left_out``). MkDocs matches these gitignore-style lines against each file's path
+and publishes nothing they match, so neither does dealsite: such a file is not checked, not
+counted as a page, and an update among them is not published. A later ``!`` line brings a
+file back, and it is then checked like any other. Symbolic links are refused even where
+left out (MkDocs walks into them).
 """
 
 from __future__ import annotations
@@ -32,7 +38,9 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
+
+from pathspec import GitIgnoreSpec
 
 from .frontmatter import multimarkdown_keys, page_data, split_front_matter
 from .problems import Problem, line_of
@@ -74,6 +82,9 @@ class Content:
     def published(self) -> frozenset[str]:
         return self.pages | self.updates | self.files
 
+    def update_paths(self) -> list[Path]:
+        return [self.path(uri) for uri in sorted(self.updates)]
+
 
 @dataclass(frozen=True)
 class Page:
@@ -92,14 +103,23 @@ def read_page(content: Content, uri: str) -> Page:
     return Page(uri, meta, body, line)
 
 
-def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:
+# What MkDocs leaves out of every site (mkdocs.structure.files._default_exclude); a project's
+# exclude_docs lines follow these, so a "!" line of its own can bring a hidden file back.
+LEFT_OUT = (".*", "/templates/")
+
+
+def read_content(content_dir: Path, left_out: Sequence[str] = ()) -> tuple[Content, list[Problem]]:
     """Every file under content_dir sorted into pages, updates and static files, and a problem
-    (``file:1: why``) for each that may not be published. Nothing is read through a link."""
+    (``file:1: why``) for each that may not be published. Nothing is read through a link.
+    ``left_out``: gitignore-style lines naming files the engine leaves out besides hidden ones
+    (``Settings.left_out``); those are passed over."""
     content_dir = Path(content_dir)
     pages, updates, files, problems = set(), set(), set(), []
     if not content_dir.is_dir():
         return Content(root=content_dir), []
-    for path, uri, ignored in _entries(content_dir, ""):
+    spec = GitIgnoreSpec.from_lines([*LEFT_OUT, *left_out])
+    for path, uri in _entries(content_dir, ""):
+        ignored = spec.match_file(uri)
         file = str(path)
         if path.is_symlink():
             kind = "folder" if path.is_dir() else "file"
@@ -123,19 +143,17 @@ def read_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     return Content(frozenset(pages), frozenset(updates), frozenset(files), content_dir), problems
 
 
-def _entries(directory: Path, prefix: str, ignored: bool = False) -> Iterator[tuple[Path, str, bool]]:
-    """(path, path relative to content/, ignored by MkDocs) of everything under directory, in
-    order; folders are entered only when they are real folders, never through a link."""
+def _entries(directory: Path, prefix: str) -> Iterator[tuple[Path, str]]:
+    """(path, path relative to content/) of everything under directory, in order; folders are
+    entered only when they are real folders, never through a link. Left-out folders are
+    entered too: a "!" line may bring a file in them back, and links in them are refused."""
     with os.scandir(directory) as found:
         entries = sorted(found, key=lambda e: e.name)
     for entry in entries:
         uri = f"{prefix}{entry.name}"
-        folder = entry.is_dir(follow_symlinks=False)
-        # MkDocs' default exclude_docs: names starting with "." anywhere, and the folder /templates/.
-        skip = ignored or entry.name.startswith(".") or (folder and uri == "templates")
-        yield Path(entry.path), uri, skip
-        if folder:
-            yield from _entries(Path(entry.path), f"{uri}/", skip)
+        yield Path(entry.path), uri
+        if entry.is_dir(follow_symlinks=False):
+            yield from _entries(Path(entry.path), f"{uri}/")
 
 
 # What Windows does not allow in a name, besides control characters.

@@ -87,8 +87,9 @@ class Update(FrontMatter, Digested):  # Digested: the digest of its file's name 
 
 
 def update_files(directory: Path) -> list[Path]:
-    """The update files of directory: every ``*.md`` in it but index.md. Symbolic links and
-    anything not a regular file are never opened (``content.py`` refuses them)."""
+    """The update files of a folder of updates alone: every ``*.md`` in it but index.md. Symbolic
+    links and anything not a regular file are never opened. A project's updates are those
+    ``content.read_content`` finds (it leaves out what MkDocs leaves out)."""
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir() if p.suffix == ".md" and p.name != INDEX and not p.is_symlink() and p.is_file())
@@ -185,12 +186,12 @@ def update_problems(path: Path, raw: bytes, known: set[str]) -> list[Problem]:
     return _load_one(path, known, raw)[1]
 
 
-def load_updates(directory: Path, catalogue: Catalogue) -> list[Update]:
-    """Every update in directory, checked against the catalogue's deals (all of them,
+def load_updates(files: Iterable[Path], catalogue: Catalogue) -> list[Update]:
+    """Every update of these files, checked against the catalogue's deals (all of them,
     public or not), newest first. Raises :class:`InvalidUpdates` with every problem."""
     known = {d.slug for d in catalogue.deals}
     updates, problems = [], []
-    for path in update_files(Path(directory)):
+    for path in sorted(files):
         update, found = _load_one_cached(path, known)
         problems += found
         if update is not None:

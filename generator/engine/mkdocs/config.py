@@ -29,7 +29,14 @@ def settings_from(config) -> Settings:
         pack_pdf=bool(options.get("pack_pdf", False)),
         as_of=as_of_date(options.get("as_of")),
         corrections=_corrections(options.get("corrections", "") or ""),
+        exclude_docs=_lines(config.exclude_docs),
+        draft_docs=_lines(config.draft_docs),
     )
+
+
+def _lines(spec) -> tuple[str, ...]:
+    """A gitignore-style setting (MkDocs compiles it to a pathspec) as the lines it was written in."""
+    return tuple(pattern.pattern for pattern in spec.patterns) if spec is not None else ()
 
 
 def _corrections(value: str) -> str:

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Optional
 
@@ -128,6 +129,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         if not hasattr(self, "command"):  # used without on_startup (e.g. MkDocs' build function called directly)
             self.on_startup(command="build", dirty=False)
         self.settings = settings_from(config)
+        if self.previews:  # draft_docs pages are shown, and checked, in a preview (and only there)
+            self.settings = replace(self.settings, draft_docs=())
         # An archive says so on every page (overrides/main.html); an export carries it the same way.
         config.extra["dealsite_archive"] = archive_words(self.settings)
         # Every command but the preview server publishes: build, gh-deploy (which MkDocs reports
@@ -160,6 +163,11 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         # Generated here, after MkDocs has emptied site_dir, so files can be written straight into it.
         site_dir = Path(config.site_dir)
+        for file in files:
+            if file.inclusion == InclusionLevel.DRAFT and not self.previews:
+                # MkDocs' own serve shows draft_docs pages; dealsite's shows them only with
+                # --drafts, where read_sources has checked them.
+                file.inclusion = InclusionLevel.EXCLUDED
         self._check_files(files)
         engine_file_clashes(files, config, Path(self.settings.content_dir), self.content.path)
         try:

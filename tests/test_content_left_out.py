@@ -1,0 +1,134 @@
+"""What mkdocs.yml's exclude_docs and draft_docs leave out of content/ is left out by dealsite too.
+
+MkDocs publishes nothing these gitignore-style settings name (draft_docs: nothing in a build;
+its own serve shows them). dealsite used to read content/ by its own rule, hidden names only,
+so: a file an editor had left out was still refused by `dealsite check` (a false refusal); an
+update left out was still published, since its page is dealsite's and not MkDocs'; and a
+hidden file brought back with a "!" line was published by MkDocs without dealsite's checks.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pathspec import GitIgnoreSpec
+from trust_support import NOW, copy_project, dealsite, leaks, problem_lines, update, write
+
+from generator.engine.mkdocs.config import read_settings
+from generator.engine.project import read_project
+
+pytestmark = pytest.mark.xdist_group("content-left-out")
+
+CANARY = "zqxleftoutcanary"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("left-out") / "project")
+
+
+def _copy(project: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(project, tmp_path / "project", symlinks=True))
+
+
+def _set(project: Path, **settings: str) -> None:
+    """mkdocs.yml with each setting (exclude_docs, draft_docs) as a block of lines."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    for key, lines in settings.items():
+        text += f"{key}: |\n" + "".join(f"  {line}\n" for line in lines.splitlines())
+    config.write_text(text, encoding="utf-8")
+
+
+def test_files_exclude_docs_names_are_not_checked_or_published(project, tmp_path):
+    project = _copy(project, tmp_path)
+    write(project / "content" / "drafts" / "notes.docx", f"{CANARY} notes\n")  # an extension content/ refuses
+    write(project / "content" / "Dashboard.md", f"# {CANARY}\n")  # a generated page's address but for case
+    refused = dealsite(project, "check")
+    assert refused.returncode == 1, refused.stderr[-3000:]
+    assert problem_lines(refused.stderr, "notes.docx") and problem_lines(refused.stderr, "Dashboard.md"), refused.stderr[-3000:]
+
+    _set(project, exclude_docs="drafts/\n/Dashboard.md")
+    checked = dealsite(project, "check")
+    assert checked.returncode == 0, checked.stderr[-3000:]
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert not (project / "site" / "drafts").exists()
+    assert leaks(project / "site", CANARY) == {}
+
+
+def test_an_update_exclude_docs_names_is_not_published(project, tmp_path):
+    project = _copy(project, tmp_path)
+    name = "2026-05-01-not-for-now.md"
+    write(project / "content" / "updates" / name, update(f"{CANARY} title", "2026-05-01", f"The {CANARY} body.\n"))
+    _set(project, exclude_docs=f"# held back by hand\nupdates/{name}")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert leaks(project / "site", CANARY) == {}
+    assert not (project / "site" / "updates" / name[:-3]).exists()
+
+
+def test_a_hidden_file_a_line_brings_back_is_checked_and_published(project, tmp_path):
+    project = _copy(project, tmp_path)
+    write(project / "content" / ".well-known" / "security.txt", "Contact: mailto:security@example.org\n")
+    _set(project, exclude_docs="!.well-known/")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    published = project / "site" / ".well-known" / "security.txt"
+    assert published.read_text(encoding="utf-8") == "Contact: mailto:security@example.org\n"
+
+    write(project / "content" / ".well-known" / "run.exe", "MZ\n")  # MkDocs would copy it as it is
+    result = dealsite(project, "check")
+    assert result.returncode == 1, result.stderr[-3000:]
+    (line,) = problem_lines(result.stderr, ".well-known/run.exe")
+    assert "the extension .exe" in line
+
+
+def test_a_page_draft_docs_names_is_left_out_of_the_build(project, tmp_path):
+    project = _copy(project, tmp_path)
+    write(project / "content" / "plans" / "next.md", f"# Next\n\nThe {CANARY} plan.\n")
+    _set(project, draft_docs="plans/")
+    assert dealsite(project, "check").returncode == 0
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert not (project / "site" / "plans").exists()
+    assert leaks(project / "site", CANARY) == {}
+
+
+def test_the_engine_and_the_engine_free_reading_agree_on_what_is_left_out(project, tmp_path):
+    project = _copy(project, tmp_path)
+    _set(project, exclude_docs="drafts/\n# a comment\n!drafts/keep.md\n*.tmp.md", draft_docs="plans/")
+    by_engine = read_settings(project / "mkdocs.yml")
+    _, by_yaml = read_project(project / "mkdocs.yml")
+    assert by_engine.exclude_docs == by_yaml.exclude_docs == ("drafts/", "# a comment", "!drafts/keep.md", "*.tmp.md")
+    assert by_engine.draft_docs == by_yaml.draft_docs == ("plans/",)
+    assert by_engine.left_out == ("drafts/", "# a comment", "!drafts/keep.md", "*.tmp.md", "plans/")
+
+
+def test_the_lines_read_back_from_mkdocs_match_as_mkdocs_matches():
+    """The adapter reads exclude_docs back from the pathspec MkDocs compiles it into (each
+    pattern's ``pattern``); if pathspec stopped keeping the line, this fails."""
+    from mkdocs.config.config_options import PathSpec
+
+    written = "drafts/\n!drafts/keep.md\n/templates/\n*.tmp.md\n"
+    spec = PathSpec().validate(written)
+    lines = tuple(p.pattern for p in spec.patterns)
+    assert lines == ("drafts/", "!drafts/keep.md", "/templates/", "*.tmp.md")
+    again = GitIgnoreSpec.from_lines(lines)
+    for uri in ("drafts/a.md", "drafts/keep.md", "templates/x.md", "a/templates/x.md", "x.tmp.md", "notes.md"):
+        assert again.match_file(uri) == spec.match_file(uri), uri
+
+
+def test_an_export_holds_nothing_the_build_leaves_out(project, tmp_path):
+    project = _copy(project, tmp_path)
+    name = "2026-05-01-not-for-now.md"
+    write(project / "content" / "updates" / name, update(f"{CANARY} title", "2026-05-01", f"The {CANARY} body.\n"))
+    write(project / "content" / "drafts" / "notes.txt", f"{CANARY} notes\n")
+    write(project / "content" / ".notes.txt", f"{CANARY} hidden notes\n")
+    _set(project, exclude_docs=f"drafts/\nupdates/{name}")
+    exported = dealsite(project, "export", str(tmp_path / "export"), at=NOW)
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    assert leaks(tmp_path / "export", CANARY) == {}
+    assert (tmp_path / "export" / "docs" / "publishing" / "index.md").is_file()  # what the site publishes is there
