@@ -104,7 +104,6 @@ def test_the_engine_and_the_engine_free_reading_agree_on_what_is_left_out(projec
     _, by_yaml = read_project(project / "mkdocs.yml")
     assert by_engine.exclude_docs == by_yaml.exclude_docs == ("drafts/", "# a comment", "!drafts/keep.md", "*.tmp.md")
     assert by_engine.draft_docs == by_yaml.draft_docs == ("plans/",)
-    assert by_engine.left_out == ("drafts/", "# a comment", "!drafts/keep.md", "*.tmp.md", "plans/")
 
 
 def test_the_lines_read_back_from_mkdocs_match_as_mkdocs_matches():
@@ -132,3 +131,78 @@ def test_an_export_holds_nothing_the_build_leaves_out(project, tmp_path):
     assert exported.returncode == 0, exported.stderr[-3000:]
     assert leaks(tmp_path / "export", CANARY) == {}
     assert (tmp_path / "export" / "docs" / "publishing" / "index.md").is_file()  # what the site publishes is there
+    # Applied already; kept, they would match the generated pages and downloads in the export.
+    exported_config = (tmp_path / "export" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "exclude_docs" not in exported_config and "draft_docs" not in exported_config
+
+
+def test_a_draft_docs_line_cannot_bring_back_what_exclude_docs_leaves_out(project, tmp_path):
+    # Found by the outside attack: the two settings were matched as one list, where the last
+    # matching line wins; MkDocs matches them apart (set_exclusions), so the update was
+    # excluded by MkDocs and published by dealsite, which makes update pages itself.
+    project = _copy(project, tmp_path)
+    name = "2026-05-01-not-for-now.md"
+    write(project / "content" / "updates" / name, update(f"{CANARY} title", "2026-05-01", f"The {CANARY} body.\n"))
+    _set(project, exclude_docs=f"updates/{name}", draft_docs="updates/2026-*.md\n!updates/2026-05-*.md")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert leaks(project / "site", CANARY) == {}
+
+
+def test_patterns_never_drop_what_dealsite_generates(project, tmp_path):
+    # Found by the outside attack: MkDocs matches the patterns against files a plugin adds, so
+    # draft_docs: compare.md dropped the generated Compare page, and "*.csv" the downloads.
+    project = _copy(project, tmp_path)
+    write(project / "content" / "compare.md", f"# {CANARY}\n")
+    _set(project, exclude_docs="*.csv", draft_docs="compare.md")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    compare = (project / "site" / "compare" / "index.html").read_text(encoding="utf-8")
+    assert CANARY not in compare and "Compare deals" in compare
+    assert (project / "site" / "deals" / "kent" / "budget-actuals.csv").is_file()
+    assert (project / "site" / "data" / "conditions.csv").is_file()
+
+
+def test_the_adapter_refuses_a_file_dealsite_publishes_and_mkdocs_leaves_out(tmp_path):
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File, Files, InclusionLevel
+
+    from generator.engine.mkdocs.clashes import accounted_for
+
+    docs = tmp_path / "content"
+    write(docs / "updates" / "2026-05-01-x.md", "x\n")
+    left_out = File("updates/2026-05-01-x.md", str(docs), str(tmp_path / "site"), True, inclusion=InclusionLevel.EXCLUDED)
+    with pytest.raises(PluginError, match=r"updates/2026-05-01-x.md:1: MkDocs leaves it out"):
+        accounted_for(Files([left_out]), docs, frozenset({"updates/2026-05-01-x.md"}), lambda uri: docs / uri)
+    accounted_for(Files([left_out]), docs, frozenset(), lambda uri: docs / uri)  # both leave it out: fine
+
+
+def test_an_env_value_is_read_as_mkdocs_reads_it(project, tmp_path, monkeypatch):
+    project = _copy(project, tmp_path)
+    (project / "mkdocs.yml").write_text(
+        (project / "mkdocs.yml").read_text(encoding="utf-8") + 'exclude_docs: !ENV [DEALSITE_TEST_EXCLUDE, "drafts/"]\n', encoding="utf-8"
+    )
+    monkeypatch.delenv("DEALSITE_TEST_EXCLUDE", raising=False)
+    assert read_project(project / "mkdocs.yml")[1].exclude_docs == read_settings(project / "mkdocs.yml").exclude_docs == ("drafts/",)
+    monkeypatch.setenv("DEALSITE_TEST_EXCLUDE", "notes/\n*.tmp.md")
+    assert read_project(project / "mkdocs.yml")[1].exclude_docs == read_settings(project / "mkdocs.yml").exclude_docs == ("notes/", "*.tmp.md")
+
+
+@pytest.mark.parametrize(
+    "setting, line, named",
+    [
+        ("exclude_docs", "/index.md", "nav: index.md"),
+        ("draft_docs", "accessibility.md", "nav: accessibility.md"),
+        ("exclude_docs", "assets/dealsite.css", "extra_css: assets/dealsite.css"),
+        ("exclude_docs", "assets/*.js", "extra_javascript: assets/dealsite.js"),
+    ],
+)
+def test_a_build_refuses_to_leave_out_what_mkdocs_yml_names(setting, line, named, project, tmp_path):
+    # Found by the outside attack: MkDocs says so in an INFO line, even when strict, and built
+    # a site without its home page, or whose every page loads a stylesheet it does not have.
+    project = _copy(project, tmp_path)
+    _set(project, **{setting: line})
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 1, built.stderr[-3000:]
+    assert f"{named} is left out of the site by exclude_docs or draft_docs" in built.stderr
+    assert not (project / "site").exists()

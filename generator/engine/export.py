@@ -330,6 +330,10 @@ def _write_config(staging: Path, config: dict, root: Path, built: Built, public:
     config["plugins"], _ = plugins_besides_ours(config)
     config["docs_dir"], config["site_dir"] = DOCS, "site"
     config.pop("watch", None)  # deals/ and site_templates/ are not in the export
+    # Applied already (only what the site publishes was copied); in the export they would match
+    # the generated pages and downloads too ("*.csv" would drop every deal's downloads).
+    config.pop("exclude_docs", None)
+    config.pop("draft_docs", None)
     if built.publication.archive is not None:  # an archive: the banner on every page (overrides/main.html)
         config["extra"] = {**(config.get("extra") or {}), "dealsite_archive": long_date(built.publication.archive)}
     if "nav" in config:

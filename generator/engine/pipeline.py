@@ -52,15 +52,10 @@ class Settings:
     corrections: str = ""
     as_of: Optional[dt.date] = None  # an archive: the public site as it stood at the end of this day
     # mkdocs.yml's exclude_docs and draft_docs, a gitignore-style line each: files of content/
-    # the engine leaves out of the site (draft_docs: out of the build, in a preview).
+    # the engine leaves out of the site (draft_docs: out of the build; `dealsite serve --drafts`
+    # clears it, so a preview shows them).
     exclude_docs: tuple[str, ...] = ()
     draft_docs: tuple[str, ...] = ()
-
-    @property
-    def left_out(self) -> tuple[str, ...]:
-        """What content/ leaves out besides hidden files: a build leaves out drafts too; a preview
-        shows them (``dealsite serve --drafts`` clears ``draft_docs``)."""
-        return self.exclude_docs + self.draft_docs
 
     def source_dirs(self) -> tuple[Path, ...]:
         """The folders a build reads and must never write into."""
@@ -143,7 +138,7 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     ``now``, every update and page so).
     Raises ``InvalidDeals`` naming every problem at once, before anything is built or written:
     `dealsite check`, `dealsite build`, `mkdocs build` and serve all refuse the same way."""
-    content, problems = read_content(settings.content_dir, settings.left_out)
+    content, problems = read_content(settings.content_dir, settings.exclude_docs, settings.draft_docs)
     try:
         catalogue = load_catalogue([settings.deals_dir])
         updates = tuple(load_updates(content.update_paths(), catalogue))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from .pipeline import Settings, corrections_address, parse_as_of
 from .publish import BuildFailed
@@ -26,6 +27,7 @@ class _Tagged:
 
     tag: str
     value: object
+    resolved: object = None  # !ENV: the value MkDocs reads (the first variable set, else the default)
 
 
 class _Loader(yaml.SafeLoader):
@@ -34,10 +36,14 @@ class _Loader(yaml.SafeLoader):
 
 def _construct_tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
     if isinstance(node, yaml.ScalarNode):
-        return _Tagged(node.tag, loader.construct_scalar(node))
-    if isinstance(node, yaml.SequenceNode):
-        return _Tagged(node.tag, loader.construct_sequence(node, deep=True))
-    return _Tagged(node.tag, loader.construct_mapping(node, deep=True))
+        tagged = _Tagged(node.tag, loader.construct_scalar(node))
+    elif isinstance(node, yaml.SequenceNode):
+        tagged = _Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    else:
+        tagged = _Tagged(node.tag, loader.construct_mapping(node, deep=True))
+    if node.tag == "!ENV":  # read as MkDocs reads it, by the package MkDocs reads it with
+        tagged.resolved = construct_env_tag(loader, node)
+    return tagged
 
 
 _Loader.add_multi_constructor("!", _construct_tagged)
@@ -89,6 +95,7 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
     _, options = plugins_besides_ours(config)
 
     def text(value, what: str) -> str:
+        value = _as_read(value)
         if not isinstance(value, str):
             raise BuildFailed(f"{config_file}: {what} must be plain text to export (found {value!r})")
         return value
@@ -102,9 +109,14 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         pack_pdf=bool(options.get("pack_pdf", False)),
         as_of=_as_of(options.get("as_of"), config_file),
         corrections=_corrections(text(options.get("corrections", "") or "", "dealsite: corrections"), config_file),
-        exclude_docs=tuple(text(config.get("exclude_docs") or "", "exclude_docs").splitlines()),
-        draft_docs=tuple(text(config.get("draft_docs") or "", "draft_docs").splitlines()),
+        exclude_docs=tuple(text(_as_read(config.get("exclude_docs")) or "", "exclude_docs").splitlines()),
+        draft_docs=tuple(text(_as_read(config.get("draft_docs")) or "", "draft_docs").splitlines()),
     )
+
+
+def _as_read(value):
+    """A setting as MkDocs reads it: an ``!ENV`` value resolved."""
+    return value.resolved if isinstance(value, _Tagged) and value.tag == "!ENV" else value
 
 
 def _corrections(value: str, config_file) -> str:

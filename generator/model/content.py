@@ -25,10 +25,10 @@ SVG images, and unknown extensions.
 
 Left out, as MkDocs leaves them out: hidden names (``.git``, ``.DS_Store``), the root
 ``templates/`` folder, and whatever mkdocs.yml's ``exclude_docs`` and ``draft_docs`` name
-(``Settings.left_out``). MkDocs matches these gitignore-style lines against each file's path
-and publishes nothing they match, so neither does dealsite: such a file is not checked, not
-counted as a page, and an update among them is not published. A later ``!`` line brings a
-file back, and it is then checked like any other. Symbolic links are refused even where
+(a preview shows draft_docs). MkDocs matches these gitignore-style lines against each file's
+path and publishes nothing they match, so neither does dealsite: such a file is not checked,
+not counted as a page, and an update among them is not published. A later ``!`` line of
+exclude_docs brings a file back, and it is then checked like any other. Symbolic links are refused even where
 left out (MkDocs walks into them).
 """
 
@@ -108,18 +108,18 @@ def read_page(content: Content, uri: str) -> Page:
 LEFT_OUT = (".*", "/templates/")
 
 
-def read_content(content_dir: Path, left_out: Sequence[str] = ()) -> tuple[Content, list[Problem]]:
+def read_content(content_dir: Path, exclude: Sequence[str] = (), drafts: Sequence[str] = ()) -> tuple[Content, list[Problem]]:
     """Every file under content_dir sorted into pages, updates and static files, and a problem
     (``file:1: why``) for each that may not be published. Nothing is read through a link.
-    ``left_out``: gitignore-style lines naming files the engine leaves out besides hidden ones
-    (``Settings.left_out``); those are passed over."""
+    ``exclude`` and ``drafts``: gitignore-style lines of files the engine leaves out besides
+    hidden ones (mkdocs.yml's exclude_docs and, in a build, draft_docs); those are passed over."""
     content_dir = Path(content_dir)
     pages, updates, files, problems = set(), set(), set(), []
     if not content_dir.is_dir():
         return Content(root=content_dir), []
-    spec = GitIgnoreSpec.from_lines([*LEFT_OUT, *left_out])
+    left_out = _left_out(exclude, drafts)
     for path, uri in _entries(content_dir, ""):
-        ignored = spec.match_file(uri)
+        ignored = left_out(uri)
         file = str(path)
         if path.is_symlink():
             kind = "folder" if path.is_dir() else "file"
@@ -141,6 +141,14 @@ def read_content(content_dir: Path, left_out: Sequence[str] = ()) -> tuple[Conte
         else:
             files.add(uri)
     return Content(frozenset(pages), frozenset(updates), frozenset(files), content_dir), problems
+
+
+def _left_out(exclude: Sequence[str], drafts: Sequence[str]):
+    """Whether MkDocs leaves a file out (mkdocs.structure.files.set_exclusions). The two settings
+    are matched apart: a "!" line of draft_docs cannot bring back what exclude_docs leaves out."""
+    excluded = GitIgnoreSpec.from_lines([*LEFT_OUT, *exclude])
+    drafted = GitIgnoreSpec.from_lines(drafts)
+    return lambda uri: excluded.match_file(uri) or drafted.match_file(uri)
 
 
 def _entries(directory: Path, prefix: str) -> Iterator[tuple[Path, str]]:

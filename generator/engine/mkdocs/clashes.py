@@ -1,4 +1,5 @@
-"""Hand-written pages and files at the addresses of the engine's own files.
+"""Hand-written pages and files the engine and dealsite disagree on: at the addresses of the
+engine's own files, or published by one and not the other.
 
 A hand-written page is written as a folder (``x.md``: ``x/index.html``), which must not have
 the name of a file the theme or MkDocs writes: the build would stop at it with
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ...pages.site_pages import address_key, same_name_note
 
@@ -58,3 +59,44 @@ def engine_file_clashes(files: Files, config, content_dir: Path, shown: Callable
                 raise PluginError(
                     f"{shown(file.src_uri)}:1: would be written {how} the folder {folder}/, where the site has the file {name}{same_name_note(folder, name)} (rename it)"
                 )
+
+
+def accounted_for(files: Files, content_dir: Path, published: frozenset[str], shown: Callable[[str], Path]) -> None:
+    """Raise PluginError unless every file MkDocs found in content/ and will publish is one
+    ``read_sources`` (model/content.py) publishes, and the other way round: a second look, in
+    MkDocs' own terms. Both ways matter: dealsite, not MkDocs, publishes updates, so MkDocs
+    leaving one out would not keep it off the site."""
+    docs = content_dir.resolve()
+    for file in files:
+        if file.src_uri in published and file.inclusion == InclusionLevel.EXCLUDED:
+            raise PluginError(f"{shown(file.src_uri)}:1: MkDocs leaves it out (exclude_docs), but dealsite would publish it (see content/publishing.md)")
+        if file.src_uri not in published and not file.inclusion.is_excluded() and is_hand_written(file, docs):
+            raise PluginError(f"{shown(file.src_uri)}:1: MkDocs would publish it, but dealsite did not account for it (see content/publishing.md)")
+
+
+def left_out_but_named(files: Files, config) -> None:
+    """Raise PluginError for a page of mkdocs.yml's nav, or a style or script of extra_css and
+    extra_javascript, that exclude_docs or draft_docs leave out: MkDocs says so only in an INFO
+    line, even when strict, and builds a site whose every page links to what it does not have."""
+    named = [("nav", path) for path in _nav_paths(config.nav or [])]
+    named += [(key, str(item)) for key in ("extra_css", "extra_javascript") for item in config[key]]
+    for key, path in named:
+        file = files.get_file_from_path(path)
+        if file is not None and file.inclusion == InclusionLevel.EXCLUDED:
+            raise PluginError(
+                f"{config.config_file_path}: {key}: {path} is left out of the site by exclude_docs or draft_docs, "
+                "so every page would link to a file the site does not have (take it out of one or the other)"
+            )
+
+
+def _nav_paths(nav) -> list[str]:
+    """The file paths of a nav (a list of paths, {title: path} and {title: [items]}), not its links."""
+    items = nav if isinstance(nav, list) else [nav]
+    paths = []
+    for item in items:
+        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
+        if isinstance(value, (list, dict)):
+            paths += _nav_paths(value)
+        elif isinstance(value, str) and "://" not in value and not value.startswith(("//", "mailto:")):
+            paths.append(value)
+    return paths

@@ -40,7 +40,7 @@ from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
-from .clashes import is_hand_written, engine_file_clashes
+from .clashes import accounted_for, engine_file_clashes, left_out_but_named
 from .early import render_page
 from .layout import squeeze_layout
 from .watch import hear_edits
@@ -168,7 +168,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 # MkDocs' own serve shows draft_docs pages; dealsite's shows them only with
                 # --drafts, where read_sources has checked them.
                 file.inclusion = InclusionLevel.EXCLUDED
-        self._check_files(files)
+        accounted_for(files, Path(self.settings.content_dir), self.content.published(), self.content.path)
+        left_out_but_named(files, config)
         engine_file_clashes(files, config, Path(self.settings.content_dir), self.content.path)
         try:
             built = self._build(site_dir)
@@ -195,14 +196,16 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             # Deal and update pages stay out of the nav: every page carries the whole nav
             # (ARCHITECTURE.md); updates are listed on updates/.
             outside = page.src_uri.startswith(("deals/", f"{UPDATES_DIR}/"))
-            inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.UNDEFINED
+            # Set, not left UNDEFINED: MkDocs matches exclude_docs and draft_docs against files
+            # a plugin adds too, and would drop a generated page a pattern happens to name.
+            inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.INCLUDED
             file = _PageFile.generated(config, page.src_uri, content=f"# {page.src_uri}\n", inclusion=inclusion)
             file.modified = page.src_uri in changed
             files.append(file)
         for path, content in sorted(bundle.files.items()):
-            files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED))
         for path in bundle.written:
-            written = _WrittenFile(path, None, config.site_dir, config.use_directory_urls)
+            written = _WrittenFile(path, None, config.site_dir, config.use_directory_urls, inclusion=InclusionLevel.INCLUDED)
             written.abs_src_path = written.abs_dest_path
             files.append(written)
         if self.session is not None:  # only a preview is built again
@@ -243,17 +246,6 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             if _remove_inside(site_dir, output) and output.parent.resolve() != site_dir and output.parent.is_dir() and not any(output.parent.iterdir()):
                 output.parent.rmdir()
         self.published = published
-
-    def _check_files(self, files: Files) -> None:
-        """Every file MkDocs found in content/ and will publish was accounted for by
-        read_sources (model/content.py): a second look, in MkDocs' own terms."""
-        docs = Path(self.settings.content_dir).resolve()
-        known = self.content.published()
-        for file in files:
-            if file.src_uri in known or file.inclusion.is_excluded():
-                continue
-            if is_hand_written(file, docs):
-                raise PluginError(f"{self.content.path(file.src_uri)}:1: MkDocs would publish it, but dealsite did not account for it (see content/publishing.md)")
 
     def _build(self, site_dir: Path) -> Built:
         sources = self.sources
