@@ -10,6 +10,7 @@ object kept across builds and a fresh config for each.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,11 @@ OURS = {"notes.md": "notes/index.html", "assets/notes.txt": "assets/notes.txt"} 
 
 def _files(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and p.name != ".dealsite-site"}
+
+
+def _searched(site: Path) -> set[str]:
+    """The locations of the site's search index."""
+    return {d["location"] for d in json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]}
 
 
 def test_a_preview_drops_the_pages_and_files_an_edit_unpublishes(tmp_path, project_copy):
@@ -35,6 +41,10 @@ def test_a_preview_drops_the_pages_and_files_an_edit_unpublishes(tmp_path, proje
     assert "deals/cornwall/conditions.csv" not in _files(fresh)
     assert not set(OURS.values()) & _files(fresh)
     assert _files(served) == _files(fresh)
+    # Material's search merges a dirty build's entries into the last build's: the pages the
+    # edits unpublished stayed in the preview's index, text and all.
+    assert _searched(served) == _searched(fresh)
+    assert not {p for p in _searched(served) if p.startswith((f"updates/{UPDATE}/", "notes/"))}
 
 
 def test_a_preview_drops_the_files_a_failed_build_wrote_once_a_build_succeeds(tmp_path, project_copy):

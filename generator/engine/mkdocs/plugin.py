@@ -209,6 +209,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             written.abs_src_path = written.abs_dest_path
             files.append(written)
         if self.session is not None:  # only a preview is built again
+            self.shown_urls = {"" if f.url == "./" else f.url for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)}
             self._mark_pages_showing(files, {name for name in changed if name in bundle.fragments})
             self.previous = current
             pages = {p.src_uri for p in bundle.pages} | set(self.content.pages)
@@ -354,8 +355,11 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
         """Add our own search entries to the index Material's search plugin has just written,
         then run the last check before publishing over the whole built site."""
         index = Path(config.site_dir) / "search" / "search_index.json"
-        if self.search and index.exists():
+        if (self.search or self.session is not None) and index.exists():
             data = json.loads(index.read_text(encoding="utf-8"))
+            if self.session is not None:  # a preview's dirty build: Material merges the last index's
+                # entries with this one's, those of pages since unpublished or deleted too.
+                data["docs"] = [d for d in data["docs"] if d["location"].split("#", 1)[0] in self.shown_urls]
             # Material renders titles and text as HTML, so plain deal text is escaped here.
             data["docs"] += [
                 {"location": e.location, "title": str(escape(e.title)), "text": str(escape(e.text))} for e in self.search
