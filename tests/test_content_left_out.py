@@ -12,7 +12,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import lxml.html
 import pytest
+import yaml
 from pathspec import GitIgnoreSpec
 from trust_support import NOW, copy_project, dealsite, leaks, problem_lines, update, write
 
@@ -191,18 +193,76 @@ def test_an_env_value_is_read_as_mkdocs_reads_it(project, tmp_path, monkeypatch)
 @pytest.mark.parametrize(
     "setting, line, named",
     [
-        ("exclude_docs", "/index.md", "nav: index.md"),
-        ("draft_docs", "accessibility.md", "nav: accessibility.md"),
-        ("exclude_docs", "assets/dealsite.css", "extra_css: assets/dealsite.css"),
-        ("exclude_docs", "assets/*.js", "extra_javascript: assets/dealsite.js"),
+        ("exclude_docs", "/index.md", "nav: names index.md"),
+        ("draft_docs", "accessibility.md", "nav: names accessibility.md"),
+        ("exclude_docs", "assets/dealsite.css", "extra_css: names assets/dealsite.css"),
+        ("exclude_docs", "assets/*.js", "extra_javascript: names assets/dealsite.js"),
     ],
 )
-def test_a_build_refuses_to_leave_out_what_mkdocs_yml_names(setting, line, named, project, tmp_path):
+def test_check_build_and_export_refuse_to_leave_out_what_mkdocs_yml_names(setting, line, named, project, tmp_path):
     # Found by the outside attack: MkDocs says so in an INFO line, even when strict, and built
     # a site without its home page, or whose every page loads a stylesheet it does not have.
     project = _copy(project, tmp_path)
     _set(project, **{setting: line})
+    for command in (["check"], ["build"], ["export", str(tmp_path / "export")]):
+        result = dealsite(project, *command, at=NOW)
+        assert result.returncode == 1, f"{command}: {result.stderr[-3000:]}"
+        assert f"mkdocs.yml:1: {named}, which exclude_docs or draft_docs leave out of the site" in result.stderr, result.stderr[-3000:]
+    assert not (project / "site").exists() and not (tmp_path / "export").exists()
+
+
+def test_nav_written_otherwise_is_read_as_mkdocs_reads_it():
+    from generator.engine.pipeline import named_in_config
+
+    nav = [
+        "index.md",
+        {"More": {"Powers": "powers.md", "Timetable": "/timetable.md"}},  # a mapping of pages: MkDocs warns, and reads it
+        {"Section": [{"Notes": "notes.md#top"}, {"Elsewhere": "https://example.org/x.md"}, "mailto:a@example.org"]},
+    ]
+    scripts = ["assets/a.js", {"path": "assets/b.js", "type": "module"}]
+    assert named_in_config(nav, ["assets/s.css"], scripts, ["robots.txt"]) == (
+        ("nav", "index.md"), ("nav", "powers.md"), ("nav", "timetable.md"), ("nav", "notes.md"),
+        ("extra_css", "assets/s.css"), ("extra_javascript", "assets/a.js"), ("extra_javascript", "assets/b.js"),
+        ("extra_templates", "robots.txt"),
+    )
+
+
+def test_extra_templates_may_name_only_a_static_file(project, tmp_path):
+    # Found by the outside attack: MkDocs renders each extra template from content/ as a Jinja
+    # template, raw; an excluded update named there was published unrendered and unsanitised.
+    project = _copy(project, tmp_path)
+    name = "2026-05-01-not-for-now.md"
+    write(project / "content" / "updates" / name, update(f"{CANARY} title", "2026-05-01", f"<script>{CANARY}</script>\n"))
+    _set(project, exclude_docs=f"updates/{name}")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(f"extra_templates:\n  - updates/{name}\n")
+    result = dealsite(project, "check")
+    assert result.returncode == 1
+    assert f"extra_templates: names updates/{name}, which is not a static file" in result.stderr, result.stderr[-3000:]
+
+
+def test_an_export_keeps_the_lines_that_bring_a_hidden_file_back(project, tmp_path):
+    # Found by the outside attack: the export dropped exclude_docs whole, so MkDocs' own ".*"
+    # left out the .well-known/security.txt the build had published.
+    project = _copy(project, tmp_path)
+    write(project / "content" / ".well-known" / "security.txt", "Contact: mailto:security@example.org\n")
+    _set(project, exclude_docs="drafts/\n!.well-known/")
+    exported = dealsite(project, "export", str(tmp_path / "export"), at=NOW)
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    assert (tmp_path / "export" / "docs" / ".well-known" / "security.txt").is_file()
+    config = yaml.safe_load((tmp_path / "export" / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["exclude_docs"] == "!.well-known/\n"
+
+
+def test_not_in_nav_still_keeps_generated_pages_out_of_the_menu(project, tmp_path):
+    # Found by the outside attack: generated pages given a fixed inclusion skipped not_in_nav,
+    # so a project without nav: listed the Compare page in every page's menu.
+    project = _copy(project, tmp_path)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config[: config.index("\nnav:\n")] + "\nnot_in_nav: |\n  /compare.md\n"
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     built = dealsite(project, "build", "-q", at=NOW)
-    assert built.returncode == 1, built.stderr[-3000:]
-    assert f"{named} is left out of the site by exclude_docs or draft_docs" in built.stderr
-    assert not (project / "site").exists()
+    assert built.returncode == 0, built.stderr[-3000:]
+    root = lxml.html.fromstring((project / "site" / "powers" / "index.html").read_bytes())
+    menu = {a.get("href") for a in root.xpath('//nav[contains(@class, "md-nav--primary")]//a')}
+    assert "../dashboard/" in menu and "../compare/" not in menu

@@ -149,8 +149,9 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
             if update.src_uri not in public:  # never published: not even copied
                 (docs / update.src_uri).unlink()
         moved = _write_pages(docs, built, public, sources.content, _labelled(config.get("nav")))
-        _write_config(staging, config, config_file.parent, built, public, moved)
-        check_site(docs, built.publication, own_scripts=config.get("extra_javascript") or (), jobs=jobs)
+        _write_config(staging, config, config_file.parent, built, public, moved, [line for line in settings.exclude_docs if line.startswith("!")])
+        scripts = [path for key, path in settings.named if key == "extra_javascript"]
+        check_site(docs, built.publication, own_scripts=scripts, jobs=jobs)
         files = [p for p in docs.rglob("*") if p.is_file()]
         swap(staging, target)
     except BaseException:
@@ -325,15 +326,18 @@ def _nav(item, moved: dict[str, str]):
     return item
 
 
-def _write_config(staging: Path, config: dict, root: Path, built: Built, public: dict[str, Update], moved: dict[str, str]) -> None:
+def _write_config(staging: Path, config: dict, root: Path, built: Built, public: dict[str, Update], moved: dict[str, str], kept: list[str]) -> None:
     config = dict(config)
     config["plugins"], _ = plugins_besides_ours(config)
     config["docs_dir"], config["site_dir"] = DOCS, "site"
     config.pop("watch", None)  # deals/ and site_templates/ are not in the export
     # Applied already (only what the site publishes was copied); in the export they would match
-    # the generated pages and downloads too ("*.csv" would drop every deal's downloads).
-    config.pop("exclude_docs", None)
+    # the generated pages and downloads too ("*.csv" would drop every deal's downloads). Only
+    # the lines that bring back a hidden file (!.well-known/) are still needed.
     config.pop("draft_docs", None)
+    config.pop("exclude_docs", None)
+    if kept:
+        config["exclude_docs"] = "".join(f"{line}\n" for line in kept)
     if built.publication.archive is not None:  # an archive: the banner on every page (overrides/main.html)
         config["extra"] = {**(config.get("extra") or {}), "dealsite_archive": long_date(built.publication.archive)}
     if "nav" in config:

@@ -31,7 +31,7 @@ from ..model.content import Content, read_content, read_page
 from ..model.git import GitError, Reader, last_changed
 from ..model.limits import FIRST_YEAR, LAST_YEAR
 from ..model.load import SHARED, deal_files, edited_deal, is_deal_name, load_catalogue, name_problem
-from ..model.problems import InvalidDeals
+from ..model.problems import InvalidDeals, Problem
 from ..model.updates import Update, load_updates
 from ..pages.bundle import Bundle, GeneratedPage
 from ..pages.generate import DealMemo, generate, own_pages
@@ -56,10 +56,49 @@ class Settings:
     # clears it, so a preview shows them).
     exclude_docs: tuple[str, ...] = ()
     draft_docs: tuple[str, ...] = ()
+    # (setting, path) of files of content/ that mkdocs.yml names (named_in_config), and the file
+    # that names them: each must be published.
+    named: tuple[tuple[str, str], ...] = ()
+    config_file: Path = Path("mkdocs.yml")
 
     def source_dirs(self) -> tuple[Path, ...]:
         """The folders a build reads and must never write into."""
         return (self.deals_dir, self.content_dir, self.templates_dir)
+
+
+def named_in_config(nav, extra_css, extra_javascript, extra_templates) -> tuple[tuple[str, str], ...]:
+    """(setting, path in content/) of each file mkdocs.yml names: the pages of ``nav`` (not its
+    links to other sites), ``extra_css`` and ``extra_javascript``, to which every page links, and
+    ``extra_templates``, which MkDocs renders from content/ as templates."""
+    def paths(item) -> list[str]:
+        if isinstance(item, dict):
+            return [p for value in item.values() for p in paths(value)]
+        if isinstance(item, list):
+            return [p for value in item for p in paths(value)]
+        if isinstance(item, str) and "://" not in item and not item.startswith(("//", "mailto:")):
+            return [item.split("#", 1)[0].lstrip("/")]  # "/x.md": MkDocs' absolute_links reads it from content/
+        return []
+
+    named = [("nav", path) for path in paths(nav or [])]
+    named += [("extra_css", path) for path in paths(list(extra_css or []))]
+    # A script may be a mapping ({path: x.js, type: module}); only its path names a file.
+    named += [("extra_javascript", path) for item in extra_javascript or [] for path in paths(item.get("path") if isinstance(item, dict) else str(item))]
+    named += [("extra_templates", path) for path in paths(list(extra_templates or []))]
+    return tuple(named)
+
+
+def _named_problems(settings: Settings, content: Content, generated: Iterable[str]) -> list[Problem]:
+    """A file of content/ that mkdocs.yml names but the site will not have: left out by
+    exclude_docs or draft_docs (MkDocs says so only in an INFO line, even when strict), or, for
+    extra_templates, anything but a static file (MkDocs would render a page or an update as a
+    template, raw: unchecked, unsanitised)."""
+    generated, problems = set(generated), []
+    for key, path in settings.named:
+        if key == "extra_templates" and path not in content.files:
+            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which is not a static file of {settings.content_dir} (MkDocs would render it as a template, unchecked: name only files such as robots.txt)"))
+        elif path not in content.published() and path not in generated and (settings.content_dir / path).is_file():
+            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which exclude_docs or draft_docs leave out of the site: every page would link to a file the site does not have (take it out of one or the other)"))
+    return problems
 
 
 def corrections_address(value: str) -> str:
@@ -147,6 +186,7 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     # The pages the site will have: each deal's, each meeting's pack, the pages across deals.
     generated = generated_page_uris(catalogue, dt.date.max)
     problems += content_clashes(content, generated, pack_pdf=settings.pack_pdf)
+    problems += _named_problems(settings, content, generated)
     everything = site_targets(updates, content, generated)
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from yaml_env_tag import construct_env_tag
 
-from .pipeline import Settings, corrections_address, parse_as_of
+from .pipeline import Settings, corrections_address, named_in_config, parse_as_of
 from .publish import BuildFailed
 
 PLUGIN = "dealsite"  # the plugin's name in mkdocs.yml
@@ -111,6 +111,8 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         corrections=_corrections(text(options.get("corrections", "") or "", "dealsite: corrections"), config_file),
         exclude_docs=tuple(text(_as_read(config.get("exclude_docs")) or "", "exclude_docs").splitlines()),
         draft_docs=tuple(text(_as_read(config.get("draft_docs")) or "", "draft_docs").splitlines()),
+        named=named_in_config(config.get("nav"), config.get("extra_css"), config.get("extra_javascript"), config.get("extra_templates")),
+        config_file=Path(config_file),
     )
 
 

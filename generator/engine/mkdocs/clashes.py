@@ -73,30 +73,3 @@ def accounted_for(files: Files, content_dir: Path, published: frozenset[str], sh
         if file.src_uri not in published and not file.inclusion.is_excluded() and is_hand_written(file, docs):
             raise PluginError(f"{shown(file.src_uri)}:1: MkDocs would publish it, but dealsite did not account for it (see content/publishing.md)")
 
-
-def left_out_but_named(files: Files, config) -> None:
-    """Raise PluginError for a page of mkdocs.yml's nav, or a style or script of extra_css and
-    extra_javascript, that exclude_docs or draft_docs leave out: MkDocs says so only in an INFO
-    line, even when strict, and builds a site whose every page links to what it does not have."""
-    named = [("nav", path) for path in _nav_paths(config.nav or [])]
-    named += [(key, str(item)) for key in ("extra_css", "extra_javascript") for item in config[key]]
-    for key, path in named:
-        file = files.get_file_from_path(path)
-        if file is not None and file.inclusion == InclusionLevel.EXCLUDED:
-            raise PluginError(
-                f"{config.config_file_path}: {key}: {path} is left out of the site by exclude_docs or draft_docs, "
-                "so every page would link to a file the site does not have (take it out of one or the other)"
-            )
-
-
-def _nav_paths(nav) -> list[str]:
-    """The file paths of a nav (a list of paths, {title: path} and {title: [items]}), not its links."""
-    items = nav if isinstance(nav, list) else [nav]
-    paths = []
-    for item in items:
-        value = next(iter(item.values())) if isinstance(item, dict) and len(item) == 1 else item
-        if isinstance(value, (list, dict)):
-            paths += _nav_paths(value)
-        elif isinstance(value, str) and "://" not in value and not value.startswith(("//", "mailto:")):
-            paths.append(value)
-    return paths

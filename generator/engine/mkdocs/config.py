@@ -8,7 +8,7 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
-from ..pipeline import Settings, corrections_address, parse_as_of
+from ..pipeline import Settings, corrections_address, named_in_config, parse_as_of
 from ..publish import BuildFailed
 
 
@@ -31,6 +31,8 @@ def settings_from(config) -> Settings:
         corrections=_corrections(options.get("corrections", "") or ""),
         exclude_docs=_lines(config.exclude_docs),
         draft_docs=_lines(config.draft_docs),
+        named=named_in_config(config.nav, config.extra_css, config.extra_javascript, config.extra_templates),
+        config_file=Path(config.config_file_path),
     )
 
 

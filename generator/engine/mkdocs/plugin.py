@@ -40,7 +40,7 @@ from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
-from .clashes import accounted_for, engine_file_clashes, left_out_but_named
+from .clashes import accounted_for, engine_file_clashes
 from .early import render_page
 from .layout import squeeze_layout
 from .watch import hear_edits
@@ -169,7 +169,6 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 # --drafts, where read_sources has checked them.
                 file.inclusion = InclusionLevel.EXCLUDED
         accounted_for(files, Path(self.settings.content_dir), self.content.published(), self.content.path)
-        left_out_but_named(files, config)
         engine_file_clashes(files, config, Path(self.settings.content_dir), self.content.path)
         try:
             built = self._build(site_dir)
@@ -198,7 +197,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             outside = page.src_uri.startswith(("deals/", f"{UPDATES_DIR}/"))
             # Set, not left UNDEFINED: MkDocs matches exclude_docs and draft_docs against files
             # a plugin adds too, and would drop a generated page a pattern happens to name.
-            inclusion = InclusionLevel.NOT_IN_NAV if outside else InclusionLevel.INCLUDED
+            listed = not (config.not_in_nav and config.not_in_nav.match_file(page.src_uri))
+            inclusion = InclusionLevel.INCLUDED if listed and not outside else InclusionLevel.NOT_IN_NAV
             file = _PageFile.generated(config, page.src_uri, content=f"# {page.src_uri}\n", inclusion=inclusion)
             file.modified = page.src_uri in changed
             files.append(file)
@@ -369,7 +369,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.rendered_with = self.rendering  # a good build: an early look renders with its navigation
         if self.command != "serve":  # a preview may show what is held back, with its banner
             try:
-                check_site(Path(config.site_dir), self.publication, own_scripts=config.extra_javascript)
+                check_site(Path(config.site_dir), self.publication, own_scripts=[str(script) for script in config.extra_javascript])
             except UnsafeOutput as error:
                 raise PluginError(str(error)) from None
             mark_site(Path(config.site_dir))  # a site dealsite made: the next build may replace it
