@@ -247,3 +247,16 @@ def test_ctrl_c_in_builds_check_says_the_site_is_unchanged(moved, capsys, monkey
 
     monkeypatch.setattr(pipeline, "read_sources", interrupted)
     assert _run(capsys, "build") == (130, "", "build interrupted, site/ is unchanged\n")
+
+
+def test_a_script_written_as_a_mapping_is_one_of_the_sites_own(tmp_path):
+    # Found by an outside attack: extra_javascript's mapping form ({path:, type: module}) stopped
+    # every build with AttributeError in the last check, which took each entry for text.
+    project = copy_project(tmp_path / "project")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    script = '  - assets/progress.js  # progressive enhancement only: sorting progress tables, "readings added since"'
+    assert script in config
+    (project / "mkdocs.yml").write_text(config.replace(script, "  - path: assets/progress.js\n    type: module"), encoding="utf-8")
+    built = subprocess.run([sys.executable, "-m", "generator.cli", "build", "-q"], cwd=project, capture_output=True, text=True, timeout=600, check=False)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert '<script src="assets/progress.js" type="module">' in (project / "site" / "index.html").read_text(encoding="utf-8")
