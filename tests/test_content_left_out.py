@@ -215,30 +215,54 @@ def test_nav_written_otherwise_is_read_as_mkdocs_reads_it():
     from generator.engine.pipeline import named_in_config
 
     nav = [
-        "index.md",
+        "./index.md",  # MkDocs tidies the path (PurePath): found by the third attack, refused as left out
         {"More": {"Powers": "powers.md", "Timetable": "/timetable.md"}},  # a mapping of pages: MkDocs warns, and reads it
         {"Section": [{"Notes": "notes.md#top"}, {"Elsewhere": "https://example.org/x.md"}, "mailto:a@example.org"]},
+        "secret.md/.",
+        "../outside.md",  # not a file of content/
     ]
-    scripts = ["assets/a.js", {"path": "assets/b.js", "type": "module"}]
-    assert named_in_config(nav, ["assets/s.css"], scripts, ["robots.txt"]) == (
-        ("nav", "index.md"), ("nav", "powers.md"), ("nav", "timetable.md"), ("nav", "notes.md"),
+    scripts = ["./assets/a.js", {"path": "assets/b.js", "type": "module"}]
+    assert named_in_config(nav, ["assets/s.css?v=2"], scripts, ["robots.txt"]) == (
+        ("nav", "index.md"), ("nav", "powers.md"), ("nav", "timetable.md"), ("nav", "notes.md"), ("nav", "secret.md"),
         ("extra_css", "assets/s.css"), ("extra_javascript", "assets/a.js"), ("extra_javascript", "assets/b.js"),
         ("extra_templates", "robots.txt"),
     )
 
 
-def test_extra_templates_may_name_only_a_static_file(project, tmp_path):
-    # Found by the outside attack: MkDocs renders each extra template from content/ as a Jinja
-    # template, raw; an excluded update named there was published unrendered and unsanitised.
+def test_paths_written_with_a_dot_are_accepted(project, tmp_path):
     project = _copy(project, tmp_path)
-    name = "2026-05-01-not-for-now.md"
-    write(project / "content" / "updates" / name, update(f"{CANARY} title", "2026-05-01", f"<script>{CANARY}</script>\n"))
-    _set(project, exclude_docs=f"updates/{name}")
-    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write(f"extra_templates:\n  - updates/{name}\n")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - Home: index.md", "  - Home: ./index.md").replace("  - assets/dealsite.css", "  - ./assets/dealsite.css")
+    assert "./index.md" in config and "./assets/dealsite.css" in config
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = dealsite(project, "check")
-    assert result.returncode == 1
-    assert f"extra_templates: names updates/{name}, which is not a static file" in result.stderr, result.stderr[-3000:]
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_extra_templates_are_refused(project, tmp_path):
+    # Found by the outside attacks: MkDocs renders each extra template from content/ as a Jinja
+    # template, raw and unsandboxed: an excluded update named there was published unrendered,
+    # and robots.txt holding {{ config.plugins["dealsite"].content.path("secret.md").read_text() }}
+    # printed a page exclude_docs leaves out.
+    project = _copy(project, tmp_path)
+    write(project / "content" / "robots.txt", "User-agent: *\n")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("extra_templates:\n  - robots.txt\n")
+    for command in ("check", "build"):
+        result = dealsite(project, command, at=NOW)
+        assert result.returncode == 1
+        assert "extra_templates: names robots.txt: dealsite does not support extra_templates" in result.stderr, result.stderr[-3000:]
+
+
+def test_patterns_never_drop_the_themes_files(project, tmp_path):
+    # Found by the third attack: MkDocs matches the patterns against the theme's files too, and
+    # the site built without its stylesheets and favicon, every page still linking to them.
+    project = _copy(project, tmp_path)
+    _set(project, exclude_docs="*.png\nstylesheets/")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert (project / "site" / "assets" / "images" / "favicon.png").is_file()
+    assert list((project / "site" / "assets" / "stylesheets").glob("main.*.min.css"))
 
 
 def test_an_export_keeps_the_lines_that_bring_a_hidden_file_back(project, tmp_path):

@@ -16,8 +16,9 @@ engine, and previews exist only when the caller asks for them explicitly (``deal
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional, Sequence
 from urllib.parse import urlsplit
 
@@ -68,34 +69,36 @@ class Settings:
 
 def named_in_config(nav, extra_css, extra_javascript, extra_templates) -> tuple[tuple[str, str], ...]:
     """(setting, path in content/) of each file mkdocs.yml names: the pages of ``nav`` (not its
-    links to other sites), ``extra_css`` and ``extra_javascript``, to which every page links, and
-    ``extra_templates``, which MkDocs renders from content/ as templates."""
+    links to other sites), ``extra_css`` and ``extra_javascript``, to which every page links,
+    and ``extra_templates``. Paths are tidied as MkDocs and a browser read them ("./x.md",
+    "/x.md" and "x.md/." are x.md; "x.css?v=2" is x.css)."""
     def paths(item) -> list[str]:
         if isinstance(item, dict):
             return [p for value in item.values() for p in paths(value)]
         if isinstance(item, list):
             return [p for value in item for p in paths(value)]
         if isinstance(item, str) and "://" not in item and not item.startswith(("//", "mailto:")):
-            return [item.split("#", 1)[0].lstrip("/")]  # "/x.md": MkDocs' absolute_links reads it from content/
+            path = PurePosixPath(re.split(r"[?#]", item, maxsplit=1)[0].lstrip("/")).as_posix()
+            return [path] if path != "." and ".." not in path.split("/") else []
         return []
 
     named = [("nav", path) for path in paths(nav or [])]
     named += [("extra_css", path) for path in paths(list(extra_css or []))]
     # A script may be a mapping ({path: x.js, type: module}); only its path names a file.
     named += [("extra_javascript", path) for item in extra_javascript or [] for path in paths(item.get("path") if isinstance(item, dict) else str(item))]
-    named += [("extra_templates", path) for path in paths(list(extra_templates or []))]
+    named += [("extra_templates", str(item)) for item in extra_templates or []]
     return tuple(named)
 
 
 def _named_problems(settings: Settings, content: Content, generated: Iterable[str]) -> list[Problem]:
-    """A file of content/ that mkdocs.yml names but the site will not have: left out by
-    exclude_docs or draft_docs (MkDocs says so only in an INFO line, even when strict), or, for
-    extra_templates, anything but a static file (MkDocs would render a page or an update as a
-    template, raw: unchecked, unsanitised)."""
+    """A file of content/ that mkdocs.yml names but the site will not have (left out by
+    exclude_docs or draft_docs: MkDocs says so only in an INFO line, even when strict), and any
+    extra_templates: MkDocs renders each as a Jinja template, unsandboxed, with the whole
+    configuration in reach, so a file of content/ could print what the site leaves out."""
     generated, problems = set(generated), []
     for key, path in settings.named:
-        if key == "extra_templates" and path not in content.files:
-            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which is not a static file of {settings.content_dir} (MkDocs would render it as a template, unchecked: name only files such as robots.txt)"))
+        if key == "extra_templates":
+            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}: dealsite does not support extra_templates, which MkDocs renders from content/ as templates, unchecked (remove it; a file such as robots.txt is published from content/ as it is)"))
         elif path not in content.published() and path not in generated and (settings.content_dir / path).is_file():
             problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which exclude_docs or draft_docs leave out of the site: every page would link to a file the site does not have (take it out of one or the other)"))
     return problems

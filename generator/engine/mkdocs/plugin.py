@@ -168,6 +168,8 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
                 # MkDocs' own serve shows draft_docs pages; dealsite's shows them only with
                 # --drafts, where read_sources has checked them.
                 file.inclusion = InclusionLevel.EXCLUDED
+            elif file.inclusion == InclusionLevel.UNDEFINED:  # the theme's: content/'s patterns are not for them
+                file.inclusion = InclusionLevel.INCLUDED
         accounted_for(files, Path(self.settings.content_dir), self.content.published(), self.content.path)
         engine_file_clashes(files, config, Path(self.settings.content_dir), self.content.path)
         try:
