@@ -95,11 +95,11 @@ def _named_problems(settings: Settings, content: Content, generated: Iterable[st
     exclude_docs or draft_docs: MkDocs says so only in an INFO line, even when strict), and any
     extra_templates: MkDocs renders each as a Jinja template, unsandboxed, with the whole
     configuration in reach, so a file of content/ could print what the site leaves out."""
-    generated, problems = set(generated), []
+    site, problems = content.published() | set(generated), []
     for key, path in settings.named:
         if key == "extra_templates":
             problems.append(Problem(str(settings.config_file), 1, key, f"names {path}: dealsite does not support extra_templates, which MkDocs renders from content/ as templates, unchecked (remove it; a file such as robots.txt is published from content/ as it is)"))
-        elif path not in content.published() and path not in generated and (settings.content_dir / path).is_file():
+        elif path not in site and (settings.content_dir / path).is_file():
             problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which exclude_docs or draft_docs leave out of the site: every page would link to a file the site does not have (take it out of one or the other)"))
     return problems
 
