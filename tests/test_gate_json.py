@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from generator.engine import gate
 from generator.engine.unsafe_markup import Finding, Scripts
+from generator.engine.site_links import SiteFiles
 from generator.engine.site_text import OPENED, json_parts, json_text, part_strings, strings
 
 _SCALARS = st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | st.text(max_size=8)
@@ -213,10 +214,10 @@ def test_a_pdf_under_a_json_name_is_read_as_a_pdf(tmp_path):
     PdfWriter().write(out)  # an empty PDF: what matters is that it is read as one, not as JSON
     site, path = _site_with(tmp_path, "data/pack.json", out.getvalue())
     needles = _needles("zqx needle")
-    assert gate._check_file(site, needles, Scripts(site, ()), path) == []  # read as a PDF, no crash
+    assert gate._check_file(site, needles, Scripts(site, ()), SiteFiles(()), path) == []  # read as a PDF, no crash
     with pytest.MonkeyPatch.context() as patch:  # and the PDF's text is what is looked at
         patch.setattr(gate, "text_of", lambda name, data: "zqx needle" if data[:5] == b"%PDF-" else "")
-        assert gate._check_file(site, needles, Scripts(site, ()), path)
+        assert gate._check_file(site, needles, Scripts(site, ()), SiteFiles(()), path)
 
 
 @pytest.mark.parametrize("entry, found", [
@@ -228,7 +229,7 @@ def test_unsafe_markup_in_a_search_index_entry_is_found(tmp_path, entry, found):
     # Material shows an entry's title and text as HTML in the search box
     raw = json.dumps({"config": {}, "docs": [{"location": "a/", "title": "A", "text": "<p>fine</p>"}, {"location": "b/", **entry}]}).encode()
     site, path = _site_with(tmp_path, "search/search_index.json", raw)
-    findings = gate._check_file(site, _needles(), Scripts(site, ()), path)
+    findings = gate._check_file(site, _needles(), Scripts(site, ()), SiteFiles(()), path)
     assert [f.file for f in findings] == ["search/search_index.json"] and found in findings[0].what
 
 
@@ -236,7 +237,7 @@ def test_markup_split_over_two_search_index_entries_is_read_entry_by_entry(tmp_p
     """Each entry is shown on its own: an attribute one entry opens cannot hide what the next holds."""
     raw = json.dumps({"docs": [{"location": "a/", "title": "A", "text": '<a title="'}, {"location": "b/", "title": "B", "text": '<img src=x onerror=alert(1)>'}, {"location": "c/", "title": "C", "text": '">'}]}).encode()
     site, path = _site_with(tmp_path, "search/search_index.json", raw)
-    assert gate._check_file(site, _needles(), Scripts(site, ()), path)
+    assert gate._check_file(site, _needles(), Scripts(site, ()), SiteFiles(()), path)
 
 
 @pytest.mark.parametrize("page", [b"", b"<!-- nothing -->", b"\x00"])
@@ -251,7 +252,7 @@ def test_a_404_page_without_elements_gives_no_traceback(tmp_path, page):
 def _index_findings(tmp_path, docs: list, before: str = "") -> list:
     raw = ('{"config": {}, ' + before + '"docs": ' + json.dumps(docs) + "}").encode()
     site, path = _site_with(tmp_path, "search/search_index.json", raw)
-    return [f.what for f in gate._check_file(site, _needles(), Scripts(site, ()), path)]
+    return [f.what for f in gate._check_file(site, _needles(), Scripts(site, ()), SiteFiles(()), path)]
 
 
 @pytest.mark.parametrize("entry, found", [

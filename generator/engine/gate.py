@@ -13,7 +13,10 @@ for:
   or ``data:`` URL in any attribute; elements that run or embed other documents (iframe,
   object, embed, base, a refreshing meta); and a ``<script>`` that is not one of the site's
   own (a file of the theme or of ``extra_javascript``, or an inline script the theme writes
-  on every page, such as the one on ``404.html``).
+  on every page, such as the one on ``404.html``);
+* broken links (``site_links.py``): a link or source in a page that points into the site
+  and reaches no file of it (a link of the theme's, on every page, to a page since deleted
+  or left out).
 
 Markdown pages are read as HTML as well (``dealsite export`` writes its pages as HTML in
 Markdown, and an engine passes that HTML through).
@@ -36,7 +39,8 @@ import ahocorasick
 from ..compute.embargo import HeldBack, Publication
 from ..runtime import forked_map, jobs_available
 from .site_text import MARKUP, contents, json_parts, json_text, last, lines_in_windows, part_strings, read_whole, squeeze, strings, text_of, values_of, windows
-from .unsafe_markup import SEARCH_INDEX, Finding, Scripts, markup_findings, search_index_findings
+from .site_links import PAGES, SiteFiles
+from .unsafe_markup import SEARCH_INDEX, Finding, Scripts, markup_findings, read_markup, search_index_findings
 
 MIN_NEEDLE = 8  # characters, once spaces are removed: shorter text is not distinctive
 UNREADABLE_JSON = "could not be read as JSON, so the text of its strings could not be checked"
@@ -67,7 +71,8 @@ def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = (), 
     scripts = Scripts(site, own_scripts)
     paths = sorted(p for p in site.rglob("*") if p.is_file() or p.is_symlink())
     jobs = max(1, jobs_available() if len(paths) >= PARALLEL_FILES else 1) if jobs is None else max(1, jobs)
-    check = functools.partial(_check_run, site, held, scripts)
+    files = SiteFiles(p.relative_to(site).as_posix() for p in paths)
+    check = functools.partial(_check_run, site, held, scripts, files)
     found = dict(pair for run in forked_map(check, _runs(paths, jobs), jobs, run_size=1) for pair in run)
     return [finding for path in paths for finding in found[path]]
 
@@ -103,11 +108,11 @@ def _cost(path: Path) -> int:
     return 4_096 + size * (25 if path.suffix in (".ods", ".gz", ".zip") else 1)
 
 
-def _check_run(site: Path, held: "_Needles", scripts: "Scripts", run: list[Path]) -> list[tuple[Path, list[Finding]]]:
-    return [(path, _check_file(site, held, scripts, path)) for path in run]
+def _check_run(site: Path, held: "_Needles", scripts: Scripts, files: SiteFiles, run: list[Path]) -> list[tuple[Path, list[Finding]]]:
+    return [(path, _check_file(site, held, scripts, files, path)) for path in run]
 
 
-def _check_file(site: Path, held: "_Needles", scripts: "Scripts", path: Path) -> list[Finding]:
+def _check_file(site: Path, held: "_Needles", scripts: Scripts, files: SiteFiles, path: Path) -> list[Finding]:
     name = path.relative_to(site).as_posix()
     if path.is_symlink():
         return [Finding(name, "is a symbolic link (a site holds only its own files)")]
@@ -123,7 +128,10 @@ def _check_file(site: Path, held: "_Needles", scripts: "Scripts", path: Path) ->
                 else:
                     findings += held.in_text(member, text_of(member, data))
                 if member.endswith(MARKUP):
-                    findings += markup_findings(member, data, scripts)
+                    root = read_markup(member, data)
+                    findings += markup_findings(member, data, scripts, root)
+                    if member == name and name.endswith(PAGES) and root is not None:  # a page of the site, not a packed copy
+                        findings += files.broken(name, root)
             else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
                 findings += held.in_windows(member, windows(member, content))
     return findings

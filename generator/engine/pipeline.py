@@ -101,6 +101,10 @@ def _named_problems(settings: Settings, content: Content, generated: Iterable[st
             problems.append(Problem(str(settings.config_file), 1, key, f"names {path}: dealsite does not support extra_templates, which MkDocs renders from content/ as templates, unchecked (remove it; a file such as robots.txt is published from content/ as it is)"))
         elif path not in site and (settings.content_dir / path).is_file():
             problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which exclude_docs or draft_docs leave out of the site: every page would link to a file the site does not have (take it out of one or the other)"))
+        elif key == "nav" and path.endswith(".md") and path not in site:
+            # MkDocs only warns, and every page's menu links to the missing page. Not said of
+            # extra_css and extra_javascript: a theme's folder (custom_dir) may hold those.
+            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which {settings.content_dir.name}/ does not have: every page's menu would link to a page the site does not have (restore it, or take it out of nav)"))
     return problems
 
 

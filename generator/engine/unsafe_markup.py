@@ -49,7 +49,7 @@ class Scripts:
         self.files |= {p.relative_to(site).as_posix() for p in (site / "assets" / "javascripts").rglob("*.js")}
         self.inline: set[str] = set()
         sample = site / "404.html"  # every theme page has these; 404 shows no deal text at all
-        root = _root("404.html", sample.read_bytes()) if sample.is_file() else None
+        root = read_markup("404.html", sample.read_bytes()) if sample.is_file() else None
         if root is not None:
             for element in root.iter("script"):
                 if not element.get("src") and element.get("type") != "application/json":
@@ -109,8 +109,10 @@ def search_index_findings(name: str, raw: bytes, scripts: Scripts) -> list[Findi
     return found
 
 
-def markup_findings(name: str, data: bytes, scripts: Scripts) -> list[Finding]:
-    root = _root(name, data)
+def markup_findings(name: str, data: bytes, scripts: Scripts, root=None) -> list[Finding]:
+    """Unsafe markup in a page or SVG; ``root``: the document as :func:`read_markup` read it,
+    where the caller has it already."""
+    root = read_markup(name, data) if root is None else root
     if root is None:
         return [] if not data.strip() else [Finding(name, UNREADABLE)]
     found = _unsafe_elements(name, root, scripts)
@@ -167,7 +169,7 @@ def _hides_markup_in_foreign_content(root) -> bool:
 _HTML = lxml.etree.HTMLParser(encoding="utf-8")  # as the site is served: a <meta charset> inside cannot change it
 
 
-def _root(name: str, data: bytes):
+def read_markup(name: str, data: bytes):
     """The document's root element: None for a document with none or that cannot be read."""
     try:
         return lxml.etree.fromstring(data) if name.endswith(".svg") else lxml.etree.fromstring(data, _HTML)
@@ -185,7 +187,7 @@ def _runs_script(value: str) -> bool:
 
 
 def _unsafe_in(name: str, data: bytes, scripts: Scripts) -> list[Finding]:
-    root = _root(name, data)
+    root = read_markup(name, data)
     if root is None:
         return [] if not data.strip() else [Finding(name, UNREADABLE)]
     return _unsafe_elements(name, root, scripts)

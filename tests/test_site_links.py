@@ -1,0 +1,152 @@
+"""No link in a built page leads to a page or file the site does not have.
+
+dealsite check checks the links editors write; the core makes its own. Neither saw the links
+the theme writes on every page: with content/accessibility.md deleted (and out of nav), every
+page's footer linked to accessibility/, and `dealsite build` published that with exit 0.
+The last check (engine/gate.py) now resolves every href and src of every built page, and a
+page of nav: that content/ does not have is refused by check, as a left-out one was.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from trust_support import NOW, copy_project, dealsite
+
+from generator.engine.site_links import SiteFiles
+from generator.engine.unsafe_markup import read_markup
+
+pytestmark = pytest.mark.xdist_group("site-links")
+
+SITE = {"index.html", "accessibility/index.html", "deals/kent/index.html", "deals/kent/kent.ods", "assets/site.css", "St. Albans/index.html"}
+
+
+def _broken(page: str, body: str, files=SITE) -> list[str]:
+    root = read_markup(page, f"<!DOCTYPE html><html><head></head><body>{body}</body></html>".encode())
+    found = SiteFiles(files).broken(page, root)
+    return [ast.literal_eval(f.what.removeprefix("links to ").split(", which the site does not have")[0]) for f in found]
+
+
+def test_a_link_to_a_page_the_site_does_not_have_is_a_finding():
+    assert _broken("deals/kent/index.html", '<a href="../../accessibility/">a</a><a href="../../statement/">s</a>') == ["../../statement/"]
+
+
+def test_a_folder_is_reached_through_its_index_html_with_or_without_the_slash():
+    assert _broken("index.html", '<a href="accessibility/">a</a><a href="accessibility">b</a><a href="./">home</a>') == []
+    assert _broken("deals/kent/index.html", '<a href="../../">home</a><a href="..">deals</a>') == [".."]  # deals/ has no index.html here
+
+
+def test_a_folder_without_an_index_html_is_broken():
+    assert _broken("index.html", '<a href="assets/">a folder, not a page</a>') == ["assets/"]
+
+
+def test_sources_of_images_scripts_and_styles_are_links_too():
+    body = '<img src="missing.png" alt=""><script src="assets/gone.js"></script><link rel="stylesheet" href="assets/site.css">'
+    assert _broken("index.html", body) == ["missing.png", "assets/gone.js"]
+
+
+def test_a_query_and_a_part_of_the_page_are_left_off_and_escapes_undone():
+    body = '<a href="accessibility/?v=2#contact">a</a><a href="St.%20Albans/">b</a><a href="deals/kent/kent.ods#x">c</a>'
+    assert _broken("index.html", body) == []
+    assert _broken("index.html", '<a href="accessibility/%3Fv=2">a</a>') == ["accessibility/%3Fv=2"]
+
+
+def test_a_backslash_is_read_as_a_browser_reads_it():
+    assert _broken("deals/kent/index.html", r'<a href="..\..\accessibility\">a</a><a href="..\..\nowhere\">b</a>') == ["..\\..\\nowhere\\"]
+
+
+def test_links_that_cannot_be_checked_here_are_not_findings():
+    body = (
+        '<a href="https://www.gov.uk/missing/">another site</a><a href="//cdn.example/x.js">another host</a>'
+        '<a href="mailto:deals@example.org">mail</a><a href="#nowhere">a part of this page</a>'
+        '<a href="/accessibility/">an absolute path (served from where?)</a><a href="../../../../elsewhere/">out of the site</a>'
+    )
+    assert _broken("deals/kent/index.html", body) == []
+
+
+def test_each_broken_link_is_named_once_as_written():
+    assert _broken("index.html", '<a href="gone/">1</a><a href="gone/">2</a><a href="./gone/">3</a>') == ["gone/", "./gone/"]
+
+
+_segment = st.text(alphabet="abcxyz-.", min_size=1, max_size=6).filter(lambda s: s not in (".", ".."))
+_path = st.lists(_segment, min_size=1, max_size=4).map("/".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(files=st.sets(_path, min_size=1, max_size=8), page_folder=st.lists(_segment, max_size=3).map("/".join), data=st.data())
+def test_a_relative_link_reaches_a_file_exactly_when_the_site_has_it(files, page_folder, data):
+    # The oracle: posixpath.relpath from the page's folder, which is how a relative link is
+    # written to a known file; removed from the site, the same link must be a finding.
+    page = f"{page_folder}/index.html" if page_folder else "index.html"
+    target = data.draw(st.sampled_from(sorted(files)))
+    link = posixpath.relpath(target, page_folder or ".")
+    site = files | {page}
+    assert _broken(page, f'<a href="{link}">x</a>', site) == []
+    without = {f for f in site if f != target}
+    expected = [] if f"{target}/index.html" in without else [link]
+    assert _broken(page, f'<a href="{link}">x</a>', without) == expected
+
+
+# --- in a real build ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("links") / "project")
+
+
+def _copy(project: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(project, tmp_path / "project", symlinks=True))
+
+
+def _without_in_nav(project: Path, page: str) -> None:
+    config = project / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    config.write_text("".join(line for line in lines if f": {page}" not in line), encoding="utf-8")
+
+
+def test_a_deleted_accessibility_statement_stops_the_build_and_the_live_site_stays(project, tmp_path):
+    project = _copy(project, tmp_path)
+    first = dealsite(project, "build", "-q", at=NOW)
+    assert first.returncode == 0, first.stderr[-3000:]
+    live = (project / "site" / "index.html").read_bytes()
+    (project / "content" / "accessibility.md").unlink()
+    _without_in_nav(project, "accessibility.md")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 1, built.stderr[-3000:]
+    assert "index.html: links to 'accessibility/', which the site does not have" in built.stderr, built.stderr[-3000:]
+    assert (project / "site" / "index.html").read_bytes() == live
+    assert (project / "site" / "accessibility" / "index.html").is_file()
+
+
+def test_an_accessibility_statement_left_out_by_exclude_docs_stops_the_build(project, tmp_path):
+    project = _copy(project, tmp_path)
+    _without_in_nav(project, "accessibility.md")
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("exclude_docs: accessibility.md\n")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 1, built.stderr[-3000:]
+    assert "deals/kent/index.html: links to '../../accessibility/', which the site does not have" in built.stderr, built.stderr[-3000:]
+    assert not (project / "site").exists()
+
+
+def test_check_refuses_a_page_of_nav_that_content_does_not_have(project, tmp_path):
+    project = _copy(project, tmp_path)
+    (project / "content" / "accessibility.md").unlink()
+    checked = dealsite(project, "check", at=NOW)
+    assert checked.returncode == 1, checked.stderr[-3000:]
+    assert "mkdocs.yml:1: nav: names accessibility.md, which content/ does not have" in checked.stderr, checked.stderr[-3000:]
+
+
+def test_a_link_in_nav_to_another_site_or_a_generated_page_is_not_refused(project, tmp_path):
+    project = _copy(project, tmp_path)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("nav:\n", "nav:\n  - GOV.UK: https://www.gov.uk/\n  - Kent: deals/kent.md\n"), encoding="utf-8")
+    checked = dealsite(project, "check", at=NOW)
+    assert checked.returncode == 0, checked.stderr[-3000:]
