@@ -182,7 +182,8 @@ def test_a_page_of_the_held_back_deal_is_found_by_its_address(site, publication,
 def test_unsafe_markup_planted_in_a_page_is_found(site, publication, project, markup, found):
     page = site / "deals" / "kent" / "index.html"
     page.write_bytes(page.read_bytes().replace(b"</main>", markup.encode() + b"</main>"))
-    findings = scan(site, publication, _scripts(project))
+    # The image's src="x" is a broken link too (site_links.py), a finding of its own.
+    findings = [f for f in scan(site, publication, _scripts(project)) if not f.what.startswith("links to ")]
     assert [f.file for f in findings] == ["deals/kent/index.html"]
     assert found in findings[0].what
 
@@ -341,7 +342,8 @@ def test_the_check_split_across_processes_finds_the_same_in_the_same_order(site,
         path = site / page
         path.write_bytes(path.read_bytes().replace(b"</main>", f"<p>{HELD_TITLE}</p><img src=x onerror=alert(1)></main>".encode()))
     alone = scan(site, publication, _scripts(project), jobs=1)
-    assert [f.file for f in alone] == ["dashboard/index.html"] * 2 + ["index.html"] * 2 + ["powers/index.html"] * 2
+    # Three in each page: the held-back title, the handler, and the image's src=x, which the site does not have.
+    assert [f.file for f in alone] == ["dashboard/index.html"] * 3 + ["index.html"] * 3 + ["powers/index.html"] * 3
     assert scan(site, publication, _scripts(project), jobs=2) == alone
     assert scan(site, publication, _scripts(project), jobs=3) == alone
     assert scan(site, publication, _scripts(project), jobs=0) == alone  # as one (the outside attack: ZeroDivisionError)

@@ -28,8 +28,8 @@ SITE = {"index.html", "accessibility/index.html", "deals/kent/index.html", "deal
 
 
 def _broken(page: str, body: str, files=SITE) -> list[str]:
-    root = read_markup(page, f"<!DOCTYPE html><html><head></head><body>{body}</body></html>".encode())
-    found = SiteFiles(files).broken(page, root)
+    data = f"<!DOCTYPE html><html><head></head><body>{body}</body></html>".encode()
+    found = SiteFiles(files).broken(page, read_markup(page, data), data)
     return [ast.literal_eval(f.what.removeprefix("links to ").split(", which the site does not have")[0]) for f in found]
 
 
@@ -68,6 +68,11 @@ def test_links_that_cannot_be_checked_here_are_not_findings():
         '<a href="/accessibility/">an absolute path (served from where?)</a><a href="../../../../elsewhere/">out of the site</a>'
     )
     assert _broken("deals/kent/index.html", body) == []
+
+
+def test_an_svg_link_with_a_prefix_is_a_link_too():
+    body = '<svg><use xlink:href="sprite.svg#icon"></use><a XLINK:HREF="gone/"><text>x</text></a><use xlink:href="#local"></use></svg>'
+    assert _broken("index.html", body) == ["sprite.svg#icon", "gone/"]
 
 
 def test_each_broken_link_is_named_once_as_written():

@@ -131,7 +131,7 @@ def _check_file(site: Path, held: "_Needles", scripts: Scripts, files: SiteFiles
                     root = read_markup(member, data)
                     findings += markup_findings(member, data, scripts, root)
                     if member == name and name.endswith(PAGES) and root is not None:  # a page of the site, not a packed copy
-                        findings += files.broken(name, root)
+                        findings += files.broken(name, root, data)
             else:  # a window at a time: a spreadsheet's content.xml is 700 MB at 1,000 deals
                 findings += held.in_windows(member, windows(member, content))
     return findings
