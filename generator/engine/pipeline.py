@@ -67,6 +67,12 @@ class Settings:
         return (self.deals_dir, self.content_dir, self.templates_dir)
 
 
+def showing_drafts(settings: Settings) -> Settings:
+    """The settings as `dealsite serve --drafts` reads the project: the files draft_docs names
+    read, checked and shown like the others."""
+    return replace(settings, draft_docs=())
+
+
 def named_in_config(nav, extra_css, extra_javascript, extra_templates) -> tuple[tuple[str, str], ...]:
     """(setting, path in content/) of each file mkdocs.yml names: the pages of ``nav`` (not its
     links to other sites), ``extra_css`` and ``extra_javascript``, to which every page links,
