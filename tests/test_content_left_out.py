@@ -72,6 +72,17 @@ def test_an_update_exclude_docs_names_is_not_published(project, tmp_path):
     assert not (project / "site" / "updates" / name[:-3]).exists()
 
 
+def test_an_update_draft_docs_names_is_not_published(project, tmp_path):
+    project = _copy(project, tmp_path)
+    name = "2026-05-01-not-for-now.md"
+    write(project / "content" / "updates" / name, update(f"{CANARY} title", "2026-05-01", f"The {CANARY} body.\n"))
+    _set(project, draft_docs=f"updates/{name}")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert leaks(project / "site", CANARY) == {}
+    assert not (project / "site" / "updates" / name[:-3]).exists()
+
+
 def test_a_hidden_file_a_line_brings_back_is_checked_and_published(project, tmp_path):
     project = _copy(project, tmp_path)
     write(project / "content" / ".well-known" / "security.txt", "Contact: mailto:security@example.org\n")
