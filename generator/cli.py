@@ -139,8 +139,8 @@ def _now():
 
 def cmd_check(args) -> int:
     """The deal files named; with none named, the whole project as a build reads it (its deals,
-    updates and content, where mkdocs.yml says they are), so a team finds a bad update before
-    publishing rather than at build time. Errors exit 1; warnings exit 0 unless --strict."""
+    updates and content, where mkdocs.yml says they are), and as `serve --drafts` reads it when
+    draft_docs is set, so a team finds a bad update before publishing rather than at build time. Errors exit 1; warnings exit 0 unless --strict."""
     from .engine.check import check_paths, check_project
     from .engine.pipeline import FutureArchive
     from .engine.report import render

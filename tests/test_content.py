@@ -51,6 +51,14 @@ def test_pages_updates_and_files_are_sorted_apart(tmp_path):
     assert content.files == {"updates/photo.png", "a/b.pdf"}
 
 
+def test_read_for_a_preview_the_files_only_draft_docs_leaves_out_are_named_drafts(tmp_path):
+    root = _content(tmp_path, {"plans/next.md": "# N\n", "plans/old.md": "# O\n", "updates/2026-01-01-x.md": DRAFT, "notes.md": "# M\n"})
+    content, problems = read_content(root, ["plans/old.md"], ["plans/", "updates/2026-01-01-x.md"], show_drafts=True)
+    assert problems == []
+    assert content.drafts == {"plans/next.md", "updates/2026-01-01-x.md"}
+    assert content.drafts <= content.published() and "plans/old.md" not in content.published()
+
+
 REFUSED = {
     "updates/sub/2026-01-01-x.md": (
         "is in a subfolder of content/updates/, where dealsite does not look for updates: MkDocs would publish it as it is, "

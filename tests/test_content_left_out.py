@@ -72,6 +72,17 @@ def test_an_update_exclude_docs_names_is_not_published(project, tmp_path):
     assert not (project / "site" / "updates" / name[:-3]).exists()
 
 
+def test_an_update_draft_docs_names_is_not_published(project, tmp_path):
+    project = _copy(project, tmp_path)
+    name = "2026-05-01-not-for-now.md"
+    write(project / "content" / "updates" / name, update(f"{CANARY} title", "2026-05-01", f"The {CANARY} body.\n"))
+    _set(project, draft_docs=f"updates/{name}")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert leaks(project / "site", CANARY) == {}
+    assert not (project / "site" / "updates" / name[:-3]).exists()
+
+
 def test_a_hidden_file_a_line_brings_back_is_checked_and_published(project, tmp_path):
     project = _copy(project, tmp_path)
     write(project / "content" / ".well-known" / "security.txt", "Contact: mailto:security@example.org\n")
@@ -290,3 +301,77 @@ def test_not_in_nav_still_keeps_generated_pages_out_of_the_menu(project, tmp_pat
     root = lxml.html.fromstring((project / "site" / "powers" / "index.html").read_bytes())
     menu = {a.get("href") for a in root.xpath('//nav[contains(@class, "md-nav--primary")]//a')}
     assert "../dashboard/" in menu and "../compare/" not in menu
+
+
+# --- dealsite check reads what draft_docs names, as `dealsite serve --drafts` reads it ----------
+# A draft with an error passed `dealsite check`, then `serve --drafts` refused it, or the build
+# did on the day draft_docs stopped naming it.
+
+
+@pytest.mark.parametrize(
+    "name, text, said",
+    [
+        ("plans/next.md", "# Next\n\nSee [the plan](nowhere.md).\n", "nowhere.md"),
+        ("plans/next.md", "---\nauthor: An editor\n---\n\n# Next\n", "is not a field a page may set"),
+        ("updates/2026-05-01-plans.md", update("Plans", "2026-05-01", "Text.\n", deals="[nowhere]"), "nowhere is not a known deal"),
+        ("plans/notes.docx", "notes\n", "the extension .docx"),
+    ],
+)
+def test_check_refuses_an_error_in_a_file_draft_docs_names(name, text, said, project, tmp_path):
+    project = _copy(project, tmp_path)
+    write(project / "content" / name, text)
+    _set(project, draft_docs=f"plans/\n{name}")
+    result = dealsite(project, "check")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert [line for line in problem_lines(result.stderr, name) if said in line], result.stderr[-3000:]
+
+
+def test_check_reports_the_problems_of_the_build_and_of_the_preview_of_drafts(project, tmp_path):
+    project = _copy(project, tmp_path)
+    write(project / "content" / "plans" / "next.md", "# Next\n\nSee [the plan](nowhere.md).\n")  # broken with drafts in
+    write(project / "content" / "about.md", "# About\n\nSee [our plans](plans/next.md).\n")  # broken with drafts out
+    _set(project, draft_docs="plans/")
+    result = dealsite(project, "check")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert problem_lines(result.stderr, "plans/next.md:3") and problem_lines(result.stderr, "about.md:3"), result.stderr[-3000:]
+
+
+def test_check_reports_a_problem_both_readings_find_once(project, tmp_path):
+    project = _copy(project, tmp_path)
+    write(project / "content" / "plans" / "next.md", "# Next\n\nSee [the plan](nowhere.md).\n")
+    write(project / "content" / "about.md", "# About\n\nSee [the rules](no-rules.md).\n")  # broken in both readings
+    _set(project, draft_docs="plans/")
+    result = dealsite(project, "check")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert len(problem_lines(result.stderr, "about.md:3")) == 1, result.stderr[-3000:]
+    assert "2 errors in 2 files" in result.stderr, result.stderr[-3000:]
+
+
+def test_check_reports_a_warning_in_an_update_draft_docs_names(project, tmp_path):
+    project = _copy(project, tmp_path)
+    name = "updates/2026-05-01-plans.md"
+    write(project / "content" / name, update("Plans", "2026-05-01", "Text.\n").replace("summary: A short summary.", "summary: Our plans #2"))
+    _set(project, draft_docs=name)
+    result = dealsite(project, "check")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [line for line in problem_lines(result.stdout, name) if "summary" in line and '" #"' in line], result.stdout[-3000:]
+
+
+def test_check_counts_the_updates_the_build_reads_not_the_drafts(project, tmp_path):
+    project = _copy(project, tmp_path)
+    published = len([p for p in (project / "content" / "updates").glob("*.md") if p.name != "index.md"])
+    name = "updates/2026-05-01-plans.md"
+    write(project / "content" / name, update("Plans", "2026-05-01", "Text.\n"))
+    _set(project, draft_docs=name)
+    result = dealsite(project, "check")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f" and {published} updates checked" in result.stdout, result.stdout[-3000:]
+
+
+def test_the_build_still_leaves_out_unchecked_a_draft_with_an_error(project, tmp_path):
+    project = _copy(project, tmp_path)
+    write(project / "content" / "plans" / "next.md", f"# Next\n\nThe {CANARY} [plan](nowhere.md).\n")
+    _set(project, draft_docs="plans/")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert leaks(project / "site", CANARY) == {}

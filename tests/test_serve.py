@@ -27,6 +27,8 @@ pytestmark = pytest.mark.xdist_group("serve")
 
 DRAFT = "zqxservedraftcanary"
 DRAFT_PAGE = "zqxdraftdocscanary"
+DRAFT_UPDATE = "zqxdraftdocsupdatecanary"
+DRAFT_UPDATE_NAME = "2026-05-01-next-steps"  # an update only draft_docs holds back
 
 
 
@@ -75,8 +77,12 @@ def project(tmp_path_factory):
     # A page mkdocs.yml's draft_docs names: MkDocs' own serve shows such pages; dealsite's, only with --drafts.
     (root / "content" / "plans").mkdir()
     (root / "content" / "plans" / "next.md").write_text(f"# Next\n\nThe {DRAFT_PAGE} plan.\n", encoding="utf-8")
+    (root / "content" / "updates" / f"{DRAFT_UPDATE_NAME}.md").write_text(
+        f"---\ntitle: Next steps {DRAFT_UPDATE}\ndate: 2026-05-01\ndeals: []\nsummary: What comes next.\n---\n\nThe {DRAFT_UPDATE} steps.\n",
+        encoding="utf-8",
+    )
     with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write("draft_docs: |\n  plans/\n")
+        config.write(f"draft_docs: |\n  plans/\n  updates/{DRAFT_UPDATE_NAME}.md\n")
     return root
 
 
@@ -102,6 +108,22 @@ def test_serve_without_drafts_shows_no_page_draft_docs_names(project):
         index = get(base + "search/search_index.json")[1]
     assert status == 404
     assert DRAFT_PAGE not in page + index
+
+
+def test_serve_with_drafts_shows_an_update_draft_docs_names_with_a_preview_banner(project):
+    with serving(project, "--drafts") as base:
+        status, page = get(base + f"updates/{DRAFT_UPDATE_NAME}/")
+    assert (status, DRAFT_UPDATE in page) == (200, True)
+    assert "Preview: not yet public" in page
+    assert "This update: draft: not published while mkdocs.yml&#39;s draft_docs names it" in page
+
+
+def test_serve_without_drafts_shows_nothing_of_an_update_draft_docs_names(project):
+    with serving(project) as base:
+        status, _ = get(base + f"updates/{DRAFT_UPDATE_NAME}/")
+        elsewhere = "".join(get(base + path)[1] for path in ("updates/", "feeds/updates.xml", "search/search_index.json"))
+    assert status == 404
+    assert DRAFT_UPDATE not in elsewhere
 
 
 def test_serve_without_drafts_shows_nothing_of_a_draft_deal(project):

@@ -122,6 +122,24 @@ def test_an_update_about_a_held_back_deal_is_held_back_with_it(tmp_path, catalog
     assert publish(without_kent, updates, dt.datetime(2030, 1, 1, tzinfo=UTC)).updates == ()
 
 
+def test_an_update_draft_docs_names_is_held_back_as_a_draft(tmp_path, catalogue):
+    (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
+    [update] = load_updates(update_files(tmp_path), catalogue)
+    publication = publish(catalogue, [update], dt.datetime(2030, 1, 1, tzinfo=UTC), drafts=frozenset({update.src_uri}))
+    assert publication.updates == ()
+    assert [(h.name, h.reason, h.until) for h in publication.held if h.kind == "update"] == [
+        (update.src_uri, "Draft: not published while mkdocs.yml's draft_docs names it", None)
+    ]
+
+
+def test_a_preview_shows_an_update_draft_docs_names_and_why_it_is_held_back(tmp_path, catalogue):
+    (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD, encoding="utf-8")
+    [update] = load_updates(update_files(tmp_path), catalogue)
+    publication = publish(catalogue, [update], dt.datetime(2030, 1, 1, tzinfo=UTC), previews=True, drafts=frozenset({update.src_uri}))
+    assert publication.updates == (update,)
+    assert [h.reason for h in publication.held if h.kind == "update"] == ["Draft: not published while mkdocs.yml's draft_docs names it"]
+
+
 # --- scaffolding ------------------------------------------------------------------
 
 

@@ -3,8 +3,9 @@
 Everything downstream (pages, search, feeds, downloads, counts, history) sees only the
 :class:`Publication` this returns, so nothing held back can leak through a forgotten
 path. An item is held back while it is a draft or before its ``publish_after`` moment;
-an update is held back too while any deal it is about is held back (it would give the
-deal away). So is the committee's record: a session while it is a draft, embargoed or about
+an update is held back too while mkdocs.yml's draft_docs names it (such an update is read
+only for a preview), and while any deal it is about is held back (it would give the deal
+away). So is the committee's record: a session while it is a draft, embargoed or about
 a deal that is held back; a recommendation while it, its session or its deal is held back;
 a response while it or the recommendation it answers is held back. What is held back is listed, with the text that must appear nowhere, so the
 last check before a site goes live can look for it in every byte of the output.
@@ -36,6 +37,9 @@ def moment_text(moment: dt.datetime) -> str:
     """'2 March 2026 at 09:30 UK time'."""
     local = moment.astimezone(LONDON)
     return f"{long_date(local.date())} at {local:%H:%M} UK time"
+
+
+DRAFT_DOCS = "Draft: not published while mkdocs.yml's draft_docs names it"
 
 
 def hold_reason(item: Publishable, now: dt.datetime) -> str:
@@ -94,10 +98,13 @@ class Publication:
 
 
 def publish(
-    catalogue: Catalogue, updates: Iterable[Update], now: dt.datetime, *, previews: bool = False, as_of: Optional[dt.date] = None
+    catalogue: Catalogue, updates: Iterable[Update], now: dt.datetime, *, previews: bool = False, as_of: Optional[dt.date] = None,
+    drafts: frozenset[str] = frozenset(),
 ) -> Publication:
     """The one publication gate: everything a build shows at ``now`` passes through here.
-    ``as_of``: an archive as of that day (``now`` its end): only what was known by then."""
+    ``as_of``: an archive as of that day (``now`` its end): only what was known by then.
+    ``drafts``: the files (src_uri) draft_docs names, read for a preview: an update among them
+    is held back as a draft."""
     updates = tuple(updates)
     if as_of is not None:
         catalogue = as_known_on(catalogue, as_of)
@@ -105,11 +112,12 @@ def publish(
     held = tuple(_held_deals(catalogue, now)) + tuple(_held_readings(catalogue, now))
     public = public_catalogue(catalogue, now)
     slugs = {d.slug for d in public.deals}
-    held += tuple(_held_updates(updates, catalogue, slugs, now))
+    held += tuple(_held_updates(updates, catalogue, slugs, now, drafts))
     held += tuple(scrutiny_gate(catalogue.scrutiny, catalogue, slugs, now)[1])
     if previews:
         return Publication(now, True, catalogue, updates, held, as_of)
-    return Publication(now, False, public, tuple(u for u in updates if visible(u, slugs, now)), held, as_of)
+    shown = tuple(u for u in updates if visible(u, slugs, now) and u.src_uri not in drafts)
+    return Publication(now, False, public, shown, held, as_of)
 
 
 def public_catalogue(catalogue: Catalogue, now: dt.datetime) -> Catalogue:
@@ -168,16 +176,17 @@ def _held_readings(catalogue: Catalogue, now: dt.datetime):
                     )
 
 
-def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slugs: set[str], now: dt.datetime):
+def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slugs: set[str], now: dt.datetime, drafts: frozenset[str]):
     deals = {d.slug: d for d in catalogue.deals}
     for update in updates:
-        reason = hold_reason(update, now)
+        drafted = update.src_uri in drafts
+        reason = DRAFT_DOCS if drafted else hold_reason(update, now)
         if not reason:
             waiting = [deals[s].title if s in deals else s for s in update.deals if s not in public_slugs]
             if waiting:
                 reason = "Held back: it is about a deal that is not yet public (" + ", ".join(waiting) + ")"
         if reason:
-            until = release(update, *(deals[s] for s in update.deals if s in deals))
+            until = None if drafted else release(update, *(deals[s] for s in update.deals if s in deals))
             yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary), until=until, path=update.url)
 
 

@@ -1,7 +1,10 @@
 """What ``dealsite check`` finds: every error (must be fixed) and every warning (advice).
 
 Errors come from reading the files exactly as a build reads them (``model.load``,
-``model.updates``): a project with any is not built. Warnings come from the model
+``model.updates``): a project with any is not built. When mkdocs.yml sets draft_docs, the
+files are read a second time as `dealsite serve --drafts` reads them (draft_docs shown), so a
+draft's errors are found before the preview or the build that publishes it refuses them; a
+problem either reading finds is reported, once. Warnings come from the model
 (``model.advice``) and the status rule (``compute.advice``) once the files are valid, so
 the root cause comes first: fix the errors, and the warnings follow.
 """
@@ -23,7 +26,7 @@ from ..model.problems import ERROR, WARNING, Problem
 from ..model.updates import FrontMatter, split_front_matter
 from ..model.yaml import YamlError, decode
 from ..runtime import PARALLEL_FROM, forked_map, jobs_available
-from .pipeline import Settings, build_moment, read_sources
+from .pipeline import Settings, build_moment, read_sources, showing_drafts
 
 
 @dataclass(frozen=True)
@@ -48,17 +51,25 @@ def _report(problems: Iterable[Problem], **counts) -> CheckReport:
 
 
 def check_project(settings: Settings, now: dt.datetime) -> CheckReport:
-    """The whole project, as a build reads it: its deals, shared files and updates, at the
-    moment the build will be made as of (the end of ``as_of``'s day for an archive).
-    Raises FutureArchive for an ``as_of`` after today, as a build does."""
-    try:
-        sources = read_sources(settings, build_moment(settings, now))
-    except InvalidDeals as error:
-        return _report(error.problems, complete=False)
+    """The whole project, as a build reads it and, when draft_docs is set, as `dealsite serve
+    --drafts` reads it too: its deals, shared files and updates (the drafts' included), at the
+    moment the build will be made as of (the end of ``as_of``'s day for an archive). The
+    updates counted are the build's. Raises FutureArchive for an ``as_of`` after today, as a
+    build does."""
+    moment = build_moment(settings, now)
+    readings, errors = [], []
+    for each in (settings, showing_drafts(settings)) if settings.draft_docs else (settings,):
+        try:
+            readings.append(read_sources(each, moment))
+        except InvalidDeals as error:
+            errors += error.problems
+    if errors:  # a problem both readings find, once
+        return _report(dict.fromkeys(errors), complete=False)
+    sources = readings[0]
     files, _ = deal_files([settings.deals_dir])
     problems = _deal_warnings(sources.catalogue, files, now)
     problems += _shared_warnings(sources.catalogue, settings.deals_dir, whole=True)
-    problems += _update_warnings(sources.content.update_paths())
+    problems += _update_warnings(sorted({path for read in readings for path in read.content.update_paths()}))
     return _report(problems, deals=len(sources.catalogue.deals), updates=len(sources.updates))
 
 

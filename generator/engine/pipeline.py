@@ -57,6 +57,9 @@ class Settings:
     # clears it, so a preview shows them).
     exclude_docs: tuple[str, ...] = ()
     draft_docs: tuple[str, ...] = ()
+    # `dealsite serve --drafts` (showing_drafts): the files draft_docs names are read, checked and
+    # shown, an update among them marked as a draft; never set for a build.
+    show_drafts: bool = False
     # (setting, path) of files of content/ that mkdocs.yml names (named_in_config), and the file
     # that names them: each must be published.
     named: tuple[tuple[str, str], ...] = ()
@@ -65,6 +68,12 @@ class Settings:
     def source_dirs(self) -> tuple[Path, ...]:
         """The folders a build reads and must never write into."""
         return (self.deals_dir, self.content_dir, self.templates_dir)
+
+
+def showing_drafts(settings: Settings) -> Settings:
+    """The settings as `dealsite serve --drafts` reads the project: the files draft_docs names
+    read, checked and shown like the others (an update among them with a draft's banner)."""
+    return replace(settings, show_drafts=True)
 
 
 def named_in_config(nav, extra_css, extra_javascript, extra_templates) -> tuple[tuple[str, str], ...]:
@@ -184,7 +193,7 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     ``now``, every update and page so).
     Raises ``InvalidDeals`` naming every problem at once, before anything is built or written:
     `dealsite check`, `dealsite build`, `mkdocs build` and serve all refuse the same way."""
-    content, problems = read_content(settings.content_dir, settings.exclude_docs, settings.draft_docs)
+    content, problems = read_content(settings.content_dir, settings.exclude_docs, settings.draft_docs, show_drafts=settings.show_drafts)
     try:
         catalogue = load_catalogue([settings.deals_dir])
         updates = tuple(load_updates(content.update_paths(), catalogue))
@@ -197,7 +206,7 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     everything = site_targets(updates, content, generated)
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:
-        publication = publish(catalogue, updates, now, as_of=settings.as_of)
+        publication = publish(catalogue, updates, now, as_of=settings.as_of, drafts=content.drafts)
         public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue, now.date())), {u.src_uri for u in publication.updates}
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
@@ -340,7 +349,7 @@ def public_record(settings: Settings, sources: Sources, now: dt.datetime, *, pre
     """What the publication gate lets through at ``now``, and the deals' history in git as judged
     by it (None outside git); for an archive (``as_of``), both as known by the end of its day.
     ``now`` is the build's moment (:func:`build_moment`). Builds and ``dealsite pack`` both start here."""
-    publication = publish(sources.catalogue, sources.updates, now, previews=previews, as_of=settings.as_of)
+    publication = publish(sources.catalogue, sources.updates, now, previews=previews, as_of=settings.as_of, drafts=sources.content.drafts)
     revisions = history(_reader(settings.deals_dir, sources.catalogue.deals), publication)
     if settings.as_of is not None and revisions is not None:  # an archive: the history up to its day
         revisions = [replace(r, catalogue=as_known_on(r.catalogue, settings.as_of)) if r.catalogue else r for r in revisions if r.date <= now]

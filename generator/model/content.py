@@ -27,7 +27,9 @@ Left out, as MkDocs leaves them out: hidden names (``.git``, ``.DS_Store``), the
 ``templates/`` folder, and whatever mkdocs.yml's ``exclude_docs`` and ``draft_docs`` name
 (a preview shows draft_docs). MkDocs matches these gitignore-style lines against each file's
 path and publishes nothing they match, so neither does dealsite: such a file is not checked,
-not counted as a page, and an update among them is not published. A later ``!`` line of
+not counted as a page, and an update among them is not published. Read for a preview
+(``show_drafts``), the files draft_docs names are checked and published like the others, and
+named in ``Content.drafts``, so the publication gate can mark an update among them as a draft. A later ``!`` line of
 exclude_docs brings a file back, and it is then checked like any other. Symbolic links are refused even where
 left out (MkDocs walks into them).
 """
@@ -73,6 +75,7 @@ class Content:
     pages: frozenset[str] = field(default_factory=frozenset)  # Markdown pages MkDocs renders (updates/index.md included)
     updates: frozenset[str] = field(default_factory=frozenset)  # update files (updates.py checks them)
     files: frozenset[str] = field(default_factory=frozenset)  # static files, copied as they are
+    drafts: frozenset[str] = field(default_factory=frozenset)  # of those, what only draft_docs leaves out of a build (read for a preview)
     root: Path = Path("content")  # the folder they are in
 
     def path(self, uri: str) -> Path:
@@ -108,16 +111,20 @@ def read_page(content: Content, uri: str) -> Page:
 LEFT_OUT = (".*", "/templates/")
 
 
-def read_content(content_dir: Path, exclude: Sequence[str] = (), drafts: Sequence[str] = ()) -> tuple[Content, list[Problem]]:
+def read_content(
+    content_dir: Path, exclude: Sequence[str] = (), drafts: Sequence[str] = (), *, show_drafts: bool = False
+) -> tuple[Content, list[Problem]]:
     """Every file under content_dir sorted into pages, updates and static files, and a problem
     (``file:1: why``) for each that may not be published. Nothing is read through a link.
     ``exclude`` and ``drafts``: gitignore-style lines of files the engine leaves out besides
-    hidden ones (mkdocs.yml's exclude_docs and, in a build, draft_docs); those are passed over."""
+    hidden ones (mkdocs.yml's exclude_docs and draft_docs); those are passed over, but for
+    ``drafts`` when ``show_drafts`` (a preview): then they are read like the others, and those
+    published are named in ``Content.drafts``."""
     content_dir = Path(content_dir)
     pages, updates, files, problems = set(), set(), set(), []
     if not content_dir.is_dir():
         return Content(root=content_dir), []
-    left_out = _left_out(exclude, drafts)
+    left_out = _left_out(exclude, () if show_drafts else drafts)
     for path, uri in _entries(content_dir, ""):
         ignored = left_out(uri)
         file = str(path)
@@ -140,7 +147,9 @@ def read_content(content_dir: Path, exclude: Sequence[str] = (), drafts: Sequenc
             updates.add(uri)
         else:
             files.add(uri)
-    return Content(frozenset(pages), frozenset(updates), frozenset(files), content_dir), problems
+    shown = GitIgnoreSpec.from_lines(drafts if show_drafts else ())
+    drafted = frozenset(uri for uri in pages | updates | files if shown.match_file(uri))
+    return Content(frozenset(pages), frozenset(updates), frozenset(files), drafts=drafted, root=content_dir), problems
 
 
 def _left_out(exclude: Sequence[str], drafts: Sequence[str]):

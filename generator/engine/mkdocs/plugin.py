@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Optional
 
@@ -37,7 +36,7 @@ from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
 from ...pages.sanitise import clean_page
 from ..gate import UnsafeOutput, check_site
-from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources
+from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources, showing_drafts
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
 from .config import settings_from
 from .clashes import accounted_for, engine_file_clashes
@@ -130,7 +129,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.on_startup(command="build", dirty=False)
         self.settings = settings_from(config)
         if self.previews:  # draft_docs pages are shown, and checked, in a preview (and only there)
-            self.settings = replace(self.settings, draft_docs=())
+            self.settings = showing_drafts(self.settings)
         # An archive says so on every page (overrides/main.html); an export carries it the same way.
         config.extra["dealsite_archive"] = archive_words(self.settings)
         # Every command but the preview server publishes: build, gh-deploy (which MkDocs reports
