@@ -54,7 +54,7 @@ class Settings:
     as_of: Optional[dt.date] = None  # an archive: the public site as it stood at the end of this day
     # mkdocs.yml's exclude_docs and draft_docs, a gitignore-style line each: files of content/
     # the engine leaves out of the site (draft_docs: out of the build; `dealsite serve --drafts`
-    # clears it, so a preview shows them).
+    # shows them, through show_drafts).
     exclude_docs: tuple[str, ...] = ()
     draft_docs: tuple[str, ...] = ()
     # `dealsite serve --drafts` (showing_drafts): the files draft_docs names are read, checked and
