@@ -234,9 +234,10 @@ def test_nav_written_otherwise_is_read_as_mkdocs_reads_it():
     ]
     scripts = ["./assets/a.js", {"path": "assets/b.js", "type": "module"}]
     assert named_in_config(nav, ["assets/s.css?v=2"], scripts, ["robots.txt"]) == (
-        ("nav", "index.md"), ("nav", "powers.md"), ("nav", "timetable.md"), ("nav", "notes.md"), ("nav", "secret.md"),
-        ("extra_css", "assets/s.css"), ("extra_javascript", "assets/a.js"), ("extra_javascript", "assets/b.js"),
-        ("extra_templates", "robots.txt"),
+        ("nav", "index.md", "./index.md"), ("nav", "powers.md", "powers.md"), ("nav", "timetable.md", "/timetable.md"),
+        ("nav", "notes.md", "notes.md#top"), ("nav", "secret.md", "secret.md/."), ("nav", "", "../outside.md"),
+        ("extra_css", "assets/s.css", "assets/s.css?v=2"), ("extra_javascript", "assets/a.js", "./assets/a.js"),
+        ("extra_javascript", "assets/b.js", "assets/b.js"), ("extra_templates", "robots.txt", "robots.txt"),
     )
 
 

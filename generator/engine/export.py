@@ -150,7 +150,7 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
                 (docs / update.src_uri).unlink()
         moved = _write_pages(docs, built, public, sources.content, _labelled(config.get("nav")))
         _write_config(staging, config, config_file.parent, built, public, moved, [line for line in settings.exclude_docs if line.startswith("!")])
-        scripts = [path for key, path in settings.named if key == "extra_javascript"]
+        scripts = [path for key, path, _ in settings.named if key == "extra_javascript"]
         check_site(docs, built.publication, own_scripts=scripts, jobs=jobs)
         files = [p for p in docs.rglob("*") if p.is_file()]
         swap(staging, target)

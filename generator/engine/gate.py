@@ -51,9 +51,22 @@ class UnsafeOutput(Exception):
 
     def __init__(self, findings: list[Finding]):
         self.findings = sorted(findings)
-        shown = "\n".join(f"  {f}" for f in self.findings[:50])
-        more = f"\n  ... and {len(self.findings) - 50} more" if len(self.findings) > 50 else ""
+        # One cause can be found in every page (a link the theme writes on each): a few files
+        # are named for each, so that the other causes are not hidden under it.
+        files: dict[str, list[str]] = {}
+        for finding in self.findings:
+            files.setdefault(finding.what, []).append(finding.file)
+        lines = []
+        for what, named in files.items():
+            lines += [f"  {file}: {what}" for file in named[:SHOWN_PER_CAUSE]]
+            if len(named) > SHOWN_PER_CAUSE:
+                lines.append(f"  ... and {len(named) - SHOWN_PER_CAUSE} more files: {what}")
+        shown = "\n".join(lines[:50])
+        more = f"\n  ... and {len(lines) - 50} more lines" if len(lines) > 50 else ""
         super().__init__(f"the built site failed the last check before publishing ({len(self.findings)} found):\n{shown}{more}")
+
+
+SHOWN_PER_CAUSE = 3
 
 
 def check_site(site: Path, publication: Publication, own_scripts: Iterable[str] = (), *, jobs: Optional[int] = None) -> None:

@@ -36,7 +36,7 @@ from ..model.problems import InvalidDeals, Problem
 from ..model.updates import Update, load_updates
 from ..pages.bundle import Bundle, GeneratedPage
 from ..pages.generate import DealMemo, generate, own_pages
-from ..pages.site_pages import content_clashes, generated_page_uris
+from ..pages.site_pages import content_clashes, generated_page_uris, is_generated_file
 from ..pages.written import link_problems, site_targets
 
 
@@ -60,9 +60,9 @@ class Settings:
     # `dealsite serve --drafts` (showing_drafts): the files draft_docs names are read, checked and
     # shown, an update among them marked as a draft; never set for a build.
     show_drafts: bool = False
-    # (setting, path) of files of content/ that mkdocs.yml names (named_in_config), and the file
-    # that names them: each must be published.
-    named: tuple[tuple[str, str], ...] = ()
+    # (setting, path, as written) of files of content/ that mkdocs.yml names (named_in_config),
+    # and the file that names them: each must be published.
+    named: tuple[tuple[str, str, str], ...] = ()
     config_file: Path = Path("mkdocs.yml")
 
     def source_dirs(self) -> tuple[Path, ...]:
@@ -76,45 +76,70 @@ def showing_drafts(settings: Settings) -> Settings:
     return replace(settings, show_drafts=True)
 
 
-def named_in_config(nav, extra_css, extra_javascript, extra_templates) -> tuple[tuple[str, str], ...]:
-    """(setting, path in content/) of each file mkdocs.yml names: the pages of ``nav`` (not its
-    links to other sites), ``extra_css`` and ``extra_javascript``, to which every page links,
-    and ``extra_templates``. Paths are tidied as MkDocs and a browser read them ("./x.md",
-    "/x.md" and "x.md/." are x.md; "x.css?v=2" is x.css)."""
-    def paths(item) -> list[str]:
+def named_in_config(nav, extra_css, extra_javascript, extra_templates) -> tuple[tuple[str, str, str], ...]:
+    """(setting, path in content/, as written) of each file mkdocs.yml names: the pages of
+    ``nav`` (not its links to other sites, which MkDocs knows by a scheme or a host), ``extra_css``
+    and ``extra_javascript``, to which every page links, and ``extra_templates``. Paths are tidied
+    as MkDocs and a browser read them ("./x.md", "/x.md" and "x.md/." are x.md; "x.css?v=2" is
+    x.css); one that cannot be in content/ ("../x.md") is ""."""
+    def paths(item) -> list[tuple[str, str]]:
         if isinstance(item, dict):
             return [p for value in item.values() for p in paths(value)]
         if isinstance(item, list):
             return [p for value in item for p in paths(value)]
-        if isinstance(item, str) and "://" not in item and not item.startswith(("//", "mailto:")):
+        if isinstance(item, str) and not _elsewhere(item):
             path = PurePosixPath(re.split(r"[?#]", item, maxsplit=1)[0].lstrip("/")).as_posix()
-            return [path] if path != "." and ".." not in path.split("/") else []
+            return [(path if path != "." and ".." not in path.split("/") else "", item)]
         return []
 
-    named = [("nav", path) for path in paths(nav or [])]
-    named += [("extra_css", path) for path in paths(list(extra_css or []))]
+    named = [("nav", path, written) for path, written in paths(nav or [])]
+    named += [("extra_css", path, written) for path, written in paths(list(extra_css or []))]
     # A script may be a mapping ({path: x.js, type: module}); only its path names a file.
-    named += [("extra_javascript", path) for item in extra_javascript or [] for path in paths(item.get("path") if isinstance(item, dict) else str(item))]
-    named += [("extra_templates", str(item)) for item in extra_templates or []]
+    named += [
+        ("extra_javascript", path, written) for item in extra_javascript or []
+        for path, written in paths(item.get("path") if isinstance(item, dict) else str(item))
+    ]
+    named += [("extra_templates", str(item), str(item)) for item in extra_templates or []]
     return tuple(named)
+
+
+def _elsewhere(address: str) -> bool:
+    """Whether MkDocs reads a path of its configuration as a link to another site (a scheme or a host)."""
+    try:
+        parts = urlsplit(address)
+    except ValueError:  # "http://[::1": no file of content/ either
+        return True
+    return bool(parts.scheme or parts.netloc)
 
 
 def _named_problems(settings: Settings, content: Content, generated: Iterable[str]) -> list[Problem]:
     """A file of content/ that mkdocs.yml names but the site will not have (left out by
-    exclude_docs or draft_docs: MkDocs says so only in an INFO line, even when strict), and any
-    extra_templates: MkDocs renders each as a Jinja template, unsandboxed, with the whole
+    exclude_docs or draft_docs: MkDocs says so only in an INFO line, even when strict), a page
+    of nav MkDocs will not find (its strict build refuses it, after building every page), and
+    any extra_templates: MkDocs renders each as a Jinja template, unsandboxed, with the whole
     configuration in reach, so a file of content/ could print what the site leaves out."""
     site, problems = content.published() | set(generated), []
-    for key, path in settings.named:
+    config, folder = str(settings.config_file), settings.content_dir.name
+    for key, path, written in settings.named:
         if key == "extra_templates":
-            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}: dealsite does not support extra_templates, which MkDocs renders from content/ as templates, unchecked (remove it; a file such as robots.txt is published from content/ as it is)"))
-        elif path not in site and (settings.content_dir / path).is_file():
-            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which exclude_docs or draft_docs leave out of the site: every page would link to a file the site does not have (take it out of one or the other)"))
-        elif key == "nav" and path.endswith(".md") and path not in site:
-            # MkDocs only warns, and every page's menu links to the missing page. Not said of
-            # extra_css and extra_javascript: a theme's folder (custom_dir) may hold those.
-            problems.append(Problem(str(settings.config_file), 1, key, f"names {path}, which {settings.content_dir.name}/ does not have: every page's menu would link to a page the site does not have (restore it, or take it out of nav)"))
+            problems.append(Problem(config, 1, key, f"names {path}: dealsite does not support extra_templates, which MkDocs renders from content/ as templates, unchecked (remove it; a file such as robots.txt is published from content/ as it is)"))
+        elif path and path not in site and (settings.content_dir / path).is_file():
+            problems.append(Problem(config, 1, key, f"names {path}, which exclude_docs or draft_docs leave out of the site: every page would link to a file the site does not have (take it out of one or the other)"))
+        elif key == "nav" and not written.startswith("/"):  # MkDocs reads an absolute path as a link elsewhere on the host
+            problems += _nav_page_problems(config, folder, written, site)
     return problems
+
+
+def _nav_page_problems(config: str, folder: str, written: str, site: frozenset[str]) -> list[Problem]:
+    """A page of nav as MkDocs looks it up (mkdocs.structure.nav: the path as written, tidied by
+    PurePath) that the site will not have. Not said of generated data files, nor of extra_css
+    and extra_javascript: a theme's folder (custom_dir) may hold those."""
+    lookup = PurePosixPath(written).as_posix()
+    if lookup in site or is_generated_file(lookup):
+        return []
+    if re.search(r"[?#]", written):
+        return [Problem(config, 1, "nav", f"names {written}: MkDocs looks a page of the menu up by its file's path alone, and finds no file called that (write the page's file without ?query or #part)")]
+    return [Problem(config, 1, "nav", f"names {written}, which {folder}/ does not have: every page's menu would link to a page the site does not have (restore it, or take it out of nav)")]
 
 
 def corrections_address(value: str) -> str:
