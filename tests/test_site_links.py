@@ -163,6 +163,37 @@ def test_a_site_with_no_public_deal_yet_builds(project, tmp_path):
     assert not (project / "site" / "deals" / "kent").exists()
 
 
+def test_raw_html_links_in_a_hand_written_page_lead_where_check_and_export_take_them(project, tmp_path):
+    # Found by the outside attack: MkDocs leaves raw HTML as written, so in notes.md (served at
+    # notes/) <img src="assets/pic.png"> loaded notes/assets/pic.png. check and export read it
+    # relative to the file; the build published it broken (then, with the link look, refused it).
+    project = _copy(project, tmp_path)
+    (project / "content" / "assets" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (project / "content" / "notes.md").write_text(
+        "# Notes\n\n<img src=\"assets/pic.png\" alt=\"raw\">\n\n<a href=\"powers.md\">raw</a>, [markdown](powers.md) and ![md](assets/pic.png)\n",
+        encoding="utf-8",
+    )
+    assert dealsite(project, "check", at=NOW).returncode == 0
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+    page = (project / "site" / "notes" / "index.html").read_text(encoding="utf-8")
+    assert '<img src="../assets/pic.png" alt="raw">' in page and '<a href="../powers/">raw</a>' in page
+    assert '<a href="../powers/">markdown</a>' in page and '<img alt="md" src="../assets/pic.png">' in page
+
+
+def test_an_address_mkdocs_may_have_rewritten_from_another_link_is_kept():
+    from generator.model.content import Page
+    from generator.pages.written import as_the_core_writes
+
+    # In sub/a.md (served at sub/a/), the Markdown link pic.png becomes ../pic.png (sub/pic.png);
+    # ../pic.png written raw means the root's pic.png. In the HTML both read ../pic.png.
+    page = Page("sub/a.md", {}, "[x](pic.png)\n\n<img src=\"../pic.png\" alt=\"\">\n<img src=\"other.png\" alt=\"\">\n")
+    rewrite = as_the_core_writes(page)
+    assert rewrite("../pic.png") == "../pic.png"  # cannot be told apart: kept
+    assert rewrite("other.png") == "../other.png"  # written raw, relative to the file
+    assert rewrite("../../elsewhere/") == "../../elsewhere/"  # not written in the page: the engine's own
+
+
 def _without_in_nav(project: Path, page: str) -> None:
     config = project / "mkdocs.yml"
     lines = config.read_text(encoding="utf-8").splitlines(keepends=True)

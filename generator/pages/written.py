@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional, Protocol
+from typing import Callable, Iterable, Optional, Protocol
 
 from ..model.content import Content, Page
 from ..model.digest import cache
@@ -87,6 +87,26 @@ def render_body(written: Written) -> Body:
     body = Body(html, tuple(Heading(*h) for h in rendered.headings), tuple(links), tuple(problems))
     _BODIES[cached] = (key, body)
     return body
+
+
+def as_the_core_writes(page: Page) -> Callable[[str], Optional[str]]:
+    """For an engine that renders a hand-written page itself (MkDocs), the rewriting of its
+    addresses that makes its links lead where ``dealsite check`` and ``export`` take them.
+
+    MkDocs rewrites a page's Markdown links for the page's address and leaves its raw HTML as
+    written, so ``<img src="pic.png">`` in ``notes.md``, served at ``notes/``, would load
+    ``notes/pic.png``, where the core reads it relative to the file. Each address written in
+    the page gets the core's rewriting; any other (one MkDocs has rewritten) is kept. So is an
+    address that is also MkDocs' rewriting of another link of the page: the two cannot be told
+    apart in its HTML."""
+    written = {address: resolve_relative(page.src_uri, address).url for _, address, _ in render_body(page).links}
+    rewritten = set(written.values())
+
+    def relative(address: str) -> Optional[str]:
+        url = written.get(address)
+        return address if url is None or (address in rewritten and url != address) else url
+
+    return relative
 
 
 @dataclass(frozen=True)

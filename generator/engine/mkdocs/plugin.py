@@ -34,7 +34,9 @@ from ...model.load import InvalidDeals
 from ...model.updates import UPDATES_DIR
 from ...pages.bundle import GeneratedPage
 from ...pages.render import COMPILED
+from ...model.content import read_page
 from ...pages.sanitise import clean_page
+from ...pages.written import as_the_core_writes
 from ..gate import UnsafeOutput, check_site
 from ..pipeline import Built, Session, Sources, archive_words, build, build_moment, edited_deal_pages, read_sources, showing_drafts
 from ..publish import RefusedOutputFolder, check_output_dir, mark_site, project_sources
@@ -388,10 +390,11 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
     def on_page_content(self, html: str, *, page: Page, config, files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
-            # Hand-written by an editor: sanitised like an update (a wider allow-list), and only
-            # then the fragments (made by our templates, escaped by construction) filled in.
+            # Hand-written by an editor: sanitised like an update (a wider allow-list), its raw
+            # HTML's addresses rewritten as check and export read them, and only then the
+            # fragments (made by our templates, escaped by construction) filled in.
             self._check_toc(page)
-            return clean_page(html, self.fragments)
+            return clean_page(html, self.fragments, as_the_core_writes(read_page(self.content, page.file.src_uri)))
         page.title = str(escape(generated.title))  # the theme prints titles as HTML
         page.toc = get_toc(
             [{"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []} for h in generated.headings]
