@@ -140,6 +140,17 @@ def test_a_preview_shows_an_update_draft_docs_names_and_why_it_is_held_back(tmp_
     assert [h.reason for h in publication.held if h.kind == "update"] == ["Draft: not published while mkdocs.yml's draft_docs names it"]
 
 
+def test_an_update_draft_docs_names_says_what_else_holds_it_back(tmp_path, catalogue):
+    # Found by the outside attack: the draft_docs reason hid the embargo, and taking the update
+    # out of draft_docs would not have published it.
+    (tmp_path / "2026-03-02-kent-signs.md").write_text(GOOD.replace("deals: [kent]", "deals: [kent]\npublish_after: 2031-06-01T09:30:00+01:00"), encoding="utf-8")
+    [update] = load_updates(update_files(tmp_path), catalogue)
+    publication = publish(catalogue, [update], dt.datetime(2030, 1, 1, tzinfo=UTC), previews=True, drafts=frozenset({update.src_uri}))
+    assert [(h.reason, h.until) for h in publication.held if h.kind == "update"] == [
+        ("Draft: not published while mkdocs.yml's draft_docs names it; also embargoed until 1 June 2031 at 09:30 UK time", None)
+    ]
+
+
 # --- scaffolding ------------------------------------------------------------------
 
 

@@ -180,11 +180,13 @@ def _held_updates(updates: tuple[Update, ...], catalogue: Catalogue, public_slug
     deals = {d.slug: d for d in catalogue.deals}
     for update in updates:
         drafted = update.src_uri in drafts
-        reason = DRAFT_DOCS if drafted else hold_reason(update, now)
+        reason = hold_reason(update, now)
         if not reason:
             waiting = [deals[s].title if s in deals else s for s in update.deals if s not in public_slugs]
             if waiting:
                 reason = "Held back: it is about a deal that is not yet public (" + ", ".join(waiting) + ")"
+        if drafted:  # and whatever else holds it back: taking it out of draft_docs would not publish it
+            reason = DRAFT_DOCS + (f"; also {reason[:1].lower()}{reason[1:]}" if reason else "")
         if reason:
             until = None if drafted else release(update, *(deals[s] for s in update.deals if s in deals))
             yield HeldBack("update", update.src_uri, reason, texts=(update.title, update.summary), until=until, path=update.url)

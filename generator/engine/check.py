@@ -3,8 +3,8 @@
 Errors come from reading the files exactly as a build reads them (``model.load``,
 ``model.updates``): a project with any is not built. When mkdocs.yml sets draft_docs, the
 files are read a second time as `dealsite serve --drafts` reads them (draft_docs shown), so a
-draft's errors are found before the preview or the build that publishes it refuses them; a
-problem either reading finds is reported, once. Warnings come from the model
+draft's problems are found before the preview or the build that publishes it refuses them;
+they are warnings, since the build leaves drafts out. Warnings come from the model
 (``model.advice``) and the status rule (``compute.advice``) once the files are valid, so
 the root cause comes first: fix the errors, and the warnings follow.
 """
@@ -12,7 +12,7 @@ the root cause comes first: fix the errors, and the warnings follow.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -51,26 +51,43 @@ def _report(problems: Iterable[Problem], **counts) -> CheckReport:
 
 
 def check_project(settings: Settings, now: dt.datetime) -> CheckReport:
-    """The whole project, as a build reads it and, when draft_docs is set, as `dealsite serve
-    --drafts` reads it too: its deals, shared files and updates (the drafts' included), at the
-    moment the build will be made as of (the end of ``as_of``'s day for an archive). The
-    updates counted are the build's. Raises FutureArchive for an ``as_of`` after today, as a
-    build does."""
+    """The whole project, as a build reads it: its deals, shared files and updates, at the
+    moment the build will be made as of (the end of ``as_of``'s day for an archive). Raises
+    FutureArchive for an ``as_of`` after today, as a build does.
+
+    When mkdocs.yml sets draft_docs, the project is read again as `dealsite serve --drafts`
+    reads it, the drafts shown: what only that reading finds is a warning (:func:`_in_a_draft`),
+    since the build leaves drafts out and a half-written draft must not stop a publish."""
     moment = build_moment(settings, now)
-    readings, errors = [], []
-    for each in (settings, showing_drafts(settings)) if settings.draft_docs else (settings,):
+    try:
+        sources, errors = read_sources(settings, moment), []
+    except InvalidDeals as error:
+        sources, errors = None, list(error.problems)
+    drafts, in_drafts = None, []
+    if settings.draft_docs:
         try:
-            readings.append(read_sources(each, moment))
+            drafts = read_sources(showing_drafts(settings), moment)
         except InvalidDeals as error:
-            errors += error.problems
-    if errors:  # a problem both readings find, once
-        return _report(dict.fromkeys(errors), complete=False)
-    sources = readings[0]
+            # Where the build's reading found a problem, its own words stand (a link to a draft
+            # is broken for one reading and fine, or broken otherwise, for the other).
+            reported = {(p.file, p.line, p.field) for p in errors}
+            in_drafts = [_in_a_draft(p) for p in dict.fromkeys(error.problems) if (p.file, p.line, p.field) not in reported]
+    if sources is None:
+        return _report(errors + in_drafts, complete=False)
     files, _ = deal_files([settings.deals_dir])
-    problems = _deal_warnings(sources.catalogue, files, now)
+    problems = in_drafts + _deal_warnings(sources.catalogue, files, now)
     problems += _shared_warnings(sources.catalogue, settings.deals_dir, whole=True)
-    problems += _update_warnings(sorted({path for read in readings for path in read.content.update_paths()}))
+    read = [sources, drafts] if drafts is not None else [sources]
+    problems += _update_warnings(sorted({path for each in read for path in each.content.update_paths()}))
     return _report(problems, deals=len(sources.catalogue.deals), updates=len(sources.updates))
+
+
+def _in_a_draft(problem: Problem) -> Problem:
+    """A problem only the reading with the drafts finds, as a warning that says so."""
+    return replace(
+        problem, severity=WARNING, code=problem.code or "draft",
+        message=f"{problem.message} (found with the files draft_docs names, as `dealsite serve --drafts` shows them: the build leaves those out, and will refuse this once draft_docs stops naming them)",
+    )
 
 
 def check_paths(paths: list[Path], now: dt.datetime) -> CheckReport:

@@ -235,8 +235,8 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
         public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue, now.date())), {u.src_uri for u in publication.updates}
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
-    for uri in sorted(content.pages):  # hand-written pages are always public
-        problems += link_problems(read_page(content, uri), content, public, everything)
+    for uri in sorted(content.pages):  # hand-written pages are always public, but for a draft (draft_docs) in a preview
+        problems += link_problems(read_page(content, uri), content, everything if uri in content.drafts else public, everything)
     if problems:
         raise InvalidDeals(problems)
     return Sources(catalogue, updates, content)

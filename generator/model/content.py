@@ -28,8 +28,9 @@ Left out, as MkDocs leaves them out: hidden names (``.git``, ``.DS_Store``), the
 (a preview shows draft_docs). MkDocs matches these gitignore-style lines against each file's
 path and publishes nothing they match, so neither does dealsite: such a file is not checked,
 not counted as a page, and an update among them is not published. Read for a preview
-(``show_drafts``), the files draft_docs names are checked and published like the others, and
-named in ``Content.drafts``, so the publication gate can mark an update among them as a draft. A later ``!`` line of
+(``show_drafts``), the files draft_docs names are checked and published like the others.
+Either way they are named in ``Content.drafts``, so the publication gate can mark an update
+among them as a draft, and a link to one can say why it is broken. A later ``!`` line of
 exclude_docs brings a file back, and it is then checked like any other. Symbolic links are refused even where
 left out (MkDocs walks into them).
 """
@@ -75,7 +76,9 @@ class Content:
     pages: frozenset[str] = field(default_factory=frozenset)  # Markdown pages MkDocs renders (updates/index.md included)
     updates: frozenset[str] = field(default_factory=frozenset)  # update files (updates.py checks them)
     files: frozenset[str] = field(default_factory=frozenset)  # static files, copied as they are
-    drafts: frozenset[str] = field(default_factory=frozenset)  # of those, what only draft_docs leaves out of a build (read for a preview)
+    # The files only draft_docs leaves out of a build: in a preview (show_drafts) they are among
+    # the others as well; in a build, only named here, to say why a link to one is broken.
+    drafts: frozenset[str] = field(default_factory=frozenset)
     root: Path = Path("content")  # the folder they are in
 
     def path(self, uri: str) -> Path:
@@ -118,20 +121,26 @@ def read_content(
     (``file:1: why``) for each that may not be published. Nothing is read through a link.
     ``exclude`` and ``drafts``: gitignore-style lines of files the engine leaves out besides
     hidden ones (mkdocs.yml's exclude_docs and draft_docs); those are passed over, but for
-    ``drafts`` when ``show_drafts`` (a preview): then they are read like the others, and those
-    published are named in ``Content.drafts``."""
+    ``drafts`` when ``show_drafts`` (a preview): then they are read like the others. Either
+    way, the files only draft_docs leaves out are named in ``Content.drafts``."""
     content_dir = Path(content_dir)
-    pages, updates, files, problems = set(), set(), set(), []
+    pages, updates, files, drafted, problems = set(), set(), set(), set(), []
     if not content_dir.is_dir():
         return Content(root=content_dir), []
-    left_out = _left_out(exclude, () if show_drafts else drafts)
+    # Matched apart, as MkDocs matches them (mkdocs.structure.files.set_exclusions): a "!" line
+    # of draft_docs cannot bring back what exclude_docs leaves out.
+    excluded = GitIgnoreSpec.from_lines([*LEFT_OUT, *exclude])
+    in_drafts = GitIgnoreSpec.from_lines(drafts)
     for path, uri in _entries(content_dir, ""):
-        ignored = left_out(uri)
+        draft = not excluded.match_file(uri) and in_drafts.match_file(uri)
+        ignored = excluded.match_file(uri) or (draft and not show_drafts)
         file = str(path)
         if path.is_symlink():
             kind = "folder" if path.is_dir() else "file"
             problems.append(Problem(file, 1, "", f"is a symbolic link (to a {kind}): a link would publish whatever it points to, a file of the build machine perhaps (copy the file into content/ instead)"))
             continue
+        if draft and path.is_file():
+            drafted.add(uri)
         if ignored or path.is_dir():
             continue
         if not path.is_file():
@@ -147,17 +156,7 @@ def read_content(
             updates.add(uri)
         else:
             files.add(uri)
-    shown = GitIgnoreSpec.from_lines(drafts if show_drafts else ())
-    drafted = frozenset(uri for uri in pages | updates | files if shown.match_file(uri))
-    return Content(frozenset(pages), frozenset(updates), frozenset(files), drafts=drafted, root=content_dir), problems
-
-
-def _left_out(exclude: Sequence[str], drafts: Sequence[str]):
-    """Whether MkDocs leaves a file out (mkdocs.structure.files.set_exclusions). The two settings
-    are matched apart: a "!" line of draft_docs cannot bring back what exclude_docs leaves out."""
-    excluded = GitIgnoreSpec.from_lines([*LEFT_OUT, *exclude])
-    drafted = GitIgnoreSpec.from_lines(drafts)
-    return lambda uri: excluded.match_file(uri) or drafted.match_file(uri)
+    return Content(frozenset(pages), frozenset(updates), frozenset(files), drafts=frozenset(drafted), root=content_dir), problems
 
 
 def _entries(directory: Path, prefix: str) -> Iterator[tuple[Path, str]]:

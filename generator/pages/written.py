@@ -135,6 +135,8 @@ def link_problems(written: Written, content: Content, targets: Targets, everythi
             continue
         if everything is not None and (target in everything.pages or target in everything.files):
             why = "is not public yet (a draft, under embargo, or about a deal that is): the link would be broken until it is"
+        elif target in content.drafts:
+            why = "is a draft, which mkdocs.yml's draft_docs leaves out of the site: the link would be broken until it is published"
         elif target.endswith(".md"):
             why = "is not a page of this site (link to a page by its .md file, relative to this one, e.g. ../deals/kent.md)"
         elif f"{target}.md" in targets.pages or f"{target}/index.md" in targets.pages:
