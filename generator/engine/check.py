@@ -72,8 +72,8 @@ def check_project(settings: Settings, now: dt.datetime) -> CheckReport:
             # is broken for one reading and fine, or broken otherwise, for the other).
             reported = {(p.file, p.line, p.field) for p in errors}
             in_drafts = [_in_a_draft(p) for p in dict.fromkeys(error.problems) if (p.file, p.line, p.field) not in reported]
-    if sources is None:
-        return _report(errors + in_drafts, complete=False)
+    if sources is None:  # the drafts' warnings follow with the others, once the files are valid
+        return _report(errors, complete=False)
     files, _ = deal_files([settings.deals_dir])
     problems = in_drafts + _deal_warnings(sources.catalogue, files, now)
     problems += _shared_warnings(sources.catalogue, settings.deals_dir, whole=True)

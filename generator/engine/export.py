@@ -151,7 +151,7 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
         moved = _write_pages(docs, built, public, sources.content, _labelled(config.get("nav")))
         _write_config(staging, config, config_file.parent, built, public, moved, [line for line in settings.exclude_docs if line.startswith("!")])
         scripts = [path for key, path, _ in settings.named if key == "extra_javascript"]
-        check_site(docs, built.publication, own_scripts=scripts, jobs=jobs)
+        check_site(docs, built.publication, own_scripts=scripts, jobs=jobs, site_url=settings.site_url)
         files = [p for p in docs.rglob("*") if p.is_file()]
         swap(staging, target)
     except BaseException:

@@ -53,11 +53,12 @@ class UnsafeOutput(Exception):
         self.findings = sorted(findings)
         # One cause can be found in every page (a link the theme writes on each): a few files
         # are named for each, so that the other causes are not hidden under it.
-        files: dict[str, list[str]] = {}
-        for finding in self.findings:
-            files.setdefault(finding.what, []).append(finding.file)
+        files: dict[str, dict[str, None]] = {}
+        for finding in self.findings:  # a file may show a cause twice (two texts of one held-back deal)
+            files.setdefault(finding.what, {})[finding.file] = None
         lines = []
-        for what, named in files.items():
+        for what, in_files in files.items():
+            named = list(in_files)
             lines += [f"  {file}: {what}" for file in named[:SHOWN_PER_CAUSE]]
             if len(named) > SHOWN_PER_CAUSE:
                 lines.append(f"  ... and {len(named) - SHOWN_PER_CAUSE} more files: {what}")
@@ -69,19 +70,19 @@ class UnsafeOutput(Exception):
 SHOWN_PER_CAUSE = 3
 
 
-def check_site(site: Path, publication: Publication, own_scripts: Iterable[str] = (), *, jobs: Optional[int] = None) -> None:
+def check_site(site: Path, publication: Publication, own_scripts: Iterable[str] = (), *, jobs: Optional[int] = None, site_url: str = "") -> None:
     """Raise :class:`UnsafeOutput` if the built site at ``site`` shows anything it must not."""
-    findings = scan(site, publication, own_scripts, jobs=jobs)
+    findings = scan(site, publication, own_scripts, jobs=jobs, site_url=site_url)
     if findings:
         raise UnsafeOutput(findings)
 
 
-def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = (), *, jobs: Optional[int] = None) -> list[Finding]:
+def scan(site: Path, publication: Publication, own_scripts: Iterable[str] = (), *, jobs: Optional[int] = None, site_url: str = "") -> list[Finding]:
     """Every finding in the site, file by file in path order; ``own_scripts``: site paths of
     the site's own JavaScript files; ``jobs``: processes (by default, every core once the
-    site has PARALLEL_FILES files)."""
+    site has PARALLEL_FILES files); ``site_url``: where the site is served from."""
     held = _Needles(publication)
-    scripts = Scripts(site, own_scripts)
+    scripts = Scripts(site, own_scripts, site_url)
     paths = sorted(p for p in site.rglob("*") if p.is_file() or p.is_symlink())
     jobs = max(1, jobs_available() if len(paths) >= PARALLEL_FILES else 1) if jobs is None else max(1, jobs)
     files = SiteFiles(p.relative_to(site).as_posix() for p in paths)

@@ -37,7 +37,7 @@ from ..model.updates import Update, load_updates
 from ..pages.bundle import Bundle, GeneratedPage
 from ..pages.generate import DealMemo, generate, own_pages
 from ..pages.site_pages import content_clashes, generated_page_uris, is_generated_file
-from ..pages.written import link_problems, site_targets
+from ..pages.written import Targets, link_problems, site_targets
 
 
 @dataclass(frozen=True)
@@ -112,13 +112,14 @@ def _elsewhere(address: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
-def _named_problems(settings: Settings, content: Content, generated: Iterable[str]) -> list[Problem]:
+def _named_problems(settings: Settings, content: Content, everything: Targets, public: Targets) -> list[Problem]:
     """A file of content/ that mkdocs.yml names but the site will not have (left out by
     exclude_docs or draft_docs: MkDocs says so only in an INFO line, even when strict), a page
     of nav MkDocs will not find (its strict build refuses it, after building every page), and
     any extra_templates: MkDocs renders each as a Jinja template, unsandboxed, with the whole
-    configuration in reach, so a file of content/ could print what the site leaves out."""
-    site, problems = content.published() | set(generated), []
+    configuration in reach, so a file of content/ could print what the site leaves out.
+    ``everything``: the site's pages and files with nothing held back; ``public``: as built now."""
+    site, problems = content.published() | everything.pages, []
     config, folder = str(settings.config_file), settings.content_dir.name
     for key, path, written in settings.named:
         if key == "extra_templates":
@@ -126,15 +127,17 @@ def _named_problems(settings: Settings, content: Content, generated: Iterable[st
         elif path and path not in site and (settings.content_dir / path).is_file():
             problems.append(Problem(config, 1, key, f"names {path}, which exclude_docs or draft_docs leave out of the site: every page would link to a file the site does not have (take it out of one or the other)"))
         elif key == "nav" and not written.startswith("/"):  # MkDocs reads an absolute path as a link elsewhere on the host
-            problems += _nav_page_problems(config, folder, written, site)
+            problems += _nav_page_problems(config, folder, written, site, public.pages | public.files)
     return problems
 
 
-def _nav_page_problems(config: str, folder: str, written: str, site: frozenset[str]) -> list[Problem]:
+def _nav_page_problems(config: str, folder: str, written: str, site: frozenset[str], public: frozenset[str]) -> list[Problem]:
     """A page of nav as MkDocs looks it up (mkdocs.structure.nav: the path as written, tidied by
-    PurePath) that the site will not have. Not said of generated data files, nor of extra_css
-    and extra_javascript: a theme's folder (custom_dir) may hold those."""
+    PurePath) that the site will not have, or not yet. Not said of generated data files, nor of
+    extra_css and extra_javascript: a theme's folder (custom_dir) may hold those."""
     lookup = PurePosixPath(written).as_posix()
+    if lookup in site and lookup not in public:
+        return [Problem(config, 1, "nav", f"names {written}, which is not public yet (a draft, under embargo, or about a deal that is): every page's menu would link to a page the site does not have until it is (take it out of nav until then)")]
     if lookup in site or is_generated_file(lookup):
         return []
     if re.search(r"[?#]", written):
@@ -227,12 +230,13 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     # The pages the site will have: each deal's, each meeting's pack, the pages across deals.
     generated = generated_page_uris(catalogue, dt.date.max)
     problems += content_clashes(content, generated, pack_pdf=settings.pack_pdf)
-    problems += _named_problems(settings, content, generated)
     everything = site_targets(updates, content, generated)
     public, shown = everything, {u.src_uri for u in updates}
     if now is not None:
         publication = publish(catalogue, updates, now, as_of=settings.as_of, drafts=content.drafts)
         public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue, now.date())), {u.src_uri for u in publication.updates}
+    # A preview of drafts (serve --drafts) shows what is held back: its menu may name it.
+    problems += _named_problems(settings, content, everything, everything if settings.show_drafts else public)
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
     for uri in sorted(content.pages):  # hand-written pages are always public, but for a draft (draft_docs) in a preview

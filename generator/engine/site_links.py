@@ -12,8 +12,9 @@ a style).
 
 Not looked at: a link with a scheme (``https:``, ``mailto:``) or to another host (``//``),
 only to a part of the page (``#summary``), or by an absolute path (``/accessibility/``: where
-the site is served from is not known; MkDocs writes those on 404.html alone), and a link that
-leaves the site's folder (``dealsite check`` refuses those in editors' text). A ``?query``
+the site is served from is not known; MkDocs writes those on 404.html alone). A link that
+leaves the site's folder (``../`` from the home page) is a finding of its own: served from a
+folder, it leads elsewhere on the host. A ``?query``
 and a ``#part`` are left off; a folder (a link ending in ``/``) counts when it has an
 ``index.html``, as a server serves it, and so does a link to it without the ``/``.
 """
@@ -64,12 +65,20 @@ class SiteFiles:
         )
         # Named as the site's path, not as written: the same in every page, so a link the theme
         # writes on every page reads as one, whichever folder each page is in.
-        return [Finding(page, f"links to {target or '/'}, which the site does not have (a page or file deleted or left out, or a link written wrong)") for target in missing]
+        return [Finding(page, _why(target)) for target in missing]
 
     def _has(self, target: str) -> bool:
+        if target.startswith("../"):
+            return False
         if target.endswith("/") or not target:  # a folder: a server serves its index.html
             return f"{target}index.html" in self.names
         return target in self.names or f"{target}/index.html" in self.names
+
+
+def _why(target: str) -> str:
+    if target.startswith("../"):
+        return f"links to {target}, outside the site's folder: served from a folder (https://example.org/deals/), it leads elsewhere on the host (write another site's address in full, with https://)"
+    return f"links to {target or '/'}, which the site does not have (a page or file deleted or left out, or a link written wrong)"
 
 
 def _target(folder: str, value: str):
@@ -85,8 +94,8 @@ def _target(folder: str, value: str):
     decoded = [unquote(name) for name in names]
     path = "/".join(d if "/" not in d else name for name, d in zip(names, decoded))
     target = posixpath.normpath(posixpath.join(folder, path))
-    if target == ".." or target.startswith("../"):
-        return None
+    if target == "..":
+        return "../"
     if target == ".":
         return ""  # the root
     return f"{target}/" if names[-1] in ("", ".", "..") else target

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
+from urllib.parse import urlsplit
 
 import lxml.etree
 
@@ -44,7 +45,12 @@ _SCOPE = re.compile(r'new URL\("[^"]*",location\)')  # the one part of the theme
 class Scripts:
     """The site's own scripts: files of the theme and of extra_javascript, and the theme's inline ones."""
 
-    def __init__(self, site: Path, own: Iterable[str]):
+    def __init__(self, site: Path, own: Iterable[str], site_url: str = ""):
+        # The folder the site is served from: MkDocs writes 404.html's addresses from it
+        # (/deals/assets/... for a site_url of https://example.org/deals/), as a 404 page is
+        # served at any depth.
+        folder = urlsplit(site_url).path.strip("/")
+        self.base = f"/{folder}/" if folder else "/"
         self.files = {p.strip("/") for p in own}
         self.files |= {p.relative_to(site).as_posix() for p in (site / "assets" / "javascripts").rglob("*.js")}
         self.inline: set[str] = set()
@@ -60,8 +66,14 @@ class Scripts:
         if src is not None:
             if "://" in src or src.startswith("//"):
                 return False
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), src.split("?")[0].split("#")[0]))
-            return target.lstrip("/") in self.files
+            path = src.split("?")[0].split("#")[0]
+            if path.startswith("/"):  # from the host's root: ours only below the site's folder
+                if not path.startswith(self.base):
+                    return False
+                path = path[len(self.base):]
+                page = ""
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+            return target in self.files
         if (element.get("type") or "").strip().lower() == "application/json":
             return True  # data, never run
         return _SCOPE.sub("", element.text or "") in self.inline

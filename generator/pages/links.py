@@ -112,8 +112,9 @@ def site_links(page_uri: str) -> dict[str, str]:
 
 
 def _directory(uri: str) -> str:
-    """The folder a page is served from, relative to the site: "." for the home page."""
-    stem = uri[: -len(".md")]
-    if stem == "index":
-        return "."
-    return stem[: -len("/index")] if stem.endswith("/index") else stem
+    """The folder a page is served from, relative to the site: "." for the home page. A
+    README.md is its folder's page, as MkDocs serves it (site_pages.page_address)."""
+    folder, _, name = uri[: -len(".md")].rpartition("/")
+    if name in ("index", "README"):
+        return folder or "."
+    return f"{folder}/{name}" if folder else name

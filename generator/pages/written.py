@@ -13,16 +13,18 @@ build refuses a page linking to a page it does not have).
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Optional, Protocol
+from urllib.parse import unquote
 
 from ..model.content import Content, Page
 from ..model.digest import cache
 from ..model.problems import Problem
 from ..model.updates import Update
 from .bundle import Heading
-from .links import resolve_relative
+from .links import page_location, resolve_relative
 from .sanitise import EXTENSIONS, PAGE_EXTENSIONS, clean_page_markup, clean_update, render_markdown
 
 
@@ -89,24 +91,32 @@ def render_body(written: Written) -> Body:
     return body
 
 
-def as_the_core_writes(page: Page) -> Callable[[str], Optional[str]]:
+def as_the_core_writes(page: Page, content: Content) -> Callable[[str], Optional[str]]:
     """For an engine that renders a hand-written page itself (MkDocs), the rewriting of its
     addresses that makes its links lead where ``dealsite check`` and ``export`` take them.
 
     MkDocs rewrites a page's Markdown links for the page's address and leaves its raw HTML as
     written, so ``<img src="pic.png">`` in ``notes.md``, served at ``notes/``, would load
     ``notes/pic.png``, where the core reads it relative to the file. Each address written in
-    the page gets the core's rewriting; any other (one MkDocs has rewritten) is kept. So is an
-    address that is also MkDocs' rewriting of another link of the page: the two cannot be told
-    apart in its HTML."""
+    the page gets the core's rewriting, unless, as it stands, it already reaches a file of
+    content/ from the page's address: then it may be MkDocs' rewriting of another link (their
+    HTML cannot be told apart, and Markdown inside HTML the core does not read), and is kept,
+    as MkDocs left it. Any address not written in the page is the engine's, and kept."""
     written = {address: resolve_relative(page.src_uri, address).url for _, address, _ in render_body(page).links}
-    rewritten = set(written.values())
+    here = page_location(page.src_uri)
 
     def relative(address: str) -> Optional[str]:
         url = written.get(address)
-        return address if url is None or (address in rewritten and url != address) else url
+        if url is None or url == address or _reaches_a_file(here, address, content):
+            return address
+        return url
 
     return relative
+
+
+def _reaches_a_file(here: str, address: str, content: Content) -> bool:
+    path = unquote(address.split("#", 1)[0].split("?", 1)[0])
+    return bool(path) and posixpath.normpath(posixpath.join(here, path)) in content.files
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,7 @@ def link_problems(written: Written, content: Content, targets: Targets, everythi
         if everything is not None and (target in everything.pages or target in everything.files):
             why = "is not public yet (a draft, under embargo, or about a deal that is): the link would be broken until it is"
         elif target in content.drafts:
-            why = "is a draft, which mkdocs.yml's draft_docs leaves out of the site: the link would be broken until it is published"
+            why = "is a draft that mkdocs.yml's draft_docs leaves out of the site: the link would be broken until it is published"
         elif target.endswith(".md"):
             why = "is not a page of this site (link to a page by its .md file, relative to this one, e.g. ../deals/kent.md)"
         elif f"{target}.md" in targets.pages or f"{target}/index.md" in targets.pages:

@@ -372,7 +372,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.rendered_with = self.rendering  # a good build: an early look renders with its navigation
         if self.command != "serve":  # a preview may show what is held back, with its banner
             try:
-                check_site(Path(config.site_dir), self.publication, own_scripts=[str(script) for script in config.extra_javascript])
+                check_site(Path(config.site_dir), self.publication, own_scripts=[str(script) for script in config.extra_javascript], site_url=config.site_url or "")
             except UnsafeOutput as error:
                 raise PluginError(str(error)) from None
             mark_site(Path(config.site_dir))  # a site dealsite made: the next build may replace it
@@ -394,7 +394,7 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             # HTML's addresses rewritten as check and export read them, and only then the
             # fragments (made by our templates, escaped by construction) filled in.
             self._check_toc(page)
-            return clean_page(html, self.fragments, as_the_core_writes(read_page(self.content, page.file.src_uri)))
+            return clean_page(html, self.fragments, as_the_core_writes(read_page(self.content, page.file.src_uri), self.content))
         page.title = str(escape(generated.title))  # the theme prints titles as HTML
         page.toc = get_toc(
             [{"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []} for h in generated.headings]
