@@ -334,3 +334,16 @@ def test_check_refuses_a_page_of_nav_mkdocs_cannot_find_as_written(project, tmp_
     assert checked.returncode == 1, checked.stderr[-3000:]
     assert "mkdocs.yml:1: nav: names publishing.md#publish: MkDocs looks a page of the menu up by its file's path alone" in checked.stderr, checked.stderr[-3000:]
     assert "mkdocs.yml:1: nav: names ../outside.md, which content/ does not have" in checked.stderr, checked.stderr[-3000:]
+
+
+def test_check_refuses_a_fragment_placed_where_its_links_would_break(project, tmp_path):
+    # Found by the second outside attack: <!-- dealsite:deal-list --> in notes.md passed check
+    # and was filled with links written from the home page (deals/kent/ led to notes/deals/kent/).
+    project = _copy(project, tmp_path)
+    write = lambda name, text: (project / "content" / name).write_text(text, encoding="utf-8")  # noqa: E731
+    write("notes.md", "# Notes\n\n<!-- dealsite:deal-list -->\n\n```html\n<!-- dealsite:places -->\n```\n")
+    write("news.md", "# News\n\n<!-- dealsite:update-list -->\n")  # at the depth of updates/, its own page
+    checked = dealsite(project, "check", at=NOW)
+    assert checked.returncode == 1, checked.stderr[-3000:]
+    assert "notes.md:3: shows the fragment dealsite:deal-list, which is made for index.md" in checked.stderr, checked.stderr[-3000:]
+    assert "dealsite:places" not in checked.stderr and "news.md" not in checked.stderr, checked.stderr[-3000:]

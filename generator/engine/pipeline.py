@@ -36,8 +36,8 @@ from ..model.problems import InvalidDeals, Problem
 from ..model.updates import Update, load_updates
 from ..pages.bundle import Bundle, GeneratedPage
 from ..pages.generate import DealMemo, generate, own_pages
-from ..pages.site_pages import content_clashes, generated_page_uris, is_generated_file
-from ..pages.written import Targets, link_problems, site_targets
+from ..pages.site_pages import content_clashes, fragment_problems, generated_page_uris, is_generated_file
+from ..pages.written import Targets, fragments_shown, link_problems, site_targets
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,9 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
     for uri in sorted(content.pages):  # hand-written pages are always public, but for a draft (draft_docs) in a preview
-        problems += link_problems(read_page(content, uri), content, everything if uri in content.drafts else public, everything)
+        page = read_page(content, uri)
+        problems += link_problems(page, content, everything if uri in content.drafts else public, everything)
+        problems += fragment_problems(str(content.path(uri)), uri, fragments_shown(page))
     if problems:
         raise InvalidDeals(problems)
     return Sources(catalogue, updates, content)

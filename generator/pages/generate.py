@@ -21,7 +21,7 @@ from ..model.digest import cache, digest, digest_of
 from ..runtime import PARALLEL_FROM, forked_map, jobs_available
 from . import committee, deal, downloads, home, progress, public, timetable, updates
 from .bundle import Bundle, Context, GeneratedPage
-from .site_pages import generated_page_uris, is_generated_file
+from .site_pages import FRAGMENT_PAGES, generated_page_uris, is_generated_file
 from .previews import with_banners
 from .render import environment, templates_digest
 
@@ -206,6 +206,9 @@ def generate(
     expected = generated_page_uris(catalogue, ctx.now.date())  # what `dealsite check` checks update links against
     if made_pages != expected:
         raise RuntimeError(f"site_pages.generated_page_uris is out of date: {sorted(made_pages ^ expected)}")
+    unlisted = set(bundle.fragments) - set(FRAGMENT_PAGES)
+    if unlisted:  # `dealsite check` checks where each fragment is placed by this list
+        raise RuntimeError(f"site_pages.FRAGMENT_PAGES is out of date: {sorted(unlisted)}")
     elsewhere = [path for path in bundle.file_paths() if not is_generated_file(path)]
     if elsewhere:  # `dealsite check` refuses content files where generated files go, and only there
         raise RuntimeError(f"site_pages.GENERATED_FOLDERS is out of date: {elsewhere}")

@@ -194,6 +194,11 @@ def clean_page_markup(page_html: str, relative: Optional[Callable[[str], Optiona
     return _AS_TEXT.sub(lambda m: f"&lt;!-- dealsite:{m.group(1)} --&gt;", clean)
 
 
+def fragment_names(clean: str) -> list[str]:
+    """The fragments a page :func:`clean_page_markup` sanitised shows, by name, in order."""
+    return _PLACEHOLDER.findall(clean)
+
+
 def fill_fragments(clean: str, fragments: Mapping[str, str]) -> str:
     """The fragment markers of a page :func:`clean_page_markup` sanitised, filled in."""
     clean = _PLACEHOLDER.sub(lambda m: fragments.get(m.group(1), ""), clean)

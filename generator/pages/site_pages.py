@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import Iterable
 
 from ..compute.meeting import meeting_dates
 from ..model import Catalogue
 from ..model.content import Content
 from ..model.problems import Problem
+from ..model.updates import INDEX, UPDATES_DIR
 from .downloads import DATA_DIR
 from .feeds import FEEDS_DIR
 from .home import letter_page_uris
 from .links import (
+    HOME_URI,
     ACCOUNTABILITY_URI,
     CHANGES_URI,
     COMMITTEE_URI,
@@ -29,6 +32,7 @@ from .links import (
     deal_tables_uri,
     deal_uri,
     meeting_pack_uri,
+    page_location,
 )
 from .progress import PACK_PDF
 from .timetable import page_uris as timetable_page_uris
@@ -38,6 +42,22 @@ from .timetable import page_uris as timetable_page_uris
 # every file it makes is in one of these, so this list cannot fall behind.
 GENERATED_FOLDERS = ("deals/", f"{DATA_DIR}/", f"{FEEDS_DIR}/")
 GENERATED_FILES = (PACK_PDF,)
+# The page each fragment (<!-- dealsite:NAME --> in a hand-written page) is made for: its links
+# are written from that page's address. ``generate`` checks that it makes no other.
+FRAGMENT_PAGES = {"figures-updated": HOME_URI, "deal-list": HOME_URI, "places": HOME_URI, "update-list": f"{UPDATES_DIR}/{INDEX}"}
+
+
+def fragment_problems(file: str, uri: str, shown: Iterable[tuple[str, int]]) -> list[Problem]:
+    """A problem for each fragment (name, line) placed in the page ``uri`` (shown as ``file``)
+    whose links, written from the address of the page it is made for, would be broken there: a
+    page at another depth (the links of one for the home page, deals/kent/, lead to
+    notes/deals/kent/ from notes/)."""
+    problems = []
+    for name, line in shown:
+        home = FRAGMENT_PAGES.get(name)
+        if home is not None and page_location(home).count("/") != page_location(uri).count("/"):
+            problems.append(Problem(file, line, "", f"shows the fragment dealsite:{name}, which is made for {home} (its links are written from there): place it in that page"))
+    return problems
 
 
 def generated_page_uris(catalogue: Catalogue, today: dt.date) -> frozenset[str]:

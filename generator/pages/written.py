@@ -25,7 +25,7 @@ from ..model.problems import Problem
 from ..model.updates import Update
 from .bundle import Heading
 from .links import page_location, resolve_relative
-from .sanitise import EXTENSIONS, PAGE_EXTENSIONS, clean_page_markup, clean_update, render_markdown
+from .sanitise import EXTENSIONS, PAGE_EXTENSIONS, clean_page_markup, clean_update, fragment_names, render_markdown
 
 
 class Written(Protocol):
@@ -89,6 +89,17 @@ def render_body(written: Written) -> Body:
     body = Body(html, tuple(Heading(*h) for h in rendered.headings), tuple(links), tuple(problems))
     _BODIES[cached] = (key, body)
     return body
+
+
+def fragments_shown(page: Page) -> list[tuple[str, int]]:
+    """(name, line) of each fragment (<!-- dealsite:NAME -->) a hand-written page shows: markers
+    its HTML reads as comments, not one in a code block or an attribute. The line is the first
+    that names it (Markdown keeps no line numbers)."""
+    lines = page.body.split("\n")
+    return [
+        (name, page.body_line + next((i for i, line in enumerate(lines) if f"dealsite:{name}" in line), 0))
+        for name in dict.fromkeys(fragment_names(render_body(page).html))
+    ]
 
 
 def as_the_core_writes(page: Page, content: Content) -> Callable[[str], Optional[str]]:
