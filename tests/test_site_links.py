@@ -266,7 +266,7 @@ def test_check_refuses_a_page_of_nav_that_is_not_public_yet(project, tmp_path):
     _nav(project, "deals/essex.md")
     checked = dealsite(project, "check", at=NOW)
     assert checked.returncode == 1, checked.stderr[-3000:]
-    assert "mkdocs.yml:1: nav: names deals/essex.md, which is not public yet" in checked.stderr, checked.stderr[-3000:]
+    assert "mkdocs.yml:1: nav: names deals/essex.md, which the site does not show as built now" in checked.stderr, checked.stderr[-3000:]
 
 
 def _without_in_nav(project: Path, page: str) -> None:
@@ -307,7 +307,7 @@ def test_check_refuses_a_page_of_nav_that_content_does_not_have(project, tmp_pat
     (project / "content" / "accessibility.md").unlink()
     checked = dealsite(project, "check", at=NOW)
     assert checked.returncode == 1, checked.stderr[-3000:]
-    assert "mkdocs.yml:1: nav: names accessibility.md, which content/ does not have" in checked.stderr, checked.stderr[-3000:]
+    assert "mkdocs.yml:1: nav: names accessibility.md, a page the site will not have (content/ has no such file" in checked.stderr, checked.stderr[-3000:]
 
 
 def _nav(project: Path, *entries: str) -> None:
@@ -333,7 +333,7 @@ def test_check_refuses_a_page_of_nav_mkdocs_cannot_find_as_written(project, tmp_
     checked = dealsite(project, "check", at=NOW)
     assert checked.returncode == 1, checked.stderr[-3000:]
     assert "mkdocs.yml:1: nav: names publishing.md#publish: MkDocs looks a page of the menu up by its file's path alone" in checked.stderr, checked.stderr[-3000:]
-    assert "mkdocs.yml:1: nav: names ../outside.md, which content/ does not have" in checked.stderr, checked.stderr[-3000:]
+    assert "mkdocs.yml:1: nav: names ../outside.md, a page the site will not have" in checked.stderr, checked.stderr[-3000:]
 
 
 def test_check_refuses_a_fragment_placed_where_its_links_would_break(project, tmp_path):
@@ -347,3 +347,63 @@ def test_check_refuses_a_fragment_placed_where_its_links_would_break(project, tm
     assert checked.returncode == 1, checked.stderr[-3000:]
     assert "notes.md:3: shows the fragment dealsite:deal-list, which is made for index.md" in checked.stderr, checked.stderr[-3000:]
     assert "dealsite:places" not in checked.stderr and "news.md" not in checked.stderr, checked.stderr[-3000:]
+
+
+def test_check_refuses_a_page_of_nav_among_the_deals_that_the_build_will_not_make(project, tmp_path):
+    # Found by the third outside attack: a typo in a deal's page passed check (generated folders
+    # were passed over whole); every page's menu then linked to nothing.
+    project = _copy(project, tmp_path)
+    _nav(project, "deals/kentt.md", "data/deals.csv")
+    checked = dealsite(project, "check", at=NOW)
+    assert checked.returncode == 1, checked.stderr[-3000:]
+    assert "nav: names deals/kentt.md, a page the site will not have" in checked.stderr, checked.stderr[-3000:]
+    assert "data/deals.csv" not in checked.stderr  # a download the build makes
+
+
+def test_a_page_a_hook_adds_is_built(project, tmp_path):
+    # Found by the third outside attack: the build read every page that is not dealsite's from
+    # content/, and one a hook or another plugin adds is not there.
+    project = _copy(project, tmp_path)
+    (project / "hook.py").write_text(
+        "from mkdocs.structure.files import File\n\n"
+        "def on_files(files, config):\n"
+        "    files.append(File.generated(config, 'extra.md', content='# Extra\\n\\n<img src=\"assets/dealsite.css\" alt=\"\">\\n'))\n"
+        "    return files\n",
+        encoding="utf-8",
+    )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("hooks:\n  - hook.py\n")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 1, built.stderr[-3000:]  # its address, as written, leads nowhere from extra/
+    assert "extra/index.html: links to extra/assets/dealsite.css" in built.stderr and "Error reading page" not in built.stderr, built.stderr[-3000:]
+
+
+def test_a_script_of_extra_javascript_written_otherwise_is_the_sites_own(project, tmp_path):
+    # Found by the third outside attack (older than this change): ./assets/dealsite.js?v=2 was
+    # compared as written, and every page's script was refused as not the site's own.
+    project = _copy(project, tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - assets/dealsite.js  #" in text
+    config.write_text(text.replace("  - assets/dealsite.js  #", "  - ./assets/dealsite.js?v=2  #"), encoding="utf-8")
+    built = dealsite(project, "build", "-q", at=NOW)
+    assert built.returncode == 0, built.stderr[-3000:]
+
+
+def test_an_export_serves_a_readme_page_at_its_folder(project, tmp_path):
+    # Found by the third outside attack: the export wrote guide/README/index.md, where its links
+    # (and links to it) take it to be guide/, as MkDocs serves it.
+    from generator.engine.export import index_form
+
+    assert [index_form(u) for u in ("README.md", "guide/README.md", "guide/index.md", "guide/x.md", "x.md")] == [
+        "index.md", "guide/index.md", "guide/index.md", "guide/x/index.md", "x/index.md",
+    ]
+    project = _copy(project, tmp_path)
+    (project / "content" / "guide").mkdir()
+    (project / "content" / "guide" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (project / "content" / "guide" / "README.md").write_text("# Guide\n\n<img src=\"pic.png\" alt=\"raw\"> [powers](../powers.md)\n", encoding="utf-8")
+    exported = dealsite(project, "export", str(tmp_path / "export"), at=NOW)
+    assert exported.returncode == 0, exported.stderr[-3000:]
+    page = (tmp_path / "export" / "docs" / "guide" / "index.md").read_text(encoding="utf-8")
+    assert 'src="pic.png"' in page and 'href="../powers/"' in page, page
+    assert not (tmp_path / "export" / "docs" / "guide" / "README").exists()

@@ -161,9 +161,12 @@ def export_site(config_file: Path, folder: Path, *, jobs: int | None = None) -> 
 
 
 def index_form(src_uri: str) -> str:
-    """"powers.md" -> "powers/index.md"; "index.md" and "x/index.md" stay."""
-    stem = src_uri.rsplit(".", 1)[0]
-    return src_uri if stem == "index" or stem.endswith("/index") else f"{stem}/index.md"
+    """"powers.md" -> "powers/index.md"; "index.md" and "x/index.md" stay; "x/README.md", its
+    folder's page as MkDocs serves it (and as the pages' links take it), is "x/index.md"."""
+    folder, _, name = src_uri.rsplit(".", 1)[0].rpartition("/")
+    if name in ("index", "README"):
+        return f"{folder}/index.md" if folder else "index.md"
+    return f"{folder}/{name}/index.md" if folder else f"{name}/index.md"
 
 
 def _write_pages(docs: Path, built: Built, public: dict[str, Update], content: Content, labelled: set[str]) -> dict[str, str]:

@@ -137,12 +137,12 @@ def _nav_page_problems(config: str, folder: str, written: str, site: frozenset[s
     extra_css and extra_javascript: a theme's folder (custom_dir) may hold those."""
     lookup = PurePosixPath(written).as_posix()
     if lookup in site and lookup not in public:
-        return [Problem(config, 1, "nav", f"names {written}, which is not public yet (a draft, under embargo, or about a deal that is): every page's menu would link to a page the site does not have until it is (take it out of nav until then)")]
-    if lookup in site or is_generated_file(lookup):
+        return [Problem(config, 1, "nav", f"names {written}, which the site does not show as built now (a draft, under embargo, about a deal that is, or after an archive's day): every page's menu would link to a page the site does not have (take it out of nav)")]
+    if lookup in site or (is_generated_file(lookup) and not lookup.endswith(".md")):  # a download: the build makes them
         return []
     if re.search(r"[?#]", written):
         return [Problem(config, 1, "nav", f"names {written}: MkDocs looks a page of the menu up by its file's path alone, and finds no file called that (write the page's file without ?query or #part)")]
-    return [Problem(config, 1, "nav", f"names {written}, which {folder}/ does not have: every page's menu would link to a page the site does not have (restore it, or take it out of nav)")]
+    return [Problem(config, 1, "nav", f"names {written}, a page the site will not have ({folder}/ has no such file, and dealsite makes none at that address): every page's menu would link to it (check the path, or take it out of nav)")]
 
 
 def corrections_address(value: str) -> str:

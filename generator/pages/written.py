@@ -160,7 +160,7 @@ def link_problems(written: Written, content: Content, targets: Targets, everythi
             why = "is a draft that mkdocs.yml's draft_docs leaves out of the site: the link would be broken until it is published"
         elif target.endswith(".md"):
             why = "is not a page of this site (link to a page by its .md file, relative to this one, e.g. ../deals/kent.md)"
-        elif f"{target}.md" in targets.pages or f"{target}/index.md" in targets.pages:
+        elif f"{target}.md" in targets.pages or f"{target}/index.md" in targets.pages or f"{target}/README.md" in targets.pages:
             why = "is a page's folder, not its file (link to the page's .md file, e.g. ../deals/kent.md)"
         else:
             why = "is not a file in content/ (link to a page by its .md file; a deal's downloads are listed on its page)"

@@ -372,10 +372,14 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             self.rendered_with = self.rendering  # a good build: an early look renders with its navigation
         if self.command != "serve":  # a preview may show what is held back, with its banner
             try:
-                check_site(Path(config.site_dir), self.publication, own_scripts=[str(script) for script in config.extra_javascript], site_url=config.site_url or "")
+                check_site(Path(config.site_dir), self.publication, own_scripts=self._own_scripts(), site_url=config.site_url or "")
             except UnsafeOutput as error:
                 raise PluginError(str(error)) from None
             mark_site(Path(config.site_dir))  # a site dealsite made: the next build may replace it
+
+    def _own_scripts(self) -> list[str]:
+        """extra_javascript's files as the pages load them (./x.js?v=2 is x.js)."""
+        return [path for key, path, _ in self.settings.named if key == "extra_javascript"]
 
     def on_page_markdown(self, markdown: str, *, page: Page, config, files) -> str:
         # Our pages arrive as HTML: give Python-Markdown nothing to parse.
@@ -394,7 +398,9 @@ class DealsitePlugin(BasePlugin[DealsiteConfig]):
             # HTML's addresses rewritten as check and export read them, and only then the
             # fragments (made by our templates, escaped by construction) filled in.
             self._check_toc(page)
-            return clean_page(html, self.fragments, as_the_core_writes(read_page(self.content, page.file.src_uri), self.content))
+            uri = page.file.src_uri  # a page another plugin or a hook adds is not content/'s: its addresses are its own
+            rewrite = as_the_core_writes(read_page(self.content, uri), self.content) if uri in self.content.pages else None
+            return clean_page(html, self.fragments, rewrite)
         page.title = str(escape(generated.title))  # the theme prints titles as HTML
         page.toc = get_toc(
             [{"level": h.level, "id": h.id, "name": str(escape(h.title)), "children": []} for h in generated.headings]
