@@ -1,7 +1,6 @@
-"""The last check's one pass per file (engine/gate.py): the automaton that finds held-back
-texts and the combined matcher that decides which files need a closer look for addresses must
-never let through what a search needle by needle would have caught: overlapping needles, a
-needle inside another, every kind of space."""
+"""The last check's one pass per file (engine/gate.py): the finder of held-back texts and
+addresses must never let through what a search needle by needle would have caught:
+overlapping needles, a needle inside another, every kind of space, any character."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from generator.compute.embargo import HeldBack, Publication
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.engine.gate import _automaton, _matcher, _Needles
+from generator.engine.gate import _Finder, _Needles
 from generator.engine.site_text import squeeze as _squeeze
 from generator.engine.site_text import strings as _strings
 from generator.model import Catalogue
@@ -29,58 +28,51 @@ def _deal(slug: str, *texts: str) -> HeldBack:
     return HeldBack("deal", f"{slug} deal", "Embargoed until 1 January 2030", deal=slug, texts=texts)
 
 
-def test_the_matcher_finds_each_of_two_overlapping_needles_alone():
-    matcher = _matcher(["abcdefgh", "defghijk"])
-    assert matcher.search("xxabcdefghxx")
-    assert matcher.search("xxdefghijkxx")
-    assert not matcher.search("xxabcdefgxx defghijxx")
+def test_the_finder_names_each_of_two_overlapping_needles_and_one_inside_another():
+    finder = _Finder(["abcdefgh", "defghijk", "abcdefghijkl", "cdefghij"])
+    assert finder.found("xxabcdefghijklxx") == {0, 1, 2, 3}
+    assert finder.found("xxabcdefghxx") == {0}
+    assert finder.found("--bcdefghij--") == {3}
+    assert finder.found("xxabcdefgxx defghijxx") == set()
 
 
-def test_the_matcher_finds_a_needle_that_starts_another_and_one_inside_another():
-    matcher = _matcher(["abcdefgh", "abcdefghijkl", "cdefghij"])
-    assert matcher.search("--abcdefgh--")  # the shorter of two with the same start
-    assert matcher.search("--bcdefghij--")  # only the one inside the others
-    assert not matcher.search("--abcdefg--bcdefgh--")
+def test_the_finder_names_a_needle_that_starts_another_alone():
+    finder = _Finder(["abcdefgh", "abcdefghijkl"])
+    assert finder.found("--abcdefgh--") == {0}  # the shorter of two with the same start
+    assert finder.found("--abcdefghijkl--") == {0, 1}
 
 
-def test_the_matcher_takes_needles_longer_than_the_recursion_limit_and_regex_characters():
+def test_the_finder_names_every_item_that_has_the_same_needle():
+    finder = _Finder(["abcdefgh", "zzzzzzzz", "abcdefgh"])
+    assert finder.found("..abcdefgh..") == {0, 2}
+
+
+def test_the_finder_takes_needles_longer_than_the_recursion_limit_and_regex_characters():
     long = "ab" * sys.getrecursionlimit()
-    matcher = _matcher([long, "a.b*c(d)[e]"])
-    assert matcher.search("x" + long + "x")
-    assert not matcher.search(long[:-1])
-    assert matcher.search("-a.b*c(d)[e]-")
-    assert not matcher.search("-axbbc(d)[e]-")  # . and * are characters, not patterns
+    finder = _Finder([long, "a.b*c(d)[e]"])
+    assert finder.found("x" + long + "x") == {0}
+    assert finder.found(long[:-1]) == set()
+    assert finder.found("-a.b*c(d)[e]-") == {1}
+    assert finder.found("-axbbc(d)[e]-") == set()  # . and * are characters, not patterns
 
 
-def test_no_needles_means_no_matcher():
-    assert _matcher([]) is None
+def test_a_needle_is_found_by_its_characters_not_by_bytes_inside_another_character():
+    # "é" is C3 A9 in UTF-8 and "©" is C2 A9: a needle starting "\u00a9" must not be found
+    # in the second byte of another character.
+    finder = _Finder(["\u00a9abcdefg"])
+    assert finder.found("\u00e9abcdefg") == set()
+    assert finder.found("x\u00a9abcdefg") == {0}
 
 
-def _found(automaton, text: str) -> set[int]:
-    return {i for _, indices in automaton.iter(text) for i in indices}
-
-
-def test_the_automaton_names_each_of_two_overlapping_needles_and_one_inside_another():
-    automaton = _automaton(["abcdefgh", "defghijk", "abcdefghijkl", "cdefghij"])
-    assert _found(automaton, "xxabcdefghijklxx") == {0, 1, 2, 3}
-    assert _found(automaton, "xxabcdefghxx") == {0}
-    assert _found(automaton, "--bcdefghij--") == {3}
-    assert _found(automaton, "xxabcdefgxx defghijxx") == set()
-
-
-def test_the_automaton_names_every_item_that_has_the_same_needle():
-    automaton = _automaton(["abcdefgh", "zzzzzzzz", "abcdefgh"])
-    assert _found(automaton, "..abcdefgh..") == {0, 2}
-
-
-def test_no_needles_means_no_automaton():
-    assert _automaton([]) is None
+def test_no_needles_means_an_empty_finder():
+    assert not _Finder([])
+    assert _Finder([]).found("anything") == set()
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="abc.é\ud800\U0001f600", min_size=1, max_size=6), min_size=1, max_size=8), st.text(alphabet="abc.é \ud800\U0001f600", max_size=60))
-def test_the_automaton_finds_exactly_the_needles_a_search_needle_by_needle_finds(needles, text):
-    assert _found(_automaton(needles), text) == {i for i, needle in enumerate(needles) if needle in text}
+@given(st.lists(st.text(alphabet="abc.é\ud800\udc00\U0001f600", min_size=1, max_size=6), min_size=1, max_size=8), st.text(alphabet="abc.é \ud800\udc00\U0001f600", max_size=60))
+def test_the_finder_finds_exactly_the_needles_a_search_needle_by_needle_finds(needles, text):
+    assert _Finder(needles).found(text) == {i for i, needle in enumerate(needles) if needle in text}
 
 
 def test_both_items_of_overlapping_needles_in_one_file_are_named():
