@@ -275,8 +275,18 @@ def _without_in_nav(project: Path, page: str) -> None:
     config.write_text("".join(line for line in lines if f": {page}" not in line), encoding="utf-8")
 
 
+def _computed_footer_link(project: Path) -> None:
+    """The footer's link to the accessibility statement computed by the template, not written
+    as an address: check cannot read it (engine/theme_links.py), so only the last check sees it."""
+    footer = project / "site_templates" / "overrides" / "partials" / "copyright.html"
+    text = footer.read_text(encoding="utf-8")
+    assert "{{ 'accessibility/' | url }}" in text
+    footer.write_text(text.replace("{{ 'accessibility/' | url }}", "{{ ('accessi' ~ 'bility/') | url }}"), encoding="utf-8")
+
+
 def test_a_deleted_accessibility_statement_stops_the_build_and_the_live_site_stays(project, tmp_path):
     project = _copy(project, tmp_path)
+    _computed_footer_link(project)
     first = dealsite(project, "build", "-q", at=NOW)
     assert first.returncode == 0, first.stderr[-3000:]
     live = (project / "site" / "index.html").read_bytes()
@@ -291,6 +301,7 @@ def test_a_deleted_accessibility_statement_stops_the_build_and_the_live_site_sta
 
 def test_an_accessibility_statement_left_out_by_exclude_docs_stops_the_build(project, tmp_path):
     project = _copy(project, tmp_path)
+    _computed_footer_link(project)
     _without_in_nav(project, "accessibility.md")
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
         config.write("exclude_docs: accessibility.md\n")

@@ -38,6 +38,7 @@ from ..pages.bundle import Bundle, GeneratedPage
 from ..pages.generate import DealMemo, generate, own_pages
 from ..pages.site_pages import content_clashes, fragment_problems, generated_page_uris, is_generated_file
 from ..pages.written import Targets, fragments_shown, link_problems, site_targets
+from .theme_links import theme_link_problems
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Settings:
     # and the file that names them: each must be published.
     named: tuple[tuple[str, str, str], ...] = ()
     config_file: Path = Path("mkdocs.yml")
+    theme_dir: Optional[Path] = None  # the theme's custom_dir: templates of the project's own that replace the theme's
 
     def source_dirs(self) -> tuple[Path, ...]:
         """The folders a build reads and must never write into."""
@@ -237,6 +239,7 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
         public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue, now.date())), {u.src_uri for u in publication.updates}
     # A preview of drafts (serve --drafts) shows what is held back: its menu may name it.
     problems += _named_problems(settings, content, everything, everything if settings.show_drafts else public)
+    problems += theme_link_problems(settings.theme_dir, content, everything, everything if settings.show_drafts else public)
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
     for uri in sorted(content.pages):  # hand-written pages are always public, but for a draft (draft_docs) in a preview

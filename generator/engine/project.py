@@ -101,6 +101,8 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         return value
 
     root = Path(config_file).parent
+    theme = config.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
     return config, Settings(
         deals_dir=root / text(options.get("deals_dir", "deals"), "dealsite: deals_dir"),
         content_dir=root / text(config.get("docs_dir", "docs"), "docs_dir"),
@@ -113,6 +115,7 @@ def read_project(config_file: Path) -> tuple[dict, Settings]:
         draft_docs=tuple(text(_as_read(config.get("draft_docs")) or "", "draft_docs").splitlines()),
         named=named_in_config(config.get("nav"), config.get("extra_css"), config.get("extra_javascript"), config.get("extra_templates")),
         config_file=Path(config_file),
+        theme_dir=root / text(custom_dir, "theme: custom_dir") if custom_dir else None,  # as MkDocs reads it: from mkdocs.yml's folder
     )
 
 

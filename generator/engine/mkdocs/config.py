@@ -33,6 +33,7 @@ def settings_from(config) -> Settings:
         draft_docs=_lines(config.draft_docs),
         named=named_in_config(config.nav, config.extra_css, config.extra_javascript, config.extra_templates),
         config_file=Path(config.config_file_path),
+        theme_dir=Path(config.theme.custom_dir) if config.theme.custom_dir else None,
     )
 
 
