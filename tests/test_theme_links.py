@@ -154,3 +154,8 @@ def test_a_page_draft_docs_leaves_out_is_named_as_a_draft(tmp_path):
     theme = _theme(tmp_path, {"main.html": "{{ 'notes/' | url }}"})
     [problem] = theme_link_problems(theme, Content(drafts=frozenset({"notes.md"})), SITE, SITE)
     assert problem.message.startswith("links every page to notes/, a draft that mkdocs.yml's draft_docs leaves out of the site")
+
+
+def test_files_the_engine_copies_as_they_are_are_not_read_as_templates(tmp_path):
+    theme = _theme(tmp_path, {"notes.txt": "{{ 'gone/' | url }}", "sitemap.xml": "<loc>{{ 'gone-too/' | url }}</loc>"})
+    assert [(p.name, address) for p, _, address in written_addresses(theme)] == [("sitemap.xml", "gone-too/")]

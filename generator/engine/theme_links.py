@@ -29,7 +29,9 @@ from ..model.problems import Problem
 from ..pages.site_pages import page_address
 from ..pages.written import Targets
 
-TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".j2", ".jinja")
+# What the engine renders of a theme's folder: its templates (main.html, partials/) and static
+# templates such as sitemap.xml. Any other file is copied as it is, never rendered.
+TEMPLATE_SUFFIXES = (".html", ".xml")
 
 
 def theme_link_problems(theme_dir: Optional[Path], content: Content, everything: Targets, public: Targets) -> list[Problem]:
@@ -64,7 +66,7 @@ def written_addresses(theme_dir: Path) -> Iterator[tuple[Path, int, str]]:
         try:
             tree = parser.parse(path.read_text(encoding="utf-8"))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
-            continue  # the engine says so when it renders the theme
+            continue  # the engine says so when it renders the theme (a tag of an extension too: the last check reads its links)
         for node in tree.find_all(nodes.Filter):
             if node.name == "url" and isinstance(node.node, nodes.Const) and isinstance(node.node.value, str):
                 yield path, node.lineno, node.node.value
