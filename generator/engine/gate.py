@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import html
-import re
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 

@@ -65,7 +65,7 @@ def written_addresses(theme_dir: Path) -> Iterator[tuple[Path, int, str]]:
     for path in sorted(p for p in theme_dir.rglob("*") if p.is_file() and p.suffix in TEMPLATE_SUFFIXES):
         try:
             tree = parser.parse(path.read_text(encoding="utf-8"))
-        except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+        except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):
             continue  # the engine says so when it renders the theme (a tag of an extension too: the last check reads its links)
         for node in tree.find_all(nodes.Filter):
             if node.name == "url" and isinstance(node.node, nodes.Const) and isinstance(node.node.value, str):
