@@ -64,24 +64,18 @@ def test_check_build_and_export_refuse_a_deleted_accessibility_statement_and_nam
     assert not (project / "site").exists() and not (tmp_path / "export").exists()
 
 
-def test_check_refuses_an_accessibility_statement_exclude_docs_leaves_out(project, tmp_path):
+@pytest.mark.parametrize(
+    "setting, why",
+    [("exclude_docs", "a page the site will not have"), ("draft_docs", "a draft that mkdocs.yml's draft_docs leaves out of the site")],
+)
+def test_check_refuses_an_accessibility_statement_left_out_and_says_how(setting, why, project, tmp_path):
     project = _copy(project, tmp_path)
     _without_accessibility_in_nav(project)
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write("exclude_docs: accessibility.md\n")
+        config.write(f"{setting}: accessibility.md\n")
     checked = dealsite(project, "check", at=NOW)
     assert checked.returncode == 1, checked.stderr[-3000:]
-    assert _message(project, "a page the site will not have") in checked.stderr, checked.stderr[-3000:]
-
-
-def test_check_says_an_accessibility_statement_in_draft_docs_is_a_draft(project, tmp_path):
-    project = _copy(project, tmp_path)
-    _without_accessibility_in_nav(project)
-    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write("draft_docs: accessibility.md\n")
-    checked = dealsite(project, "check", at=NOW)
-    assert checked.returncode == 1, checked.stderr[-3000:]
-    assert _message(project, "a draft that mkdocs.yml's draft_docs leaves out of the site") in checked.stderr, checked.stderr[-3000:]
+    assert _message(project, why) in checked.stderr, checked.stderr[-3000:]
 
 
 def test_the_example_project_has_every_page_its_templates_link_to(project):
