@@ -127,9 +127,47 @@ def test_each_address_is_named_with_its_template_and_line(tmp_path):
 
 
 def test_a_template_jinja_cannot_parse_or_read_is_left_to_the_engine(tmp_path):
-    theme = _theme(tmp_path, {"main.html": "{% if %}{{ 'gone/' | url }}", "other.html": "{{ 'gone/' | url }}"})
-    (theme / "bytes.html").write_bytes(b"\xff\xfe{{ 'gone/' | url }}")
-    assert [p.name for p, _, _ in written_addresses(theme)] == ["other.html"]
+    theme = _theme(tmp_path, {"partials/a.html": "{% if %}{{ 'gone/' | url }}", "partials/b.html": "{{ 'gone/' | url }}"})
+    (theme / "partials" / "bytes.html").write_bytes(b"\xff\xfe{{ 'gone/' | url }}")
+    assert [p.name for p, _, _ in written_addresses(theme)] == ["b.html"]
+
+
+def test_a_template_with_the_tags_of_mkdocs_translations_is_read(tmp_path):
+    # Found by the outside attack: MkDocs' Jinja has the i18n extension; a plain parser refused
+    # {% trans %} and the template's links went unread.
+    theme = _theme(tmp_path, {"partials/copyright.html": "{% trans %}Made by us{% endtrans %}\n<a href=\"{{ 'gone/' | url }}\">a</a>"})
+    assert [(p.name, line, address) for p, line, address in written_addresses(theme)] == [("copyright.html", 2, "gone/")]
+
+
+def test_templates_in_a_folder_that_is_a_symbolic_link_are_read_once(tmp_path):
+    # Found by the outside attack: Jinja's loader follows a linked folder, rglob did not.
+    shared = tmp_path / "shared" / "partials"
+    shared.mkdir(parents=True)
+    (shared / "copyright.html").write_text("{{ 'gone/' | url }}", encoding="utf-8")
+    (shared / "loop").symlink_to(shared)  # a folder that leads back to itself
+    theme = _theme(tmp_path, {"main.html": "x"})
+    (theme / "partials").symlink_to(shared)
+    assert [(p.name, address) for p, _, address in written_addresses(theme)] == [("copyright.html", "gone/")]
+
+
+def test_only_what_the_theme_renders_is_read(tmp_path):
+    # Found by the outside attack: a file nothing renders (an old partial kept aside, an example
+    # .xml the engine copies as it is) put no link on any page, and was refused.
+    theme = _theme(tmp_path, {
+        "main.html": "{% extends 'base.html' %}{% include 'blocks/banner.html' %}{% from 'macros/links.html' import x %}",
+        "blocks/banner.html": "{% include ['blocks/missing.html', 'blocks/inner.html'] %}{{ 'banner-gone/' | url }}",
+        "blocks/inner.html": "{{ 'inner-gone/' | url }}",
+        "macros/links.html": "{{ 'macro-gone/' | url }}",
+        "old/footer-2019.html": "{{ 'retired/' | url }}",
+        "example.xml": "{{ 'example-gone/' | url }}",
+        "sitemap.xml": "{{ 'sitemap-gone/' | url }}",
+    })
+    assert sorted(address for _, _, address in written_addresses(theme)) == ["banner-gone/", "inner-gone/", "macro-gone/", "sitemap-gone/"]
+
+
+def test_the_line_named_is_the_address_s(tmp_path):
+    theme = _theme(tmp_path, {"main.html": "{{\n  'gone/'\n  | url }}"})
+    assert [line for _, line, _ in written_addresses(theme)] == [2]
 
 
 def test_a_page_held_back_now_is_named_as_not_shown_yet(tmp_path):
@@ -148,8 +186,3 @@ def test_a_page_draft_docs_leaves_out_is_named_as_a_draft(tmp_path):
     theme = _theme(tmp_path, {"main.html": "{{ 'notes/' | url }}"})
     [problem] = theme_link_problems(theme, Content(drafts=frozenset({"notes.md"})), SITE, SITE)
     assert problem.message.startswith("links every page to notes/, a draft that mkdocs.yml's draft_docs leaves out of the site")
-
-
-def test_files_the_engine_copies_as_they_are_are_not_read_as_templates(tmp_path):
-    theme = _theme(tmp_path, {"notes.txt": "{{ 'gone/' | url }}", "sitemap.xml": "<loc>{{ 'gone-too/' | url }}</loc>"})
-    assert [(p.name, address) for p, _, address in written_addresses(theme)] == [("sitemap.xml", "gone-too/")]

@@ -6,8 +6,9 @@ templates that replace the theme's own. They write some links as written address
 out by ``exclude_docs`` or ``draft_docs``, leaves that link broken on every page. The last
 check (engine/site_links.py) refuses such a build, but only once every page is built, and
 ``dealsite check`` and ``dealsite export`` never render the theme. So each written address is
-read from the templates here (with Jinja's own parser) and looked up among the pages the site
-will have, and a missing one is a problem naming the template and its line.
+read from the templates here (with Jinja's own parser, as MkDocs configures it) and looked up
+among the pages the site will have, and a missing one is a problem naming the template and its
+line. Only templates the theme renders are read (ROOTS, and what they include).
 
 Only pages are looked up (an address ending in ``/`` or with no file suffix): a file may be the
 theme's own (``assets/images/favicon.png``), which this does not list. An address with a scheme
@@ -16,6 +17,7 @@ or a host, an absolute one, or one the template computes is left to the last che
 
 from __future__ import annotations
 
+import os
 import posixpath
 from pathlib import Path
 from typing import Iterator, Optional
@@ -29,8 +31,12 @@ from ..model.problems import Problem
 from ..pages.site_pages import page_address
 from ..pages.written import Targets
 
-# What the engine renders of a theme's folder: its templates (main.html, partials/) and static
-# templates such as sitemap.xml. Any other file is copied as it is, never rendered.
+# Where the theme's rendering starts: every page's template, the static templates MkDocs renders
+# (Material's 404.html and sitemap.xml), and partials/, whose files replace the theme's own
+# partials, which its templates include by name. What these include, extend or import from the
+# folder is rendered too; any other file of the folder is copied as it is, or never used.
+ROOTS = ("main.html", "404.html", "sitemap.xml")
+PARTIALS = "partials/"
 TEMPLATE_SUFFIXES = (".html", ".xml")
 
 
@@ -60,16 +66,53 @@ def theme_link_problems(theme_dir: Optional[Path], content: Content, everything:
 
 
 def written_addresses(theme_dir: Path) -> Iterator[tuple[Path, int, str]]:
-    """(template, line, address) of each address a template gives the ``url`` filter as written."""
-    parser = jinja2.Environment()
-    for path in sorted(p for p in theme_dir.rglob("*") if p.is_file() and p.suffix in TEMPLATE_SUFFIXES):
+    """(template, line, address) of each address a template the theme renders gives the ``url``
+    filter as written, parsed as MkDocs' Jinja parses it (with the i18n extension's tags)."""
+    parser = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    files = _templates(theme_dir)
+    waiting = sorted(name for name in files if name in ROOTS or name.startswith(PARTIALS))
+    read: set[str] = set()
+    while waiting:
+        name = waiting.pop(0)
+        if name in read:
+            continue
+        read.add(name)
         try:
-            tree = parser.parse(path.read_text(encoding="utf-8"))
+            tree = parser.parse(files[name].read_text(encoding="utf-8"))
         except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):
-            continue  # the engine says so when it renders the theme (a tag of an extension too: the last check reads its links)
+            continue  # the engine says so when it renders the template
+        waiting += sorted(included for included in _included(tree) if included in files)
         for node in tree.find_all(nodes.Filter):
             if node.name == "url" and isinstance(node.node, nodes.Const) and isinstance(node.node.value, str):
-                yield path, node.lineno, node.node.value
+                yield files[name], node.node.lineno, node.node.value
+
+
+def _templates(theme_dir: Path) -> dict[str, Path]:
+    """The folder's templates by name, as Jinja's loader finds them: through folders that are
+    symbolic links too (each folder once, however it is reached)."""
+    found: dict[str, Path] = {}
+    seen: set[str] = set()
+    for folder, subfolders, names in os.walk(theme_dir, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders[:] = []
+            continue
+        seen.add(real)
+        subfolders.sort()
+        for name in sorted(names):
+            path = Path(folder, name)
+            if path.suffix in TEMPLATE_SUFFIXES and path.is_file():
+                found.setdefault(path.relative_to(theme_dir).as_posix(), path)
+    return found
+
+
+def _included(tree: nodes.Template) -> Iterator[str]:
+    """The names of the templates a template includes, extends or imports, as written."""
+    for node in tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
+        named = node.template
+        for const in [named] if isinstance(named, nodes.Const) else getattr(named, "items", []):
+            if isinstance(const, nodes.Const) and isinstance(const.value, str):
+                yield const.value
 
 
 def _page(address: str) -> Optional[str]:
