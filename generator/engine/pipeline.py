@@ -237,9 +237,10 @@ def read_sources(settings: Settings, now: Optional[dt.datetime] = None) -> Sourc
     if now is not None:
         publication = publish(catalogue, updates, now, as_of=settings.as_of, drafts=content.drafts)
         public, shown = site_targets(publication.updates, content, generated_page_uris(publication.catalogue, now.date())), {u.src_uri for u in publication.updates}
-    # A preview of drafts (serve --drafts) shows what is held back: its menu may name it.
-    problems += _named_problems(settings, content, everything, everything if settings.show_drafts else public)
-    problems += theme_link_problems(settings.theme_dir, content, everything, everything if settings.show_drafts else public)
+    # A preview of drafts (serve --drafts) shows what is held back: its menu and theme may link to it.
+    on_every_page = everything if settings.show_drafts else public
+    problems += _named_problems(settings, content, everything, on_every_page)
+    problems += theme_link_problems(settings.theme_dir, content, everything, on_every_page)
     for update in updates:
         problems += link_problems(update, content, public if update.src_uri in shown else everything, everything)
     for uri in sorted(content.pages):  # hand-written pages are always public, but for a draft (draft_docs) in a preview
